@@ -1,0 +1,59 @@
+package io.geokv.gateway.admin;
+
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import io.geokv.event.EventTopics;
+import io.geokv.gateway.lag.ReplicationLag;
+import io.geokv.gateway.lag.ReplicationLagMonitor;
+import io.geokv.gateway.regions.RegionHealth;
+import io.geokv.store.RegionStores;
+import io.geokv.store.config.RegionsProperties;
+
+/** Operator endpoints: compare regions, watch replication lag, see the topology. */
+@RestController
+@RequestMapping("/admin")
+class AdminController {
+
+    private final RegionStores stores;
+    private final RegionsProperties regions;
+    private final RegionHealth health;
+    private final ReplicationLagMonitor lag;
+
+    AdminController(RegionStores stores, RegionsProperties regions, RegionHealth health, ReplicationLagMonitor lag) {
+        this.stores = stores;
+        this.regions = regions;
+        this.health = health;
+        this.lag = lag;
+    }
+
+    record RegionDigestView(String region, long records, long liveRecords, String digest) {}
+
+    record RegionView(String region, String topic, String database, boolean healthy, boolean postgres, boolean redis) {}
+
+    /** Each region's record count and digest: equal digests mean equal merged states. */
+    @GetMapping("/digest")
+    Mono<List<RegionDigestView>> digest() {
+        return Flux.fromIterable(stores.names())
+                .flatMapSequential(name -> stores.get(name).reader().digest()
+                        .map(d -> new RegionDigestView(name, d.records(), d.liveRecords(), d.sha256())))
+                .collectList();
+    }
+
+    @GetMapping("/replication-lag")
+    List<ReplicationLag> replicationLag() {
+        return lag.current();
+    }
+
+    @GetMapping("/regions")
+    Mono<List<RegionView>> regions() {
+        return health.check().map(statuses -> statuses.stream()
+                .map(s -> new RegionView(s.region(), EventTopics.forRegion(s.region()),
+                        regions.region(s.region()).postgres().database(), s.healthy(), s.postgres(), s.redis()))
+                .toList());
+    }
+}

@@ -1,0 +1,67 @@
+package io.geokv.gateway.events;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import reactor.core.publisher.Mono;
+
+import io.geokv.event.EventTopics;
+import io.geokv.event.KvEventSerializer;
+import io.geokv.event.avro.KvEvent;
+
+/**
+ * Puts events on their origin region's topic. A write is acknowledged only once Kafka has it on
+ * every in-sync replica (acks=all, idempotent), so an acknowledged write survives a broker restart.
+ */
+public final class EventPublisher implements AutoCloseable {
+
+    private final Producer<String, KvEvent> producer;
+
+    public EventPublisher(Map<String, Object> producerBase, Duration writeTimeout) {
+        Map<String, Object> props = new HashMap<>(producerBase);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        // Bound every way a send can wait, so an unreachable Kafka turns into a quick 503, not a hang.
+        int timeoutMs = (int) writeTimeout.toMillis();
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, Math.min(timeoutMs, 30_000) + 5));
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, KvEventSerializer.class);
+        this.producer = new KafkaProducer<>(props);
+    }
+
+    /** Completes with where the event landed once Kafka acknowledged it, or errors. */
+    public Mono<RecordMetadata> publish(KvEvent event) {
+        ProducerRecord<String, KvEvent> record = new ProducerRecord<>(
+                EventTopics.forRegion(event.getOriginRegion()),
+                EventTopics.recordKey(event.getTenant(), event.getKey()),
+                event);
+        return Mono.defer(() -> {
+            CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+            // send() itself may block up to max.block.ms while metadata is missing; keep that off the event loop.
+            producer.send(record, (metadata, error) -> {
+                if (error != null) {
+                    acked.completeExceptionally(error);
+                } else {
+                    acked.complete(metadata);
+                }
+            });
+            return Mono.fromFuture(acked);
+        }).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

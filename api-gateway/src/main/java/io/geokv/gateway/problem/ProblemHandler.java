@@ -1,0 +1,55 @@
+package io.geokv.gateway.problem;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import io.geokv.gateway.routing.RegionRouter.UnknownRegionException;
+
+/**
+ * Turns every failure into {@code application/problem+json}. Spring's own errors (unsupported media
+ * type, method not allowed, unreadable body, unknown path) come through the base class.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(UnknownRegionException.class)
+    Mono<ResponseEntity<Object>> unknownRegion(UnknownRegionException e, ServerWebExchange exchange) {
+        return respond(Problems.badRequest("unknown-region", e.getMessage()), exchange);
+    }
+
+    @ExceptionHandler(DataBufferLimitException.class)
+    Mono<ResponseEntity<Object>> tooLarge(DataBufferLimitException e, ServerWebExchange exchange) {
+        return respond(Problems.tooLarge("request body is larger than this gateway accepts"), exchange);
+    }
+
+    @ExceptionHandler(DecodingException.class)
+    Mono<ResponseEntity<Object>> undecodable(DecodingException e, ServerWebExchange exchange) {
+        return respond(Problems.badRequest("malformed-json", "request body is not valid JSON: "
+                + e.getMostSpecificCause().getMessage()), exchange);
+    }
+
+    private Mono<ResponseEntity<Object>> respond(ErrorResponseException problem, ServerWebExchange exchange) {
+        return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(), exchange);
+    }
+
+    @ExceptionHandler(Exception.class)
+    Mono<ResponseEntity<Object>> unexpected(Exception e, ServerWebExchange exchange) {
+        log.error("unexpected failure serving {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "the gateway failed unexpectedly; the failure was logged");
+        return Mono.just(ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(problem));
+    }
+}

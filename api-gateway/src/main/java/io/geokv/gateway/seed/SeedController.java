@@ -1,0 +1,124 @@
+package io.geokv.gateway.seed;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import io.geokv.gateway.config.GatewayProperties;
+import io.geokv.gateway.kv.GeokvHeaders;
+import io.geokv.gateway.kv.KvService;
+import io.geokv.gateway.kv.KvService.WriteCommand;
+import io.geokv.gateway.problem.Problems;
+import io.geokv.gateway.regions.RegionHealth;
+import io.geokv.gateway.routing.RegionRouter;
+import io.geokv.gateway.routing.RegionRouter.Route;
+import io.geokv.store.RegionStores;
+
+/**
+ * The seed-compatible API (PRODUCT.md section 6), answering with exactly its JSON shapes; region
+ * names are shown upper-case there.
+ */
+@RestController
+class SeedController {
+
+    private final KvService kv;
+    private final RegionRouter router;
+    private final RegionStores stores;
+    private final RegionHealth health;
+    private final GatewayProperties properties;
+
+    SeedController(KvService kv, RegionRouter router, RegionStores stores, RegionHealth health,
+            GatewayProperties properties) {
+        this.kv = kv;
+        this.router = router;
+        this.stores = stores;
+        this.health = health;
+        this.properties = properties;
+    }
+
+    record WriteRequest(String key, String value) {}
+
+    record WriteResponse(String primaryRegion, List<String> replicatedTo) {}
+
+    record ReadResponse(String value, String region, String source, long latencyMs) {}
+
+    record RegionStats(String region, long totalRecords, boolean healthy) {}
+
+    record StatsResponse(List<RegionStats> regions, long healthyRegions, boolean replicationEnabled) {}
+
+    record RegionHealthView(String region, boolean healthy, boolean postgres, boolean redis) {}
+
+    record HealthResponse(String status, List<RegionHealthView> regions) {}
+
+    @PostMapping(path = "/write", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Mono<WriteResponse> write(@RequestBody WriteRequest request,
+            @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
+            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+        if (request == null || request.key() == null || request.value() == null) {
+            throw Problems.badRequest("invalid-request", "body must be a JSON object with string fields \"key\" and \"value\"");
+        }
+        Route route = router.route(region);
+        byte[] value = request.value().getBytes(StandardCharsets.UTF_8);
+        if (value.length > properties.maxValueSize().toBytes()) {
+            throw Problems.tooLarge("value is larger than the limit of " + properties.maxValueSize().toBytes() + " bytes");
+        }
+        String tenantName = tenant == null || tenant.isBlank() ? properties.defaultTenant() : tenant;
+        return kv.write(new WriteCommand(route.region(), tenantName, request.key(), value,
+                        MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8", null, null))
+                .map(result -> new WriteResponse(upper(route.region()),
+                        router.othersThan(route.region()).stream().map(SeedController::upper).toList()));
+    }
+
+    @GetMapping("/read/{*key}")
+    Mono<ReadResponse> read(@PathVariable String key,
+            @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
+            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+        Route route = router.route(region);
+        String plainKey = key.startsWith("/") ? key.substring(1) : key;
+        String tenantName = tenant == null || tenant.isBlank() ? properties.defaultTenant() : tenant;
+        long started = System.nanoTime();
+        return kv.read(route.region(), tenantName, plainKey)
+                .filter(KvService.ReadResult::found)
+                .switchIfEmpty(Mono.error(() -> Problems.notFound("key '" + plainKey + "' not found in " + route.region())))
+                .map(result -> new ReadResponse(
+                        new String(result.winner().orElseThrow().value(), StandardCharsets.UTF_8),
+                        upper(route.region()), result.source().wire(), (System.nanoTime() - started) / 1_000_000));
+    }
+
+    @GetMapping("/stats")
+    Mono<StatsResponse> stats() {
+        return health.check().flatMap(statuses -> Flux.fromIterable(statuses)
+                .flatMapSequential(status -> stores.get(status.region()).reader().countLive()
+                        .onErrorReturn(0L)
+                        .map(count -> new RegionStats(upper(status.region()), count, status.healthy())))
+                .collectList()
+                .map(regions -> new StatsResponse(regions,
+                        regions.stream().filter(RegionStats::healthy).count(), true)));
+    }
+
+    @GetMapping("/health")
+    Mono<ResponseEntity<HealthResponse>> health() {
+        return health.check().map(statuses -> {
+            List<RegionHealthView> regions = statuses.stream()
+                    .map(s -> new RegionHealthView(s.region(), s.healthy(), s.postgres(), s.redis())).toList();
+            boolean anyHealthy = regions.stream().anyMatch(RegionHealthView::healthy);
+            return ResponseEntity.status(anyHealthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                    .body(new HealthResponse(anyHealthy ? "UP" : "DOWN", regions));
+        });
+    }
+
+    private static String upper(String region) {
+        return region.toUpperCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,83 @@
+package io.geokv.gateway;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.geokv.store.RegionStores;
+import io.geokv.testing.TestKafka;
+import io.geokv.testing.TestReplication;
+import io.geokv.testing.TestStores;
+
+/**
+ * The whole system in this JVM, once: a real KRaft broker, replication-streams for every region and
+ * the gateway, over the machine's real PostgreSQL and Redis. Test classes share it; each uses keys
+ * of its own.
+ */
+public final class TestCluster {
+
+    private static TestCluster shared;
+
+    private final ConfigurableApplicationContext replication;
+    private final ConfigurableApplicationContext gateway;
+
+    private TestCluster(ConfigurableApplicationContext replication, ConfigurableApplicationContext gateway) {
+        this.replication = replication;
+        this.gateway = gateway;
+    }
+
+    /** Broker, replication and gateway, all in this JVM. */
+    public static synchronized TestCluster shared() {
+        if (shared == null) {
+            ConfigurableApplicationContext replication = TestReplication.start();
+            shared = new TestCluster(replication, startGateway());
+        }
+        return shared;
+    }
+
+    /** Only the gateway in this JVM (replication runs elsewhere, e.g. in a child process). */
+    public static ConfigurableApplicationContext startGateway() {
+        TestStores.resetOncePerJvm();
+        return GatewayApplication.builder().run(TestReplication.asArguments(gatewayProperties()));
+    }
+
+    public static Map<String, Object> gatewayProperties() {
+        Map<String, Object> properties = new LinkedHashMap<>(TestStores.properties());
+        properties.put("spring.kafka.bootstrap-servers", TestKafka.bootstrapServers());
+        properties.put("server.port", 0);
+        properties.put("geokv.gateway.lag-refresh-interval", "200ms");
+        return properties;
+    }
+
+    public static WebTestClient client(ConfigurableApplicationContext gateway) {
+        int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+        return WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
+                .build();
+    }
+
+    public WebTestClient client() {
+        return client(gateway);
+    }
+
+    public int port() {
+        return ((WebServerApplicationContext) gateway).getWebServer().getPort();
+    }
+
+    public RegionStores stores() {
+        return gateway.getBean(RegionStores.class);
+    }
+
+    public ConfigurableApplicationContext replication() {
+        return replication;
+    }
+
+    public ConfigurableApplicationContext gateway() {
+        return gateway;
+    }
+}

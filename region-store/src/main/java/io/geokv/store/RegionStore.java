@@ -1,0 +1,119 @@
+package io.geokv.store;
+
+import io.geokv.store.cache.StateCache;
+import io.geokv.store.config.RegionProperties;
+import io.geokv.store.postgres.RegionDatabase;
+import io.geokv.store.postgres.StateReader;
+import io.geokv.store.postgres.StateWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+
+/**
+ * Everything one region stores: PostgreSQL (the source of truth; JDBC writer, R2DBC reader) and
+ * Redis (a cache in front of it).
+ */
+public final class RegionStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RegionStore.class);
+
+    private final RegionProperties properties;
+    private final RegionDatabase database;
+    private final StateReader reader;
+    private final StateCache cache;
+    private final StateWriter writer;
+
+    private RegionStore(RegionProperties properties, RegionDatabase database, StateReader reader, StateCache cache) {
+        this.properties = properties;
+        this.database = database;
+        this.reader = reader;
+        this.cache = cache;
+        this.writer = new StateWriter(database);
+    }
+
+    /**
+     * Opens the region: creates and migrates its database (so this fails at once, naming the
+     * region, when PostgreSQL is unreachable); the R2DBC pool and Redis connect lazily, so a region
+     * whose Redis is down still opens and serves from PostgreSQL.
+     *
+     * @throws io.geokv.store.postgres.StoreException when PostgreSQL cannot be reached or migrated
+     */
+    public static RegionStore open(RegionProperties properties) {
+        RegionDatabase database = RegionDatabase.open(properties);
+        StateReader reader = null;
+        try {
+            reader = new StateReader(properties);
+            StateCache cache = new StateCache(properties);
+            return new RegionStore(properties, database, reader, cache);
+        } catch (RuntimeException e) {
+            if (reader != null) {
+                reader.close().block(Duration.ofSeconds(5));
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    public String name() {
+        return properties.name();
+    }
+
+    public RegionProperties properties() {
+        return properties;
+    }
+
+    public RegionDatabase database() {
+        return database;
+    }
+
+    public StateReader reader() {
+        return reader;
+    }
+
+    public StateCache cache() {
+        return cache;
+    }
+
+    public StateWriter writer() {
+        return writer;
+    }
+
+    /**
+     * Read-through: Redis first; on a miss, or when Redis fails, PostgreSQL, whose answer is then
+     * cached (only if no entry appeared meanwhile: the sink's entry is at least as new).
+     *
+     * @return the state and who served it; empty when the region has no row for the key
+     */
+    public Mono<Lookup> read(String tenant, String key) {
+        Mono<Lookup> fromCache = cache.get(tenant, key)
+                .map(state -> new Lookup(state, Source.CACHE))
+                .onErrorResume(e -> {
+                    log.debug("region {}: cache read of {}/{} failed, reading PostgreSQL: {}",
+                            name(), tenant, key, e.toString());
+                    return Mono.empty();
+                });
+        Mono<Lookup> fromDatabase = reader.find(tenant, key)
+                .flatMap(state -> cache.putIfAbsent(tenant, key, state)
+                        .onErrorResume(e -> {
+                            log.debug("region {}: cache fill of {}/{} failed: {}", name(), tenant, key, e.toString());
+                            return Mono.just(false);
+                        })
+                        .thenReturn(new Lookup(state, Source.DB)));
+        return fromCache.switchIfEmpty(fromDatabase);
+    }
+
+    @Override
+    public void close() {
+        try {
+            cache.close();
+        } finally {
+            try {
+                reader.close().block(Duration.ofSeconds(5));
+            } finally {
+                database.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.geokv.store;
+
+import java.util.Locale;
+
+/** Where a read was served from (PRODUCT.md section 5: responses say who served them). */
+public enum Source {
+    CACHE,
+    DB;
+
+    /** The name on the wire: {@code cache} or {@code db} (the X-Source header and JSON field). */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,193 @@
+package io.geokv.store.cache;
+
+import io.geokv.conflict.KeyState;
+import io.geokv.conflict.KeyStateCodec;
+import io.geokv.store.config.RegionProperties;
+import io.geokv.store.postgres.MaterializedState;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One region's Redis cache of merged states: the {@link KeyStateCodec} bytes under
+ * {@code kv:<tenant>/<key>}, expiring after the region's TTL.
+ * <p>
+ * PostgreSQL is the source of truth, so Redis being slow or down must only cost latency, never
+ * availability: every command has a short timeout, commands fail at once while disconnected, and
+ * connecting is lazy (a store opens while Redis is down and starts caching when it is back).
+ */
+public final class StateCache implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StateCache.class);
+
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+
+    private final String region;
+    private final Duration ttl;
+    private final RedisClient client;
+    private final LazyConnection readConnection;
+    /**
+     * The sink pipelines on its own connection: pipelining switches auto-flush off for the whole
+     * connection, which would stall the gateway's reads if they shared it.
+     */
+    private final LazyConnection sinkConnection;
+
+    /**
+     * Set when a sink write failed: the entries it meant to replace may now be stale, and nothing
+     * tells which. The next sink write first empties the region's cache (reads then refill it from
+     * PostgreSQL), so a stale state cannot outlive an outage by a whole TTL.
+     */
+    private volatile boolean stale;
+
+    public StateCache(RegionProperties region) {
+        this.region = region.name();
+        this.ttl = region.redis().ttl();
+        RedisURI uri = RedisURI.create(region.redis().uri());
+        uri.setTimeout(COMMAND_TIMEOUT);
+        this.client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                // Queueing commands until a reconnect would make callers wait on a dead Redis.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        this.readConnection = new LazyConnection(this.region, client, uri);
+        this.sinkConnection = new LazyConnection(this.region, client, uri);
+    }
+
+    /** The Redis key of a cache entry: {@code kv:<tenant>/<key>}. */
+    public static String cacheKey(String tenant, String key) {
+        // A '/' (or '%') in the tenant is escaped so that the first '/' always ends the tenant
+        // and two different (tenant, key) pairs never share an entry.
+        String t = tenant.indexOf('/') < 0 && tenant.indexOf('%') < 0
+                ? tenant
+                : tenant.replace("%", "%25").replace("/", "%2F");
+        return "kv:" + t + "/" + key;
+    }
+
+    /**
+     * The cached state, or empty on a miss. An entry that cannot be decoded (written by an
+     * incompatible version, or damaged) counts as a miss and is deleted. Redis errors and
+     * timeouts are signalled as errors: the caller falls back to PostgreSQL.
+     */
+    public Mono<KeyState> get(String tenant, String key) {
+        byte[] k = keyBytes(tenant, key);
+        return readConnection.get()
+                .flatMap(c -> c.reactive().get(k))
+                .flatMap(bytes -> {
+                    try {
+                        return Mono.just(KeyStateCodec.decode(bytes));
+                    } catch (IllegalArgumentException e) {
+                        log.warn("region {}: dropping undecodable cache entry {}: {}",
+                                region, cacheKey(tenant, key), e.getMessage());
+                        return readConnection.get()
+                                .flatMap(c -> c.reactive().del(k))
+                                .onErrorResume(ignored -> Mono.empty())
+                                .then(Mono.empty());
+                    }
+                });
+    }
+
+    /**
+     * Caches a state read from PostgreSQL unless an entry exists (SET NX): a read-through fill
+     * carries a state that may already be older than the one the sink has just written.
+     *
+     * @return whether the entry was written
+     */
+    public Mono<Boolean> putIfAbsent(String tenant, String key, KeyState state) {
+        byte[] k = keyBytes(tenant, key);
+        byte[] v = KeyStateCodec.encode(state);
+        return readConnection.get()
+                .flatMap(c -> c.reactive().set(k, v, SetArgs.Builder.nx().px(ttl)))
+                .map("OK"::equals)
+                .defaultIfEmpty(false);
+    }
+
+    /** Completes when Redis answers PING; errors otherwise (health checks). */
+    public Mono<Void> ping() {
+        return readConnection.get().flatMap(c -> c.reactive().ping()).then();
+    }
+
+    /**
+     * Writes the states unconditionally, pipelined (the sink applies states in log order, so the
+     * last one written is the newest). Blocking; call from the sink thread.
+     *
+     * @throws io.lettuce.core.RedisException when Redis is unreachable or a command fails; the
+     *                                        cache is then emptied before the next write succeeds
+     */
+    public synchronized void putAll(List<MaterializedState> states) {
+        if (states.isEmpty()) {
+            return;
+        }
+        boolean written = false;
+        try {
+            StatefulRedisConnection<byte[], byte[]> connection = sinkConnection.getBlocking();
+            if (stale) {
+                connection.sync().flushdb();
+                log.info("region {}: emptied the cache after a failed write", region);
+            }
+            pipelineSets(connection, states);
+            written = true;
+        } finally {
+            // Whatever failed (connecting, flushing, a command), PostgreSQL moved on without us.
+            stale = !written;
+        }
+    }
+
+    private void pipelineSets(StatefulRedisConnection<byte[], byte[]> connection, List<MaterializedState> states) {
+        RedisAsyncCommands<byte[], byte[]> async = connection.async();
+        List<RedisFuture<String>> futures = new ArrayList<>(states.size());
+        SetArgs expiry = SetArgs.Builder.px(ttl);
+        connection.setAutoFlushCommands(false);
+        try {
+            for (MaterializedState s : states) {
+                futures.add(async.set(keyBytes(s.tenant(), s.key()), KeyStateCodec.encode(s.state()), expiry));
+            }
+            connection.flushCommands();
+        } finally {
+            connection.setAutoFlushCommands(true);
+        }
+        // One timeout for the whole pipeline, growing with its size.
+        long timeoutMs = COMMAND_TIMEOUT.toMillis() + states.size() / 10;
+        if (!LettuceFutures.awaitAll(timeoutMs, TimeUnit.MILLISECONDS, futures.toArray(new RedisFuture[0]))) {
+            throw new RedisCommandTimeoutException(
+                    "region " + region + ": caching " + states.size() + " states timed out");
+        }
+    }
+
+    /** Empties the region's logical database (a region rebuild starts from nothing). Blocking. */
+    public synchronized void flush() {
+        sinkConnection.getBlocking().sync().flushdb();
+        stale = false;
+    }
+
+    @Override
+    public void close() {
+        readConnection.close();
+        sinkConnection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    private static byte[] keyBytes(String tenant, String key) {
+        return cacheKey(tenant, key).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,123 @@
+package io.geokv.store.config;
+
+import jakarta.validation.constraints.NotBlank;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * One region's storage endpoints. Instances obtained from {@link RegionsProperties} are fully
+ * populated: every field left unset in configuration has been given its default there, because
+ * the defaults depend on the database prefix and on the region's position in the list.
+ *
+ * @param name     region id, {@code [a-z0-9-]+}; it names the topic, the database and the Streams app
+ * @param postgres the region's PostgreSQL database
+ * @param redis    the region's Redis (logical database in the URI)
+ */
+public record RegionProperties(@NotBlank String name, Postgres postgres, Redis redis) {
+
+    /** Region names end up in topic names, database names and application ids: keep them plain. */
+    static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
+
+    static final String DEFAULT_HOST = "127.0.0.1";
+    static final int DEFAULT_PORT = 5432;
+    static final String DEFAULT_USERNAME = "postgres";
+    static final int DEFAULT_MAX_POOL_SIZE = 8;
+    static final String DEFAULT_REDIS_HOST_PORT = "redis://127.0.0.1:6379/";
+    static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
+    public RegionProperties {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    "region name must match [a-z0-9-]+ but was " + (name == null ? "null" : "'" + name + "'"));
+        }
+    }
+
+    /** Only a name: everything else takes its defaults once placed in a {@link RegionsProperties}. */
+    public static RegionProperties named(String name) {
+        return new RegionProperties(name, null, null);
+    }
+
+    /** The database name used when none is configured: the prefix plus the name, SQL-identifier friendly. */
+    public static String defaultDatabase(String databasePrefix, String regionName) {
+        return databasePrefix + regionName.replace('-', '_');
+    }
+
+    /**
+     * This region with every unset field given its default.
+     *
+     * @param databasePrefix prefix of the default database name
+     * @param redisDatabase  the Redis logical database used when no Redis URI is configured
+     */
+    RegionProperties withDefaults(String databasePrefix, int redisDatabase) {
+        Postgres pg = postgres == null ? new Postgres(null, 0, null, null, null, 0) : postgres;
+        Redis rd = redis == null ? new Redis(null, null) : redis;
+        return new RegionProperties(name,
+                pg.withDefaults(defaultDatabase(databasePrefix, name)),
+                rd.withDefaults(DEFAULT_REDIS_HOST_PORT + redisDatabase));
+    }
+
+    /**
+     * PostgreSQL connection settings. A zero port or pool size means "unset" (that is what
+     * property binding gives a primitive nobody configured).
+     */
+    public record Postgres(String host, int port, String database, String username, String password,
+                           int maxPoolSize) {
+
+        public Postgres {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("postgres port out of range: " + port);
+            }
+            if (maxPoolSize < 0) {
+                throw new IllegalArgumentException("postgres max-pool-size must be positive: " + maxPoolSize);
+            }
+        }
+
+        Postgres withDefaults(String defaultDatabase) {
+            return new Postgres(
+                    blank(host) ? DEFAULT_HOST : host,
+                    port == 0 ? DEFAULT_PORT : port,
+                    blank(database) ? defaultDatabase : database,
+                    blank(username) ? DEFAULT_USERNAME : username,
+                    password == null ? "" : password,
+                    maxPoolSize == 0 ? DEFAULT_MAX_POOL_SIZE : maxPoolSize);
+        }
+
+        /** Never print the password (these records end up in logs and error messages). */
+        @Override
+        public String toString() {
+            return "Postgres[" + username + "@" + host + ":" + port + "/" + database
+                    + ", maxPoolSize=" + maxPoolSize + "]";
+        }
+    }
+
+    /**
+     * Redis connection settings.
+     *
+     * @param uri Lettuce URI; its path selects the logical database, e.g. {@code redis://host:6379/1}
+     * @param ttl how long a cache entry lives
+     */
+    public record Redis(String uri, Duration ttl) {
+
+        public Redis {
+            if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+                throw new IllegalArgumentException("redis ttl must be positive: " + ttl);
+            }
+        }
+
+        Redis withDefaults(String defaultUri) {
+            return new Redis(blank(uri) ? defaultUri : uri, ttl == null ? DEFAULT_TTL : ttl);
+        }
+
+        /** Hide a password given in the URI ({@code redis://:secret@host}). */
+        @Override
+        public String toString() {
+            String shown = uri == null ? null : uri.replaceAll("//[^@/]*@", "//***@");
+            return "Redis[uri=" + shown + ", ttl=" + ttl + "]";
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,155 @@
+package io.geokv.store;
+
+import io.geokv.conflict.KeyState;
+import io.geokv.store.config.RegionProperties;
+import io.geokv.store.config.RegionsProperties;
+import io.geokv.store.postgres.AppliedOffset;
+import io.geokv.store.postgres.StoreException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.geokv.store.TestStates.m;
+import static io.geokv.store.TestStates.written;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class RegionStoreIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private static RegionStore store;
+
+    @BeforeAll
+    static void open() {
+        store = RegionStore.open(TestStates.region("store", 12));
+    }
+
+    @AfterAll
+    static void close() {
+        store.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        store.database().truncate();
+        store.cache().flush();
+    }
+
+    @Test
+    void readsThroughTheCache() {
+        KeyState state = written(2, "v");
+        store.writer().write(List.of(m("t", "k", state)), List.of());
+
+        Lookup first = store.read("t", "k").block(TIMEOUT);
+        assertThat(first.source()).isEqualTo(Source.DB);
+        assertThat(first.state().digest()).isEqualTo(state.digest());
+
+        Lookup second = store.read("t", "k").block(TIMEOUT);
+        assertThat(second.source()).isEqualTo(Source.CACHE);
+        assertThat(second.state().digest()).isEqualTo(state.digest());
+        assertThat(second.source().wire()).isEqualTo("cache");
+        assertThat(first.source().wire()).isEqualTo("db");
+    }
+
+    @Test
+    void anAbsentKeyIsEmpty() {
+        StepVerifier.create(store.read("t", "nothing")).expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void theSinksWriteWinsOverAnOlderReadThroughFill() {
+        KeyState older = written(1, "old");
+        KeyState newer = written(2, "new");
+        store.writer().write(List.of(m("t", "k", newer)), List.of());
+        store.cache().putAll(List.of(m("t", "k", newer)));
+
+        // A reader that had fetched the older state from PostgreSQL before the sink moved on.
+        StepVerifier.create(store.cache().putIfAbsent("t", "k", older)).expectNext(false).verifyComplete();
+
+        Lookup lookup = store.read("t", "k").block(TIMEOUT);
+        assertThat(lookup.source()).isEqualTo(Source.CACHE);
+        assertThat(lookup.state().version()).isEqualTo(newer.version());
+    }
+
+    @Test
+    void fallsBackToPostgresQuicklyWhenRedisIsDown() {
+        store.writer().write(List.of(m("t", "k", written(1, "v"))), List.of());
+        RegionProperties deadRedis = TestStates.withDeadRedis(TestStates.region("store", 12));
+
+        try (RegionStore degraded = RegionStore.open(deadRedis)) {
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                Lookup lookup = degraded.read("t", "k").block(TIMEOUT);
+                assertThat(lookup.source()).isEqualTo(Source.DB);
+                assertThat(TestStates.text(lookup.state().siblings().get(0).value())).isEqualTo("v");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            }
+            StepVerifier.create(degraded.read("t", "absent")).expectComplete().verify(TIMEOUT);
+        }
+    }
+
+    @Test
+    void survivesRedisGoingAwayAndUsesItAgainWhenBack() throws Exception {
+        store.writer().write(List.of(m("t", "k", written(1, "v"))), List.of());
+        try (TcpProxy proxy = new TcpProxy(6379);
+             RegionStore flaky = RegionStore.open(TestStates.withRedisPort(TestStates.region("store", 12), proxy.port()))) {
+            assertThat(flaky.read("t", "k").block(TIMEOUT).source()).isEqualTo(Source.DB);
+            assertThat(flaky.read("t", "k").block(TIMEOUT).source()).isEqualTo(Source.CACHE);
+
+            proxy.cut();
+            long start = System.nanoTime();
+            assertThat(flaky.read("t", "k").block(TIMEOUT).source()).isEqualTo(Source.DB);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+
+            proxy.restore();
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> flaky.read("t", "k").block(TIMEOUT).source() == Source.CACHE);
+        }
+    }
+
+    @Test
+    void truncateAndFlushEmptyTheRegion() {
+        store.writer().write(List.of(m("t", "k", written(1, "v"))), List.of(new AppliedOffset("kv-events.us-east", 0, 1)));
+        assertThat(store.read("t", "k").block(TIMEOUT).source()).isEqualTo(Source.DB);
+        assertThat(store.read("t", "k").block(TIMEOUT).source()).isEqualTo(Source.CACHE);
+
+        store.database().truncate();
+        store.cache().flush();
+
+        StepVerifier.create(store.read("t", "k")).expectComplete().verify(TIMEOUT);
+        assertThat(store.reader().countLive().block(TIMEOUT)).isZero();
+        StepVerifier.create(store.reader().appliedOffsets()).expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void openingFailsNamingTheRegionWhenPostgresIsUnreachable() {
+        RegionProperties dead = TestStates.withDeadPostgres(TestStates.region("lost", 12));
+
+        assertThatThrownBy(() -> RegionStore.open(dead))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("region lost");
+    }
+
+    @Test
+    void opensEveryConfiguredRegion() {
+        RegionsProperties props = new RegionsProperties(
+                List.of(RegionProperties.named("stores-a"), RegionProperties.named("stores-b")), TestStates.PREFIX, 10);
+
+        try (RegionStores stores = RegionStores.open(props)) {
+            assertThat(stores.names()).containsExactly("stores-a", "stores-b");
+            assertThat(stores.get("stores-b").name()).isEqualTo("stores-b");
+            assertThat(stores.get("stores-b").properties().postgres().database()).isEqualTo("geokv_storetest_stores_b");
+            StepVerifier.create(stores.get("stores-a").reader().ping()).verifyComplete();
+            assertThatThrownBy(() -> stores.get("mars"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("unknown region 'mars'; valid regions: stores-a, stores-b");
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.geokv.store.postgres;
+
+import io.geokv.conflict.KeyState;
+import io.geokv.store.TestStates;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static io.geokv.store.TestStates.m;
+import static io.geokv.store.TestStates.written;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StateReaderIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private static RegionDatabase first;
+    private static RegionDatabase second;
+    private static StateReader firstReader;
+    private static StateReader secondReader;
+
+    @BeforeAll
+    static void open() {
+        first = RegionDatabase.open(TestStates.region("reader-a", 10));
+        second = RegionDatabase.open(TestStates.region("reader-b", 11));
+        firstReader = new StateReader(TestStates.region("reader-a", 10));
+        secondReader = new StateReader(TestStates.region("reader-b", 11));
+    }
+
+    @AfterAll
+    static void close() {
+        firstReader.close().block(TIMEOUT);
+        secondReader.close().block(TIMEOUT);
+        first.close();
+        second.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        first.truncate();
+        second.truncate();
+    }
+
+    @Test
+    void findsWhatWasWritten() {
+        KeyState state = TestStates.concurrent("x", "y");
+        new StateWriter(first).write(List.of(m("t", "k", state)), List.of());
+
+        KeyState found = firstReader.find("t", "k").block(TIMEOUT);
+
+        assertThat(found).isNotNull();
+        assertThat(found.version()).isEqualTo(state.version());
+        assertThat(found.digest()).isEqualTo(state.digest());
+        assertThat(found.siblings()).hasSize(2);
+        StepVerifier.create(firstReader.find("t", "absent")).verifyComplete();
+        StepVerifier.create(firstReader.find("other-tenant", "k")).verifyComplete();
+    }
+
+    @Test
+    void countLiveExcludesDeletedKeys() {
+        new StateWriter(first).write(List.of(
+                m("t", "a", written(1, "a")),
+                m("t", "b", TestStates.deleted(written(1, "b"))),
+                m("u", "a", written(2, "c"))), List.of());
+
+        assertThat(firstReader.countLive().block(TIMEOUT)).isEqualTo(2);
+        RegionDigest digest = firstReader.digest().block(TIMEOUT);
+        assertThat(digest.records()).isEqualTo(3);
+        assertThat(digest.liveRecords()).isEqualTo(2);
+    }
+
+    @Test
+    void digestIsEqualForEqualStatesWhateverTheWriteOrder() {
+        List<MaterializedState> states = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) { // more than one fetch of rows
+            states.add(m("tenant-" + (i % 7), "key-" + i, written(1 + i % 3, "value-" + i)));
+        }
+        states.add(m("t", "gone", TestStates.deleted(written(1, "gone"))));
+        List<MaterializedState> shuffled = new ArrayList<>(states);
+        Collections.shuffle(shuffled, new Random(42));
+
+        new StateWriter(first).write(states, List.of());
+        for (int from = 0; from < shuffled.size(); from += 300) {
+            new StateWriter(second).write(shuffled.subList(from, Math.min(shuffled.size(), from + 300)), List.of());
+        }
+
+        RegionDigest a = firstReader.digest().block(TIMEOUT);
+        RegionDigest b = secondReader.digest().block(TIMEOUT);
+        assertThat(a).isEqualTo(b);
+        assertThat(a.records()).isEqualTo(2_501);
+        assertThat(a.liveRecords()).isEqualTo(2_500);
+        assertThat(a.sha256()).hasSize(64);
+
+        // Replaying everything changes nothing.
+        new StateWriter(first).write(states, List.of());
+        assertThat(firstReader.digest().block(TIMEOUT)).isEqualTo(a);
+
+        // One state moving on makes the regions differ.
+        new StateWriter(second).write(List.of(m("tenant-3", "key-3", written(9, "moved"))), List.of());
+        RegionDigest moved = secondReader.digest().block(TIMEOUT);
+        assertThat(moved.sha256()).isNotEqualTo(a.sha256());
+        assertThat(moved.records()).isEqualTo(a.records());
+    }
+
+    @Test
+    void digestSeparatesTenantFromKey() {
+        KeyState state = written(1, "v");
+        new StateWriter(first).write(List.of(m("ab", "c", state)), List.of());
+        new StateWriter(second).write(List.of(m("a", "bc", state)), List.of());
+
+        assertThat(firstReader.digest().block(TIMEOUT).sha256())
+                .isNotEqualTo(secondReader.digest().block(TIMEOUT).sha256());
+    }
+
+    @Test
+    void emptyRegionsHaveEqualDigests() {
+        RegionDigest digest = firstReader.digest().block(TIMEOUT);
+
+        assertThat(digest).isEqualTo(secondReader.digest().block(TIMEOUT));
+        assertThat(digest.records()).isZero();
+        // SHA-256 of no bytes at all.
+        assertThat(digest.sha256()).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+
+    @Test
+    void listsAppliedOffsetsInOrder() {
+        new StateWriter(first).write(List.of(), List.of(
+                new AppliedOffset("kv-events.us-east", 1, 5),
+                new AppliedOffset("kv-events.eu-west", 0, 3),
+                new AppliedOffset("kv-events.us-east", 0, 8)));
+
+        StepVerifier.create(firstReader.appliedOffsets())
+                .expectNext(new AppliedOffset("kv-events.eu-west", 0, 3))
+                .expectNext(new AppliedOffset("kv-events.us-east", 0, 8))
+                .expectNext(new AppliedOffset("kv-events.us-east", 1, 5))
+                .expectComplete()
+                .verify(TIMEOUT);
+        // next_offset is exclusive: offset 7 is applied, offset 8 is not yet.
+        assertThat(new AppliedOffset("kv-events.us-east", 0, 8).covers(7)).isTrue();
+        assertThat(new AppliedOffset("kv-events.us-east", 0, 8).covers(8)).isFalse();
+    }
+
+    @Test
+    void pingAnswers() {
+        StepVerifier.create(firstReader.ping()).expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void aCorruptStoredStateIsAnErrorNamingTheKey() throws SQLException {
+        new StateWriter(first).write(List.of(m("t", "broken", written(1, "v"))), List.of());
+        try (Connection c = first.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE kv_state SET state = ? WHERE key = 'broken'")) {
+            ps.setBytes(1, new byte[] {1, 2, 3});
+            ps.executeUpdate();
+        }
+
+        StepVerifier.create(firstReader.find("t", "broken"))
+                .expectErrorSatisfies(e -> assertThat(e)
+                        .isInstanceOf(StoreException.class)
+                        .hasMessageContaining("region reader-a")
+                        .hasMessageContaining("t/broken"))
+                .verify(TIMEOUT);
+    }
+}

@@ -1,0 +1,125 @@
+package io.geokv.replication.merge;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.geokv.conflict.KeyState;
+import io.geokv.conflict.KeyStateCodec;
+import io.geokv.event.EventTopics;
+import io.geokv.event.EventValidator;
+import io.geokv.event.KvEventCodec;
+import io.geokv.event.KvEvents;
+import io.geokv.event.avro.KvEvent;
+import io.geokv.replication.merge.OriginHeaders.Origin;
+
+/**
+ * Folds one event into its key's merged state. All the conflict semantics live in {@link KeyState};
+ * this class only decodes, validates, loads, stores and forwards.
+ *
+ * <p>Every input record produces one record on the materialized topic, even when it changed nothing
+ * or was dead-lettered (then with a null value, where its key allows): the sink uses them to advance
+ * the region's applied offsets, so a region that has applied everything reports zero lag.
+ */
+final class MergeProcessor implements Processor<String, byte[], String, byte[]> {
+
+    private static final Logger log = LoggerFactory.getLogger(MergeProcessor.class);
+
+    private final String region;
+    private final int partitions;
+    private final long maxValueBytes;
+    private final KvEventCodec codec = new KvEventCodec();
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, byte[]> states;
+
+    MergeProcessor(String region, int partitions, long maxValueBytes) {
+        this.region = region;
+        this.partitions = partitions;
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.states = context.getStateStore(MergeTopology.STATE_STORE);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        Origin origin = new Origin(metadata.topic(), metadata.partition(), metadata.offset(), record.timestamp());
+        String topicRegion = EventTopics.regionOf(metadata.topic()).orElseThrow();
+
+        Optional<String> rejection;
+        KvEvent event = null;
+        if (record.key() == null) {
+            rejection = Optional.of("record key is missing; it must be <tenant>/<key>");
+        } else if (defaultPartition(record.key()) != metadata.partition()) {
+            // Dots are counted in log order per origin and key: that only holds if all of a key's
+            // events from one origin share a partition, which the default partitioner guarantees.
+            rejection = Optional.of("record is in partition " + metadata.partition() + " but key '" + record.key()
+                    + "' belongs in partition " + defaultPartition(record.key())
+                    + "; produce with the default partitioner");
+        } else if (record.value() == null) {
+            rejection = Optional.of("record value is missing; deletes are events with a null value field");
+        } else {
+            try {
+                event = codec.decode(record.value());
+                rejection = EventValidator.violation(event, topicRegion, record.key(), maxValueBytes);
+            } catch (SerializationException e) {
+                rejection = Optional.of("undecodable event: " + e.getMessage());
+            }
+        }
+        if (rejection.isPresent()) {
+            deadLetter(record, origin, topicRegion, rejection.get());
+            return;
+        }
+
+        byte[] stored = states.get(record.key());
+        KeyState before = stored == null ? KeyState.empty() : KeyStateCodec.decode(stored);
+        KeyState after = before.receive(KvEvents.toWrite(event));
+        byte[] encoded = KeyStateCodec.encode(after);
+        if (!after.equals(before)) {
+            states.put(record.key(), encoded);
+        }
+        forwardMaterialized(record.key(), encoded, origin);
+    }
+
+    private void deadLetter(Record<String, byte[]> record, Origin origin, String topicRegion, String reason) {
+        // Every region reads every topic; only the region that owns the topic dead-letters, so each
+        // bad event lands in the dead-letter topic once.
+        if (topicRegion.equals(region)) {
+            log.warn("dead-lettering {}-{}@{}: {}", origin.topic(), origin.partition(), origin.offset(), reason);
+            RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+            OriginHeaders.write(headers, origin);
+            headers.add(OriginHeaders.ERROR_REASON, reason.getBytes(StandardCharsets.UTF_8));
+            headers.add(OriginHeaders.DEAD_LETTERED_BY, region.getBytes(StandardCharsets.UTF_8));
+            context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
+                    MergeTopology.DEAD_LETTER_SINK);
+        }
+        if (record.key() != null && defaultPartition(record.key()) == origin.partition()) {
+            // The progress marker must reach the sink in order with this partition's states, so it
+            // is only sent when its key routes to the same partition as those states.
+            forwardMaterialized(record.key(), null, origin);
+        }
+    }
+
+    private int defaultPartition(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    private void forwardMaterialized(String key, byte[] state, Origin origin) {
+        RecordHeaders headers = new RecordHeaders();
+        OriginHeaders.write(headers, origin);
+        context.forward(new Record<>(key, state, origin.timestamp(), headers), MergeTopology.MATERIALIZED_SINK);
+    }
+}

@@ -1,0 +1,127 @@
+package io.geokv.replication.region;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.geokv.replication.config.ReplicationProperties;
+import io.geokv.replication.merge.MergeTopology;
+import io.geokv.replication.sink.RegionSink;
+import io.geokv.store.RegionStore;
+
+/**
+ * One region's replication: its Streams application {@code geokv-<region>} and the sink that writes
+ * its merged states into the region's PostgreSQL and Redis. Can be stopped and started again, which is
+ * what a replay does in between.
+ */
+public final class RegionReplication {
+
+    private static final Logger log = LoggerFactory.getLogger(RegionReplication.class);
+
+    private final String region;
+    private final Collection<String> allRegions;
+    private final ReplicationProperties properties;
+    private final Map<String, Object> streamsBase;
+    private final Map<String, Object> consumerBase;
+    private final RegionStore store;
+    private final MeterRegistry meters;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private RegionSink sink;
+
+    public RegionReplication(String region, Collection<String> allRegions, ReplicationProperties properties,
+            Map<String, Object> streamsBase, Map<String, Object> consumerBase, RegionStore store, MeterRegistry meters) {
+        this.region = region;
+        this.allRegions = List.copyOf(allRegions);
+        this.properties = properties;
+        this.streamsBase = streamsBase;
+        this.consumerBase = consumerBase;
+        this.store = store;
+        this.meters = meters;
+    }
+
+    public static String applicationId(String region) {
+        return "geokv-" + region;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public RegionStore store() {
+        return store;
+    }
+
+    /** Internal topics Kafka Streams created for this application (deleted by a replay). */
+    public static boolean isInternalTopic(String region, String topic) {
+        return topic.startsWith(applicationId(region) + "-")
+                && (topic.endsWith("-changelog") || topic.endsWith("-repartition"));
+    }
+
+    public synchronized void start(boolean wipeLocalState) {
+        streams = new KafkaStreams(
+                MergeTopology.build(region, allRegions, properties.partitions(), properties.maxValueBytes().toBytes()),
+                streamsConfig());
+        if (wipeLocalState) {
+            streams.cleanUp();
+        }
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("region {}: stream thread failed, replacing it", region, e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams, List.of(io.micrometer.core.instrument.Tag.of("region", region)));
+        streamsMetrics.bindTo(meters);
+        sink = new RegionSink(region, consumerBase, store, properties.sinkRetryBackoff(), meters);
+        sink.start();
+        streams.start();
+        log.info("region {}: replication started", region);
+    }
+
+    public synchronized void stop() {
+        if (streams != null) {
+            // Leaving the group at once lets a replay reset its offsets without waiting for a session timeout.
+            streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+            streamsMetrics.close();
+            streams = null;
+        }
+        if (sink != null) {
+            sink.stop();
+            sink = null;
+        }
+        log.info("region {}: replication stopped", region);
+    }
+
+    public synchronized KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+    }
+
+    private Properties streamsConfig() {
+        Properties config = new Properties();
+        config.putAll(streamsBase);
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(region));
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
+        config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir().resolve(region).toString());
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        return config;
+    }
+
+    Set<String> groupIds() {
+        return Set.of(applicationId(region), RegionSink.groupId(region));
+    }
+}

@@ -1,0 +1,43 @@
+package io.geokv.replication.region;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.apache.kafka.clients.admin.Admin;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.geokv.replication.config.ReplicationProperties;
+import io.geokv.replication.replay.RegionReplayer;
+import io.geokv.store.RegionStores;
+import io.geokv.store.config.RegionsProperties;
+import io.geokv.topics.TopicProvisioner;
+
+/** Wires the regions' stores, Kafka clients and replications from typed configuration. */
+@Configuration(proxyBeanMethods = false)
+class ReplicationConfiguration {
+
+    @Bean(destroyMethod = "close")
+    RegionStores regionStores(RegionsProperties regions) {
+        return RegionStores.open(regions);
+    }
+
+    @Bean(destroyMethod = "close")
+    Admin adminClient(KafkaProperties kafka) {
+        return Admin.create(kafka.buildAdminProperties());
+    }
+
+    @Bean
+    ReplicationSupervisor replicationSupervisor(ReplicationProperties properties, RegionsProperties regions,
+            RegionStores stores, Admin admin, KafkaProperties kafka, MeterRegistry meters) {
+        return new ReplicationSupervisor(properties, regions.names(), stores,
+                new TopicProvisioner(admin, Duration.ofSeconds(30)),
+                (region, store) -> new RegionReplication(region, regions.names(), properties,
+                        kafka.buildStreamsProperties(), kafka.buildConsumerProperties(), store, meters));
+    }
+
+    @Bean
+    RegionReplayer regionReplayer(Admin admin, RegionsProperties regions) {
+        return new RegionReplayer(admin, regions.names());
+    }
+}

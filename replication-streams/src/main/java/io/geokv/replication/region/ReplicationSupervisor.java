@@ -1,0 +1,77 @@
+package io.geokv.replication.region;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.time.Duration;
+import org.springframework.context.SmartLifecycle;
+
+import io.geokv.replication.config.ReplicationProperties;
+import io.geokv.replication.merge.MergeTopology;
+import io.geokv.store.RegionStore;
+import io.geokv.store.RegionStores;
+import io.geokv.topics.TopicProvisioner;
+
+/** Starts the replication of every region hosted by this process once its topics exist, and stops it on shutdown. */
+public final class ReplicationSupervisor implements SmartLifecycle {
+
+    /** Materialized states are derived data, rebuilt by a replay: they need only outlive a sink outage. */
+    private static final Duration DERIVED_RETENTION = Duration.ofDays(7);
+
+    private final Map<String, RegionReplication> hosted;
+    private final TopicProvisioner topics;
+    private final List<String> allRegions;
+    private final int partitions;
+    private volatile boolean running;
+
+    public ReplicationSupervisor(ReplicationProperties properties, List<String> allRegions, RegionStores stores,
+            TopicProvisioner topics, RegionReplicationFactory factory) {
+        this.topics = topics;
+        this.allRegions = List.copyOf(allRegions);
+        this.partitions = properties.partitions();
+        List<String> hostedNames = properties.hostedRegions().isEmpty() ? allRegions : properties.hostedRegions();
+        this.hosted = hostedNames.stream().collect(Collectors.toMap(
+                name -> name, name -> factory.create(name, stores.get(name)), (a, b) -> a, LinkedHashMap::new));
+    }
+
+    /** Builds a region's replication; a seam so the wiring stays in one configuration class. */
+    @FunctionalInterface
+    public interface RegionReplicationFactory {
+        RegionReplication create(String region, RegionStore store);
+    }
+
+    public RegionReplication region(String name) {
+        RegionReplication replication = hosted.get(name);
+        if (replication == null) {
+            throw new IllegalArgumentException("region '" + name + "' is not replicated by this process; hosted: "
+                    + String.join(", ", hosted.keySet()));
+        }
+        return replication;
+    }
+
+    public Map<String, RegionReplication> hosted() {
+        return hosted;
+    }
+
+    @Override
+    public void start() {
+        topics.ensureEventTopics(allRegions, partitions);
+        topics.ensure(hosted.keySet().stream()
+                .map(region -> TopicProvisioner.derived(MergeTopology.materializedTopic(region), partitions, DERIVED_RETENTION))
+                .toList());
+        hosted.values().forEach(replication -> replication.start(false));
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        hosted.values().forEach(RegionReplication::stop);
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,185 @@
+package io.geokv.replication.replay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.geokv.event.EventTopics;
+import io.geokv.replication.merge.MergeTopology;
+import io.geokv.replication.region.RegionReplication;
+import io.geokv.replication.sink.RegionSink;
+import io.geokv.store.postgres.AppliedOffset;
+import io.geokv.store.postgres.RegionDigest;
+
+/**
+ * Rebuilds one region's PostgreSQL and Redis from the event topics: stop its replication, forget its
+ * Streams offsets and state (local and changelog), empty its tables and cache, skip its sink past the
+ * states of the old run, start again, and wait until every event that existed when the replay began
+ * is applied. The other regions keep running throughout.
+ */
+public final class RegionReplayer {
+
+    private static final Logger log = LoggerFactory.getLogger(RegionReplayer.class);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Admin admin;
+    private final List<String> allRegions;
+
+    public RegionReplayer(Admin admin, List<String> allRegions) {
+        this.admin = admin;
+        this.allRegions = List.copyOf(allRegions);
+    }
+
+    public record ReplayResult(String region, long eventsReplayed, long durationMs, long records, String digest) {}
+
+    public ReplayResult replay(RegionReplication replication, Duration timeout) {
+        String region = replication.region();
+        Instant started = Instant.now();
+        log.info("region {}: replay starting", region);
+        replication.stop();
+        deleteGroup(RegionReplication.applicationId(region), timeout);
+        deleteInternalTopics(region, timeout);
+        replication.store().database().truncate();
+        replication.store().cache().flush();
+        skipSinkToEnd(region);
+        Map<TopicPartition, Long> target = endOffsets(eventPartitions());
+        replication.start(true);
+        awaitApplied(replication, target, started.plus(timeout));
+        RegionDigest digest = replication.store().reader().digest().block(ADMIN_TIMEOUT);
+        long events = target.values().stream().mapToLong(Long::longValue).sum();
+        long duration = Duration.between(started, Instant.now()).toMillis();
+        log.info("region {}: replay caught up with {} events in {} ms", region, events, duration);
+        return new ReplayResult(region, events, duration, digest.records(), digest.sha256());
+    }
+
+    private void deleteGroup(String groupId, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            try {
+                admin.deleteConsumerGroups(List.of(groupId)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof GroupIdNotFoundException) {
+                    return;
+                }
+                if (!(e.getCause() instanceof GroupNotEmptyException) || Instant.now().isAfter(deadline)) {
+                    throw new KafkaException("could not delete consumer group " + groupId, e.getCause());
+                }
+            } catch (Exception e) {
+                throw new KafkaException("could not delete consumer group " + groupId, e);
+            }
+            pause();
+        }
+    }
+
+    private void deleteInternalTopics(String region, Duration timeout) {
+        Set<String> internal = internalTopics(region);
+        if (internal.isEmpty()) {
+            return;
+        }
+        await(() -> admin.deleteTopics(internal).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        // Deletion completes asynchronously; Streams must not find a half-deleted changelog on start.
+        Instant deadline = Instant.now().plus(timeout);
+        while (!internalTopics(region).isEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new KafkaException("internal topics of " + region + " were not deleted in time: " + internal);
+            }
+            pause();
+        }
+    }
+
+    private Set<String> internalTopics(String region) {
+        Set<String> names = await(() -> admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        return names.stream().filter(t -> RegionReplication.isInternalTopic(region, t)).collect(Collectors.toSet());
+    }
+
+    private void skipSinkToEnd(String region) {
+        String topic = MergeTopology.materializedTopic(region);
+        Set<TopicPartition> partitions = await(() -> admin.describeTopics(List.of(topic)).allTopicNames()
+                .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).get(topic).partitions().stream()
+                .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+        Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+        endOffsets(partitions).forEach((tp, offset) -> ends.put(tp, new OffsetAndMetadata(offset)));
+        await(() -> admin.alterConsumerGroupOffsets(RegionSink.groupId(region), ends).all()
+                .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private Set<TopicPartition> eventPartitions() {
+        List<String> topics = allRegions.stream().map(EventTopics::forRegion).toList();
+        return await(() -> admin.describeTopics(topics).allTopicNames().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                .values().stream()
+                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                .collect(Collectors.toSet());
+    }
+
+    private Map<TopicPartition, Long> endOffsets(Set<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, Long> result = new HashMap<>();
+        await(() -> admin.listOffsets(request).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                .forEach((tp, info) -> result.put(tp, info.offset()));
+        return result;
+    }
+
+    private void awaitApplied(RegionReplication replication, Map<TopicPartition, Long> target, Instant deadline) {
+        while (true) {
+            Map<TopicPartition, Long> applied = new HashMap<>();
+            for (AppliedOffset offset : replication.store().reader().appliedOffsets().collectList().block(ADMIN_TIMEOUT)) {
+                applied.put(new TopicPartition(offset.topic(), offset.partition()), offset.nextOffset());
+            }
+            boolean caughtUp = target.entrySet().stream()
+                    .allMatch(e -> e.getValue() == 0 || applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
+            if (caughtUp) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("replay of " + replication.region()
+                        + " did not catch up in time; it keeps running in the background. Applied " + applied
+                        + ", target " + target);
+            }
+            pause();
+        }
+    }
+
+    private interface AdminCall<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T await(AdminCall<T> call) {
+        try {
+            return call.call();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new KafkaException(e.getCause().getMessage(), e.getCause());
+        } catch (Exception e) {
+            throw new KafkaException(e.getMessage(), e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted", e);
+        }
+    }
+}

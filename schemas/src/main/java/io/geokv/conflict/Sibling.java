@@ -1,0 +1,66 @@
+package io.geokv.conflict;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One value of a key that no later write has superseded yet.
+ *
+ * @param dot the identity of the event that wrote it
+ * @param eventId the id of that event (non-blank)
+ * @param value the value, or {@code null} for a tombstone; copied on the way in and out
+ * @param contentType the content type of the value, may be {@code null}
+ * @param timestamp the hybrid logical clock value of the write at its origin
+ */
+public record Sibling(Dot dot, String eventId, byte[] value, String contentType, long timestamp) {
+
+    public Sibling {
+        Objects.requireNonNull(dot, "dot");
+        Text.requireName(eventId, "event id");
+        Text.requireWellFormedOrNull(contentType, "content type");
+        value = value == null ? null : value.clone();
+    }
+
+    /** A copy of the value, or {@code null} for a tombstone. */
+    @Override
+    public byte[] value() {
+        return value == null ? null : value.clone();
+    }
+
+    /** The value without copying; callers must not modify it. */
+    byte[] rawValue() {
+        return value;
+    }
+
+    /** Whether this sibling records a delete. */
+    public boolean isTombstone() {
+        return value == null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o
+                || (o instanceof Sibling s
+                        && timestamp == s.timestamp
+                        && dot.equals(s.dot)
+                        && eventId.equals(s.eventId)
+                        && Arrays.equals(value, s.value)
+                        && Objects.equals(contentType, s.contentType));
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Objects.hash(dot, eventId, contentType, timestamp);
+        return 31 * h + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+        return "Sibling[dot=" + dot + ", eventId=" + eventId + ", value=" + describe(value)
+                + ", contentType=" + contentType + ", timestamp=" + timestamp + "]";
+    }
+
+    static String describe(byte[] value) {
+        return value == null ? "<tombstone>" : "<" + value.length + " bytes>";
+    }
+}

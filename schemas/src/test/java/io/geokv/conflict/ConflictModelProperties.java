@@ -1,0 +1,335 @@
+package io.geokv.conflict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.geokv.conflict.Simulation.Kind;
+import io.geokv.conflict.Simulation.Op;
+import io.geokv.conflict.Simulation.Scenario;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
+
+/** The four properties of the conflict contract, plus digest and codec properties. */
+class ConflictModelProperties {
+
+    private static final int TRIES = 300;
+
+    @Provide
+    Arbitrary<Scenario> scenarios() {
+        Arbitrary<Kind> kinds = Arbitraries.frequency(
+                Tuple.of(4, Kind.WRITE_CURRENT),
+                Tuple.of(1, Kind.WRITE_BLIND),
+                Tuple.of(1, Kind.WRITE_OLD),
+                Tuple.of(6, Kind.DELIVER),
+                Tuple.of(1, Kind.REDELIVER));
+        Arbitrary<Integer> index = Arbitraries.integers().between(0, 63);
+        // A small timestamp range makes last-writer-wins ties frequent.
+        Arbitrary<Long> timestamps = Arbitraries.longs().between(0, 6);
+        Arbitrary<Op> ops = Combinators.combine(
+                        kinds, index, index, index, timestamps, Arbitraries.of(true, false, false))
+                .as(Op::new);
+        return Combinators.combine(
+                        Arbitraries.integers().between(2, 4),
+                        ops.list().ofMaxSize(40),
+                        Arbitraries.longs())
+                .as(Scenario::new);
+    }
+
+    // ---------------------------------------------------------------- 1. convergence
+
+    @Property(tries = TRIES)
+    void everyInterleavingConvergesToTheSameBytes(@ForAll("scenarios") Scenario scenario) {
+        Simulation sim = Simulation.run(scenario);
+        KeyState first = sim.states[0];
+        for (KeyState s : sim.states) {
+            assertThat(s).isEqualTo(first);
+            assertThat(s.digest()).isEqualTo(first.digest());
+            assertThat(KeyStateCodec.encode(s)).isEqualTo(KeyStateCodec.encode(first));
+            assertThat(LastWriterWins.winner(s.siblings()))
+                    .isEqualTo(LastWriterWins.winner(first.siblings()));
+        }
+        assertThat(KeyStateCodec.decode(KeyStateCodec.encode(first))).isEqualTo(first);
+        assertThat(first.version()).isEqualTo(sim.eventCount());
+        assertMatchesOracle(sim, first);
+        Statistics.label("siblings").collect(Math.min(first.siblings().size(), 3));
+    }
+
+    /** Survivors are exactly the events whose dot no event's context covers. */
+    private static void assertMatchesOracle(Simulation sim, KeyState state) {
+        VersionVector allContexts = VersionVector.empty();
+        Map<String, Long> counts = new HashMap<>();
+        for (int o = 0; o < sim.regions.size(); o++) {
+            counts.put(sim.regions.get(o), (long) sim.topics.get(o).size());
+            for (Write w : sim.topics.get(o)) {
+                allContexts = allContexts.join(w.context());
+            }
+        }
+        List<Sibling> expected = new ArrayList<>();
+        for (int o = 0; o < sim.regions.size(); o++) {
+            List<Write> topic = sim.topics.get(o);
+            for (int i = 0; i < topic.size(); i++) {
+                Dot dot = sim.dotOf(o, i);
+                Write w = topic.get(i);
+                if (!allContexts.covers(dot)) {
+                    expected.add(new Sibling(
+                            dot, w.eventId(), w.value(), w.contentType(), w.timestamp()));
+                }
+            }
+        }
+        expected.sort((a, b) -> a.dot().compareTo(b.dot()));
+        assertThat(state.applied()).isEqualTo(VersionVector.of(counts));
+        assertThat(state.covered()).isEqualTo(allContexts);
+        assertThat(state.siblings()).isEqualTo(expected);
+    }
+
+    // ---------------------------------------------------------------- 2. causality
+
+    @Property(tries = TRIES)
+    void aWriteCoveringTheStateContextLeavesOnlyItself(
+            @ForAll("scenarios") Scenario scenario,
+            @ForAll int statePick,
+            @ForAll int originPick,
+            @ForAll boolean delete,
+            @ForAll("extraContexts") Map<String, Long> extra) {
+        Simulation sim = Simulation.runSchedule(scenario);
+        KeyState s = sim.reachable.get(Math.floorMod(statePick, sim.reachable.size()));
+        String origin = pick(freshOrigins(sim, s), originPick);
+
+        VersionVector context = s.context().join(VersionVector.of(without(extra, origin)));
+        Write w = new Write("client-write", origin, context,
+                delete ? null : new byte[] {42}, null, 7);
+        KeyState after = s.receive(w);
+
+        Dot expectedDot = new Dot(origin, s.applied().get(origin) + 1);
+        assertThat(after.siblings()).singleElement().satisfies(only -> {
+            assertThat(only.dot()).isEqualTo(expectedDot);
+            assertThat(only.eventId()).isEqualTo("client-write");
+            assertThat(only.isTombstone()).isEqualTo(delete);
+        });
+        assertThat(after.context().dominates(s.context())).isTrue();
+        assertThat(after.version()).isEqualTo(s.version() + 1);
+    }
+
+    // ---------------------------------------------------------------- 3. concurrency
+
+    @Property(tries = TRIES)
+    void writesThatHaveNotSeenEachOtherAreBothKept(
+            @ForAll("scenarios") Scenario scenario,
+            @ForAll int statePick,
+            @ForAll int originPick,
+            @ForAll @IntRange(min = 1, max = 7) int otherOffset,
+            @ForAll @IntRange(min = 0, max = 3) int contextA,
+            @ForAll @IntRange(min = 0, max = 3) int contextB,
+            @ForAll("extraContexts") Map<String, Long> extra,
+            @ForAll boolean deleteA,
+            @ForAll boolean deleteB) {
+        Simulation sim = Simulation.runSchedule(scenario);
+        KeyState s = sim.reachable.get(Math.floorMod(statePick, sim.reachable.size()));
+        List<String> origins = freshOrigins(sim, s);
+        int ia = Math.floorMod(originPick, origins.size());
+        int ib = (ia + otherOffset % origins.size()) % origins.size();
+        if (ia == ib) {
+            ib = (ia + 1) % origins.size();
+        }
+        String a = origins.get(ia);
+        String b = origins.get(ib);
+        VersionVector extraV = VersionVector.of(without(without(extra, a), b));
+
+        Write wa = new Write("wa", a, contextFrom(s, contextA).join(extraV),
+                deleteA ? null : new byte[] {1}, "x/a", 5);
+        Write wb = new Write("wb", b, contextFrom(s, contextB).join(extraV),
+                deleteB ? null : new byte[] {2}, "x/b", 5);
+
+        KeyState ab = s.receive(wa).receive(wb);
+        KeyState ba = s.receive(wb).receive(wa);
+
+        assertThat(ab).isEqualTo(ba);
+        assertThat(ab.digest()).isEqualTo(ba.digest());
+        assertThat(ab.siblings())
+                .extracting(Sibling::eventId)
+                .contains("wa", "wb");
+        Dot da = new Dot(a, s.applied().get(a) + 1);
+        Dot db = new Dot(b, s.applied().get(b) + 1);
+        assertThat(ab.siblings()).extracting(Sibling::dot).contains(da, db);
+        assertThat(LastWriterWins.winner(ab.siblings()))
+                .isEqualTo(LastWriterWins.winner(ba.siblings()));
+    }
+
+    /** A context that cannot cover the next dot of a fresh origin of {@code s}. */
+    private static VersionVector contextFrom(KeyState s, int which) {
+        return switch (which) {
+            case 0 -> s.context();
+            case 1 -> s.applied();
+            case 2 -> s.covered();
+            default -> VersionVector.empty();
+        };
+    }
+
+    // ---------------------------------------------------------------- 4. idempotency
+
+    @Property(tries = TRIES)
+    void applyingOrReceivingTwiceIsApplyingOnce(
+            @ForAll("scenarios") Scenario scenario,
+            @ForAll int statePick,
+            @ForAll int originPick,
+            @ForAll @IntRange(min = 0, max = 3) int counterOffset,
+            @ForAll("extraContexts") Map<String, Long> context,
+            @ForAll boolean delete) {
+        Simulation sim = Simulation.runSchedule(scenario);
+        KeyState s = sim.reachable.get(Math.floorMod(statePick, sim.reachable.size()));
+        String origin = pick(sim.regions, originPick);
+        Write w = new Write("dup", origin, VersionVector.of(context),
+                delete ? null : new byte[] {9, 9}, "a/b", 3);
+
+        Dot dot = new Dot(origin, Math.max(1, s.applied().get(origin) + 1 - counterOffset));
+        KeyState once = s.apply(dot, w);
+        assertThat(once.apply(dot, w)).isEqualTo(once);
+        assertThat(once.apply(dot, w).digest()).isEqualTo(once.digest());
+
+        KeyState received = s.receive(w);
+        assertThat(received.receive(w)).isEqualTo(received);
+        assertThat(received.receive(w).version()).isEqualTo(s.version() + 1);
+    }
+
+    // ---------------------------------------------------------------- 5. digest and codec
+
+    @Property(tries = TRIES)
+    void digestsAreEqualExactlyWhenStatesAre(
+            @ForAll("scenarios") Scenario scenario, @ForAll int i, @ForAll int j) {
+        Simulation sim = Simulation.runSchedule(scenario);
+        KeyState a = sim.reachable.get(Math.floorMod(i, sim.reachable.size()));
+        KeyState b = sim.reachable.get(Math.floorMod(j, sim.reachable.size()));
+
+        assertThat(Arrays.equals(a.digest(), b.digest())).isEqualTo(a.equals(b));
+        assertThat(Arrays.equals(KeyStateCodec.encode(a), KeyStateCodec.encode(b)))
+                .isEqualTo(a.equals(b));
+        if (a.equals(b)) {
+            assertThat(a.hashCode()).isEqualTo(b.hashCode());
+        }
+        KeyState decoded = KeyStateCodec.decode(KeyStateCodec.encode(a));
+        assertThat(decoded).isEqualTo(a);
+        assertThat(decoded.digest()).isEqualTo(a.digest());
+        Statistics.label("pair").collect(a.equals(b) ? "equal" : "different");
+        Statistics.label("pair").coverage(c -> {
+            c.check("equal").count(n -> n > 0);
+            c.check("different").count(n -> n > 0);
+        });
+    }
+
+    @Property(tries = TRIES)
+    void corruptedEncodingsFailCleanlyOrAreCanonical(
+            @ForAll("scenarios") Scenario scenario,
+            @ForAll int statePick,
+            @ForAll int position,
+            @ForAll byte replacement,
+            @ForAll @IntRange(min = 0, max = 2) int mutation) {
+        Simulation sim = Simulation.runSchedule(scenario);
+        KeyState s = sim.reachable.get(Math.floorMod(statePick, sim.reachable.size()));
+        byte[] bytes = KeyStateCodec.encode(s);
+        int at = Math.floorMod(position, bytes.length);
+        byte[] corrupted = switch (mutation) {
+            case 0 -> {
+                byte[] c = bytes.clone();
+                c[at] = replacement;
+                yield c;
+            }
+            case 1 -> Arrays.copyOf(bytes, at);
+            default -> {
+                byte[] c = new byte[bytes.length + 1];
+                System.arraycopy(bytes, 0, c, 0, at);
+                c[at] = replacement;
+                System.arraycopy(bytes, at, c, at + 1, bytes.length - at);
+                yield c;
+            }
+        };
+        assertDecodesCanonicallyOrRejects(corrupted);
+        if (mutation == 1) {
+            assertThatThrownBy(() -> KeyStateCodec.decode(corrupted))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Property(tries = TRIES)
+    void arbitraryBytesFailCleanlyOrAreCanonical(@ForAll byte[] bytes) {
+        assertDecodesCanonicallyOrRejects(bytes);
+    }
+
+    private static void assertDecodesCanonicallyOrRejects(byte[] bytes) {
+        KeyState decoded;
+        try {
+            decoded = KeyStateCodec.decode(bytes);
+        } catch (IllegalArgumentException expected) {
+            assertThat(expected).hasMessageStartingWith("malformed key state encoding");
+            return;
+        }
+        assertThat(KeyStateCodec.encode(decoded)).isEqualTo(bytes);
+    }
+
+    @Property(tries = TRIES)
+    void contextTokensRoundTripAndRejectEverythingElse(
+            @ForAll("extraContexts") Map<String, Long> counters, @ForAll String garbage) {
+        VersionVector v = VersionVector.of(counters);
+        String token = ContextTokens.encode(v);
+        assertThat(token).matches("[A-Za-z0-9_-]+");
+        assertThat(ContextTokens.decode(token)).isEqualTo(v);
+
+        Optional<VersionVector> decoded;
+        try {
+            decoded = Optional.of(ContextTokens.decode(garbage));
+        } catch (IllegalArgumentException expected) {
+            assertThat(expected).hasMessageStartingWith("malformed context token");
+            decoded = Optional.empty();
+        }
+        decoded.ifPresent(d -> assertThat(ContextTokens.encode(d)).isEqualTo(garbage));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    @Provide
+    Arbitrary<Map<String, Long>> extraContexts() {
+        return Arbitraries.maps(
+                        Arbitraries.of("ap-south", "eu-west", "us-east", "us-west", "zz-other"),
+                        Arbitraries.longs().between(0, 5))
+                .ofMaxSize(3);
+    }
+
+    /**
+     * Origins whose next dot in {@code s} is not yet covered, i.e. that may legitimately emit a
+     * new event seen after {@code s}; two never-seen regions are always among them.
+     */
+    private static List<String> freshOrigins(Simulation sim, KeyState s) {
+        List<String> origins = new ArrayList<>();
+        for (String r : sim.regions) {
+            if (s.covered().get(r) <= s.applied().get(r)) {
+                origins.add(r);
+            }
+        }
+        origins.add("zz-new-1");
+        origins.add("zz-new-2");
+        return origins;
+    }
+
+    private static Map<String, Long> without(Map<String, Long> map, String key) {
+        Map<String, Long> copy = new TreeMap<>(map);
+        copy.remove(key);
+        return copy;
+    }
+
+    private static String pick(List<String> list, int index) {
+        return list.get(Math.floorMod(index, list.size()));
+    }
+}

@@ -4,7 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -39,6 +41,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     Mono<ResponseEntity<Object>> undecodable(DecodingException e, ServerWebExchange exchange) {
         return respond(Problems.badRequest("malformed-json", "request body is not valid JSON: "
                 + e.getMostSpecificCause().getMessage()), exchange);
+    }
+
+    /** Some of Spring's own problems carry no detail; a client should always get a sentence. */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode status, ServerWebExchange exchange) {
+        if (body instanceof ProblemDetail problem && problem.getDetail() == null) {
+            problem.setDetail(status.value() == HttpStatus.CONTENT_TOO_LARGE.value()
+                    ? "request body is larger than this gateway accepts"
+                    : ex.getMessage());
+        }
+        return super.handleExceptionInternal(ex, body, headers, status, exchange);
     }
 
     private Mono<ResponseEntity<Object>> respond(ErrorResponseException problem, ServerWebExchange exchange) {

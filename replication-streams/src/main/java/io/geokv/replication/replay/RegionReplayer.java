@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -69,6 +70,16 @@ public final class RegionReplayer {
     }
 
     private void deleteGroup(String groupId, Duration timeout) {
+        // A stopped Streams client may still count as a member until its session times out; remove
+        // every member so the group can be deleted at once.
+        try {
+            admin.removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions()).all()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            log.debug("no members removed from {}: {}", groupId, e.getCause().toString());
+        } catch (Exception e) {
+            throw new KafkaException("could not remove the members of " + groupId, e);
+        }
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             try {

@@ -10,6 +10,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.geokv.store.RegionStores;
 import io.geokv.testing.TestKafka;
 import io.geokv.testing.TestReplication;
+import io.geokv.testing.TestShutdown;
 import io.geokv.testing.TestStores;
 
 /**
@@ -41,7 +42,11 @@ public final class TestCluster {
     /** Only the gateway in this JVM (replication runs elsewhere, e.g. in a child process). */
     public static ConfigurableApplicationContext startGateway() {
         TestStores.resetOncePerJvm();
-        return GatewayApplication.builder().run(TestReplication.asArguments(gatewayProperties()));
+        ConfigurableApplicationContext gateway = GatewayApplication.builder()
+                .registerShutdownHook(false)
+                .run(TestReplication.asArguments(gatewayProperties()));
+        TestShutdown.register(gateway::close);
+        return gateway;
     }
 
     public static Map<String, Object> gatewayProperties() {

@@ -21,7 +21,7 @@ public final class TestKafka {
                     "group.initial.rebalance.delay.ms", "0",
                     "log.retention.ms", "-1"));
             started.afterPropertiesSet();
-            Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "test-kafka-shutdown"));
+            TestShutdown.register(started::destroy);
             broker = started;
         }
         return broker.getBrokersAsString();

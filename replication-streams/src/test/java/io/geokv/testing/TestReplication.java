@@ -33,7 +33,11 @@ public final class TestReplication {
         TestStores.resetOncePerJvm();
         try {
             Path stateDir = Files.createTempDirectory("geokv-streams-test");
-            return ReplicationStreamsApplication.builder().run(asArguments(properties(stateDir)));
+            ConfigurableApplicationContext context = ReplicationStreamsApplication.builder()
+                    .registerShutdownHook(false)
+                    .run(asArguments(properties(stateDir)));
+            TestShutdown.register(context::close);
+            return context;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

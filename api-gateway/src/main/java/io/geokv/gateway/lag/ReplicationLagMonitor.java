@@ -35,7 +35,7 @@ public final class ReplicationLagMonitor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationLagMonitor.class);
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration PEEK_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration PEEK_TIMEOUT = Duration.ofSeconds(2);
 
     private final List<String> regions;
     private final Admin admin;
@@ -121,7 +121,15 @@ public final class ReplicationLagMonitor implements AutoCloseable {
                     records += Math.max(0, ends.get(tp) - positions.get(tp));
                     oldest = Math.min(oldest, oldestUnconsumed.getOrDefault(tp, Long.MAX_VALUE));
                 }
-                double seconds = records == 0 || oldest == Long.MAX_VALUE ? 0 : Math.max(0, now - oldest) / 1000.0;
+                double seconds;
+                if (records == 0) {
+                    seconds = 0;
+                } else if (oldest == Long.MAX_VALUE) {
+                    // Lagging, but the oldest event could not be read in time: keep the last known age.
+                    seconds = find(region, origin).lagSeconds();
+                } else {
+                    seconds = Math.max(0, now - oldest) / 1000.0;
+                }
                 result.add(new ReplicationLag(region, origin, records, seconds));
             }
         }

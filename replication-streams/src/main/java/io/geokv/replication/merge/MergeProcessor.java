@@ -27,8 +27,8 @@ import io.geokv.replication.merge.OriginHeaders.Origin;
  * this class only decodes, validates, loads, stores and forwards.
  *
  * <p>Every input record produces one record on the materialized topic, even when it changed nothing
- * or was dead-lettered (then with a null value, where its key allows): the sink uses them to advance
- * the region's applied offsets, so a region that has applied everything reports zero lag.
+ * or was dead-lettered (then with a null value): the sink uses them to advance the region's applied
+ * offsets, so a region that has applied everything reports zero lag.
  */
 final class MergeProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -106,10 +106,19 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
             context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
                     MergeTopology.DEAD_LETTER_SINK);
         }
-        if (record.key() != null && defaultPartition(record.key()) == origin.partition()) {
-            // The progress marker must reach the sink in order with this partition's states, so it
-            // is only sent when its key routes to the same partition as those states.
-            forwardMaterialized(record.key(), null, origin);
+        forwardMaterialized(progressKey(origin.partition()), null, origin);
+    }
+
+    /**
+     * A key whose default partition is {@code partition}: a progress marker must reach the sink in
+     * order with that partition's states, whatever key (or none) the bad record had.
+     */
+    private String progressKey(int partition) {
+        for (int n = 0; ; n++) {
+            String candidate = "geokv-progress-" + n;
+            if (defaultPartition(candidate) == partition) {
+                return candidate;
+            }
         }
     }
 

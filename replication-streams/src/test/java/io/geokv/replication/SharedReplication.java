@@ -1,0 +1,177 @@
+package io.geokv.replication;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.geokv.event.EventTopics;
+import io.geokv.event.KvEventSerializer;
+import io.geokv.event.avro.KvEvent;
+import io.geokv.store.RegionStores;
+import io.geokv.store.postgres.AppliedOffset;
+import io.geokv.testing.TestKafka;
+import io.geokv.testing.TestReplication;
+import io.geokv.testing.TestStores;
+
+/**
+ * The replication app of this module's integration tests: started once per test JVM (on the
+ * embedded broker, with {@link TestReplication}'s properties) and shared by every test class that
+ * registers this extension; closed when the test run ends.
+ *
+ * <p>Its stores are databases {@value #DATABASE_PREFIX}&lt;region&gt; and Redis databases 7 to 9,
+ * emptied once per JVM. They are deliberately not {@link TestStores}' {@code geokv_it_*} and Redis
+ * 4 to 6: the gateway's integration tests drop and fill those, and the two modules' integration tests
+ * must be able to run at the same time on one machine without destroying each other's data.
+ */
+public final class SharedReplication implements BeforeAllCallback {
+
+    public static final List<String> REGIONS = TestStores.REGIONS;
+    public static final String DATABASE_PREFIX = "geokv_rsit_";
+    public static final int REDIS_FIRST_DATABASE = 7;
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedReplication.class);
+    private static volatile ConfigurableApplicationContext context;
+
+    @Override
+    public void beforeAll(ExtensionContext extension) {
+        extension.getRoot().getStore(NAMESPACE).computeIfAbsent("app", k -> new Running(start()), Running.class);
+    }
+
+    /** The running app; only valid in test classes extended with this extension. */
+    public static ConfigurableApplicationContext context() {
+        if (context == null) {
+            throw new IllegalStateException("register @ExtendWith(SharedReplication.class) on the test class");
+        }
+        return context;
+    }
+
+    public static RegionStores stores() {
+        return context().getBean(RegionStores.class);
+    }
+
+    /** A producer as any client of the event log would configure it: acks=all, Avro values, tenant/key keys. */
+    public static KafkaProducer<String, KvEvent> eventProducer() {
+        return new KafkaProducer<>(producerConfig(), new StringSerializer(), new KvEventSerializer());
+    }
+
+    /** A producer of arbitrary bytes, for what a broken or hostile client may write. */
+    public static KafkaProducer<String, byte[]> rawProducer() {
+        return new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** A tenant no other test uses (the broker and stores are shared within the JVM). */
+    public static String uniqueTenant() {
+        return "t-" + UUID.randomUUID();
+    }
+
+    /** The end offset of every partition of every region's event topic. */
+    public static Map<TopicPartition, Long> eventTopicEndOffsets() {
+        Admin admin = context().getBean(Admin.class);
+        List<String> topics = REGIONS.stream().map(EventTopics::forRegion).toList();
+        Map<String, TopicDescription> described = get(admin.describeTopics(topics).allTopicNames());
+        Map<TopicPartition, OffsetSpec> request = described.values().stream()
+                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+        return get(admin.listOffsets(request).all()).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    /** How far a region's PostgreSQL has applied each event topic partition, as its applied-offset table says. */
+    public static Map<TopicPartition, Long> appliedOffsets(String region) {
+        return stores().get(region).reader().appliedOffsets().collectList().block(Duration.ofSeconds(10)).stream()
+                .collect(Collectors.toMap(o -> new TopicPartition(o.topic(), o.partition()), AppliedOffset::nextOffset));
+    }
+
+    /** End offsets without the partitions that never received a record (no region has anything to apply there). */
+    public static Map<TopicPartition, Long> nonEmpty(Map<TopicPartition, Long> endOffsets) {
+        return endOffsets.entrySet().stream().filter(e -> e.getValue() > 0)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private static Properties producerConfig() {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return config;
+    }
+
+    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ConfigurableApplicationContext start() {
+        resetStores();
+        try {
+            Map<String, Object> properties = TestReplication.properties(Files.createTempDirectory("geokv-streams-it"));
+            properties.put("geokv.database-prefix", DATABASE_PREFIX);
+            properties.put("geokv.redis-first-database", REDIS_FIRST_DATABASE);
+            context = ReplicationStreamsApplication.builder().run(TestReplication.asArguments(properties));
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A fresh broker must never meet rows written against an earlier one. */
+    private static void resetStores() {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+                Statement statement = connection.createStatement()) {
+            for (String region : REGIONS) {
+                statement.execute("DROP DATABASE IF EXISTS " + DATABASE_PREFIX + region.replace('-', '_') + " WITH (FORCE)");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 for the integration tests", e);
+        }
+        for (int i = 0; i < REGIONS.size(); i++) {
+            RedisClient client = RedisClient.create("redis://127.0.0.1:6379/" + (REDIS_FIRST_DATABASE + i));
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                connection.sync().flushdb();
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    /** Closed by JUnit when the whole run is over, so the app stops before the broker's shutdown hook. */
+    private record Running(ConfigurableApplicationContext app) implements AutoCloseable {
+        @Override
+        public void close() {
+            app.close();
+            context = null;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Rebuild one region's PostgreSQL and Redis by replaying the event topics, through the
+# replication-streams actuator endpoint POST /actuator/replay/<region>. The call returns
+# when the region has caught up; its JSON answer is printed. Non-zero exit on an HTTP error.
+#
+# Usage: scripts/replay-region.sh <region>        e.g. scripts/replay-region.sh eu-west
+# Environment:
+#   GEOKV_STREAMS_URL       base URL of replication-streams (default: http://127.0.0.1:8010)
+#   GEOKV_REPLAY_TIMEOUT    seconds to wait for the answer (default: 900)
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+# shellcheck source=lib/common.sh
+source "$SCRIPT_DIR/lib/common.sh"
+
+usage() {
+  cat <<USAGE
+Usage: scripts/replay-region.sh <region>
+
+Rebuilds <region> (for example us-east, eu-west or asia-pac) from the Kafka topics and
+prints the result once it has caught up.
+Set GEOKV_STREAMS_URL to reach a replication-streams other than http://127.0.0.1:8010.
+USAGE
+}
+
+if (($# != 1)) || [[ -z "$1" ]]; then
+  usage >&2
+  exit 2
+fi
+case "$1" in
+  -h | --help) usage; exit 0 ;;
+esac
+
+require_command curl
+
+region="$1"
+if [[ ! "$region" =~ ^[A-Za-z0-9._-]+$ ]]; then
+  die "not a region name: '$region' (letters, digits, '.', '_' and '-' only)"
+fi
+base_url="${GEOKV_STREAMS_URL:-http://127.0.0.1:8010}"
+base_url="${base_url%/}"
+url="$base_url/actuator/replay/$region"
+timeout="${GEOKV_REPLAY_TIMEOUT:-900}"
+
+body_file="$(mktemp)"
+trap 'rm -f "$body_file"' EXIT
+
+log "replaying region $region via POST $url (waits until it has caught up)"
+http_code=0
+curl_status=0
+http_code="$(curl -sS -X POST -H 'Accept: application/json' --max-time "$timeout" \
+  -o "$body_file" -w '%{http_code}' "$url")" || curl_status=$?
+
+if ((curl_status != 0)); then
+  die "could not reach $url (curl exit code $curl_status); is replication-streams running?"
+fi
+
+cat "$body_file"
+# Keep the prompt on its own line when the answer has no trailing newline.
+if [[ -s "$body_file" && "$(tail -c 1 "$body_file" | od -An -c | tr -d ' ')" != '\n' ]]; then
+  echo
+fi
+
+if ((http_code < 200 || http_code >= 300)); then
+  die "replay of $region failed: HTTP $http_code"
+fi
+log "replay of $region finished (HTTP $http_code)"

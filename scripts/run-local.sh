@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# Run the whole geokv system on this machine, without Docker:
+#   - the local PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379), started if they are down;
+#   - a single-node Kafka broker (KRaft) from the Maven Central jars on 127.0.0.1:9092;
+#   - replication-streams (actuator on :8010) and api-gateway (HTTP API on :8009).
+# Prints the URL when everything is healthy; Ctrl-C stops what this script started
+# (the apps first, then the broker). State and logs live in .geokv-local/ at the repo root;
+# the broker's topics are kept there across runs.
+#
+# Usage: scripts/run-local.sh [--rebuild]
+# Environment:
+#   GEOKV_APP_JAVA_OPTS            JVM options of each app (default: -Xmx1g)
+#   GEOKV_STREAMS_START_TIMEOUT    seconds to wait for replication-streams (default: 180)
+#   GEOKV_GATEWAY_START_TIMEOUT    seconds to wait for api-gateway (default: 120)
+#   GEOKV_KAFKA_JAVA_OPTS, GEOKV_KAFKA_START_TIMEOUT   see scripts/lib/kafka.sh
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+# shellcheck source=lib/common.sh
+source "$SCRIPT_DIR/lib/common.sh"
+# shellcheck source=lib/kafka.sh
+source "$SCRIPT_DIR/lib/kafka.sh"
+
+ROOT="$(geokv_root)"
+STATE="$ROOT/.geokv-local"
+LOG_DIR="$STATE/logs"
+
+readonly KAFKA_PORT=9092
+readonly KAFKA_CONTROLLER_PORT=9093
+readonly STREAMS_PORT=8010
+readonly GATEWAY_PORT=8009
+readonly BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+
+readonly STREAMS_JAR="$ROOT/replication-streams/target/replication-streams-0.1.0-SNAPSHOT-exec.jar"
+readonly GATEWAY_JAR="$ROOT/api-gateway/target/api-gateway-0.1.0-SNAPSHOT-exec.jar"
+readonly STREAMS_HEALTH="http://127.0.0.1:$STREAMS_PORT/actuator/health"
+readonly GATEWAY_HEALTH="http://127.0.0.1:$GATEWAY_PORT/health"
+
+APP_JAVA_OPTS="${GEOKV_APP_JAVA_OPTS:--Xmx1g}"
+STREAMS_TIMEOUT="${GEOKV_STREAMS_START_TIMEOUT:-180}"
+GATEWAY_TIMEOUT="${GEOKV_GATEWAY_START_TIMEOUT:-120}"
+
+usage() {
+  cat <<EOF
+Usage: scripts/run-local.sh [--rebuild]
+
+Starts PostgreSQL and Redis if needed, a local Kafka broker on $BOOTSTRAP,
+replication-streams (:$STREAMS_PORT) and api-gateway (:$GATEWAY_PORT); Ctrl-C stops them.
+
+  --rebuild   run 'mvn -DskipTests install' even if the application jars exist
+  -h, --help  show this help
+EOF
+}
+
+rebuild=0
+while (($# > 0)); do
+  case "$1" in
+    --rebuild) rebuild=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+  shift
+done
+
+require_command java "a Java 17+ runtime is needed"
+require_command curl
+
+mkdir -p "$LOG_DIR"
+
+# ---------------------------------------------------------------- build
+if ((rebuild)) || [[ ! -f "$STREAMS_JAR" || ! -f "$GATEWAY_JAR" ]]; then
+  require_command mvn "Maven is needed to build geokv"
+  log "building geokv (mvn -q -DskipTests install); this takes a while the first time"
+  (cd "$ROOT" && mvn -q -B -DskipTests install) || die "the build failed (see the Maven output above)"
+  for jar in "$STREAMS_JAR" "$GATEWAY_JAR"; do
+    [[ -f "$jar" ]] || die "the build did not produce ${jar#"$ROOT"/}"
+  done
+else
+  # The jars exist: say so when sources changed after they were built.
+  for jar in "$STREAMS_JAR" "$GATEWAY_JAR"; do
+    if [[ -n "$(find "$ROOT" \( -path "$ROOT/.git" -o -path "$ROOT/.geokv-local" -o -path "$ROOT/scripts" \) -prune \
+                 -o \( -path '*/src/*' -o -name pom.xml \) -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+      log "note: sources changed since ${jar#"$ROOT"/} was built; run with --rebuild to use them"
+      break
+    fi
+  done
+fi
+
+# ---------------------------------------------------------------- infrastructure
+ensure_postgres
+ensure_redis
+
+# describe_port_owner <port>: who listens there, if ss can tell.
+describe_port_owner() {
+  if command -v ss >/dev/null 2>&1; then
+    ss -ltnpH "sport = :$1" 2>/dev/null | sed 's/^/    /' >&2 || true
+  fi
+}
+
+# refuse_busy_port <port> <what> [pidfile]: fail clearly when the port is already taken.
+refuse_busy_port() {
+  local port="$1" what="$2" pidfile="${3:-}" pid
+  port_open 127.0.0.1 "$port" || return 0
+  describe_port_owner "$port"
+  if [[ -n "$pidfile" && -f "$pidfile" ]]; then
+    pid="$(<"$pidfile")"
+    if pid_alive "$pid"; then
+      die "127.0.0.1:$port ($what) is taken by pid $pid, started by run-local: is run-local already running? If not, stop it with: kill $pid"
+    fi
+  fi
+  die "something already answers on 127.0.0.1:$port, needed for $what; stop it and run this again"
+}
+
+if old_kafka="$(kafka_pid "$STATE")"; then
+  die "the Kafka broker of ${STATE#"$ROOT"/}/ is already running (pid $old_kafka): is run-local already running? If not, stop it with: kill $old_kafka"
+fi
+refuse_busy_port "$KAFKA_PORT" "the Kafka broker"
+refuse_busy_port "$KAFKA_CONTROLLER_PORT" "the Kafka controller"
+refuse_busy_port "$STREAMS_PORT" "replication-streams" "$STATE/replication-streams.pid"
+refuse_busy_port "$GATEWAY_PORT" "api-gateway" "$STATE/api-gateway.pid"
+
+# ---------------------------------------------------------------- cleanup
+kafka_started=0
+streams_pid=""
+gateway_pid=""
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  # Apps first (they flush to Kafka and PostgreSQL on shutdown), then the broker.
+  if [[ -n "$gateway_pid" ]]; then
+    stop_pid "$gateway_pid" "api-gateway" 30
+    rm -f "$STATE/api-gateway.pid"
+  fi
+  if [[ -n "$streams_pid" ]]; then
+    stop_pid "$streams_pid" "replication-streams" 45
+    rm -f "$STATE/replication-streams.pid"
+  fi
+  if ((kafka_started)); then
+    kafka_stop "$STATE"
+  fi
+  log "stopped"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# start_app <name> <jar> [app args...]: start one app in the background, logging to
+# .geokv-local/logs/<name>.log; sets START_APP_PID (also recorded in .geokv-local/<name>.pid)
+# and START_APP_LOG_OFFSET (the log's size before this start).
+START_APP_PID=""
+START_APP_LOG_OFFSET=0
+start_app() {
+  local name="$1" jar="$2"
+  shift 2
+  local logfile="$LOG_DIR/$name.log"
+  local -a java_opts
+  read -r -a java_opts <<<"$APP_JAVA_OPTS"
+  START_APP_LOG_OFFSET="$(file_size "$logfile")"
+  printf '\n===== %s starting %s =====\n' "$(date '+%F %T')" "$name" >>"$logfile"
+  log "starting $name (log: ${logfile#"$ROOT"/})"
+  java "${java_opts[@]}" -jar "$jar" --spring.kafka.bootstrap-servers="$BOOTSTRAP" "$@" \
+    >>"$logfile" 2>&1 </dev/null &
+  START_APP_PID=$!
+  printf '%s\n' "$START_APP_PID" >"$STATE/$name.pid"
+}
+
+# await_app <name> <pid> <logOffset> <health url> <timeout>: wait (bounded) until the app is
+# healthy; on failure print the end of its log and exit (the EXIT trap stops everything).
+await_app() {
+  local name="$1" pid="$2" offset="$3" url="$4" timeout="$5"
+  local logfile="$LOG_DIR/$name.log" code=0
+  if wait_for_http "$url" "$timeout" "$pid"; then
+    log "$name is healthy ($url)"
+    return 0
+  fi
+  show_log_since "$logfile" "$offset" 60
+  if pid_alive "$pid"; then
+    die "$name did not become healthy at $url within ${timeout}s (full log: ${logfile#"$ROOT"/})"
+  fi
+  wait "$pid" 2>/dev/null || code=$?
+  die "$name exited during startup with exit code $code (full log: ${logfile#"$ROOT"/})"
+}
+
+# ---------------------------------------------------------------- Kafka
+kafka_started=1
+if ! kafka_start "$STATE" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; then
+  die "the Kafka broker did not start (logs: ${STATE#"$ROOT"/}/kafka/logs/)"
+fi
+
+# ---------------------------------------------------------------- apps
+start_app replication-streams "$STREAMS_JAR" \
+  --geokv.replication.state-dir="$STATE/streams-state"
+streams_pid="$START_APP_PID"
+streams_log_offset="$START_APP_LOG_OFFSET"
+await_app replication-streams "$streams_pid" "$streams_log_offset" "$STREAMS_HEALTH" "$STREAMS_TIMEOUT"
+
+start_app api-gateway "$GATEWAY_JAR"
+gateway_pid="$START_APP_PID"
+gateway_log_offset="$START_APP_LOG_OFFSET"
+await_app api-gateway "$gateway_pid" "$gateway_log_offset" "$GATEWAY_HEALTH" "$GATEWAY_TIMEOUT"
+
+cat <<EOF
+
+geokv is ready: http://localhost:$GATEWAY_PORT
+
+  curl -X PUT -H 'Content-Type: text/plain' --data 'hello' http://localhost:$GATEWAY_PORT/kv/greeting
+  curl -H 'Accept: application/json' http://localhost:$GATEWAY_PORT/kv/greeting
+  curl http://localhost:$GATEWAY_PORT/stats
+
+Logs: ${LOG_DIR#"$ROOT"/}/ (api-gateway.log, replication-streams.log) and ${STATE#"$ROOT"/}/kafka/logs/
+Press Ctrl-C to stop everything.
+EOF
+
+# ---------------------------------------------------------------- wait
+# Stay in the foreground until Ctrl-C (or SIGTERM), or until one of the processes dies.
+kafka_broker_pid="$(kafka_pid "$STATE" || true)"
+while true; do
+  if ! pid_alive "$streams_pid"; then
+    show_log_since "$LOG_DIR/replication-streams.log" "$streams_log_offset" 40
+    die "replication-streams exited unexpectedly; stopping the rest"
+  fi
+  if ! pid_alive "$gateway_pid"; then
+    show_log_since "$LOG_DIR/api-gateway.log" "$gateway_log_offset" 40
+    die "api-gateway exited unexpectedly; stopping the rest"
+  fi
+  if [[ -n "$kafka_broker_pid" ]] && ! pid_alive "$kafka_broker_pid"; then
+    show_log_tail "$STATE/kafka/logs/server.log" 40
+    die "the Kafka broker exited unexpectedly; stopping the rest"
+  fi
+  # A background sleep plus 'wait' lets INT/TERM run the trap at once.
+  sleep 2 &
+  wait $! || true
+done

@@ -1,14 +1,8 @@
 package io.geokv.replication;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +128,7 @@ public final class SharedReplication implements BeforeAllCallback {
     }
 
     private static ConfigurableApplicationContext start() {
-        resetStores();
+        TestStores.reset(DATABASE_PREFIX, REDIS_FIRST_DATABASE);
         try {
             Map<String, Object> properties = TestReplication.properties(Files.createTempDirectory("geokv-streams-it"));
             properties.put("geokv.database-prefix", DATABASE_PREFIX);
@@ -147,25 +141,6 @@ public final class SharedReplication implements BeforeAllCallback {
     }
 
     /** A fresh broker must never meet rows written against an earlier one. */
-    private static void resetStores() {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-                Statement statement = connection.createStatement()) {
-            for (String region : REGIONS) {
-                statement.execute("DROP DATABASE IF EXISTS " + DATABASE_PREFIX + region.replace('-', '_') + " WITH (FORCE)");
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 for the integration tests", e);
-        }
-        for (int i = 0; i < REGIONS.size(); i++) {
-            RedisClient client = RedisClient.create("redis://127.0.0.1:6379/" + (REDIS_FIRST_DATABASE + i));
-            try (StatefulRedisConnection<String, String> connection = client.connect()) {
-                connection.sync().flushdb();
-            } finally {
-                client.shutdown();
-            }
-        }
-    }
-
     /** Closed by JUnit when the whole run is over, so the app stops before the broker's shutdown hook. */
     private record Running(ConfigurableApplicationContext app) implements AutoCloseable {
         @Override

@@ -37,29 +37,30 @@ public final class TestStores {
     }
 
     public static synchronized void resetOncePerJvm() {
-        if (reset) {
-            return;
+        if (!reset) {
+            reset(DATABASE_PREFIX, REDIS_FIRST_DATABASE);
+            reset = true;
         }
+    }
+
+    /** Drops every region's database named {@code databasePrefix<region>} and empties its Redis database. */
+    public static void reset(String databasePrefix, int redisFirstDatabase) {
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
                 Statement statement = connection.createStatement()) {
             for (String region : REGIONS) {
-                statement.execute("DROP DATABASE IF EXISTS " + database(region) + " WITH (FORCE)");
+                statement.execute("DROP DATABASE IF EXISTS " + databasePrefix + region.replace('-', '_') + " WITH (FORCE)");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 for the integration tests", e);
         }
         for (int i = 0; i < REGIONS.size(); i++) {
-            RedisClient client = RedisClient.create("redis://127.0.0.1:6379/" + (REDIS_FIRST_DATABASE + i));
+            RedisClient client = RedisClient.create("redis://127.0.0.1:6379/" + (redisFirstDatabase + i));
             try (StatefulRedisConnection<String, String> connection = client.connect()) {
                 connection.sync().flushdb();
             } finally {
                 client.shutdown();
             }
         }
-        reset = true;
     }
 
-    public static String database(String region) {
-        return DATABASE_PREFIX + region.replace('-', '_');
-    }
 }

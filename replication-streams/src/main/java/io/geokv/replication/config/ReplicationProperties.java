@@ -27,7 +27,7 @@ public record ReplicationProperties(
         @DefaultValue List<String> hostedRegions,
         @DefaultValue("3") @Min(1) int partitions,
         @DefaultValue("100ms") @NotNull Duration commitInterval,
-        @DefaultValue("${java.io.tmpdir}/geokv-streams") @NotNull Path stateDir,
+        @NotNull Path stateDir,
         @DefaultValue("1MB") @NotNull DataSize maxValueBytes,
         @DefaultValue("1s") @NotNull Duration sinkRetryBackoff,
         @DefaultValue("10m") @NotNull Duration replayTimeout) {}

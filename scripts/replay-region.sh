@@ -5,7 +5,10 @@
 #
 # Usage: scripts/replay-region.sh <region>        e.g. scripts/replay-region.sh eu-west
 # Environment:
-#   GEOKV_STREAMS_URL       base URL of replication-streams (default: http://127.0.0.1:8010)
+#   GEOKV_STREAMS_URL       base URL of replication-streams
+#                           (default: http://127.0.0.1:$GEOKV_STREAMS_PORT)
+#   GEOKV_STREAMS_PORT      port of replication-streams when GEOKV_STREAMS_URL is not set
+#                           (default: 8010, as in scripts/run-local.sh)
 #   GEOKV_REPLAY_TIMEOUT    seconds to wait for the answer (default: 900)
 set -euo pipefail
 
@@ -13,13 +16,16 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 # shellcheck source=lib/common.sh
 source "$SCRIPT_DIR/lib/common.sh"
 
+streams_port="${GEOKV_STREAMS_PORT:-8010}"
+
 usage() {
   cat <<USAGE
 Usage: scripts/replay-region.sh <region>
 
 Rebuilds <region> (for example us-east, eu-west or asia-pac) from the Kafka topics and
 prints the result once it has caught up.
-Set GEOKV_STREAMS_URL to reach a replication-streams other than http://127.0.0.1:8010.
+Set GEOKV_STREAMS_URL (or GEOKV_STREAMS_PORT) to reach a replication-streams other than
+http://127.0.0.1:$streams_port.
 USAGE
 }
 
@@ -37,7 +43,10 @@ region="$1"
 if [[ ! "$region" =~ ^[A-Za-z0-9._-]+$ ]]; then
   die "not a region name: '$region' (letters, digits, '.', '_' and '-' only)"
 fi
-base_url="${GEOKV_STREAMS_URL:-http://127.0.0.1:8010}"
+if [[ -z "${GEOKV_STREAMS_URL:-}" && ! "$streams_port" =~ ^[0-9]{1,5}$ ]]; then
+  die "GEOKV_STREAMS_PORT must be a TCP port number, not '$streams_port'"
+fi
+base_url="${GEOKV_STREAMS_URL:-http://127.0.0.1:$streams_port}"
 base_url="${base_url%/}"
 url="$base_url/actuator/replay/$region"
 timeout="${GEOKV_REPLAY_TIMEOUT:-900}"

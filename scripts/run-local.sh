@@ -3,7 +3,7 @@
 #   - the local PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379), started if they are down;
 #   - a single-node Kafka broker (KRaft) from the Maven Central jars on 127.0.0.1:9092;
 #   - replication-streams (actuator on :8010) and api-gateway (HTTP API on :8009).
-# Prints the URL when everything is healthy; Ctrl-C stops what this script started
+# Prints the URL when everything is healthy; Ctrl-C (or SIGTERM) stops what this script started
 # (the apps first, then the broker). State and logs live in .geokv-local/ at the repo root;
 # the broker's topics are kept there across runs.
 #
@@ -13,6 +13,16 @@
 #   GEOKV_STREAMS_START_TIMEOUT    seconds to wait for replication-streams (default: 180)
 #   GEOKV_GATEWAY_START_TIMEOUT    seconds to wait for api-gateway (default: 120)
 #   GEOKV_KAFKA_JAVA_OPTS, GEOKV_KAFKA_START_TIMEOUT   see scripts/lib/kafka.sh
+#   GEOKV_LOCAL_STATE              state folder: broker data, Streams state, logs, pid files
+#                                  (default: .geokv-local at the repo root)
+#   GEOKV_GATEWAY_PORT             HTTP port of api-gateway (default: 8009)
+#   GEOKV_STREAMS_PORT             actuator port of replication-streams (default: 8010)
+#   GEOKV_KAFKA_PORT               Kafka broker port on 127.0.0.1 (default: 9092)
+#   GEOKV_KAFKA_CONTROLLER_PORT    Kafka controller port on 127.0.0.1 (default: 9093)
+#   GEOKV_DATABASE_PREFIX          prefix of the regions' PostgreSQL databases, passed to both
+#                                  apps as --geokv.database-prefix (default: the apps' geokv_)
+#   GEOKV_REDIS_FIRST_DATABASE     Redis logical database of the first region, passed to both
+#                                  apps as --geokv.redis-first-database (default: the apps' 1)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -22,13 +32,16 @@ source "$SCRIPT_DIR/lib/common.sh"
 source "$SCRIPT_DIR/lib/kafka.sh"
 
 ROOT="$(geokv_root)"
-STATE="$ROOT/.geokv-local"
+STATE="${GEOKV_LOCAL_STATE:-$ROOT/.geokv-local}"
+# A relative state folder is relative to where the script was started.
+[[ "$STATE" == /* ]] || STATE="$PWD/$STATE"
+STATE="${STATE%/}"
 LOG_DIR="$STATE/logs"
 
-readonly KAFKA_PORT=9092
-readonly KAFKA_CONTROLLER_PORT=9093
-readonly STREAMS_PORT=8010
-readonly GATEWAY_PORT=8009
+readonly KAFKA_PORT="${GEOKV_KAFKA_PORT:-9092}"
+readonly KAFKA_CONTROLLER_PORT="${GEOKV_KAFKA_CONTROLLER_PORT:-9093}"
+readonly STREAMS_PORT="${GEOKV_STREAMS_PORT:-8010}"
+readonly GATEWAY_PORT="${GEOKV_GATEWAY_PORT:-8009}"
 readonly BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 
 readonly STREAMS_JAR="$ROOT/replication-streams/target/replication-streams-0.1.0-SNAPSHOT-exec.jar"
@@ -39,6 +52,15 @@ readonly GATEWAY_HEALTH="http://127.0.0.1:$GATEWAY_PORT/health"
 APP_JAVA_OPTS="${GEOKV_APP_JAVA_OPTS:--Xmx1g}"
 STREAMS_TIMEOUT="${GEOKV_STREAMS_START_TIMEOUT:-180}"
 GATEWAY_TIMEOUT="${GEOKV_GATEWAY_START_TIMEOUT:-120}"
+
+# Arguments both apps get: the store naming, only when set (the apps have their own defaults).
+COMMON_APP_ARGS=()
+if [[ -n "${GEOKV_DATABASE_PREFIX:-}" ]]; then
+  COMMON_APP_ARGS+=("--geokv.database-prefix=$GEOKV_DATABASE_PREFIX")
+fi
+if [[ -n "${GEOKV_REDIS_FIRST_DATABASE:-}" ]]; then
+  COMMON_APP_ARGS+=("--geokv.redis-first-database=$GEOKV_REDIS_FIRST_DATABASE")
+fi
 
 usage() {
   cat <<EOF
@@ -62,6 +84,15 @@ while (($# > 0)); do
   shift
 done
 
+for port_var in GEOKV_GATEWAY_PORT GEOKV_STREAMS_PORT GEOKV_KAFKA_PORT GEOKV_KAFKA_CONTROLLER_PORT; do
+  if [[ -n "${!port_var:-}" && ! "${!port_var}" =~ ^[0-9]{1,5}$ ]]; then
+    die "$port_var must be a TCP port number, not '${!port_var}'"
+  fi
+done
+if [[ -n "${GEOKV_REDIS_FIRST_DATABASE:-}" && ! "$GEOKV_REDIS_FIRST_DATABASE" =~ ^[0-9]+$ ]]; then
+  die "GEOKV_REDIS_FIRST_DATABASE must be a Redis database number, not '$GEOKV_REDIS_FIRST_DATABASE'"
+fi
+
 require_command java "a Java 17+ runtime is needed"
 require_command curl
 
@@ -78,7 +109,7 @@ if ((rebuild)) || [[ ! -f "$STREAMS_JAR" || ! -f "$GATEWAY_JAR" ]]; then
 else
   # The jars exist: say so when sources changed after they were built.
   for jar in "$STREAMS_JAR" "$GATEWAY_JAR"; do
-    if [[ -n "$(find "$ROOT" \( -path "$ROOT/.git" -o -path "$ROOT/.geokv-local" -o -path "$ROOT/scripts" \) -prune \
+    if [[ -n "$(find "$ROOT" \( -path "$ROOT/.git" -o -path "$ROOT/.geokv-local" -o -path "$STATE" -o -path "$ROOT/scripts" \) -prune \
                  -o \( -path '*/src/*' -o -name pom.xml \) -newer "$jar" -print -quit 2>/dev/null)" ]]; then
       log "note: sources changed since ${jar#"$ROOT"/} was built; run with --rebuild to use them"
       break
@@ -123,10 +154,16 @@ refuse_busy_port "$GATEWAY_PORT" "api-gateway" "$STATE/api-gateway.pid"
 kafka_started=0
 streams_pid=""
 gateway_pid=""
+sleep_pid=""
 
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
+  # The idle loop's background sleep, so nothing this script started outlives it.
+  if [[ -n "$sleep_pid" ]]; then
+    kill "$sleep_pid" 2>/dev/null || true
+    wait "$sleep_pid" 2>/dev/null || true
+  fi
   # Apps first (they flush to Kafka and PostgreSQL on shutdown), then the broker.
   if [[ -n "$gateway_pid" ]]; then
     stop_pid "$gateway_pid" "api-gateway" 30
@@ -191,12 +228,16 @@ fi
 
 # ---------------------------------------------------------------- apps
 start_app replication-streams "$STREAMS_JAR" \
-  --geokv.replication.state-dir="$STATE/streams-state"
+  --server.port="$STREAMS_PORT" \
+  --geokv.replication.state-dir="$STATE/streams-state" \
+  ${COMMON_APP_ARGS[@]+"${COMMON_APP_ARGS[@]}"}
 streams_pid="$START_APP_PID"
 streams_log_offset="$START_APP_LOG_OFFSET"
 await_app replication-streams "$streams_pid" "$streams_log_offset" "$STREAMS_HEALTH" "$STREAMS_TIMEOUT"
 
-start_app api-gateway "$GATEWAY_JAR"
+start_app api-gateway "$GATEWAY_JAR" \
+  --server.port="$GATEWAY_PORT" \
+  ${COMMON_APP_ARGS[@]+"${COMMON_APP_ARGS[@]}"}
 gateway_pid="$START_APP_PID"
 gateway_log_offset="$START_APP_LOG_OFFSET"
 await_app api-gateway "$gateway_pid" "$gateway_log_offset" "$GATEWAY_HEALTH" "$GATEWAY_TIMEOUT"
@@ -231,5 +272,6 @@ while true; do
   fi
   # A background sleep plus 'wait' lets INT/TERM run the trap at once.
   sleep 2 &
-  wait $! || true
+  sleep_pid=$!
+  wait "$sleep_pid" || true
 done

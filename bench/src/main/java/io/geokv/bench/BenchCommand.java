@@ -1,0 +1,193 @@
+package io.geokv.bench;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The benchmark CLI behind scripts/bench.sh. It expects a running geokv (broker, replication-streams,
+ * api-gateway) plus PostgreSQL and Redis, all on this machine, runs the scenarios in order
+ * (materialize, write, read, memory), writes the JSON report and prints a short table.
+ */
+@Command(name = "geokv-bench", mixinStandardHelpOptions = true, subcommands = BenchCommand.Validate.class,
+        description = "Runs the geokv benchmark scenarios against a local geokv and writes a JSON report.")
+public final class BenchCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss");
+
+    @Option(names = "--quick", description = "Every scenario small (the whole run in under 2 minutes).")
+    boolean quick;
+
+    @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8009", description = "api-gateway base URL (loopback only).")
+    String gateway;
+
+    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap server (loopback only).")
+    String bootstrap;
+
+    @Option(names = "--postgres-host", defaultValue = "127.0.0.1")
+    String postgresHost;
+
+    @Option(names = "--postgres-port", defaultValue = "5432")
+    int postgresPort;
+
+    @Option(names = "--postgres-user", defaultValue = "postgres")
+    String postgresUser;
+
+    @Option(names = "--database-prefix", defaultValue = "geokv_bench_",
+            description = "geokv.database-prefix of the geokv under test; the raw reference uses the same databases.")
+    String databasePrefix;
+
+    @Option(names = "--regions", split = ",", defaultValue = "us-east,eu-west,asia-pac")
+    List<String> regions;
+
+    @Option(names = "--redis-host", defaultValue = "127.0.0.1")
+    String redisHost;
+
+    @Option(names = "--redis-port", defaultValue = "6379")
+    int redisPort;
+
+    @Option(names = "--redis-database", defaultValue = "13",
+            description = "Redis logical database redis-benchmark may use (the bench's own).")
+    int redisDatabase;
+
+    @Option(names = "--connections", defaultValue = "64")
+    int connections;
+
+    @Option(names = "--pid", description = "name=pid of a process whose resident memory to report (repeatable).")
+    Map<String, Long> pids = new LinkedHashMap<>();
+
+    @Option(names = "--output", description = "Result file (default: bench/results/<date>[-quick].json).")
+    Path output;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Integer call() throws Exception {
+        requireLoopback(URI.create(gateway).getHost(), "--gateway");
+        requireLoopback(bootstrap.substring(0, bootstrap.lastIndexOf(':')), "--bootstrap");
+        requireLoopback(postgresHost, "--postgres-host");
+        requireLoopback(redisHost, "--redis-host");
+        BenchSettings s = settings();
+        Instant startedAt = Instant.now();
+        double loadAtStart = Machine.loadAverage();
+        long t0 = System.nanoTime();
+        Path file = output != null ? output
+                : Path.of("bench", "results", LocalDateTime.now().format(FILE_TIME) + (quick ? "-quick" : "") + ".json");
+
+        List<ScenarioResult> results = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        HttpLoad load = new HttpLoad(s.connections());
+        // materialize first: it needs the replication idle and its databases clean.
+        attempt(failures, results, MaterializeScenario.ID, () -> new MaterializeScenario(s).run());
+        // The HTTP ceiling is measured right before each HTTP scenario, so both see the same machine load.
+        attempt(failures, results, WriteScenario.ID, () -> new WriteScenario(s, load, ceiling(s, load)).run());
+        attempt(failures, results, ReadScenario.ID, () -> new ReadScenario(s, load, ceiling(s, load)).run());
+        attempt(failures, results, MemoryScenario.ID, () -> new MemoryScenario(s).run());
+
+        Map<String, Object> report = BenchReport.build(quick ? "quick" : "full", startedAt,
+                (System.nanoTime() - t0) / 1_000_000, Machine.current(), s.toMap(), results);
+        // Other work on the machine skews every figure (ratios less than absolute numbers): say how busy it was.
+        ((Map<String, Object>) report.get("machine")).put("load_average_1m",
+                Map.of("start", loadAtStart, "end", Machine.loadAverage()));
+        if (!failures.isEmpty()) {
+            report.put("failures", failures);
+        }
+        BenchReport.write(file, report);
+        System.out.print(BenchReport.table(results));
+        System.out.println("report: " + file);
+        for (String failure : failures) {
+            System.err.println("FAILED " + failure);
+        }
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    /** The gateway's constant endpoint ({@code GET /bench/ping}) under the same load shape: the HTTP ceiling. */
+    private static HttpLoad.Result ceiling(BenchSettings s, HttpLoad load) throws InterruptedException {
+        progress("measuring the HTTP ceiling (GET /bench/ping)");
+        HttpLoad.Result ceiling = load.run(i -> HttpLoad.request(s.gatewayUrl() + "/bench/ping").GET().build(),
+                200, s.warmup(), s.measure(), Long.MAX_VALUE);
+        if (ceiling.ok() == 0) {
+            throw new IllegalStateException("GET /bench/ping never answered 200 (" + ceiling.errors() + " errors)");
+        }
+        return ceiling;
+    }
+
+    private interface ScenarioRun {
+        ScenarioResult run() throws Exception;
+    }
+
+    private static void attempt(List<String> failures, List<ScenarioResult> results, String id, ScenarioRun scenario) {
+        progress("scenario " + id);
+        try {
+            ScenarioResult result = scenario.run();
+            results.add(result);
+            progress("scenario " + id + " done in " + result.durationMs() + " ms");
+        } catch (Exception e) {
+            failures.add(id + ": " + e);
+            e.printStackTrace();
+        }
+    }
+
+    private static void progress(String message) {
+        System.err.println("[bench " + LocalDateTime.now().toLocalTime().withNano(0) + "] " + message);
+    }
+
+    private BenchSettings settings() {
+        return new BenchSettings(quick, gateway.replaceAll("/+$", ""), bootstrap, postgresHost, postgresPort,
+                postgresUser, System.getenv().getOrDefault("PGPASSWORD", ""), databasePrefix, List.copyOf(regions),
+                redisHost, redisPort, redisDatabase, connections, 200,
+                quick ? 20_000 : 300_000, quick ? Duration.ofSeconds(90) : Duration.ofMinutes(10),
+                quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10),
+                quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30),
+                quick ? 1_000 : 10_000, quick ? 100_000 : 1_000_000, Map.copyOf(pids));
+    }
+
+    /** The load generators target this machine only. */
+    static void requireLoopback(String host, String option) throws Exception {
+        if (host == null || !InetAddress.getByName(host).isLoopbackAddress()) {
+            throw new CommandLine.ParameterException(new CommandLine(new BenchCommand()),
+                    option + " must point at this machine (127.0.0.1), not " + host);
+        }
+    }
+
+    /** {@code validate <file>...}: exit 1 and list the problems when a result file is incomplete. */
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Checks result files: every scenario with figures, a raw reference and a ratio.")
+    static final class Validate implements Callable<Integer> {
+
+        @Parameters(arity = "1..*", paramLabel = "FILE")
+        List<Path> files;
+
+        @Override
+        public Integer call() {
+            int bad = 0;
+            for (Path file : files) {
+                List<String> problems = BenchReportValidator.validate(file);
+                if (problems.isEmpty()) {
+                    System.out.println(file + ": complete");
+                } else {
+                    bad++;
+                    problems.forEach(p -> System.err.println(file + ": " + p));
+                }
+            }
+            return bad == 0 ? 0 : 1;
+        }
+    }
+}

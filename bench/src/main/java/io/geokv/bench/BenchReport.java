@@ -1,0 +1,89 @@
+package io.geokv.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The JSON file of one run ({@code bench/results/<date>[-quick].json}) and its short table.
+ * <p>
+ * Shape: {@code {schema_version, tool, mode, started_at, duration_ms, machine{cores, memory_bytes,
+ * java_version, os}, settings{...}, scenarios[{id, description, figures, raw_reference{name, figures},
+ * other_references, ratio, ratio_of, goal, goal_met, record_size, counts, duration_ms}]}}. Later
+ * scenarios (lag, replay) are further entries of {@code scenarios}.
+ */
+public final class BenchReport {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private BenchReport() {}
+
+    public static Map<String, Object> build(String mode, Instant startedAt, long durationMs, Machine machine,
+                                            Map<String, Object> settings, List<ScenarioResult> results) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema_version", SCHEMA_VERSION);
+        m.put("tool", "geokv scripts/bench.sh");
+        m.put("mode", mode);
+        m.put("started_at", startedAt.toString());
+        m.put("duration_ms", durationMs);
+        m.put("machine", machine.toMap());
+        m.put("settings", settings);
+        m.put("scenarios", results.stream().map(ScenarioResult::toMap).toList());
+        return m;
+    }
+
+    public static String toJson(Map<String, Object> report) {
+        try {
+            return JSON.writeValueAsString(report);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize the report", e);
+        }
+    }
+
+    public static void write(Path file, Map<String, Object> report) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, toJson(report) + "\n");
+    }
+
+    /** A short aligned table: one line per scenario with its headline figure, reference, ratio and goal. */
+    public static String table(List<ScenarioResult> results) {
+        String format = "%-12s %-26s %-42s %7s %5s %4s%n";
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, format,
+                "scenario", "geokv", "raw reference", "ratio", "goal", "met"));
+        for (ScenarioResult r : results) {
+            out.append(String.format(Locale.ROOT, format, r.id(), headline(r.figures()),
+                    r.rawReference() == null ? "-" : shortName(r.rawReference().name()) + " " + headline(r.rawReference().figures()),
+                    r.ratio() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.ratio()),
+                    r.goal() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.goal()),
+                    r.goalMet() == null ? "-" : r.goalMet() ? "yes" : "NO"));
+        }
+        return out.toString();
+    }
+
+    private static String shortName(String name) {
+        return name.replace("http_ceiling_get_bench_ping", "http_ceiling");
+    }
+
+    private static String headline(Map<String, Object> figures) {
+        for (String key : List.of("records_per_s_per_region", "rows_per_s_per_region", "throughput_rps", "rps", "rss_total_mib")) {
+            Object value = figures.get(key);
+            if (value instanceof Number n) {
+                String unit = key.equals("rss_total_mib") ? " MiB total" : "/s";
+                String text = String.format(Locale.ROOT, "%.0f%s", n.doubleValue(), unit);
+                Object p99 = figures.get("p99_ms");
+                return p99 instanceof Number p ? text + String.format(Locale.ROOT, " p99 %.1fms", p.doubleValue()) : text;
+            }
+        }
+        return "-";
+    }
+}

@@ -1,0 +1,40 @@
+package io.geokv.bench;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything a run needs: where the pieces are, and how big each scenario is (quick or full). */
+record BenchSettings(boolean quick, String gatewayUrl, String bootstrap, String postgresHost, int postgresPort,
+                     String postgresUser, String postgresPassword, String databasePrefix, List<String> regions,
+                     String redisHost, int redisPort, int redisDatabase, int connections, int valueSize,
+                     int materializeRecords, Duration materializeTimeout, Duration warmup, Duration measure,
+                     int hotKeys, int redisRequests, Map<String, Long> pids) {
+
+    static final String TENANT = "bench";
+
+    String jdbcUrl(String region) {
+        return "jdbc:postgresql://" + postgresHost + ":" + postgresPort + "/" + database(region);
+    }
+
+    /** The region's database name, as geokv derives it from the prefix. */
+    String database(String region) {
+        return databasePrefix + region.replace('-', '_');
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("regions", regions);
+        m.put("connections", connections);
+        m.put("value_size", valueSize);
+        m.put("materialize_records", materializeRecords);
+        m.put("warmup_s", warmup.toMillis() / 1000.0);
+        m.put("measure_s", measure.toMillis() / 1000.0);
+        m.put("hot_keys", hotKeys);
+        m.put("redis_benchmark_requests", redisRequests);
+        m.put("database_prefix", databasePrefix);
+        m.put("redis_database", redisDatabase);
+        return m;
+    }
+}

@@ -1,0 +1,144 @@
+package io.geokv.bench;
+
+import java.net.http.HttpRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code PUT /kv/bench-w-<i>} (eventual, 200-byte values, X-Region round-robin) with C connections.
+ * Raw references: the gateway's constant endpoint (HTTP ceiling, the ratio's denominator) and a plain
+ * Kafka producer with acks=all and 200-byte records for the same duration.
+ */
+final class WriteScenario {
+
+    static final String ID = "write";
+    private static final String RAW_TOPIC = "bench-raw-producer";
+
+    private final BenchSettings s;
+    private final HttpLoad load;
+    private final HttpLoad.Result ceiling;
+
+    WriteScenario(BenchSettings settings, HttpLoad load, HttpLoad.Result ceiling) {
+        this.s = settings;
+        this.load = load;
+        this.ceiling = ceiling;
+    }
+
+    ScenarioResult run() throws Exception {
+        long started = System.nanoTime();
+        byte[] value = new byte[s.valueSize()];
+        new Random(7).nextBytes(value);
+        List<String> regions = s.regions();
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        HttpLoad.Result geokv = load.run(i -> HttpLoad.request(s.gatewayUrl() + "/kv/bench-w-" + run + "-" + i)
+                .header("X-Region", regions.get((int) (i % regions.size())))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(value)).build(),
+                200, s.warmup(), s.measure(), Long.MAX_VALUE);
+
+        Map<String, Object> kafka = rawProducer(value);
+        double ratio = Figures.ratio(geokv.throughput(), ceiling.throughput());
+
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("requests_ok", geokv.ok());
+        counts.put("errors", geokv.errors());
+        counts.put("connections", s.connections());
+        counts.put("ceiling_requests_ok", ceiling.ok());
+        counts.put("kafka_records", kafka.get("records"));
+        Map<String, Object> figures = geokv.figures();
+        figures.put("ratio_to_kafka_producer", Figures.round(
+                Figures.ratio(geokv.throughput(), ((Number) kafka.get("records_per_s")).doubleValue()), 4));
+        return new ScenarioResult(ID,
+                "PUT /kv (eventual, acks=all), " + s.connections() + " connections, " + s.valueSize() + "-byte values",
+                figures, new ScenarioResult.RawReference("http_ceiling_get_bench_ping", ceiling.figures()),
+                List.of(new ScenarioResult.RawReference("kafka_producer_acks_all", kafka)),
+                ratio, "throughput_rps / raw throughput_rps", 0.5, s.valueSize(), counts,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** A plain producer (acks=all, otherwise defaults) sending 200-byte records for the measured duration. */
+    private Map<String, Object> rawProducer(byte[] value) throws Exception {
+        Properties common = new Properties();
+        common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
+        try (Admin admin = Admin.create(common)) {
+            deleteQuietly(admin);
+            createTopic(admin);
+        }
+        Properties p = new Properties();
+        p.putAll(common);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        AtomicLong acked = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long elapsed;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            long warmupEnd = System.nanoTime() + s.warmup().toNanos();
+            long i = 0;
+            while (System.nanoTime() < warmupEnd) {
+                producer.send(new ProducerRecord<>(RAW_TOPIC, Long.toString(i++).getBytes(), value));
+            }
+            producer.flush();
+            long t0 = System.nanoTime();
+            long deadline = t0 + s.measure().toNanos();
+            while (System.nanoTime() < deadline) {
+                producer.send(new ProducerRecord<>(RAW_TOPIC, Long.toString(i++).getBytes(), value), (md, e) -> {
+                    if (e == null) {
+                        acked.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                });
+            }
+            producer.flush();
+            elapsed = System.nanoTime() - t0;
+        } finally {
+            try (Admin admin = Admin.create(common)) {
+                deleteQuietly(admin);
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("records_per_s", Figures.round(Figures.perSecond(acked.get(), elapsed), 1));
+        m.put("records", acked.get());
+        m.put("errors", failed.get());
+        m.put("measured_s", Figures.round(elapsed / 1e9, 3));
+        m.put("settings", "acks=all, otherwise producer defaults");
+        return m;
+    }
+
+    /** Deletes the raw topic if it exists; an unknown topic is fine. */
+    private static void deleteQuietly(Admin admin) throws Exception {
+        admin.deleteTopics(List.of(RAW_TOPIC)).all().toCompletionStage().exceptionally(e -> null)
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static void createTopic(Admin admin) throws Exception {
+        // A topic deletion completes asynchronously; retry the creation for a few seconds.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.createTopics(List.of(new NewTopic(RAW_TOPIC, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+}

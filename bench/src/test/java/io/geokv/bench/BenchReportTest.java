@@ -1,0 +1,104 @@
+package io.geokv.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+class BenchReportTest {
+
+    /** Committed results live in the module's results/ directory (bench/results/ in the repository). */
+    private static final Path RESULTS = Path.of("results");
+
+    @Test
+    void aReportHasEveryScenarioWithARawReferenceAndARatio() throws IOException {
+        String json = BenchReport.toJson(fakeReport());
+        JsonNode root = BenchReport.JSON.readTree(json);
+
+        assertThat(BenchReportValidator.validate(json)).isEmpty();
+        assertThat(root.path("machine").path("cores").asInt()).isPositive();
+        for (String id : BenchReportValidator.REQUIRED_SCENARIOS) {
+            JsonNode scenario = scenario(root, id);
+            assertThat(scenario.has("raw_reference")).as(id).isTrue();
+            assertThat(scenario.has("ratio")).as(id).isTrue();
+        }
+        assertThat(scenario(root, "write").path("raw_reference").path("name").asText()).isEqualTo("http_ceiling_get_bench_ping");
+        assertThat(scenario(root, "write").path("ratio").asDouble()).isEqualTo(0.5);
+        assertThat(scenario(root, "write").path("goal_met").asBoolean()).isTrue();
+        assertThat(scenario(root, "read").path("goal_met").asBoolean()).isFalse();
+    }
+
+    @Test
+    void incompleteReportsAreRefused() throws IOException {
+        ObjectNode root = (ObjectNode) BenchReport.JSON.readTree(BenchReport.toJson(fakeReport()));
+        ((ObjectNode) scenario(root, "write")).remove("ratio");
+        ((ObjectNode) scenario(root, "read")).putNull("raw_reference");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) root.path("scenarios")).remove(0); // materialize
+
+        assertThat(BenchReportValidator.validate(root)).containsExactlyInAnyOrder(
+                "write: no ratio field", "write: ratio is not a number",
+                "read: raw_reference needs a name and figures", "materialize: scenario missing");
+    }
+
+    @Test
+    void everyCommittedResultIsComplete() throws IOException {
+        if (!Files.isDirectory(RESULTS)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(RESULTS)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                assertThat(BenchReportValidator.validate(file)).as(file.toString()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void parsesRedisBenchmarkCsv() {
+        Map<String, Object> modern = ReadScenario.parseCsv("""
+                "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+                "GET","90909.09","0.400","0.100","0.351","0.700","1.103","3.000"
+                """);
+        assertThat(modern).containsEntry("rps", 90909.09).containsEntry("p99_ms", 1.103).containsEntry("mean_ms", 0.4);
+        assertThat(ReadScenario.parseCsv("\"GET\",\"81234.50\"\n")).containsEntry("rps", 81234.5);
+    }
+
+    private static JsonNode scenario(JsonNode root, String id) {
+        for (JsonNode s : root.path("scenarios")) {
+            if (s.path("id").asText().equals(id)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no scenario " + id);
+    }
+
+    private static Map<String, Object> fakeReport() {
+        Map<String, Object> http = Map.of("throughput_rps", 1000.0, "p99_ms", 2.0);
+        List<ScenarioResult> results = List.of(
+                new ScenarioResult("materialize", "fake", Map.of("records_per_s_per_region", 600.0),
+                        new ScenarioResult.RawReference("jdbc_batched_upsert", Map.of("rows_per_s_per_region", 1000.0)),
+                        null, 0.6, "records/s", 0.6, 200, Map.of("events", 10), 5),
+                new ScenarioResult("write", "fake", Map.of("throughput_rps", 500.0, "p99_ms", 9.0),
+                        new ScenarioResult.RawReference("http_ceiling_get_bench_ping", http),
+                        List.of(new ScenarioResult.RawReference("kafka_producer_acks_all", Map.of("records_per_s", 9e4))),
+                        0.5, "rps", 0.5, 200, Map.of("requests_ok", 100), 5),
+                new ScenarioResult("read", "fake", Map.of("throughput_rps", 600.0),
+                        new ScenarioResult.RawReference("http_ceiling_get_bench_ping", http), null,
+                        0.6, "rps", 0.7, 200, Map.of("requests_ok", 100), 5),
+                new ScenarioResult("memory", "fake", Map.of("rss_total_mib", 900.0), null, null, null, null, null, null,
+                        Map.of("processes", 3), 1));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("connections", 64);
+        return BenchReport.build("quick", Instant.parse("2025-01-01T00:00:00Z"), 1234,
+                new Machine(2, 8L << 30, "17", "Linux"), settings, results);
+    }
+}

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Benchmark geokv against its raw components, measured in the same run on this machine:
+#   - builds what is missing, makes sure PostgreSQL, Redis and redis-benchmark are there;
+#   - starts its own Kafka broker, replication-streams and api-gateway on other ports, with
+#     databases and Redis databases of their own (never a user's data: geokv_bench_*, Redis 13-15),
+#     from a clean slate;
+#   - runs the bench CLI (bench/ module): scenarios materialize, write, read, memory;
+#   - stops everything it started, validates the report and prints where it went.
+# Results: bench/results/<date>[-quick].json plus a short table on stdout.
+#
+# Usage: scripts/bench.sh [--quick]
+# Environment (all optional):
+#   GEOKV_BENCH_KAFKA_PORT (19092), GEOKV_BENCH_KAFKA_CONTROLLER_PORT (19093),
+#   GEOKV_BENCH_STREAMS_PORT (18010), GEOKV_BENCH_GATEWAY_PORT (18009),
+#   GEOKV_BENCH_REDIS_FIRST_DATABASE (13: the bench uses this one and the next two),
+#   GEOKV_APP_JAVA_OPTS (-Xmx1g), GEOKV_BENCH_TIMEOUT (seconds for the bench CLI; 300 quick, 1800 full)
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+# shellcheck source=lib/common.sh
+source "$SCRIPT_DIR/lib/common.sh"
+# shellcheck source=lib/kafka.sh
+source "$SCRIPT_DIR/lib/kafka.sh"
+
+ROOT="$(geokv_root)"
+STATE="$ROOT/bench/tmp/run"
+LOG_DIR="$STATE/logs"
+
+KAFKA_PORT="${GEOKV_BENCH_KAFKA_PORT:-19092}"
+KAFKA_CONTROLLER_PORT="${GEOKV_BENCH_KAFKA_CONTROLLER_PORT:-19093}"
+STREAMS_PORT="${GEOKV_BENCH_STREAMS_PORT:-18010}"
+GATEWAY_PORT="${GEOKV_BENCH_GATEWAY_PORT:-18009}"
+REDIS_FIRST_DATABASE="${GEOKV_BENCH_REDIS_FIRST_DATABASE:-13}"
+readonly DATABASE_PREFIX="geokv_bench_"
+readonly REGIONS=(us-east eu-west asia-pac)
+readonly BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+APP_JAVA_OPTS="${GEOKV_APP_JAVA_OPTS:--Xmx1g}"
+
+readonly STREAMS_JAR="$ROOT/replication-streams/target/replication-streams-0.1.0-SNAPSHOT-exec.jar"
+readonly GATEWAY_JAR="$ROOT/api-gateway/target/api-gateway-0.1.0-SNAPSHOT-exec.jar"
+readonly BENCH_JAR="$ROOT/bench/target/bench-0.1.0-SNAPSHOT-exec.jar"
+
+usage() {
+  cat <<EOF
+Usage: scripts/bench.sh [--quick]
+
+Runs the geokv benchmark on this machine (its own broker and apps on ports $KAFKA_PORT,
+$STREAMS_PORT, $GATEWAY_PORT) and writes bench/results/<date>[-quick].json.
+
+  --quick     every scenario small (under 2 minutes of measuring), to check the script itself
+  -h, --help  show this help
+EOF
+}
+
+quick=0
+while (($# > 0)); do
+  case "$1" in
+    --quick) quick=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+  shift
+done
+
+require_command java "a Java 17+ runtime is needed"
+require_command curl
+((REDIS_FIRST_DATABASE >= 0 && REDIS_FIRST_DATABASE + ${#REGIONS[@]} <= 16)) \
+  || die "GEOKV_BENCH_REDIS_FIRST_DATABASE=$REDIS_FIRST_DATABASE leaves no room for ${#REGIONS[@]} Redis databases (0-15)"
+
+# ---------------------------------------------------------------- build
+stale_jar() {
+  local jar="$1"
+  [[ ! -f "$jar" ]] && return 0
+  [[ -n "$(find "$ROOT" \( -path "$ROOT/.git" -o -path "$ROOT/.geokv-local" -o -path "$ROOT/bench/tmp" \
+             -o -path "$ROOT/bench/results" -o -path "$ROOT/scripts" -o -name target \) -prune \
+             -o \( -path '*/src/main/*' -o -name pom.xml \) -newer "$jar" -print -quit 2>/dev/null)" ]]
+}
+if stale_jar "$STREAMS_JAR" || stale_jar "$GATEWAY_JAR" || stale_jar "$BENCH_JAR"; then
+  require_command mvn "Maven is needed to build geokv"
+  log "building geokv and the bench (mvn -q -DskipTests install); this takes a while the first time"
+  (cd "$ROOT" && mvn -q -B -DskipTests install) || die "the build failed (see the Maven output above)"
+fi
+for jar in "$STREAMS_JAR" "$GATEWAY_JAR" "$BENCH_JAR"; do
+  [[ -f "$jar" ]] || die "the build did not produce ${jar#"$ROOT"/}"
+done
+
+# ---------------------------------------------------------------- infrastructure
+ensure_postgres
+ensure_redis
+require_command psql "the PostgreSQL client is needed to reset the bench databases"
+if ! command -v redis-benchmark >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
+    log "installing redis-tools (redis-benchmark) with apt-get"
+    timeout 300 apt-get install -y -q redis-tools >/dev/null \
+      || log "could not install redis-tools; the read scenario will report redis-benchmark as unavailable"
+  else
+    log "redis-benchmark is missing (Debian: apt-get install redis-tools); the read scenario will report it as unavailable"
+  fi
+fi
+
+for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$STREAMS_PORT" "$GATEWAY_PORT"; do
+  if port_open 127.0.0.1 "$port"; then
+    die "127.0.0.1:$port is already in use (another bench run?); free it or set GEOKV_BENCH_*_PORT"
+  fi
+done
+
+# A clean slate: fresh broker and Streams state, empty bench databases and Redis databases.
+# (The broker's resolved classpath in $STATE/kafka is kept: resolving it again costs Maven time.)
+rm -rf "$STATE/kafka/data" "$STATE/kafka/logs" "$STATE/streams-state" "$LOG_DIR"
+mkdir -p "$LOG_DIR"
+for region in "${REGIONS[@]}"; do
+  db="${DATABASE_PREFIX}${region//-/_}"
+  psql -q -h 127.0.0.1 -p 5432 -U postgres -d postgres -v ON_ERROR_STOP=1 \
+    -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || die "could not drop the bench database $db"
+done
+for ((i = 0; i < ${#REGIONS[@]}; i++)); do
+  redis-cli -h 127.0.0.1 -p 6379 -n $((REDIS_FIRST_DATABASE + i)) flushdb >/dev/null \
+    || die "could not empty Redis database $((REDIS_FIRST_DATABASE + i))"
+done
+
+# ---------------------------------------------------------------- cleanup
+kafka_started=0
+streams_pid=""
+gateway_pid=""
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  [[ -n "$gateway_pid" ]] && stop_pid "$gateway_pid" "api-gateway" 30
+  [[ -n "$streams_pid" ]] && stop_pid "$streams_pid" "replication-streams" 45
+  ((kafka_started)) && kafka_stop "$STATE"
+  log "stopped what the bench started (logs: ${STATE#"$ROOT"/}/)"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# start_app <name> <jar> <health url> <timeout> [args...]: start, wait until healthy; sets STARTED_PID.
+STARTED_PID=""
+start_app() {
+  local name="$1" jar="$2" url="$3" timeout="$4"
+  shift 4
+  local logfile="$LOG_DIR/$name.log"
+  local -a java_opts
+  read -r -a java_opts <<<"$APP_JAVA_OPTS"
+  log "starting $name (log: ${logfile#"$ROOT"/})"
+  java "${java_opts[@]}" -jar "$jar" --spring.kafka.bootstrap-servers="$BOOTSTRAP" \
+    --geokv.database-prefix="$DATABASE_PREFIX" --geokv.redis-first-database="$REDIS_FIRST_DATABASE" \
+    "$@" >>"$logfile" 2>&1 </dev/null &
+  STARTED_PID=$!
+  if ! wait_for_http "$url" "$timeout" "$STARTED_PID"; then
+    show_log_tail "$logfile" 60
+    die "$name did not become healthy at $url within ${timeout}s"
+  fi
+  log "$name is healthy"
+}
+
+# ---------------------------------------------------------------- start
+kafka_started=1
+kafka_start "$STATE" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" || die "the Kafka broker did not start"
+kafka_broker_pid="$(kafka_pid "$STATE")"
+
+start_app replication-streams "$STREAMS_JAR" "http://127.0.0.1:$STREAMS_PORT/actuator/health" 180 \
+  --server.port="$STREAMS_PORT" --geokv.replication.state-dir="$STATE/streams-state"
+streams_pid="$STARTED_PID"
+start_app api-gateway "$GATEWAY_JAR" "http://127.0.0.1:$GATEWAY_PORT/health" 120 \
+  --server.port="$GATEWAY_PORT"
+gateway_pid="$STARTED_PID"
+
+# ---------------------------------------------------------------- run
+mkdir -p "$ROOT/bench/results"
+stamp="$(date '+%Y-%m-%dT%H-%M-%S')"
+if ((quick)); then
+  report="$ROOT/bench/results/$stamp-quick.json"
+  bench_timeout="${GEOKV_BENCH_TIMEOUT:-300}"
+else
+  report="$ROOT/bench/results/$stamp.json"
+  bench_timeout="${GEOKV_BENCH_TIMEOUT:-1800}"
+fi
+bench_args=(--gateway "http://127.0.0.1:$GATEWAY_PORT" --bootstrap "$BOOTSTRAP"
+  --database-prefix "$DATABASE_PREFIX" --redis-database "$REDIS_FIRST_DATABASE" --output "$report"
+  --pid "kafka-broker=$kafka_broker_pid" --pid "replication-streams=$streams_pid" --pid "api-gateway=$gateway_pid")
+((quick)) && bench_args+=(--quick)
+
+log "running the benchmark$( ((quick)) && echo ' (quick)'); at most ${bench_timeout}s"
+bench_status=0
+timeout "$bench_timeout" java -Xmx1g -jar "$BENCH_JAR" "${bench_args[@]}" || bench_status=$?
+
+[[ -f "$report" ]] || die "the benchmark wrote no report (exit code $bench_status)"
+java -jar "$BENCH_JAR" validate "$report" || die "the report ${report#"$ROOT"/} is incomplete"
+((bench_status == 0)) || die "the benchmark exited with $bench_status (report: ${report#"$ROOT"/})"
+log "report: ${report#"$ROOT"/}"

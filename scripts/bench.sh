@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark geokv against its raw components, measured in the same run on this machine:
-#   - builds what is missing, makes sure PostgreSQL, Redis and redis-benchmark are there;
+#   - builds what is missing, makes sure PostgreSQL, Redis, redis-benchmark and wrk (the HTTP load
+#     generator) are there;
 #   - starts its own Kafka broker, replication-streams and api-gateway on other ports, with
 #     databases and Redis databases of their own (never a user's data: geokv_bench_*, Redis 13-15),
 #     from a clean slate;
@@ -96,6 +97,19 @@ if ! command -v redis-benchmark >/dev/null 2>&1; then
   else
     log "redis-benchmark is missing (Debian: apt-get install redis-tools); the read scenario will report it as unavailable"
   fi
+fi
+
+# wrk is the HTTP load generator of the write and read scenarios (and of their HTTP ceiling): required.
+if ! command -v wrk >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
+    log "installing wrk (the HTTP load generator) with apt-get"
+    if ! timeout 300 apt-get install -y -q wrk >/dev/null 2>&1; then
+      log "apt-get install wrk failed; updating the package lists once and trying again"
+      { timeout 300 apt-get update -q >/dev/null 2>&1 && timeout 300 apt-get install -y -q wrk >/dev/null 2>&1; } || true
+    fi
+  fi
+  command -v wrk >/dev/null 2>&1 \
+    || die "wrk, the HTTP load generator, is missing and could not be installed (as root on Debian: apt-get install wrk)"
 fi
 
 for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$STREAMS_PORT" "$GATEWAY_PORT"; do

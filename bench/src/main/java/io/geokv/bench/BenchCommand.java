@@ -93,12 +93,12 @@ public final class BenchCommand implements Callable<Integer> {
 
         List<ScenarioResult> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        HttpLoad load = new HttpLoad(s.connections());
+        WrkLoad load = new WrkLoad(s.gatewayUrl(), s.connections(), s.warmup(), s.measure());
         // materialize first: it needs the replication idle and its databases clean.
         attempt(failures, results, MaterializeScenario.ID, () -> new MaterializeScenario(s).run());
         // The HTTP ceiling is measured right before each HTTP scenario, so both see the same machine load.
-        attempt(failures, results, WriteScenario.ID, () -> new WriteScenario(s, load, ceiling(s, load)).run());
-        attempt(failures, results, ReadScenario.ID, () -> new ReadScenario(s, load, ceiling(s, load)).run());
+        attempt(failures, results, WriteScenario.ID, () -> new WriteScenario(s, load, ceiling(load)).run());
+        attempt(failures, results, ReadScenario.ID, () -> new ReadScenario(s, load, ceiling(load)).run());
         attempt(failures, results, MemoryScenario.ID, () -> new MemoryScenario(s).run());
 
         Map<String, Object> report = BenchReport.build(quick ? "quick" : "full", startedAt,
@@ -119,12 +119,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** The gateway's constant endpoint ({@code GET /bench/ping}) under the same load shape: the HTTP ceiling. */
-    private static HttpLoad.Result ceiling(BenchSettings s, HttpLoad load) throws InterruptedException {
+    private static WrkLoad.Result ceiling(WrkLoad load) throws Exception {
         progress("measuring the HTTP ceiling (GET /bench/ping)");
-        HttpLoad.Result ceiling = load.run(i -> HttpLoad.request(s.gatewayUrl() + "/bench/ping").GET().build(),
-                200, s.warmup(), s.measure(), Long.MAX_VALUE);
+        WrkLoad.Result ceiling = load.run("ceiling", """
+                request = function()
+                  return wrk.format("GET", "/bench/ping")
+                end
+                """);
         if (ceiling.ok() == 0) {
-            throw new IllegalStateException("GET /bench/ping never answered 200 (" + ceiling.errors() + " errors)");
+            throw new IllegalStateException("GET /bench/ping never answered 2xx (errors: " + ceiling.errorsByKind() + ")");
         }
         return ceiling;
     }

@@ -4,8 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.HdrHistogram.Histogram;
-
 /** Small helpers to turn measurements into report figures. */
 final class Figures {
 
@@ -28,19 +26,14 @@ final class Figures {
         return denominator <= 0 ? 0 : numerator / denominator;
     }
 
-    /** A latency histogram recorded in microseconds, for up to a minute. */
-    static Histogram latencyHistogram() {
-        return new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
-    }
-
-    /** p50, p99, p99.9, max and mean of a microsecond histogram, in milliseconds. */
-    static Map<String, Object> latencies(Histogram micros) {
+    /** p50, p99, p99.9, max and mean latencies given in microseconds, as milliseconds. */
+    static Map<String, Object> latencies(long p50Micros, long p99Micros, long p999Micros, long maxMicros, double meanMicros) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("p50_ms", ms(micros.getValueAtPercentile(50)));
-        m.put("p99_ms", ms(micros.getValueAtPercentile(99)));
-        m.put("p999_ms", ms(micros.getValueAtPercentile(99.9)));
-        m.put("max_ms", ms(micros.getMaxValue()));
-        m.put("mean_ms", round(micros.getMean() / 1000.0, 3));
+        m.put("p50_ms", ms(p50Micros));
+        m.put("p99_ms", ms(p99Micros));
+        m.put("p999_ms", ms(p999Micros));
+        m.put("max_ms", ms(maxMicros));
+        m.put("mean_ms", round(meanMicros / 1000.0, 3));
         return m;
     }
 

@@ -1,6 +1,8 @@
 package io.geokv.bench;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Cached {@code GET /kv} of K hot keys with C connections (each key always read in the region it was
@@ -21,12 +24,13 @@ import java.util.concurrent.TimeUnit;
 final class ReadScenario {
 
     static final String ID = "read";
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
     private final BenchSettings s;
-    private final HttpLoad load;
-    private final HttpLoad.Result ceiling;
+    private final WrkLoad load;
+    private final WrkLoad.Result ceiling;
 
-    ReadScenario(BenchSettings settings, HttpLoad load, HttpLoad.Result ceiling) {
+    ReadScenario(BenchSettings settings, WrkLoad load, WrkLoad.Result ceiling) {
         this.s = settings;
         this.load = load;
         this.ceiling = ceiling;
@@ -40,18 +44,25 @@ final class ReadScenario {
         byte[] value = new byte[s.valueSize()];
         new Random(11).nextBytes(value);
 
-        HttpLoad.Result written = load.runCount(i -> HttpLoad.request(url(run, i))
-                .header("X-Region", region(regions, i)).header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(value)).build(), 200, k, Duration.ofMinutes(2));
-        if (written.ok() != k) {
-            throw new IllegalStateException("could not write the hot keys: " + written.ok() + " of " + k + " acknowledged");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        int written = prewrite(client, run, k, regions, value);
+        if (written != k) {
+            throw new IllegalStateException("could not write the hot keys: " + written + " of " + k + " acknowledged");
         }
-        int cached = warm(run, k, regions);
+        int cached = warm(client, run, k, regions);
 
-        HttpLoad.Result geokv = load.run(i -> {
-            long key = ThreadLocalRandom.current().nextInt(k);
-            return HttpLoad.request(url(run, key)).header("X-Region", region(regions, key)).GET().build();
-        }, 200, s.warmup(), s.measure(), Long.MAX_VALUE);
+        // Each key is read in the region it was written to (key i in regions[i % R]).
+        WrkLoad.Result geokv = load.run(ID,
+                "local regions = {" + String.join(", ", regions.stream().map(WrkLoad::lua).toList()) + "}\n"
+                + "local prefix = " + WrkLoad.lua("/kv/bench-r-" + run + "-") + "\n"
+                + "local hot = " + k + "\n"
+                + """
+                request = function()
+                  local key = math.random(0, hot - 1)
+                  return wrk.format("GET", prefix .. key, {["X-Region"] = regions[(key % #regions) + 1]})
+                end
+                """);
 
         Map<String, Object> redis = redisBenchmark();
         Map<String, Object> figures = geokv.figures();
@@ -82,17 +93,45 @@ final class ReadScenario {
         return regions.get((int) (i % regions.size()));
     }
 
+    private static HttpRequest.Builder request(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT);
+    }
+
+    /** Writes the K hot keys (key i in region i % R), a few requests in flight; returns how many were acknowledged. */
+    private int prewrite(HttpClient client, String run, int k, List<String> regions, byte[] value)
+            throws InterruptedException {
+        int parallel = 16;
+        Semaphore inFlight = new Semaphore(parallel);
+        AtomicInteger ok = new AtomicInteger();
+        for (int i = 0; i < k; i++) {
+            inFlight.acquire();
+            HttpRequest put = request(url(run, i)).header("X-Region", region(regions, i))
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(value)).build();
+            client.sendAsync(put, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                if (failure == null && response.statusCode() == 200) {
+                    ok.incrementAndGet();
+                }
+                inFlight.release();
+            });
+        }
+        if (!inFlight.tryAcquire(parallel, REQUEST_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the hot-key writes did not finish in time");
+        }
+        return ok.get();
+    }
+
     /**
      * Waits until each hot key is served (materialized), then reads it once more; returns how many
      * keys that second read served from the cache (X-Source: cache). Bounded by the materialize timeout.
      */
-    private int warm(String run, int k, List<String> regions) throws Exception {
+    private int warm(HttpClient client, String run, int k, List<String> regions) throws Exception {
         long deadline = System.nanoTime() + s.materializeTimeout().toNanos();
         int cached = 0;
         for (int i = 0; i < k; i++) {
-            HttpRequest get = HttpLoad.request(url(run, i)).header("X-Region", region(regions, i)).GET().build();
+            HttpRequest get = request(url(run, i)).header("X-Region", region(regions, i)).GET().build();
             while (true) {
-                HttpResponse<Void> first = load.client().send(get, HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> first = client.send(get, HttpResponse.BodyHandlers.discarding());
                 if (first.statusCode() == 200) {
                     break;
                 }
@@ -101,7 +140,7 @@ final class ReadScenario {
                 }
                 Thread.sleep(50);
             }
-            HttpResponse<Void> second = load.client().send(get, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> second = client.send(get, HttpResponse.BodyHandlers.discarding());
             if (second.statusCode() == 200 && second.headers().firstValue("X-Source").orElse("").equals("cache")) {
                 cached++;
             }

@@ -1,6 +1,5 @@
 package io.geokv.bench;
 
-import java.net.http.HttpRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +27,10 @@ final class WriteScenario {
     private static final String RAW_TOPIC = "bench-raw-producer";
 
     private final BenchSettings s;
-    private final HttpLoad load;
-    private final HttpLoad.Result ceiling;
+    private final WrkLoad load;
+    private final WrkLoad.Result ceiling;
 
-    WriteScenario(BenchSettings settings, HttpLoad load, HttpLoad.Result ceiling) {
+    WriteScenario(BenchSettings settings, WrkLoad load, WrkLoad.Result ceiling) {
         this.s = settings;
         this.load = load;
         this.ceiling = ceiling;
@@ -39,15 +38,21 @@ final class WriteScenario {
 
     ScenarioResult run() throws Exception {
         long started = System.nanoTime();
-        byte[] value = new byte[s.valueSize()];
-        new Random(7).nextBytes(value);
-        List<String> regions = s.regions();
+        String body = body(s.valueSize());
+        byte[] value = body.getBytes(java.nio.charset.StandardCharsets.US_ASCII); // the same value for the raw producer
         String run = Long.toString(System.currentTimeMillis(), 36);
-        HttpLoad.Result geokv = load.run(i -> HttpLoad.request(s.gatewayUrl() + "/kv/bench-w-" + run + "-" + i)
-                .header("X-Region", regions.get((int) (i % regions.size())))
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(value)).build(),
-                200, s.warmup(), s.measure(), Long.MAX_VALUE);
+        // Keys bench-w-<run>-<phase>-<wrk thread>-<counter>: unique across threads, warmup and measured run.
+        WrkLoad.Result geokv = load.run(ID, "local body = " + WrkLoad.lua(body) + "\n"
+                + "local regions = {" + String.join(", ", s.regions().stream().map(WrkLoad::lua).toList()) + "}\n"
+                + "local prefix = " + WrkLoad.lua("/kv/bench-w-" + run + "-") + "\n"
+                + """
+                local n = 0
+                request = function()
+                  n = n + 1
+                  return wrk.format("PUT", prefix .. phase .. "-" .. id .. "-" .. n,
+                    {["X-Region"] = regions[(n % #regions) + 1], ["Content-Type"] = "application/octet-stream"}, body)
+                end
+                """);
 
         Map<String, Object> kafka = rawProducer(value);
         double ratio = Figures.ratio(geokv.throughput(), ceiling.throughput());
@@ -67,6 +72,16 @@ final class WriteScenario {
                 List.of(new ScenarioResult.RawReference("kafka_producer_acks_all", kafka)),
                 ratio, "throughput_rps / raw throughput_rps", 0.5, s.valueSize(), counts,
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** An ASCII value of the given size (wrk's request body; no escaping needed in the Lua script). */
+    static String body(int size) {
+        Random random = new Random(7);
+        StringBuilder out = new StringBuilder(size);
+        for (int i = 0; i < size; i++) {
+            out.append((char) ('a' + random.nextInt(26)));
+        }
+        return out.toString();
     }
 
     /** A plain producer (acks=all, otherwise defaults) sending 200-byte records for the measured duration. */

@@ -72,6 +72,20 @@ class BenchReportTest {
         assertThat(ReadScenario.parseCsv("\"GET\",\"81234.50\"\n")).containsEntry("rps", 81234.5);
     }
 
+    @Test
+    void parsesTheWrkResultLineAndCountsOnlySuccessfulRequests() throws IOException {
+        WrkLoad.Result r = WrkLoad.parse("""
+                Running 5s test @ http://127.0.0.1:18009
+                GEOKV_WRK_RESULT {"requests":1000,"duration_us":2000000,"errors":{"connect":0,"read":1,"write":0,"status":10,"timeout":2},"latency_us":{"p50":1500,"p99":9000,"p99_9":12000,"max":15000,"mean":1800.5}}
+                """, "wrk 2 threads 64 connections");
+        Map<String, Object> figures = r.figures();
+        assertThat(figures).containsEntry("throughput_rps", 495.0).containsEntry("requests_ok", 990L)
+                .containsEntry("errors", 13L).containsEntry("p99_ms", 9.0).containsEntry("p999_ms", 12.0)
+                .containsEntry("max_ms", 15.0).containsEntry("measured_s", 2.0)
+                .containsEntry("load_generator", "wrk 2 threads 64 connections");
+        assertThat(WrkLoad.script("request = nil")).contains("function done(summary, latency, requests)");
+    }
+
     private static JsonNode scenario(JsonNode root, String id) {
         for (JsonNode s : root.path("scenarios")) {
             if (s.path("id").asText().equals(id)) {

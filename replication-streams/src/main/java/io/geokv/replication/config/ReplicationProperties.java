@@ -1,6 +1,7 @@
 package io.geokv.replication.config;
 
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxValueBytes events with larger values are dead-lettered
  * @param sinkRetryBackoff pause before a failed PostgreSQL batch is retried (it is retried until it succeeds)
  * @param replayTimeout how long a replay may take to catch up before the endpoint answers with an error
+ * @param instanceName this process's name within each region's consumer group (static membership);
+ *     must differ between processes hosting the same region, and stay the same across restarts
  */
 @Validated
 @ConfigurationProperties("geokv.replication")
@@ -30,4 +33,5 @@ public record ReplicationProperties(
         @NotNull Path stateDir,
         @DefaultValue("1MB") @NotNull DataSize maxValueBytes,
         @DefaultValue("1s") @NotNull Duration sinkRetryBackoff,
-        @DefaultValue("10m") @NotNull Duration replayTimeout) {}
+        @DefaultValue("10m") @NotNull Duration replayTimeout,
+        @DefaultValue("main") @NotBlank String instanceName) {}

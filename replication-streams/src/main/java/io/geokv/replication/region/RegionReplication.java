@@ -91,7 +91,7 @@ public final class RegionReplication {
 
     public synchronized void stop() {
         if (streams != null) {
-            // Leaving the group at once lets a replay reset its offsets without waiting for a session timeout.
+            // A static member leaving at once lets a replay reset its offsets without waiting for a session timeout.
             streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
             streamsMetrics.close();
             streams = null;
@@ -116,6 +116,11 @@ public final class RegionReplication {
         config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir().resolve(region).toString());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Static membership: a restarted (or killed and restarted) application takes its partitions
+        // back at once instead of waiting out its previous incarnation's session, and a clean close
+        // leaves the group at once. Distinct per process, so one region may be spread over processes.
+        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                applicationId(region) + "-" + properties.instanceName());
         config.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         return config;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
@@ -52,6 +53,9 @@ class CrashRecoveryIT {
         }
         if (gateway != null) {
             gateway.close();
+        }
+        if (stateDir != null) {
+            FileSystemUtils.deleteRecursively(stateDir);
         }
     }
 

@@ -3,6 +3,7 @@ package io.geokv.replication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 
 import io.geokv.event.EventTopics;
 import io.geokv.event.KvEventSerializer;
@@ -54,7 +56,7 @@ public final class SharedReplication implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext extension) {
-        extension.getRoot().getStore(NAMESPACE).computeIfAbsent("app", k -> new Running(start()), Running.class);
+        extension.getRoot().getStore(NAMESPACE).computeIfAbsent("app", k -> start(), Running.class);
     }
 
     /** The running app; only valid in test classes extended with this extension. */
@@ -127,26 +129,28 @@ public final class SharedReplication implements BeforeAllCallback {
         }
     }
 
-    private static ConfigurableApplicationContext start() {
+    private static Running start() {
+        // A fresh broker must never meet rows written against an earlier one.
         TestStores.reset(DATABASE_PREFIX, REDIS_FIRST_DATABASE);
         try {
-            Map<String, Object> properties = TestReplication.properties(Files.createTempDirectory("geokv-streams-it"));
+            Path stateDir = Files.createTempDirectory("geokv-streams-it");
+            Map<String, Object> properties = TestReplication.properties(stateDir);
             properties.put("geokv.database-prefix", DATABASE_PREFIX);
             properties.put("geokv.redis-first-database", REDIS_FIRST_DATABASE);
             context = ReplicationStreamsApplication.builder().run(TestReplication.asArguments(properties));
-            return context;
+            return new Running(context, stateDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** A fresh broker must never meet rows written against an earlier one. */
     /** Closed by JUnit when the whole run is over, so the app stops before the broker's shutdown hook. */
-    private record Running(ConfigurableApplicationContext app) implements AutoCloseable {
+    private record Running(ConfigurableApplicationContext app, Path stateDir) implements AutoCloseable {
         @Override
-        public void close() {
+        public void close() throws IOException {
             app.close();
             context = null;
+            FileSystemUtils.deleteRecursively(stateDir);
         }
     }
 }

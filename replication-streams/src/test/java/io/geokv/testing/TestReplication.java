@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 
 import io.geokv.replication.ReplicationStreamsApplication;
 
@@ -33,6 +34,8 @@ public final class TestReplication {
         TestStores.resetOncePerJvm();
         try {
             Path stateDir = Files.createTempDirectory("geokv-streams-test");
+            // Registered first, so it runs after the application is closed.
+            TestShutdown.register(() -> FileSystemUtils.deleteRecursively(stateDir));
             ConfigurableApplicationContext context = ReplicationStreamsApplication.builder()
                     .registerShutdownHook(false)
                     .run(asArguments(properties(stateDir)));

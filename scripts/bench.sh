@@ -5,7 +5,7 @@
 #   - starts its own Kafka broker, replication-streams and api-gateway on other ports, with
 #     databases and Redis databases of their own (never a user's data: geokv_bench_*, Redis 13-15),
 #     from a clean slate;
-#   - runs the bench CLI (bench/ module): scenarios materialize, write, read, memory;
+#   - runs the bench CLI (bench/ module): scenarios materialize, replay, write, read, memory;
 #   - stops everything it started, validates the report and prints where it went.
 # Results: bench/results/<date>[-quick].json plus a short table on stdout.
 #
@@ -191,7 +191,7 @@ else
   report="$ROOT/bench/results/$stamp.json"
   bench_timeout="${GEOKV_BENCH_TIMEOUT:-1800}"
 fi
-bench_args=(--gateway "http://127.0.0.1:$GATEWAY_PORT" --bootstrap "$BOOTSTRAP"
+bench_args=(--gateway "http://127.0.0.1:$GATEWAY_PORT" --streams "http://127.0.0.1:$STREAMS_PORT" --bootstrap "$BOOTSTRAP"
   --database-prefix "$DATABASE_PREFIX" --redis-database "$REDIS_FIRST_DATABASE" --output "$report"
   --pid "kafka-broker=$kafka_broker_pid" --pid "replication-streams=$streams_pid" --pid "api-gateway=$gateway_pid")
 ((quick)) && bench_args+=(--quick)

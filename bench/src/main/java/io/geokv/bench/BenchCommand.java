@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /**
  * The benchmark CLI behind scripts/bench.sh. It expects a running geokv (broker, replication-streams,
  * api-gateway) plus PostgreSQL and Redis, all on this machine, runs the scenarios in order
- * (materialize, write, read, memory), writes the JSON report and prints a short table.
+ * (materialize, replay, write, read, memory), writes the JSON report and prints a short table.
  */
 @Command(name = "geokv-bench", mixinStandardHelpOptions = true, subcommands = BenchCommand.Validate.class,
         description = "Runs the geokv benchmark scenarios against a local geokv and writes a JSON report.")
@@ -34,6 +34,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8009", description = "api-gateway base URL (loopback only).")
     String gateway;
+
+    @Option(names = "--streams", defaultValue = "http://127.0.0.1:8010",
+            description = "replication-streams base URL, for its replay actuator (loopback only).")
+    String streams;
 
     @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap server (loopback only).")
     String bootstrap;
@@ -81,6 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         requireLoopback(URI.create(gateway).getHost(), "--gateway");
+        requireLoopback(URI.create(streams).getHost(), "--streams");
         requireLoopback(bootstrap.substring(0, bootstrap.lastIndexOf(':')), "--bootstrap");
         requireLoopback(postgresHost, "--postgres-host");
         requireLoopback(redisHost, "--redis-host");
@@ -95,7 +100,13 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> failures = new ArrayList<>();
         WrkLoad load = new WrkLoad(s.gatewayUrl(), s.connections(), s.warmup(), s.measure());
         // materialize first: it needs the replication idle and its databases clean.
-        attempt(failures, results, MaterializeScenario.ID, () -> new MaterializeScenario(s).run());
+        ScenarioResult materialize = attempt(failures, results, MaterializeScenario.ID, () -> new MaterializeScenario(s).run());
+        // replay right after materialize: the topics then hold exactly the materialize events.
+        ScenarioResult replay = attempt(failures, results, ReplayScenario.ID, () -> new ReplayScenario(s, materialize).run());
+        if (replay != null && Boolean.FALSE.equals(replay.figures().get("digest_equal"))) {
+            failures.add(ReplayScenario.ID + ": the digest of " + ReplayScenario.REGION + " after the replay differs from "
+                    + ReplayScenario.COMPARED_REGION + "'s");
+        }
         // The HTTP ceiling is measured right before each HTTP scenario, so both see the same machine load.
         attempt(failures, results, WriteScenario.ID, () -> new WriteScenario(s, load, ceiling(load)).run());
         attempt(failures, results, ReadScenario.ID, () -> new ReadScenario(s, load, ceiling(load)).run());
@@ -136,15 +147,18 @@ public final class BenchCommand implements Callable<Integer> {
         ScenarioResult run() throws Exception;
     }
 
-    private static void attempt(List<String> failures, List<ScenarioResult> results, String id, ScenarioRun scenario) {
+    /** Runs one scenario; its result, or null (and a failure) when it threw. */
+    private static ScenarioResult attempt(List<String> failures, List<ScenarioResult> results, String id, ScenarioRun scenario) {
         progress("scenario " + id);
         try {
             ScenarioResult result = scenario.run();
             results.add(result);
             progress("scenario " + id + " done in " + result.durationMs() + " ms");
+            return result;
         } catch (Exception e) {
             failures.add(id + ": " + e);
             e.printStackTrace();
+            return null;
         }
     }
 
@@ -153,10 +167,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchSettings settings() {
-        return new BenchSettings(quick, gateway.replaceAll("/+$", ""), bootstrap, postgresHost, postgresPort,
-                postgresUser, System.getenv().getOrDefault("PGPASSWORD", ""), databasePrefix, List.copyOf(regions),
-                redisHost, redisPort, redisDatabase, connections, 200,
+        return new BenchSettings(quick, gateway.replaceAll("/+$", ""), streams.replaceAll("/+$", ""), bootstrap,
+                postgresHost, postgresPort, postgresUser, System.getenv().getOrDefault("PGPASSWORD", ""), databasePrefix,
+                List.copyOf(regions), redisHost, redisPort, redisDatabase, connections, 200,
                 quick ? 20_000 : 300_000, quick ? Duration.ofSeconds(90) : Duration.ofMinutes(10),
+                quick ? Duration.ofMinutes(3) : Duration.ofMinutes(10),
                 quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10),
                 quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30),
                 quick ? 1_000 : 10_000, quick ? 100_000 : 1_000_000, Map.copyOf(pids));

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * Shape: {@code {schema_version, tool, mode, started_at, duration_ms, machine{cores, memory_bytes,
  * java_version, os}, settings{...}, scenarios[{id, description, figures, raw_reference{name, figures},
  * other_references, ratio, ratio_of, goal, goal_met, record_size, counts, duration_ms}]}}. Later
- * scenarios (lag, replay) are further entries of {@code scenarios}.
+ * scenarios (lag) are further entries of {@code scenarios}.
  */
 public final class BenchReport {
 
@@ -75,7 +75,7 @@ public final class BenchReport {
     }
 
     private static String headline(Map<String, Object> figures) {
-        for (String key : List.of("records_per_s_per_region", "rows_per_s_per_region", "throughput_rps", "rps", "rss_total_mib")) {
+        for (String key : List.of("records_per_s_per_region", "records_per_s", "rows_per_s_per_region", "throughput_rps", "rps", "rss_total_mib")) {
             Object value = figures.get(key);
             if (value instanceof Number n) {
                 String unit = key.equals("rss_total_mib") ? " MiB total" : "/s";

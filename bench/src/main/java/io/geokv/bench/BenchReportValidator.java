@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class BenchReportValidator {
 
     /** Scenario ids every result file must contain. */
-    public static final List<String> REQUIRED_SCENARIOS = List.of("materialize", "write", "read", "memory");
+    public static final List<String> REQUIRED_SCENARIOS = List.of("materialize", "replay", "write", "read", "memory");
 
     private BenchReportValidator() {}
 

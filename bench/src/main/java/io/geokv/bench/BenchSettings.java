@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Everything a run needs: where the pieces are, and how big each scenario is (quick or full). */
-record BenchSettings(boolean quick, String gatewayUrl, String bootstrap, String postgresHost, int postgresPort,
+record BenchSettings(boolean quick, String gatewayUrl, String streamsUrl, String bootstrap, String postgresHost, int postgresPort,
                      String postgresUser, String postgresPassword, String databasePrefix, List<String> regions,
                      String redisHost, int redisPort, int redisDatabase, int connections, int valueSize,
-                     int materializeRecords, Duration materializeTimeout, Duration warmup, Duration measure,
+                     int materializeRecords, Duration materializeTimeout, Duration replayTimeout, Duration warmup, Duration measure,
                      int hotKeys, int redisRequests, Map<String, Long> pids) {
 
     static final String TENANT = "bench";
@@ -29,6 +29,7 @@ record BenchSettings(boolean quick, String gatewayUrl, String bootstrap, String 
         m.put("connections", connections);
         m.put("value_size", valueSize);
         m.put("materialize_records", materializeRecords);
+        m.put("replay_timeout_s", replayTimeout.toSeconds());
         m.put("warmup_s", warmup.toMillis() / 1000.0);
         m.put("measure_s", measure.toMillis() / 1000.0);
         m.put("hot_keys", hotKeys);

@@ -8,7 +8,7 @@ import java.util.Map;
  * What one scenario measured: geokv's figures, the raw component measured in the same run
  * (same machine, same record size), and the ratio between them.
  *
- * @param id              scenario id (materialize, write, read, memory; later lag, replay)
+ * @param id              scenario id (materialize, replay, write, read, memory; later lag)
  * @param description     one sentence: what was measured
  * @param figures         geokv's figures (throughput, latency percentiles in ms, ...)
  * @param rawReference    the raw component the ratio is taken against; null for report-only scenarios

@@ -36,6 +36,8 @@ class BenchReportTest {
         assertThat(scenario(root, "write").path("ratio").asDouble()).isEqualTo(0.5);
         assertThat(scenario(root, "write").path("goal_met").asBoolean()).isTrue();
         assertThat(scenario(root, "read").path("goal_met").asBoolean()).isFalse();
+        assertThat(scenario(root, "replay").path("raw_reference").path("name").asText()).isEqualTo("materialize_same_run");
+        assertThat(scenario(root, "replay").path("goal_met").asBoolean()).isTrue();
     }
 
     @Test
@@ -101,6 +103,9 @@ class BenchReportTest {
                 new ScenarioResult("materialize", "fake", Map.of("records_per_s_per_region", 600.0),
                         new ScenarioResult.RawReference("jdbc_batched_upsert", Map.of("rows_per_s_per_region", 1000.0)),
                         null, 0.6, "records/s", 0.6, 200, Map.of("events", 10), 5),
+                new ScenarioResult("replay", "fake", Map.of("records_per_s", 660.0, "digest_equal", true),
+                        new ScenarioResult.RawReference("materialize_same_run", Map.of("records_per_s_per_region", 600.0)),
+                        null, 1.1, "records/s", 1.0, 200, Map.of("events", 10), 5),
                 new ScenarioResult("write", "fake", Map.of("throughput_rps", 500.0, "p99_ms", 9.0),
                         new ScenarioResult.RawReference("http_ceiling_get_bench_ping", http),
                         List.of(new ScenarioResult.RawReference("kafka_producer_acks_all", Map.of("records_per_s", 9e4))),

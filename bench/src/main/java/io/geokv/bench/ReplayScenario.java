@@ -1,0 +1,117 @@
+package io.geokv.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Rebuilds one region ({@value #REGION}) from the topics through replication-streams'
+ * {@code POST /actuator/replay/<region>}, which answers once the region has caught up. It runs right
+ * after materialize, so the topics hold exactly the N materialize events. Raw reference: the
+ * materialize scenario's per-region records/s from the same run (the live path over the same events).
+ */
+final class ReplayScenario {
+
+    static final String ID = "replay";
+    static final String REGION = "eu-west";
+    /** The region whose digest the replayed one must equal. */
+    static final String COMPARED_REGION = "us-east";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration DIGEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final BenchSettings s;
+    private final ScenarioResult materialize;
+
+    ReplayScenario(BenchSettings settings, ScenarioResult materialize) {
+        this.s = settings;
+        this.materialize = materialize;
+    }
+
+    ScenarioResult run() throws Exception {
+        long started = System.nanoTime();
+        if (materialize == null) {
+            throw new IllegalStateException("replay needs the materialize scenario of the same run (its events and its figure)");
+        }
+        Object liveRate = materialize.figures().get("records_per_s_per_region");
+        if (!(liveRate instanceof Number live) || live.doubleValue() <= 0) {
+            throw new IllegalStateException("materialize reported no per-region records/s to compare with: " + liveRate);
+        }
+
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT).build();
+        HttpRequest replay = HttpRequest.newBuilder(URI.create(s.streamsUrl() + "/actuator/replay/" + REGION))
+                .timeout(s.replayTimeout()).header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        long t0 = System.nanoTime();
+        HttpResponse<String> answer = client.send(replay, HttpResponse.BodyHandlers.ofString());
+        long wallNanos = System.nanoTime() - t0;
+        if (answer.statusCode() / 100 != 2) {
+            throw new IllegalStateException("POST /actuator/replay/" + REGION + " answered " + answer.statusCode()
+                    + ": " + abbreviate(answer.body()));
+        }
+        JsonNode result = BenchReport.JSON.readTree(answer.body());
+        long events = result.path("eventsReplayed").asLong(-1);
+        long durationMs = result.path("durationMs").asLong(-1);
+        long records = result.path("records").asLong(-1);
+        String digest = result.path("digest").asText("");
+        if (events < 0 || durationMs <= 0 || records < 0 || digest.isEmpty()) {
+            throw new IllegalStateException("unexpected replay answer: " + abbreviate(answer.body()));
+        }
+
+        String comparedDigest = gatewayDigest(client, COMPARED_REGION);
+        boolean digestEqual = digest.equals(comparedDigest);
+        double rate = events / (durationMs / 1000.0);
+
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("records_per_s", Figures.round(rate, 1));
+        figures.put("events_replayed", events);
+        figures.put("duration_ms", durationMs);
+        figures.put("request_s", Figures.round(wallNanos / 1e9, 3));
+        figures.put("records", records);
+        figures.put("digest_equal", digestEqual);
+        figures.put("region", REGION);
+        figures.put("compared_with", COMPARED_REGION);
+
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("records_per_s_per_region", live.doubleValue());
+        raw.put("events", materialize.counts().get("events"));
+
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("events", events);
+        counts.put("materialize_events", materialize.counts().get("events"));
+        counts.put("records", records);
+        return new ScenarioResult(ID,
+                "region " + REGION + " rebuilt from the topics (" + events + " events) through POST /actuator/replay; "
+                        + "its digest compared with " + COMPARED_REGION + "'s",
+                figures, new ScenarioResult.RawReference("materialize_same_run", raw), List.of(),
+                Figures.ratio(rate, live.doubleValue()), "records_per_s / materialize records_per_s_per_region",
+                1.0, s.valueSize(), counts, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The region's digest from the gateway's {@code GET /admin/digest}. */
+    private String gatewayDigest(HttpClient client, String region) throws Exception {
+        HttpRequest get = HttpRequest.newBuilder(URI.create(s.gatewayUrl() + "/admin/digest"))
+                .timeout(DIGEST_TIMEOUT).header("Accept", "application/json").GET().build();
+        HttpResponse<String> answer = client.send(get, HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() / 100 != 2) {
+            throw new IllegalStateException("GET /admin/digest answered " + answer.statusCode() + ": " + abbreviate(answer.body()));
+        }
+        for (JsonNode view : BenchReport.JSON.readTree(answer.body())) {
+            if (region.equals(view.path("region").asText())) {
+                return view.path("digest").asText("");
+            }
+        }
+        throw new IllegalStateException("GET /admin/digest has no region " + region + ": " + abbreviate(answer.body()));
+    }
+
+    private static String abbreviate(String body) {
+        return body == null ? "" : body.length() > 500 ? body.substring(0, 500) + "..." : body;
+    }
+}

@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Reads what {@link CanonicalWriter} writes, strictly: anything that {@link CanonicalWriter}
@@ -21,6 +22,24 @@ final class CanonicalReader {
     CanonicalReader(byte[] in, String what) {
         this.in = in;
         this.what = what;
+    }
+
+    /**
+     * Runs a whole decoding, so that every failure in it (a check of the reader, of the caller, or
+     * an unexpected exception) is an {@link IllegalArgumentException} whose message starts with
+     * {@code what}.
+     */
+    <T> T decode(Supplier<T> decoding) {
+        try {
+            return decoding.get();
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(what)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(what + ": " + e, e);
+        }
     }
 
     IllegalArgumentException malformed(String detail) {

@@ -46,22 +46,15 @@ public final class ContextTokens {
             throw new IllegalArgumentException(MALFORMED + ": not base64url", e);
         }
         CanonicalReader r = new CanonicalReader(bytes, MALFORMED);
-        VersionVector v;
-        try {
+        VersionVector v = r.decode(() -> {
             int version = r.byteValue();
             if (version != FORMAT_VERSION) {
                 throw r.malformed("unsupported format version " + version);
             }
-            v = r.versionVector();
+            VersionVector decoded = r.versionVector();
             r.expectEnd();
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(MALFORMED)) {
-                throw e;
-            }
-            throw new IllegalArgumentException(MALFORMED + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(MALFORMED + ": " + e, e);
-        }
+            return decoded;
+        });
         if (!encode(v).equals(token)) {
             throw new IllegalArgumentException(MALFORMED + ": not in canonical form");
         }

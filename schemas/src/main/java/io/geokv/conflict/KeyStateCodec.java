@@ -77,7 +77,7 @@ public final class KeyStateCodec {
             throw new IllegalArgumentException(MALFORMED + ": null input");
         }
         CanonicalReader r = new CanonicalReader(bytes, MALFORMED);
-        try {
+        return r.decode(() -> {
             int version = r.byteValue();
             if (version != FORMAT_VERSION) {
                 throw r.malformed("unsupported format version " + version);
@@ -116,13 +116,6 @@ public final class KeyStateCodec {
             }
             r.expectEnd();
             return KeyState.restore(applied, covered, ids, siblings);
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(MALFORMED)) {
-                throw e;
-            }
-            throw new IllegalArgumentException(MALFORMED + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(MALFORMED + ": " + e, e);
-        }
+        });
     }
 }

@@ -57,7 +57,8 @@ class GatewayConfiguration {
 
     @Bean
     KvService kvService(RegionStores stores, EventPublisher publisher) {
-        return new KvService(stores, publisher, new HybridLogicalClock(System::currentTimeMillis));
+        return new KvService(stores, publisher, new HybridLogicalClock(System::currentTimeMillis),
+                properties.defaultTenant());
     }
 
     @Bean

@@ -23,7 +23,6 @@ import reactor.core.publisher.Mono;
 import io.geokv.conflict.ContextTokens;
 import io.geokv.conflict.Sibling;
 import io.geokv.gateway.config.GatewayProperties;
-import io.geokv.gateway.kv.KvService.ReadResult;
 import io.geokv.gateway.kv.KvService.WriteCommand;
 import io.geokv.gateway.kv.KvService.WriteResult;
 import io.geokv.gateway.problem.Problems;
@@ -61,8 +60,8 @@ class KvController {
         String contentType = request.getHeaders().getContentType() == null
                 ? MediaType.APPLICATION_OCTET_STREAM_VALUE
                 : request.getHeaders().getContentType().toString();
-        return readBody(request).flatMap(value -> write(route, new WriteCommand(route.region(), tenantOrDefault(tenant),
-                pathKey(key), value, contentType, context, unquote(ifMatch))));
+        return readBody(request).flatMap(value -> write(route, new WriteCommand(route.region(), tenant,
+                KvService.keyFromPath(key), value, contentType, context, unquote(ifMatch))));
     }
 
     @DeleteMapping("/kv/{*key}")
@@ -74,7 +73,7 @@ class KvController {
             @RequestHeader(value = GeokvHeaders.CONSISTENCY, required = false) String consistency) {
         Consistency.parse(consistency);
         Route route = router.route(region);
-        return write(route, new WriteCommand(route.region(), tenantOrDefault(tenant), pathKey(key), null,
+        return write(route, new WriteCommand(route.region(), tenant, KvService.keyFromPath(key), null,
                 MediaType.APPLICATION_OCTET_STREAM_VALUE, context, unquote(ifMatch)));
     }
 
@@ -85,16 +84,14 @@ class KvController {
             @RequestHeader(value = GeokvHeaders.CONSISTENCY, required = false) String consistency) {
         Consistency.parse(consistency);
         Route route = router.route(region);
-        String plainKey = pathKey(key);
+        String plainKey = KvService.keyFromPath(key);
         long started = System.nanoTime();
         boolean wantsJson = request.getHeaders().getAccept().stream()
                 .anyMatch(type -> type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON));
-        return kv.read(route.region(), tenantOrDefault(tenant), plainKey)
-                .filter(ReadResult::found)
-                .switchIfEmpty(Mono.error(() -> Problems.notFound("key '" + plainKey + "' not found in " + route.region())))
+        return kv.read(route.region(), tenant, plainKey)
                 .map(result -> {
                     long latencyMs = (System.nanoTime() - started) / 1_000_000;
-                    Sibling winner = result.winner().orElseThrow();
+                    Sibling winner = result.winner();
                     String context = ContextTokens.encode(result.state().context());
                     ResponseEntity.BodyBuilder response = ResponseEntity.ok()
                             .header(GeokvHeaders.REGION, route.region())
@@ -144,15 +141,6 @@ class KvController {
 
     private static RuntimeException tooLarge(int limit) {
         return Problems.tooLarge("value is larger than the limit of " + limit + " bytes");
-    }
-
-    private String tenantOrDefault(String tenant) {
-        return tenant == null || tenant.isBlank() ? properties.defaultTenant() : tenant;
-    }
-
-    /** {@code {*key}} captures the rest of the path including its leading slash. */
-    private static String pathKey(String captured) {
-        return captured.startsWith("/") ? captured.substring(1) : captured;
     }
 
     /** If-Match values may arrive as quoted entity tags. */

@@ -36,34 +36,38 @@ public final class KvService {
     private final RegionStores stores;
     private final EventPublisher publisher;
     private final HybridLogicalClock clock;
+    private final String defaultTenant;
 
-    public KvService(RegionStores stores, EventPublisher publisher, HybridLogicalClock clock) {
+    public KvService(RegionStores stores, EventPublisher publisher, HybridLogicalClock clock, String defaultTenant) {
         this.stores = stores;
         this.publisher = publisher;
         this.clock = clock;
+        this.defaultTenant = defaultTenant;
     }
 
-    /** What a client wants written: {@code value == null} deletes. */
+    /** The key of a {@code {*key}} path capture, which includes the leading slash. */
+    public static String keyFromPath(String captured) {
+        return captured.startsWith("/") ? captured.substring(1) : captured;
+    }
+
+    /** What a client wants written: {@code value == null} deletes; a null or blank tenant is the default one. */
     public record WriteCommand(String region, String tenant, String key, byte[] value, String contentType,
             String contextToken, String ifMatch) {}
 
     public record WriteResult(String eventId, VersionVector context, RecordMetadata position) {}
 
-    /** The current state of a key in a region; {@code winner} is empty when absent or deleted. */
-    public record ReadResult(KeyState state, Source source, Optional<Sibling> winner) {
-        public boolean found() {
-            return winner.isPresent() && !winner.get().isTombstone();
-        }
-    }
+    /** The current state of a key in a region and the value last-writer-wins makes visible. */
+    public record ReadResult(KeyState state, Source source, Sibling winner) {}
 
     public Mono<WriteResult> write(WriteCommand command) {
-        checkKey(command.tenant(), command.key());
+        String tenant = tenantOrDefault(command.tenant());
+        checkKey(tenant, command.key());
         Optional<VersionVector> clientContext = Optional.ofNullable(command.contextToken()).map(KvService::parseToken);
         Optional<VersionVector> expected = Optional.ofNullable(command.ifMatch()).map(KvService::parseToken);
         RegionStore store = stores.get(command.region());
         Mono<KeyState> current = (clientContext.isPresent() && expected.isEmpty())
                 ? Mono.just(KeyState.empty())
-                : store.read(command.tenant(), command.key()).map(Lookup::state)
+                : store.read(tenant, command.key()).map(Lookup::state)
                         .defaultIfEmpty(KeyState.empty())
                         .onErrorResume(e -> {
                             if (expected.isPresent()) {
@@ -88,7 +92,7 @@ public final class KvService {
             }
             VersionVector context = clientContext.orElse(state.context());
             String eventId = UUID.randomUUID().toString();
-            KvEvent event = KvEvents.newEvent(eventId, command.tenant(), command.key(), command.value(),
+            KvEvent event = KvEvents.newEvent(eventId, tenant, command.key(), command.value(),
                     command.contentType(), command.region(), context, clock.tick());
             return publisher.publish(event)
                     .map(position -> new WriteResult(eventId, context, position))
@@ -97,11 +101,19 @@ public final class KvService {
         });
     }
 
+    /** The visible value of a key; errors with a 404 problem when the key is absent or deleted. */
     public Mono<ReadResult> read(String region, String tenant, String key) {
-        checkKey(tenant, key);
-        return stores.get(region).read(tenant, key)
-                .map(lookup -> new ReadResult(lookup.state(), lookup.source(),
-                        LastWriterWins.winner(lookup.state().siblings())));
+        String tenantName = tenantOrDefault(tenant);
+        checkKey(tenantName, key);
+        return stores.get(region).read(tenantName, key)
+                .flatMap(lookup -> Mono.justOrEmpty(LastWriterWins.winner(lookup.state().siblings())
+                        .filter(winner -> !winner.isTombstone())
+                        .map(winner -> new ReadResult(lookup.state(), lookup.source(), winner))))
+                .switchIfEmpty(Mono.error(() -> Problems.notFound("key '" + key + "' not found in " + region)));
+    }
+
+    private String tenantOrDefault(String tenant) {
+        return tenant == null || tenant.isBlank() ? defaultTenant : tenant;
     }
 
     public List<String> regions() {

@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -24,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.geokv.event.EventTopics;
+import io.geokv.topics.TopicOffsets;
 
 /**
  * Replication lag as Kafka sees it: for each region's Streams application {@code geokv-<region>}
@@ -39,6 +39,7 @@ public final class ReplicationLagMonitor implements AutoCloseable {
 
     private final List<String> regions;
     private final Admin admin;
+    private final TopicOffsets offsets;
     private final Consumer<byte[], byte[]> peeker;
     private final Clock clock;
     private final AtomicReference<List<ReplicationLag>> latest = new AtomicReference<>(List.of());
@@ -52,6 +53,7 @@ public final class ReplicationLagMonitor implements AutoCloseable {
             MeterRegistry meters) {
         this.regions = List.copyOf(regions);
         this.admin = admin;
+        this.offsets = new TopicOffsets(admin, KAFKA_TIMEOUT);
         this.peeker = peeker;
         this.clock = clock;
         for (String region : regions) {
@@ -95,9 +97,9 @@ public final class ReplicationLagMonitor implements AutoCloseable {
     }
 
     private List<ReplicationLag> measure() throws Exception {
-        Set<TopicPartition> partitions = eventPartitions();
-        Map<TopicPartition, Long> ends = offsets(partitions, OffsetSpec.latest());
-        Map<TopicPartition, Long> starts = offsets(partitions, OffsetSpec.earliest());
+        Set<TopicPartition> partitions = offsets.eventPartitions(regions);
+        Map<TopicPartition, Long> ends = offsets.offsets(partitions, OffsetSpec.latest());
+        Map<TopicPartition, Long> starts = offsets.offsets(partitions, OffsetSpec.earliest());
         long now = clock.millis();
         List<ReplicationLag> result = new ArrayList<>();
         for (String region : regions) {
@@ -134,22 +136,6 @@ public final class ReplicationLagMonitor implements AutoCloseable {
             }
         }
         return List.copyOf(result);
-    }
-
-    private Set<TopicPartition> eventPartitions() throws Exception {
-        List<String> topics = regions.stream().map(EventTopics::forRegion).toList();
-        return admin.describeTopics(topics).allTopicNames().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .values().stream()
-                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
-                .collect(Collectors.toSet());
-    }
-
-    private Map<TopicPartition, Long> offsets(Set<TopicPartition> partitions, OffsetSpec spec) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> spec));
-        Map<TopicPartition, Long> result = new HashMap<>();
-        admin.listOffsets(request).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .forEach((tp, info) -> result.put(tp, info.offset()));
-        return result;
     }
 
     /** The timestamp of the first unconsumed record of each lagging partition. */

@@ -73,8 +73,7 @@ class SeedController {
         if (value.length > properties.maxValueSize().toBytes()) {
             throw Problems.tooLarge("value is larger than the limit of " + properties.maxValueSize().toBytes() + " bytes");
         }
-        String tenantName = tenant == null || tenant.isBlank() ? properties.defaultTenant() : tenant;
-        return kv.write(new WriteCommand(route.region(), tenantName, request.key(), value,
+        return kv.write(new WriteCommand(route.region(), tenant, request.key(), value,
                         MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8", null, null))
                 .map(result -> new WriteResponse(upper(route.region()),
                         router.othersThan(route.region()).stream().map(SeedController::upper).toList()));
@@ -85,14 +84,10 @@ class SeedController {
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
         Route route = router.route(region);
-        String plainKey = key.startsWith("/") ? key.substring(1) : key;
-        String tenantName = tenant == null || tenant.isBlank() ? properties.defaultTenant() : tenant;
         long started = System.nanoTime();
-        return kv.read(route.region(), tenantName, plainKey)
-                .filter(KvService.ReadResult::found)
-                .switchIfEmpty(Mono.error(() -> Problems.notFound("key '" + plainKey + "' not found in " + route.region())))
+        return kv.read(route.region(), tenant, KvService.keyFromPath(key))
                 .map(result -> new ReadResponse(
-                        new String(result.winner().orElseThrow().value(), StandardCharsets.UTF_8),
+                        new String(result.winner().value(), StandardCharsets.UTF_8),
                         upper(route.region()), result.source().wire(), (System.nanoTime() - started) / 1_000_000));
     }
 

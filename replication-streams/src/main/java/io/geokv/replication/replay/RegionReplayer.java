@@ -20,12 +20,12 @@ import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.geokv.event.EventTopics;
 import io.geokv.replication.merge.MergeTopology;
 import io.geokv.replication.region.RegionReplication;
 import io.geokv.replication.sink.RegionSink;
 import io.geokv.store.postgres.AppliedOffset;
 import io.geokv.store.postgres.RegionDigest;
+import io.geokv.topics.TopicOffsets;
 
 /**
  * Rebuilds one region's PostgreSQL and Redis from the event topics: stop its replication, forget its
@@ -40,10 +40,12 @@ public final class RegionReplayer {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final Admin admin;
+    private final TopicOffsets offsets;
     private final List<String> allRegions;
 
     public RegionReplayer(Admin admin, List<String> allRegions) {
         this.admin = admin;
+        this.offsets = new TopicOffsets(admin, ADMIN_TIMEOUT);
         this.allRegions = List.copyOf(allRegions);
     }
 
@@ -59,7 +61,7 @@ public final class RegionReplayer {
         replication.store().database().truncate();
         replication.store().cache().flush();
         skipSinkToEnd(region);
-        Map<TopicPartition, Long> target = endOffsets(eventPartitions());
+        Map<TopicPartition, Long> target = offsets.offsets(offsets.eventPartitions(allRegions), OffsetSpec.latest());
         replication.start(true);
         awaitApplied(replication, target, started.plus(timeout));
         RegionDigest digest = replication.store().reader().digest().block(ADMIN_TIMEOUT);
@@ -121,31 +123,11 @@ public final class RegionReplayer {
     }
 
     private void skipSinkToEnd(String region) {
-        String topic = MergeTopology.materializedTopic(region);
-        Set<TopicPartition> partitions = await(() -> admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).get(topic).partitions().stream()
-                .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toSet());
+        Set<TopicPartition> partitions = offsets.partitions(List.of(MergeTopology.materializedTopic(region)));
         Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-        endOffsets(partitions).forEach((tp, offset) -> ends.put(tp, new OffsetAndMetadata(offset)));
+        offsets.offsets(partitions, OffsetSpec.latest()).forEach((tp, offset) -> ends.put(tp, new OffsetAndMetadata(offset)));
         await(() -> admin.alterConsumerGroupOffsets(RegionSink.groupId(region), ends).all()
                 .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-    }
-
-    private Set<TopicPartition> eventPartitions() {
-        List<String> topics = allRegions.stream().map(EventTopics::forRegion).toList();
-        return await(() -> admin.describeTopics(topics).allTopicNames().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
-                .values().stream()
-                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
-                .collect(Collectors.toSet());
-    }
-
-    private Map<TopicPartition, Long> endOffsets(Set<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
-        Map<TopicPartition, Long> result = new HashMap<>();
-        await(() -> admin.listOffsets(request).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
-                .forEach((tp, info) -> result.put(tp, info.offset()));
-        return result;
     }
 
     private void awaitApplied(RegionReplication replication, Map<TopicPartition, Long> target, Instant deadline) {

@@ -5,16 +5,19 @@
 #   - starts its own Kafka broker, replication-streams and api-gateway on other ports, with
 #     databases and Redis databases of their own (never a user's data: geokv_bench_*, Redis 13-15),
 #     from a clean slate;
-#   - runs the bench CLI (bench/ module): scenarios materialize, replay, write, read, memory;
+#   - runs the bench CLI (bench/ module): scenarios materialize, replay, write, read, lag, memory;
 #   - stops everything it started, validates the report and prints where it went.
 # Results: bench/results/<date>[-quick].json plus a short table on stdout.
 #
-# Usage: scripts/bench.sh [--quick]
+# Usage: scripts/bench.sh [--quick] [--profile]
+#   --profile: CPU profiles (async-profiler, from Maven Central) of the broker and both apps during
+#              each scenario, as flame graphs in bench/tmp/profiles/<scenario>-<process>.html
 # Environment (all optional):
 #   GEOKV_BENCH_KAFKA_PORT (19092), GEOKV_BENCH_KAFKA_CONTROLLER_PORT (19093),
 #   GEOKV_BENCH_STREAMS_PORT (18010), GEOKV_BENCH_GATEWAY_PORT (18009),
 #   GEOKV_BENCH_REDIS_FIRST_DATABASE (13: the bench uses this one and the next two),
-#   GEOKV_APP_JAVA_OPTS (-Xmx1g), GEOKV_BENCH_TIMEOUT (seconds for the bench CLI; 300 quick, 1800 full)
+#   GEOKV_APP_JAVA_OPTS (-Xmx1g), GEOKV_BENCH_TIMEOUT (seconds for the bench CLI; 300 quick, 1800 full),
+#   GEOKV_BENCH_PROFILE_FORMAT (html, or collapsed: one line per stack)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -43,20 +46,23 @@ readonly BENCH_JAR="$ROOT/bench/target/bench-0.1.0-SNAPSHOT-exec.jar"
 
 usage() {
   cat <<EOF
-Usage: scripts/bench.sh [--quick]
+Usage: scripts/bench.sh [--quick] [--profile]
 
 Runs the geokv benchmark on this machine (its own broker and apps on ports $KAFKA_PORT,
 $STREAMS_PORT, $GATEWAY_PORT) and writes bench/results/<date>[-quick].json.
 
   --quick     every scenario small (under 2 minutes of measuring), to check the script itself
+  --profile   CPU flame graphs of every process per scenario in bench/tmp/profiles/ (async-profiler)
   -h, --help  show this help
 EOF
 }
 
 quick=0
+profile=0
 while (($# > 0)); do
   case "$1" in
     --quick) quick=1 ;;
+    --profile) profile=1 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
@@ -84,6 +90,23 @@ fi
 for jar in "$STREAMS_JAR" "$GATEWAY_JAR" "$BENCH_JAR"; do
   [[ -f "$jar" ]] || die "the build did not produce ${jar#"$ROOT"/}"
 done
+
+# async-profiler's native library, from Maven Central (only with --profile).
+readonly ASYNC_PROFILER_VERSION="4.1"
+PROFILER_LIB=""
+if ((profile)); then
+  require_command mvn "Maven is needed to fetch async-profiler"
+  profiler_dir="$ROOT/bench/tmp/async-profiler-$ASYNC_PROFILER_VERSION"
+  PROFILER_LIB="$profiler_dir/linux-x64/libasyncProfiler.so"
+  [[ "$(uname -s)-$(uname -m)" == Linux-x86_64 ]] || die "--profile is wired for Linux x86_64 only"
+  if [[ ! -f "$PROFILER_LIB" ]]; then
+    log "fetching async-profiler $ASYNC_PROFILER_VERSION from Maven Central"
+    mvn -q -B dependency:copy -Dartifact="tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION" \
+      -DoutputDirectory="$profiler_dir" -Dmdep.stripVersion=true || die "could not fetch async-profiler"
+    (cd "$profiler_dir" && jar xf async-profiler.jar linux-x64/libasyncProfiler.so) || die "could not unpack async-profiler"
+  fi
+  rm -rf "$ROOT/bench/tmp/profiles"
+fi
 
 # ---------------------------------------------------------------- infrastructure
 ensure_postgres
@@ -195,6 +218,8 @@ bench_args=(--gateway "http://127.0.0.1:$GATEWAY_PORT" --streams "http://127.0.0
   --database-prefix "$DATABASE_PREFIX" --redis-database "$REDIS_FIRST_DATABASE" --output "$report"
   --pid "kafka-broker=$kafka_broker_pid" --pid "replication-streams=$streams_pid" --pid "api-gateway=$gateway_pid")
 ((quick)) && bench_args+=(--quick)
+((profile)) && bench_args+=(--profiler-lib "$PROFILER_LIB" --profile-dir "$ROOT/bench/tmp/profiles"
+  --profile-format "${GEOKV_BENCH_PROFILE_FORMAT:-html}")
 
 log "running the benchmark$( ((quick)) && echo ' (quick)'); at most ${bench_timeout}s"
 bench_status=0

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /**
  * The benchmark CLI behind scripts/bench.sh. It expects a running geokv (broker, replication-streams,
  * api-gateway) plus PostgreSQL and Redis, all on this machine, runs the scenarios in order
- * (materialize, replay, write, read, memory), writes the JSON report and prints a short table.
+ * (materialize, replay, write, read, lag, memory), writes the JSON report and prints a short table.
  */
 @Command(name = "geokv-bench", mixinStandardHelpOptions = true, subcommands = BenchCommand.Validate.class,
         description = "Runs the geokv benchmark scenarios against a local geokv and writes a JSON report.")
@@ -77,6 +77,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--output", description = "Result file (default: bench/results/<date>[-quick].json).")
     Path output;
 
+    @Option(names = "--profiler-lib", description = "libasyncProfiler.so: profile every --pid process during each scenario.")
+    Path profilerLibrary;
+
+    @Option(names = "--profile-dir", defaultValue = "bench/tmp/profiles",
+            description = "Where the profiles go (<scenario>-<process>.<format>).")
+    Path profileDirectory;
+
+    @Option(names = "--profile-format", defaultValue = "html",
+            description = "html (flame graphs) or collapsed (one line per stack).")
+    String profileFormat;
+
+    private ScenarioProfiler profiler;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchCommand()).execute(args));
     }
@@ -90,6 +103,9 @@ public final class BenchCommand implements Callable<Integer> {
         requireLoopback(postgresHost, "--postgres-host");
         requireLoopback(redisHost, "--redis-host");
         BenchSettings s = settings();
+        if (profilerLibrary != null) {
+            profiler = new ScenarioProfiler(profilerLibrary, profileDirectory, pids, profileFormat);
+        }
         Instant startedAt = Instant.now();
         double loadAtStart = Machine.loadAverage();
         long t0 = System.nanoTime();
@@ -107,9 +123,17 @@ public final class BenchCommand implements Callable<Integer> {
             failures.add(ReplayScenario.ID + ": the digest of " + ReplayScenario.REGION + " after the replay differs from "
                     + ReplayScenario.COMPARED_REGION + "'s");
         }
-        // The HTTP ceiling is measured right before each HTTP scenario, so both see the same machine load.
-        attempt(failures, results, WriteScenario.ID, () -> new WriteScenario(s, load, ceiling(load)).run());
-        attempt(failures, results, ReadScenario.ID, () -> new ReadScenario(s, load, ceiling(load)).run());
+        // The HTTP ceiling is measured right before each HTTP scenario, so both see the same machine load
+        // (and outside its profile, which then shows the scenario alone).
+        WrkLoad.Result writeCeiling = ceiling(failures, WriteScenario.ID, load);
+        if (writeCeiling != null) {
+            attempt(failures, results, WriteScenario.ID, () -> new WriteScenario(s, load, writeCeiling).run());
+        }
+        WrkLoad.Result readCeiling = ceiling(failures, ReadScenario.ID, load);
+        if (readCeiling != null) {
+            attempt(failures, results, ReadScenario.ID, () -> new ReadScenario(s, load, readCeiling).run());
+        }
+        attempt(failures, results, LagScenario.ID, () -> new LagScenario(s).run());
         attempt(failures, results, MemoryScenario.ID, () -> new MemoryScenario(s).run());
 
         Map<String, Object> report = BenchReport.build(quick ? "quick" : "full", startedAt,
@@ -129,27 +153,39 @@ public final class BenchCommand implements Callable<Integer> {
         return failures.isEmpty() ? 0 : 1;
     }
 
-    /** The gateway's constant endpoint ({@code GET /bench/ping}) under the same load shape: the HTTP ceiling. */
-    private static WrkLoad.Result ceiling(WrkLoad load) throws Exception {
-        progress("measuring the HTTP ceiling (GET /bench/ping)");
-        WrkLoad.Result ceiling = load.run("ceiling", """
-                request = function()
-                  return wrk.format("GET", "/bench/ping")
-                end
-                """);
-        if (ceiling.ok() == 0) {
-            throw new IllegalStateException("GET /bench/ping never answered 2xx (errors: " + ceiling.errorsByKind() + ")");
+    /**
+     * The gateway's constant endpoint ({@code GET /bench/ping}) under the same load shape: the HTTP
+     * ceiling of the scenario {@code id}; null (and a failure of that scenario) when it cannot be measured.
+     */
+    private static WrkLoad.Result ceiling(List<String> failures, String id, WrkLoad load) {
+        progress("measuring the HTTP ceiling (GET /bench/ping) for " + id);
+        try {
+            WrkLoad.Result ceiling = load.run("ceiling", """
+                    request = function()
+                      return wrk.format("GET", "/bench/ping")
+                    end
+                    """);
+            if (ceiling.ok() == 0) {
+                failures.add(id + ": GET /bench/ping never answered 2xx (errors: " + ceiling.errorsByKind() + ")");
+                return null;
+            }
+            return ceiling;
+        } catch (Exception e) {
+            failures.add(id + ": the HTTP ceiling could not be measured: " + e);
+            return null;
         }
-        return ceiling;
     }
 
     private interface ScenarioRun {
         ScenarioResult run() throws Exception;
     }
 
-    /** Runs one scenario; its result, or null (and a failure) when it threw. */
-    private static ScenarioResult attempt(List<String> failures, List<ScenarioResult> results, String id, ScenarioRun scenario) {
+    /** Runs one scenario (profiled when asked); its result, or null (and a failure) when it threw. */
+    private ScenarioResult attempt(List<String> failures, List<ScenarioResult> results, String id, ScenarioRun scenario) {
         progress("scenario " + id);
+        if (profiler != null) {
+            profiler.start(id);
+        }
         try {
             ScenarioResult result = scenario.run();
             results.add(result);
@@ -159,6 +195,14 @@ public final class BenchCommand implements Callable<Integer> {
             failures.add(id + ": " + e);
             e.printStackTrace();
             return null;
+        } finally {
+            if (profiler != null) {
+                try {
+                    profiler.stop(id).forEach(file -> progress("profile: " + file));
+                } catch (java.io.IOException e) {
+                    progress("profiles of " + id + " not written: " + e.getMessage());
+                }
+            }
         }
     }
 
@@ -170,11 +214,12 @@ public final class BenchCommand implements Callable<Integer> {
         return new BenchSettings(quick, gateway.replaceAll("/+$", ""), streams.replaceAll("/+$", ""), bootstrap,
                 postgresHost, postgresPort, postgresUser, System.getenv().getOrDefault("PGPASSWORD", ""), databasePrefix,
                 List.copyOf(regions), redisHost, redisPort, redisDatabase, connections, 200,
-                quick ? 20_000 : 300_000, quick ? Duration.ofSeconds(90) : Duration.ofMinutes(10),
+                quick ? 20_000 : 300_000, quick ? 5_000 : 30_000, quick ? Duration.ofSeconds(90) : Duration.ofMinutes(10),
                 quick ? Duration.ofMinutes(3) : Duration.ofMinutes(10),
                 quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10),
                 quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30),
-                quick ? 1_000 : 10_000, quick ? 100_000 : 1_000_000, Map.copyOf(pids));
+                quick ? 1_000 : 10_000, quick ? 100_000 : 1_000_000,
+                quick ? 200 : 2_000, quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60), Map.copyOf(pids));
     }
 
     /** The load generators target this machine only. */

@@ -17,12 +17,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * <p>
  * Shape: {@code {schema_version, tool, mode, started_at, duration_ms, machine{cores, memory_bytes,
  * java_version, os}, settings{...}, scenarios[{id, description, figures, raw_reference{name, figures},
- * other_references, ratio, ratio_of, goal, goal_met, record_size, counts, duration_ms}]}}. Later
+ * other_references, ratio, ratio_of, goal, goal_of, goal_met, record_size, counts, duration_ms}]}}. Later
  * scenarios (lag) are further entries of {@code scenarios}.
  */
 public final class BenchReport {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 1: no lag scenario, goals were ratios only; 2: lag scenario, goal_of. */
+    public static final int SCHEMA_VERSION = 2;
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -64,10 +65,15 @@ public final class BenchReport {
             out.append(String.format(Locale.ROOT, format, r.id(), headline(r.figures()),
                     r.rawReference() == null ? "-" : shortName(r.rawReference().name()) + " " + headline(r.rawReference().figures()),
                     r.ratio() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.ratio()),
-                    r.goal() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.goal()),
+                    r.goal() == null ? "-" : goal(r.goal()),
                     r.goalMet() == null ? "-" : r.goalMet() ? "yes" : "NO"));
         }
         return out.toString();
+    }
+
+    private static String goal(ScenarioResult.Goal goal) {
+        return goal.figure() == null ? String.format(Locale.ROOT, "%.2f", goal.value())
+                : String.format(Locale.ROOT, "<%.0fms", goal.value());
     }
 
     private static String shortName(String name) {
@@ -75,7 +81,8 @@ public final class BenchReport {
     }
 
     private static String headline(Map<String, Object> figures) {
-        for (String key : List.of("records_per_s_per_region", "records_per_s", "rows_per_s_per_region", "throughput_rps", "rps", "rss_total_mib")) {
+        for (String key : List.of("records_per_s_per_region", "records_per_s", "rows_per_s_per_region", "throughput_rps", "rps",
+                "achieved_writes_per_s", "rate_per_s", "rss_total_mib")) {
             Object value = figures.get(key);
             if (value instanceof Number n) {
                 String unit = key.equals("rss_total_mib") ? " MiB total" : "/s";

@@ -1,21 +1,33 @@
 package io.geokv.bench;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /** Everything a run needs: where the pieces are, and how big each scenario is (quick or full). */
 record BenchSettings(boolean quick, String gatewayUrl, String streamsUrl, String bootstrap, String postgresHost, int postgresPort,
                      String postgresUser, String postgresPassword, String databasePrefix, List<String> regions,
                      String redisHost, int redisPort, int redisDatabase, int connections, int valueSize,
-                     int materializeRecords, Duration materializeTimeout, Duration replayTimeout, Duration warmup, Duration measure,
-                     int hotKeys, int redisRequests, Map<String, Long> pids) {
+                     int materializeRecords, int materializeWarmupRecords, Duration materializeTimeout, Duration replayTimeout, Duration warmup, Duration measure,
+                     int hotKeys, int redisRequests, int lagRate, Duration lagDuration, Map<String, Long> pids) {
 
     static final String TENANT = "bench";
 
     String jdbcUrl(String region) {
         return "jdbc:postgresql://" + postgresHost + ":" + postgresPort + "/" + database(region);
+    }
+
+    /** A JDBC connection to the region's database. */
+    Connection connect(String region) throws SQLException {
+        Properties p = new Properties();
+        p.put("user", postgresUser);
+        p.put("password", postgresPassword);
+        return DriverManager.getConnection(jdbcUrl(region), p);
     }
 
     /** The region's database name, as geokv derives it from the prefix. */
@@ -29,11 +41,14 @@ record BenchSettings(boolean quick, String gatewayUrl, String streamsUrl, String
         m.put("connections", connections);
         m.put("value_size", valueSize);
         m.put("materialize_records", materializeRecords);
+        m.put("materialize_warmup_records", materializeWarmupRecords);
         m.put("replay_timeout_s", replayTimeout.toSeconds());
         m.put("warmup_s", warmup.toMillis() / 1000.0);
         m.put("measure_s", measure.toMillis() / 1000.0);
         m.put("hot_keys", hotKeys);
         m.put("redis_benchmark_requests", redisRequests);
+        m.put("lag_rate_per_s", lagRate);
+        m.put("lag_duration_s", lagDuration.toSeconds());
         m.put("database_prefix", databasePrefix);
         m.put("redis_database", redisDatabase);
         return m;

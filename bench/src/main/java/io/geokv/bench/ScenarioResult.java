@@ -15,14 +15,14 @@ import java.util.Map;
  * @param otherReferences further raw components measured for context (no ratio goal)
  * @param ratio           geokv figure / raw figure (see {@code ratioOf}); null for report-only scenarios
  * @param ratioOf         which figures the ratio divides
- * @param goal            the ratio the issue asks for; null when the scenario is only reported
+ * @param goal            what the issue asks for; null when the scenario is only reported
  * @param recordSize      value size in bytes; null when not applicable
  * @param counts          how many records/requests/errors were involved
  * @param durationMs      wall time of the whole scenario, references included
  */
 public record ScenarioResult(String id, String description, Map<String, Object> figures,
                              RawReference rawReference, List<RawReference> otherReferences,
-                             Double ratio, String ratioOf, Double goal, Integer recordSize,
+                             Double ratio, String ratioOf, Goal goal, Integer recordSize,
                              Map<String, Object> counts, long durationMs) {
 
     /** A raw component's name and figures. */
@@ -35,15 +35,41 @@ public record ScenarioResult(String id, String description, Map<String, Object> 
         }
     }
 
+    /**
+     * A goal: by default the ratio must reach {@code value}; with a {@code figure}, that figure of
+     * geokv's (a latency, say) must stay below {@code value} instead.
+     */
+    public record Goal(double value, String figure) {
+
+        public static Goal ratioAtLeast(double value) {
+            return new Goal(value, null);
+        }
+
+        public static Goal figureBelow(String figure, double value) {
+            return new Goal(value, figure);
+        }
+
+        String describe() {
+            return figure == null ? "ratio >= " + value : figure + " < " + value;
+        }
+
+        Boolean met(Double ratio, Map<String, Object> figures) {
+            if (figure == null) {
+                return ratio == null ? null : ratio >= value;
+            }
+            return figures.get(figure) instanceof Number n ? n.doubleValue() < value : null;
+        }
+    }
+
     public ScenarioResult {
         figures = figures == null ? Map.of() : figures;
         otherReferences = otherReferences == null ? List.of() : List.copyOf(otherReferences);
         counts = counts == null ? Map.of() : counts;
     }
 
-    /** Whether the goal was met; null when there is no goal or no ratio. */
+    /** Whether the goal was met; null when there is no goal or nothing to judge it by. */
     public Boolean goalMet() {
-        return goal == null || ratio == null ? null : ratio >= goal;
+        return goal == null ? null : goal.met(ratio, figures);
     }
 
     /** The JSON shape (snake_case keys, stable order). */
@@ -56,7 +82,8 @@ public record ScenarioResult(String id, String description, Map<String, Object> 
         m.put("other_references", otherReferences.stream().map(RawReference::toMap).toList());
         m.put("ratio", ratio == null ? null : Figures.round(ratio, 4));
         m.put("ratio_of", ratioOf);
-        m.put("goal", goal);
+        m.put("goal", goal == null ? null : goal.value());
+        m.put("goal_of", goal == null ? null : goal.describe());
         m.put("goal_met", goalMet());
         m.put("record_size", recordSize);
         m.put("counts", counts);

@@ -38,6 +38,17 @@ class BenchReportTest {
         assertThat(scenario(root, "read").path("goal_met").asBoolean()).isFalse();
         assertThat(scenario(root, "replay").path("raw_reference").path("name").asText()).isEqualTo("materialize_same_run");
         assertThat(scenario(root, "replay").path("goal_met").asBoolean()).isTrue();
+        assertThat(scenario(root, "lag").path("goal_of").asText()).isEqualTo("p99_ms < 250.0");
+        assertThat(scenario(root, "lag").path("goal_met").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aLatencyGoalIsMetOnlyBelowItsLimit() {
+        ScenarioResult.Goal goal = ScenarioResult.Goal.figureBelow("p99_ms", 250);
+        assertThat(goal.met(null, Map.of("p99_ms", 249.9))).isTrue();
+        assertThat(goal.met(null, Map.of("p99_ms", 250.0))).isFalse();
+        assertThat(goal.met(null, Map.of())).isNull();
+        assertThat(ScenarioResult.Goal.ratioAtLeast(0.6).met(0.6, Map.of())).isTrue();
     }
 
     @Test
@@ -102,17 +113,20 @@ class BenchReportTest {
         List<ScenarioResult> results = List.of(
                 new ScenarioResult("materialize", "fake", Map.of("records_per_s_per_region", 600.0),
                         new ScenarioResult.RawReference("jdbc_batched_upsert", Map.of("rows_per_s_per_region", 1000.0)),
-                        null, 0.6, "records/s", 0.6, 200, Map.of("events", 10), 5),
+                        null, 0.6, "records/s", ScenarioResult.Goal.ratioAtLeast(0.6), 200, Map.of("events", 10), 5),
                 new ScenarioResult("replay", "fake", Map.of("records_per_s", 660.0, "digest_equal", true),
                         new ScenarioResult.RawReference("materialize_same_run", Map.of("records_per_s_per_region", 600.0)),
-                        null, 1.1, "records/s", 1.0, 200, Map.of("events", 10), 5),
+                        null, 1.1, "records/s", ScenarioResult.Goal.ratioAtLeast(1.0), 200, Map.of("events", 10), 5),
                 new ScenarioResult("write", "fake", Map.of("throughput_rps", 500.0, "p99_ms", 9.0),
                         new ScenarioResult.RawReference("http_ceiling_get_bench_ping", http),
                         List.of(new ScenarioResult.RawReference("kafka_producer_acks_all", Map.of("records_per_s", 9e4))),
-                        0.5, "rps", 0.5, 200, Map.of("requests_ok", 100), 5),
+                        0.5, "rps", ScenarioResult.Goal.ratioAtLeast(0.5), 200, Map.of("requests_ok", 100), 5),
                 new ScenarioResult("read", "fake", Map.of("throughput_rps", 600.0),
                         new ScenarioResult.RawReference("http_ceiling_get_bench_ping", http), null,
-                        0.6, "rps", 0.7, 200, Map.of("requests_ok", 100), 5),
+                        0.6, "rps", ScenarioResult.Goal.ratioAtLeast(0.7), 200, Map.of("requests_ok", 100), 5),
+                new ScenarioResult("lag", "fake", Map.of("p99_ms", 120.0),
+                        new ScenarioResult.RawReference("kafka_produce_to_consume", Map.of("p99_ms", 10.0)), null,
+                        12.0, "p99_ms / raw p99_ms", ScenarioResult.Goal.figureBelow("p99_ms", 250), 200, Map.of("writes", 10), 5),
                 new ScenarioResult("memory", "fake", Map.of("rss_total_mib", 900.0), null, null, null, null, null, null,
                         Map.of("processes", 3), 1));
         Map<String, Object> settings = new LinkedHashMap<>();

@@ -3,7 +3,9 @@ package io.geokv.gateway.events;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -11,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import io.geokv.event.EventTopics;
 import io.geokv.event.KvEventSerializer;
@@ -23,6 +26,7 @@ import io.geokv.event.avro.KvEvent;
 public final class EventPublisher implements AutoCloseable {
 
     private final Producer<String, KvEvent> producer;
+    private final Set<String> topicsWithMetadata = ConcurrentHashMap.newKeySet();
 
     public EventPublisher(Map<String, Object> producerBase, Duration writeTimeout) {
         Map<String, Object> props = new HashMap<>(producerBase);
@@ -35,6 +39,9 @@ public final class EventPublisher implements AutoCloseable {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, Math.min(timeoutMs, 30_000) + 5));
+        // The region topics are few and always written: never let their metadata expire for idleness
+        // (a send would then block on fetching it again).
+        props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int) Duration.ofDays(7).toMillis());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, KvEventSerializer.class);
         this.producer = new KafkaProducer<>(props);
@@ -46,18 +53,24 @@ public final class EventPublisher implements AutoCloseable {
                 EventTopics.forRegion(event.getOriginRegion()),
                 EventTopics.recordKey(event.getTenant(), event.getKey()),
                 event);
-        return Mono.defer(() -> {
+        Mono<RecordMetadata> send = Mono.defer(() -> {
             CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
-            // send() itself may block up to max.block.ms while metadata is missing; keep that off the event loop.
             producer.send(record, (metadata, error) -> {
                 if (error != null) {
+                    // Kafka may be away: later sends go off the event loop again until one succeeds.
+                    topicsWithMetadata.remove(record.topic());
                     acked.completeExceptionally(error);
                 } else {
+                    topicsWithMetadata.add(record.topic());
                     acked.complete(metadata);
                 }
             });
             return Mono.fromFuture(acked);
-        }).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+        });
+        // send() blocks (up to max.block.ms) only while the topic's metadata is unknown: until then it
+        // runs off the event loop. Afterwards it only appends to the producer's buffer, and a thread
+        // hand-off per write would cost more than the send itself.
+        return topicsWithMetadata.contains(record.topic()) ? send : send.subscribeOn(Schedulers.boundedElastic());
     }
 
     @Override

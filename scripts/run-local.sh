@@ -23,6 +23,8 @@
 #                                  apps as --geokv.database-prefix (default: the apps' geokv_)
 #   GEOKV_REDIS_FIRST_DATABASE     Redis logical database of the first region, passed to both
 #                                  apps as --geokv.redis-first-database (default: the apps' 1)
+#   GEOKV_GATEWAY_TOKEN_SECRET     key sealing X-Context and X-Session tokens (default: a random key
+#                                  made once and kept in the state folder)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -235,6 +237,12 @@ streams_pid="$START_APP_PID"
 streams_log_offset="$START_APP_LOG_OFFSET"
 await_app replication-streams "$streams_pid" "$streams_log_offset" "$STREAMS_HEALTH" "$STREAMS_TIMEOUT"
 
+# Context and session tokens stay valid across restarts: the key that seals them lives with the local state.
+if [[ -z "${GEOKV_GATEWAY_TOKEN_SECRET:-}" ]]; then
+  [[ -s "$STATE/token-secret" ]] || (umask 077 && head -c 32 /dev/urandom | base64 > "$STATE/token-secret")
+  GEOKV_GATEWAY_TOKEN_SECRET="$(cat "$STATE/token-secret")"
+fi
+export GEOKV_GATEWAY_TOKEN_SECRET
 start_app api-gateway "$GATEWAY_JAR" \
   --server.port="$GATEWAY_PORT" \
   ${COMMON_APP_ARGS[@]+"${COMMON_APP_ARGS[@]}"}

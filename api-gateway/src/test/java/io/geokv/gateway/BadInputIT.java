@@ -28,7 +28,11 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.geokv.conflict.ContextTokens;
+import io.geokv.conflict.VersionVector;
 import io.geokv.event.EventTopics;
+import io.geokv.gateway.session.SessionPositions;
+import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.testing.TestKafka;
 
 /**
@@ -39,6 +43,7 @@ import io.geokv.testing.TestKafka;
 class BadInputIT {
 
     private static final WebTestClient CLIENT = TestCluster.shared().client();
+    private static final ClientTokens TOKENS = TestCluster.shared().gateway().getBean(ClientTokens.class);
 
     static Stream<Arguments> badRequests() {
         String longKey = "k".repeat(513);
@@ -66,8 +71,21 @@ class BadInputIT {
                 bad("malformed context token", 400, c -> c.put().uri("/kv/k").header("X-Context", "%%not-a-token%%")
                         .bodyValue("v").exchange()),
                 bad("invalid tenant", 400, c -> c.put().uri("/kv/k").header("X-Tenant", "Not A Tenant!").bodyValue("v").exchange()),
+                bad("forged context token", 400, c -> c.put().uri("/kv/k")
+                        .header("X-Context", ContextTokens.encode(VersionVector.of(Map.of("us-east", 1_000_000L)))
+                                + ".AAAAAAAAAAAAAAAAAAAAAA")
+                        .bodyValue("v").exchange()),
+                bad("session token passed as a context", 400, c -> c.put().uri("/kv/k")
+                        .header("X-Context", TOKENS.session(SessionPositions.empty())).bodyValue("v").exchange()),
+                bad("malformed session token", 400, c -> c.get().uri("/kv/k").header("X-Session", "not-a-session")
+                        .exchange()),
+                bad("unknown consistency level on read", 400, c -> c.get().uri("/kv/k").header("X-Consistency", "linear")
+                        .exchange()),
                 bad("If-Match on a missing key", 412, c -> c.put().uri("/kv/missing-" + UUID.randomUUID())
-                        .header("If-Match", "AQA").bodyValue("v").exchange()),
+                        .header("If-Match", TOKENS.context(VersionVector.empty())).bodyValue("v").exchange()),
+                bad("strong If-Match on a missing key", 412, c -> c.put().uri("/kv/missing-" + UUID.randomUUID())
+                        .header("X-Consistency", "strong")
+                        .header("If-Match", TOKENS.context(VersionVector.empty())).bodyValue("v").exchange()),
                 bad("missing key on read", 404, c -> c.get().uri("/kv/absent-" + UUID.randomUUID()).exchange()),
                 bad("missing key on seed read", 404, c -> c.get().uri("/read/absent-" + UUID.randomUUID()).exchange()),
                 bad("unknown path", 404, c -> c.get().uri("/no/such/thing").exchange()),

@@ -88,7 +88,7 @@ class DirectProducerIT {
         String context = client.get().uri("/kv/" + key).header("X-Region", "us-east").exchange()
                 .expectStatus().isOk().returnResult(String.class).getResponseHeaders().getFirst("X-Context");
         try (KafkaProducer<String, KvEvent> producer = producer()) {
-            produce(producer, event("us-east", key, null, io.geokv.conflict.ContextTokens.decode(context), now + 2));
+            produce(producer, event("us-east", key, null, io.geokv.gateway.tokens.ClientTokens.unsealedContext(context), now + 2));
         }
         for (String region : TestStores.REGIONS) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> client.get().uri("/kv/" + key)

@@ -54,6 +54,11 @@ public final class TestCluster {
         properties.put("spring.kafka.bootstrap-servers", TestKafka.bootstrapServers());
         properties.put("server.port", 0);
         properties.put("geokv.gateway.lag-refresh-interval", "200ms");
+        properties.put("geokv.gateway.token-secret", "integration-tests-only-secret");
+        properties.put("geokv.gateway.resolution.rules[0].key-prefix", ResolutionPoliciesIT.SIBLINGS_PREFIX);
+        properties.put("geokv.gateway.resolution.rules[0].policy", "siblings");
+        properties.put("geokv.gateway.resolution.rules[1].key-prefix", ResolutionPoliciesIT.SET_UNION_PREFIX);
+        properties.put("geokv.gateway.resolution.rules[1].policy", "json-set-union");
         return properties;
     }
 

@@ -2,6 +2,7 @@ package io.geokv.store;
 
 import io.geokv.store.cache.StateCache;
 import io.geokv.store.config.RegionProperties;
+import io.geokv.store.postgres.KeyLocks;
 import io.geokv.store.postgres.RegionDatabase;
 import io.geokv.store.postgres.StateReader;
 import io.geokv.store.postgres.StateWriter;
@@ -24,6 +25,7 @@ public final class RegionStore implements AutoCloseable {
     private final StateReader reader;
     private final StateCache cache;
     private final StateWriter writer;
+    private final KeyLocks locks;
 
     private RegionStore(RegionProperties properties, RegionDatabase database, StateReader reader, StateCache cache) {
         this.properties = properties;
@@ -31,6 +33,7 @@ public final class RegionStore implements AutoCloseable {
         this.reader = reader;
         this.cache = cache;
         this.writer = new StateWriter(database);
+        this.locks = new KeyLocks(properties);
     }
 
     /**
@@ -76,6 +79,11 @@ public final class RegionStore implements AutoCloseable {
         return cache;
     }
 
+    /** Key locks for the conditional writes this region arbitrates (connects on first use). */
+    public KeyLocks locks() {
+        return locks;
+    }
+
     public StateWriter writer() {
         return writer;
     }
@@ -110,7 +118,7 @@ public final class RegionStore implements AutoCloseable {
             cache.close();
         } finally {
             try {
-                reader.close().block(Duration.ofSeconds(5));
+                Mono.when(reader.close(), locks.close()).block(Duration.ofSeconds(5));
             } finally {
                 database.close();
             }

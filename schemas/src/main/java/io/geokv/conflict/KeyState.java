@@ -143,6 +143,34 @@ public final class KeyState {
         return new KeyState(newApplied, newCovered, newIds, newSiblings);
     }
 
+    /**
+     * The state holding the events of both states, as if one region had received them all: what a
+     * strong read answers from the states of several regions.
+     *
+     * <p>Both states must come from the same logs (each region applies every origin's events in that
+     * origin's order, so one state's events from an origin are a prefix of the other's). A sibling
+     * survives iff it is a sibling of either state and no event of either covers it.
+     */
+    public KeyState merge(KeyState other) {
+        Objects.requireNonNull(other, "other");
+        VersionVector mergedCovered = covered.join(other.covered);
+        TreeMap<Dot, Sibling> survivors = new TreeMap<>();
+        for (List<Sibling> side : List.of(siblings, other.siblings)) {
+            for (Sibling s : side) {
+                if (!mergedCovered.covers(s.dot())) {
+                    survivors.putIfAbsent(s.dot(), s);
+                }
+            }
+        }
+        TreeMap<String, String> ids = new TreeMap<>(lastEventIds);
+        other.lastEventIds.forEach((region, id) -> {
+            if (other.applied.get(region) > applied.get(region)) {
+                ids.put(region, id);
+            }
+        });
+        return restore(applied.join(other.applied), mergedCovered, ids, new ArrayList<>(survivors.values()));
+    }
+
     /** Per origin, the highest dot counter applied. */
     public VersionVector applied() {
         return applied;

@@ -2,6 +2,7 @@ package io.geokv.conflict;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,7 +11,7 @@ import java.util.Optional;
  * clock timestamp wins; ties go to the highest origin region id, then to the highest event id.
  * It only looks at the siblings, so every region holding the same state picks the same winner.
  */
-public final class LastWriterWins {
+public final class LastWriterWins implements SiblingResolver {
 
     /**
      * Ascending order of precedence: timestamp, then region id, then event id (then the dot, to
@@ -22,7 +23,12 @@ public final class LastWriterWins {
             .thenComparing(Sibling::eventId)
             .thenComparing(Sibling::dot);
 
-    private LastWriterWins() {
+    /** The winner's value; the key reads as absent when the winner is a delete. */
+    @Override
+    public Resolution resolve(List<Sibling> siblings) {
+        return winner(siblings).filter(winner -> !winner.isTombstone())
+                .<Resolution>map(Resolution.Value::of)
+                .orElse(Resolution.ABSENT);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.geokv.conflict.Simulation.Kind;
 import io.geokv.conflict.Simulation.Op;
 import io.geokv.conflict.Simulation.Scenario;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,6 +28,8 @@ import net.jqwik.api.statistics.Statistics;
 class ConflictModelProperties {
 
     private static final int TRIES = 300;
+    private static final List<SiblingResolver> POLICIES =
+            List.of(new LastWriterWins(), new KeepSiblings(), new JsonSetUnion());
 
     @Provide
     Arbitrary<Scenario> scenarios() {
@@ -61,6 +64,9 @@ class ConflictModelProperties {
             assertThat(KeyStateCodec.encode(s)).isEqualTo(KeyStateCodec.encode(first));
             assertThat(LastWriterWins.winner(s.siblings()))
                     .isEqualTo(LastWriterWins.winner(first.siblings()));
+            for (SiblingResolver policy : POLICIES) {
+                assertThat(policy.resolve(s.siblings())).isEqualTo(policy.resolve(first.siblings()));
+            }
         }
         assertThat(KeyStateCodec.decode(KeyStateCodec.encode(first))).isEqualTo(first);
         assertThat(first.version()).isEqualTo(sim.eventCount());
@@ -94,6 +100,44 @@ class ConflictModelProperties {
         assertThat(state.applied()).isEqualTo(VersionVector.of(counts));
         assertThat(state.covered()).isEqualTo(allContexts);
         assertThat(state.siblings()).isEqualTo(expected);
+    }
+
+    /** The set union keeps every element of every concurrent value, whatever the interleaving. */
+    @Property(tries = TRIES)
+    void theSetUnionKeepsEveryConcurrentElement(@ForAll("scenarios") Scenario scenario) {
+        KeyState state = Simulation.run(scenario).states[0];
+        List<Sibling> live = SiblingResolver.live(state.siblings());
+        Resolution resolution = new JsonSetUnion().resolve(state.siblings());
+        if (live.isEmpty()) {
+            assertThat(resolution).isEqualTo(Resolution.ABSENT);
+            return;
+        }
+        assertThat(resolution).isInstanceOf(Resolution.Value.class);
+        String union = new String(((Resolution.Value) resolution).value(), StandardCharsets.UTF_8);
+        for (Sibling sibling : live) {
+            String element = new String(sibling.value(), StandardCharsets.UTF_8).replaceAll("^\\[|\\]$", "");
+            assertThat(union).contains(element);
+        }
+    }
+
+    /** A strong read merges regions' states: the merge is the state of every event either had applied. */
+    @Property(tries = TRIES)
+    void mergingTwoRegionsStatesIsReceivingTheEventsOfBoth(
+            @ForAll("scenarios") Scenario scenario, @ForAll int firstPick, @ForAll int secondPick) {
+        Simulation sim = Simulation.runSchedule(scenario);
+        int a = Math.floorMod(firstPick, sim.regions.size());
+        int b = Math.floorMod(secondPick, sim.regions.size());
+        KeyState expected = KeyState.empty();
+        for (int o = 0; o < sim.regions.size(); o++) {
+            int delivered = Math.max(sim.cursor[a][o], sim.cursor[b][o]);
+            for (Write w : sim.topics.get(o).subList(0, delivered)) {
+                expected = expected.receive(w);
+            }
+        }
+        KeyState merged = sim.states[a].merge(sim.states[b]);
+        assertThat(merged).isEqualTo(expected);
+        assertThat(sim.states[b].merge(sim.states[a])).isEqualTo(merged);
+        assertThat(KeyStateCodec.encode(merged)).isEqualTo(KeyStateCodec.encode(expected));
     }
 
     // ---------------------------------------------------------------- 2. causality

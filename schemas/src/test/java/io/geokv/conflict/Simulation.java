@@ -81,7 +81,8 @@ final class Simulation {
     Write write(int r, VersionVector context, boolean delete, long timestamp) {
         int id = ++sequence;
         String origin = regions.get(r);
-        byte[] value = delete ? null : ("v" + id).getBytes(StandardCharsets.UTF_8);
+        // JSON arrays, so that the set union resolver has something to merge.
+        byte[] value = delete ? null : ("[\"v" + id + "\"]").getBytes(StandardCharsets.UTF_8);
         String contentType = delete ? null : (id % 3 == 0 ? null : "text/plain");
         Write w = new Write(origin + "-e" + id, origin, context, value, contentType, timestamp);
         topics.get(r).add(w);

@@ -1,6 +1,8 @@
 package io.geokv.gateway.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -9,16 +11,26 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.geokv.conflict.HybridLogicalClock;
+import io.geokv.conflict.JsonSetUnion;
+import io.geokv.conflict.KeepSiblings;
+import io.geokv.conflict.LastWriterWins;
+import io.geokv.conflict.SiblingResolver;
+import io.geokv.gateway.consistency.RegionProgress;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.kv.KvService;
 import io.geokv.gateway.lag.ReplicationLagMonitor;
 import io.geokv.gateway.regions.RegionHealth;
+import io.geokv.gateway.resolution.ResolutionRules;
 import io.geokv.gateway.routing.RegionRouter;
+import io.geokv.gateway.tokens.ClientTokens;
+import io.geokv.gateway.tokens.TokenSeal;
 import io.geokv.store.RegionStores;
 import io.geokv.store.config.RegionsProperties;
 import io.geokv.topics.TopicProvisioner;
@@ -26,6 +38,8 @@ import io.geokv.topics.TopicProvisioner;
 /** Wires the gateway from typed configuration. */
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
 
     private final GatewayProperties properties;
 
@@ -55,10 +69,50 @@ class GatewayConfiguration {
         return new EventPublisher(kafka.buildProducerProperties(), properties.writeTimeout());
     }
 
+    @Bean(name = "lww")
+    SiblingResolver lastWriterWins() {
+        return new LastWriterWins();
+    }
+
+    @Bean(name = "siblings")
+    SiblingResolver keepSiblings() {
+        return new KeepSiblings();
+    }
+
+    @Bean(name = "json-set-union")
+    SiblingResolver jsonSetUnion() {
+        return new JsonSetUnion();
+    }
+
+    /** Every {@link SiblingResolver} bean is a policy, by bean name: applications add their own the same way. */
     @Bean
-    KvService kvService(RegionStores stores, EventPublisher publisher) {
+    ResolutionRules resolutionRules(Map<String, SiblingResolver> resolvers) {
+        GatewayProperties.Resolution resolution = properties.resolution();
+        return new ResolutionRules(resolvers, resolution.defaultPolicy(), resolution.rules().stream()
+                .map(rule -> new ResolutionRules.Rule(rule.tenant(), rule.keyPrefix(), rule.policy()))
+                .toList());
+    }
+
+    @Bean
+    ClientTokens clientTokens() {
+        byte[] secret = properties.tokenSecret().getBytes(StandardCharsets.UTF_8);
+        if (secret.length == 0) {
+            log.warn("geokv.gateway.token-secret is not set: context and session tokens are sealed with a random key"
+                    + " and only this gateway instance, until it restarts, will accept them");
+            secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+        }
+        return new ClientTokens(new TokenSeal(secret));
+    }
+
+    @Bean
+    KvService kvService(RegionStores stores, EventPublisher publisher, ResolutionRules resolution,
+            ClientTokens tokens) {
+        GatewayProperties.Consistency consistency = properties.consistency();
         return new KvService(stores, publisher, new HybridLogicalClock(System::currentTimeMillis),
-                properties.defaultTenant());
+                properties.defaultTenant(), resolution, tokens,
+                new RegionProgress(stores, consistency.pollInterval()),
+                new KvService.Waits(consistency.sessionWait(), consistency.strongTimeout(), consistency.lockWait()));
     }
 
     @Bean

@@ -10,24 +10,24 @@ import io.geokv.gateway.problem.Problems;
 public enum Consistency {
     EVENTUAL, SESSION, STRONG;
 
-    /** Only the levels this gateway honours today are accepted; asking for a stronger one must not silently weaken it. */
-    private static final Consistency[] SUPPORTED = {EVENTUAL};
-
-    public static Consistency parse(String header) {
+    /**
+     * The level a request asks for: the header when given; otherwise {@code session} when the request
+     * carries a session token, else {@code eventual}.
+     *
+     * @throws org.springframework.web.ErrorResponseException 400 naming the levels for an unknown one
+     */
+    public static Consistency of(String header, boolean hasSessionToken) {
         if (header == null || header.isBlank()) {
-            return EVENTUAL;
+            return hasSessionToken ? SESSION : EVENTUAL;
         }
         String wanted = header.trim().toUpperCase(Locale.ROOT);
-        for (Consistency level : SUPPORTED) {
-            if (level.name().equals(wanted)) {
-                return level;
-            }
-        }
-        String supported = Arrays.stream(SUPPORTED).map(c -> c.name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.joining(", "));
-        boolean known = Arrays.stream(values()).anyMatch(c -> c.name().equals(wanted));
-        throw Problems.badRequest("unsupported-consistency", known
-                ? "consistency level '" + header.trim() + "' is not available yet; supported: " + supported
-                : "unknown consistency level '" + header.trim() + "'; supported: " + supported);
+        return Arrays.stream(values()).filter(level -> level.name().equals(wanted)).findFirst()
+                .orElseThrow(() -> Problems.badRequest("unknown-consistency", "unknown consistency level '"
+                        + header.trim() + "'; the levels are " + Arrays.stream(values())
+                                .map(Consistency::wire).collect(Collectors.joining(", "))));
+    }
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -20,9 +21,10 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-import io.geokv.conflict.ContextTokens;
+import io.geokv.conflict.Resolution;
 import io.geokv.conflict.Sibling;
 import io.geokv.gateway.config.GatewayProperties;
+import io.geokv.gateway.kv.KvService.ReadCommand;
 import io.geokv.gateway.kv.KvService.WriteCommand;
 import io.geokv.gateway.kv.KvService.WriteResult;
 import io.geokv.gateway.problem.Problems;
@@ -43,10 +45,36 @@ class KvController {
         this.properties = properties;
     }
 
-    record WriteResponse(String key, String region, List<String> replicatedTo, String context, String eventId) {}
+    /** {@code applied_in}: the regions that had applied a strong write when it returned. */
+    record WriteResponse(String key, String region, List<String> replicatedTo, String context, String eventId,
+            String session, String consistency, List<String> appliedIn) {}
 
     record ReadResponse(String key, String value, String valueEncoding, String contentType, String region,
             String source, long latencyMs, String context, int siblings) {}
+
+    /** 300 Multiple Choices: the concurrent values, and the context a resolving write sends back. */
+    record SiblingsResponse(String key, String region, String source, long latencyMs, String context,
+            List<SiblingView> siblings) {}
+
+    record SiblingView(String value, String valueEncoding, String contentType, String eventId, String origin,
+            long timestamp) {
+
+        static SiblingView of(Sibling sibling) {
+            EncodedValue encoded = EncodedValue.of(sibling.value());
+            return new SiblingView(encoded.text(), encoded.encoding(), sibling.contentType(), sibling.eventId(),
+                    sibling.dot().region(), sibling.timestamp());
+        }
+    }
+
+    /** A value in JSON: as text when it is UTF-8, else base64 with {@code value_encoding: base64}. */
+    record EncodedValue(String text, String encoding) {
+
+        static EncodedValue of(byte[] value) {
+            String text = utf8OrNull(value);
+            return text != null ? new EncodedValue(text, null)
+                    : new EncodedValue(Base64.getEncoder().encodeToString(value), "base64");
+        }
+    }
 
     @PutMapping("/kv/{*key}")
     Mono<ResponseEntity<WriteResponse>> put(@PathVariable String key, ServerHttpRequest request,
@@ -54,14 +82,14 @@ class KvController {
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant,
             @RequestHeader(value = GeokvHeaders.CONTEXT, required = false) String context,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-            @RequestHeader(value = GeokvHeaders.CONSISTENCY, required = false) String consistency) {
-        Consistency.parse(consistency);
+            @RequestHeader(value = GeokvHeaders.CONSISTENCY, required = false) String consistency,
+            @RequestHeader(value = GeokvHeaders.SESSION, required = false) String session) {
         Route route = router.route(region);
         String contentType = request.getHeaders().getContentType() == null
                 ? MediaType.APPLICATION_OCTET_STREAM_VALUE
                 : request.getHeaders().getContentType().toString();
         return readBody(request).flatMap(value -> write(route, new WriteCommand(route.region(), tenant,
-                KvService.keyFromPath(key), value, contentType, context, unquote(ifMatch))));
+                KvService.keyFromPath(key), value, contentType, context, unquote(ifMatch), consistency, session)));
     }
 
     @DeleteMapping("/kv/{*key}")
@@ -70,56 +98,68 @@ class KvController {
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant,
             @RequestHeader(value = GeokvHeaders.CONTEXT, required = false) String context,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-            @RequestHeader(value = GeokvHeaders.CONSISTENCY, required = false) String consistency) {
-        Consistency.parse(consistency);
+            @RequestHeader(value = GeokvHeaders.CONSISTENCY, required = false) String consistency,
+            @RequestHeader(value = GeokvHeaders.SESSION, required = false) String session) {
         Route route = router.route(region);
         return write(route, new WriteCommand(route.region(), tenant, KvService.keyFromPath(key), null,
-                MediaType.APPLICATION_OCTET_STREAM_VALUE, context, unquote(ifMatch)));
+                MediaType.APPLICATION_OCTET_STREAM_VALUE, context, unquote(ifMatch), consistency, session));
     }
 
     @GetMapping("/kv/{*key}")
     Mono<ResponseEntity<?>> get(@PathVariable String key, ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant,
-            @RequestHeader(value = GeokvHeaders.CONSISTENCY, required = false) String consistency) {
-        Consistency.parse(consistency);
+            @RequestHeader(value = GeokvHeaders.CONSISTENCY, required = false) String consistency,
+            @RequestHeader(value = GeokvHeaders.SESSION, required = false) String session) {
         Route route = router.route(region);
         String plainKey = KvService.keyFromPath(key);
         long started = System.nanoTime();
         boolean wantsJson = request.getHeaders().getAccept().stream()
                 .anyMatch(type -> type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON));
-        return kv.read(route.region(), tenant, plainKey)
+        return kv.read(new ReadCommand(route.region(), tenant, plainKey, consistency, session))
                 .map(result -> {
                     long latencyMs = (System.nanoTime() - started) / 1_000_000;
-                    Sibling winner = result.winner();
-                    String context = ContextTokens.encode(result.state().context());
-                    ResponseEntity.BodyBuilder response = ResponseEntity.ok()
-                            .header(GeokvHeaders.REGION, route.region())
-                            .header(GeokvHeaders.ROUTE_REASON, route.reason())
-                            .header(GeokvHeaders.SOURCE, result.source().wire())
-                            .header(GeokvHeaders.CONTEXT, context)
+                    String source = result.source().wire();
+                    boolean conflict = result.resolution() instanceof Resolution.Conflict;
+                    ResponseEntity.BodyBuilder response = ResponseEntity
+                            .status(conflict ? HttpStatus.MULTIPLE_CHOICES : HttpStatus.OK)
+                            .header(GeokvHeaders.REGION, result.servedBy())
+                            .header(GeokvHeaders.ROUTE_REASON, result.servedBy().equals(route.region())
+                                    ? route.reason() : "session: " + route.region() + " had not applied it yet")
+                            .header(GeokvHeaders.SOURCE, source)
+                            .header(GeokvHeaders.CONTEXT, result.context())
+                            .header(GeokvHeaders.CONSISTENCY, result.consistency().wire())
+                            .header(GeokvHeaders.REGIONS_READ, String.join(",", result.regionsRead()))
                             .header(GeokvHeaders.LATENCY, Long.toString(latencyMs));
-                    if (wantsJson) {
-                        String text = utf8OrNull(winner.value());
-                        return response.contentType(MediaType.APPLICATION_JSON).body(new ReadResponse(plainKey,
-                                text != null ? text : Base64.getEncoder().encodeToString(winner.value()),
-                                text != null ? null : "base64", winner.contentType(), route.region(),
-                                result.source().wire(), latencyMs, context, result.state().siblings().size()));
+                    if (session != null) {
+                        response.header(GeokvHeaders.SESSION, session);
                     }
-                    return response.contentType(mediaTypeOf(winner)).body(winner.value());
+                    if (result.resolution() instanceof Resolution.Conflict siblings) {
+                        return response.contentType(MediaType.APPLICATION_JSON)
+                                .body(new SiblingsResponse(plainKey, result.servedBy(), source, latencyMs,
+                                        result.context(), siblings.siblings().stream().map(SiblingView::of).toList()));
+                    }
+                    Resolution.Value value = (Resolution.Value) result.resolution();
+                    if (!wantsJson) {
+                        return response.contentType(mediaTypeOf(value.contentType())).body(value.value());
+                    }
+                    EncodedValue encoded = EncodedValue.of(value.value());
+                    return response.contentType(MediaType.APPLICATION_JSON).body(new ReadResponse(plainKey,
+                            encoded.text(), encoded.encoding(), value.contentType(), result.servedBy(), source,
+                            latencyMs, result.context(), result.state().siblings().size()));
                 });
     }
 
     private Mono<ResponseEntity<WriteResponse>> write(Route route, WriteCommand command) {
-        return kv.write(command).map((WriteResult result) -> {
-            String context = ContextTokens.encode(result.context());
-            return ResponseEntity.ok()
-                    .header(GeokvHeaders.REGION, route.region())
-                    .header(GeokvHeaders.ROUTE_REASON, route.reason())
-                    .header(GeokvHeaders.CONTEXT, context)
-                    .body(new WriteResponse(command.key(), route.region(), router.othersThan(route.region()),
-                            context, result.eventId()));
-        });
+        return kv.write(command).map((WriteResult result) -> ResponseEntity.ok()
+                .header(GeokvHeaders.REGION, route.region())
+                .header(GeokvHeaders.ROUTE_REASON, route.reason())
+                .header(GeokvHeaders.CONTEXT, result.context())
+                .header(GeokvHeaders.SESSION, result.session())
+                .header(GeokvHeaders.CONSISTENCY, result.consistency().wire())
+                .body(new WriteResponse(command.key(), route.region(), router.othersThan(route.region()),
+                        result.context(), result.eventId(), result.session(), result.consistency().wire(),
+                        result.consistency() == Consistency.STRONG ? result.appliedIn() : null)));
     }
 
     private Mono<byte[]> readBody(ServerHttpRequest request) {
@@ -152,9 +192,9 @@ class KvController {
     }
 
     /** Events produced straight to Kafka may carry any content type string; serve junk as plain bytes. */
-    private static MediaType mediaTypeOf(Sibling winner) {
+    private static MediaType mediaTypeOf(String contentType) {
         try {
-            return MediaType.parseMediaType(winner.contentType());
+            return MediaType.parseMediaType(contentType);
         } catch (IllegalArgumentException e) {
             return MediaType.APPLICATION_OCTET_STREAM;
         }

@@ -15,9 +15,11 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import io.geokv.conflict.Resolution;
 import io.geokv.gateway.config.GatewayProperties;
 import io.geokv.gateway.kv.GeokvHeaders;
 import io.geokv.gateway.kv.KvService;
+import io.geokv.gateway.kv.KvService.ReadCommand;
 import io.geokv.gateway.kv.KvService.WriteCommand;
 import io.geokv.gateway.problem.Problems;
 import io.geokv.gateway.regions.RegionHealth;
@@ -74,7 +76,7 @@ class SeedController {
             throw Problems.tooLarge("value is larger than the limit of " + properties.maxValueSize().toBytes() + " bytes");
         }
         return kv.write(new WriteCommand(route.region(), tenant, request.key(), value,
-                        MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8", null, null))
+                        MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8", null, null, null, null))
                 .map(result -> new WriteResponse(upper(route.region()),
                         router.othersThan(route.region()).stream().map(SeedController::upper).toList()));
     }
@@ -85,10 +87,16 @@ class SeedController {
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
         Route route = router.route(region);
         long started = System.nanoTime();
-        return kv.read(route.region(), tenant, KvService.keyFromPath(key))
-                .map(result -> new ReadResponse(
-                        new String(result.winner().value(), StandardCharsets.UTF_8),
-                        upper(route.region()), result.source().wire(), (System.nanoTime() - started) / 1_000_000));
+        return kv.read(new ReadCommand(route.region(), tenant, KvService.keyFromPath(key), null, null))
+                .map(result -> {
+                    if (!(result.resolution() instanceof Resolution.Value value)) {
+                        String plainKey = KvService.keyFromPath(key);
+                        throw Problems.problem(HttpStatus.MULTIPLE_CHOICES, "siblings",
+                                "key '" + plainKey + "' has concurrent values; GET /kv/" + plainKey + " lists them");
+                    }
+                    return new ReadResponse(new String(value.value(), StandardCharsets.UTF_8),
+                            upper(route.region()), result.source().wire(), (System.nanoTime() - started) / 1_000_000);
+                });
     }
 
     @GetMapping("/stats")

@@ -10,24 +10,25 @@ import org.springframework.web.ErrorResponseException;
 class ConsistencyTest {
 
     @Test
-    void eventualIsTheDefault() {
-        assertThat(Consistency.parse(null)).isEqualTo(Consistency.EVENTUAL);
-        assertThat(Consistency.parse("Eventual")).isEqualTo(Consistency.EVENTUAL);
+    void eventualIsTheDefaultAndASessionTokenAsksForSession() {
+        assertThat(Consistency.of(null, false)).isEqualTo(Consistency.EVENTUAL);
+        assertThat(Consistency.of(" ", true)).isEqualTo(Consistency.SESSION);
     }
 
     @Test
-    void levelsNotAvailableYetAreRefusedRatherThanWeakened() {
-        assertThatThrownBy(() -> Consistency.parse("strong"))
+    void theHeaderWinsWhateverItsCase() {
+        assertThat(Consistency.of("Strong", true)).isEqualTo(Consistency.STRONG);
+        assertThat(Consistency.of("eventual", true)).isEqualTo(Consistency.EVENTUAL);
+        assertThat(Consistency.of("SESSION", false)).isEqualTo(Consistency.SESSION);
+    }
+
+    @Test
+    void unknownLevelsAreRefusedNamingTheLevels() {
+        assertThatThrownBy(() -> Consistency.of("psychic", false))
                 .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
                     assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
-                    assertThat(e.getBody().getDetail()).contains("not available yet").contains("eventual");
+                    assertThat(e.getBody().getDetail())
+                            .isEqualTo("unknown consistency level 'psychic'; the levels are eventual, session, strong");
                 });
-    }
-
-    @Test
-    void unknownLevelsAreRefused() {
-        assertThatThrownBy(() -> Consistency.parse("psychic"))
-                .isInstanceOfSatisfying(ErrorResponseException.class,
-                        e -> assertThat(e.getBody().getDetail()).contains("unknown consistency level 'psychic'"));
     }
 }

@@ -36,7 +36,7 @@ public final class StateReader {
 
     public StateReader(RegionProperties region) {
         this.region = region.name();
-        this.pool = new ConnectionPool(poolConfiguration(region));
+        this.pool = new ConnectionPool(poolConfiguration(region, "reader"));
     }
 
     /** The key's merged state, or empty when the region has no row for it (tombstones are rows). */
@@ -114,7 +114,8 @@ public final class StateReader {
         }
     }
 
-    private static ConnectionPoolConfiguration poolConfiguration(RegionProperties region) {
+    /** A lazily connecting pool of this region's PostgreSQL; {@code purpose} names it in {@code pg_stat_activity}. */
+    static ConnectionPoolConfiguration poolConfiguration(RegionProperties region, String purpose) {
         RegionProperties.Postgres pg = region.postgres();
         PostgresqlConnectionConfiguration config = PostgresqlConnectionConfiguration.builder()
                 .host(pg.host())
@@ -122,11 +123,11 @@ public final class StateReader {
                 .database(pg.database())
                 .username(pg.username())
                 .password(pg.password().isEmpty() ? null : pg.password())
-                .applicationName("geokv-" + region.name() + "-reader")
+                .applicationName("geokv-" + region.name() + "-" + purpose)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .build();
         return ConnectionPoolConfiguration.builder(new PostgresqlConnectionFactory(config))
-                .name("geokv-" + region.name() + "-r2dbc")
+                .name("geokv-" + region.name() + "-" + purpose)
                 .initialSize(0)
                 .maxSize(pg.maxPoolSize())
                 .maxAcquireTime(ACQUIRE_TIMEOUT)

@@ -1,0 +1,57 @@
+package io.geokv.gateway.tokens;
+
+import io.geokv.conflict.ContextTokens;
+import io.geokv.conflict.VersionVector;
+import io.geokv.gateway.session.SessionPositions;
+
+/**
+ * The tokens clients carry between requests: {@code X-Context} (a causal context, see
+ * {@link ContextTokens}) and {@code X-Session} (the {@link SessionPositions} of a session's writes),
+ * each sealed for its purpose so that neither can be forged nor passed off as the other.
+ */
+public final class ClientTokens {
+
+    private static final String CONTEXT = "context";
+    private static final String SESSION = "session";
+
+    private final TokenSeal seal;
+
+    public ClientTokens(TokenSeal seal) {
+        this.seal = seal;
+    }
+
+    public String context(VersionVector context) {
+        return seal.seal(CONTEXT, ContextTokens.encode(context));
+    }
+
+    /** @throws IllegalArgumentException ("malformed context token: ...") when it is not one this deployment issued */
+    public VersionVector context(String token) {
+        try {
+            return ContextTokens.decode(seal.open(CONTEXT, token));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith("malformed context token")
+                    ? e.getMessage() : "malformed context token: " + e.getMessage(), e);
+        }
+    }
+
+    public String session(SessionPositions positions) {
+        return seal.seal(SESSION, positions.encode());
+    }
+
+    /** @throws IllegalArgumentException ("malformed session token: ...") when it is not one this deployment issued */
+    public SessionPositions session(String token) {
+        try {
+            return SessionPositions.decode(seal.open(SESSION, token));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("malformed session token: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The causal context in a context token, without checking its seal: for trusted writers that
+     * produce events straight to Kafka with a context they read over HTTP.
+     */
+    public static VersionVector unsealedContext(String token) {
+        return ContextTokens.decode(TokenSeal.payloadOf(token));
+    }
+}

@@ -1,0 +1,47 @@
+package io.geokv.gateway.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+import io.geokv.gateway.session.SessionPositions.Partition;
+
+class SessionPositionsTest {
+
+    private final Partition east0 = new Partition("kv-events.us-east", 0);
+    private final Partition west2 = new Partition("kv-events.eu-west", 2);
+
+    @Test
+    void aRegionHasAppliedTheSessionOnceItsAppliedOffsetsPassEveryWrite() {
+        SessionPositions session = SessionPositions.empty().withWrite(east0, 10).withWrite(west2, 4).withWrite(east0, 7);
+        assertThat(session.nextOffsets()).containsExactly(Map.entry(west2, 5L), Map.entry(east0, 11L));
+        assertThat(session.appliedBy(Map.of(east0, 11L, west2, 5L))).isTrue();
+        assertThat(session.appliedBy(Map.of(east0, 10L, west2, 9L))).isFalse();
+        assertThat(session.appliedBy(Map.of(east0, 20L))).as("a partition never applied").isFalse();
+        assertThat(SessionPositions.empty().appliedBy(Map.of())).isTrue();
+    }
+
+    @Test
+    void joiningKeepsTheLatestWritePerPartition() {
+        SessionPositions a = SessionPositions.empty().withWrite(east0, 10);
+        SessionPositions b = SessionPositions.empty().withWrite(east0, 3).withWrite(west2, 1);
+        assertThat(a.join(b)).isEqualTo(b.join(a));
+        assertThat(a.join(b).nextOffsets()).containsEntry(east0, 11L).containsEntry(west2, 2L);
+    }
+
+    @Test
+    void encodingRoundTripsAndRefusesAnythingElse() {
+        SessionPositions session = SessionPositions.empty().withWrite(east0, 10).withWrite(west2, 4);
+        assertThat(SessionPositions.decode(session.encode())).isEqualTo(session);
+        assertThat(SessionPositions.decode(SessionPositions.empty().encode())).isEqualTo(SessionPositions.empty());
+        for (String text : new String[] {"t/0", "t/x/1", "t/0/-1", "t/0/0", "bad topic!/0/1", "t/0/1;t/0/2", "t/0/01"}) {
+            String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> SessionPositions.decode(encoded)).as(text).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> SessionPositions.decode("***")).hasMessageContaining("base64url");
+    }
+}

@@ -1,0 +1,70 @@
+package io.geokv.gateway.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+import io.geokv.conflict.ContextTokens;
+import io.geokv.conflict.VersionVector;
+import io.geokv.gateway.session.SessionPositions;
+import io.geokv.gateway.session.SessionPositions.Partition;
+
+class ClientTokensTest {
+
+    private final ClientTokens tokens = new ClientTokens(new TokenSeal(bytes("a shared secret of the deployment")));
+    private final VersionVector context = VersionVector.of(Map.of("us-east", 3L, "eu-west", 1L));
+    private final SessionPositions session = SessionPositions.empty()
+            .withWrite(new Partition("kv-events.us-east", 2), 41);
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void tokensRoundTripAndAreUrlSafe() {
+        String token = tokens.context(context);
+        assertThat(tokens.context(token)).isEqualTo(context);
+        assertThat(tokens.session(tokens.session(session))).isEqualTo(session);
+        assertThat(token).matches("[A-Za-z0-9_.-]+");
+    }
+
+    @Test
+    void aContextMadeUpByTheClientIsRefused() {
+        String forged = ContextTokens.encode(VersionVector.of(Map.of("us-east", 1_000_000L)));
+        assertThatThrownBy(() -> tokens.context(forged)).hasMessageContaining("malformed context token")
+                .hasMessageContaining("no signature");
+        String genuine = tokens.context(context);
+        String altered = forged + genuine.substring(genuine.lastIndexOf('.'));
+        assertThatThrownBy(() -> tokens.context(altered)).hasMessageContaining("signature does not match");
+    }
+
+    @Test
+    void tokensOfAnotherDeploymentOrPurposeAreRefused() {
+        ClientTokens other = new ClientTokens(new TokenSeal(bytes("another deployment's secret")));
+        assertThatThrownBy(() -> tokens.context(other.context(context))).hasMessageContaining("signature does not match");
+        String sessionToken = tokens.session(session);
+        assertThatThrownBy(() -> tokens.context(sessionToken)).hasMessageContaining("malformed context token");
+        assertThatThrownBy(() -> tokens.session(tokens.context(context))).hasMessageContaining("malformed session token");
+    }
+
+    @Test
+    void garbageIsRefusedWithAClearMessage() {
+        for (String garbage : new String[] {"", ".", "abc", "abc.%%%", "abc.def"}) {
+            assertThatThrownBy(() -> tokens.context(garbage)).hasMessageStartingWith("malformed context token");
+            assertThatThrownBy(() -> tokens.session(garbage)).hasMessageStartingWith("malformed session token");
+        }
+    }
+
+    @Test
+    void trustedProducersCanReadTheContextWithoutTheKey() {
+        assertThat(ClientTokens.unsealedContext(tokens.context(context))).isEqualTo(context);
+    }
+
+    @Test
+    void aShortSecretIsRefused() {
+        assertThatThrownBy(() -> new TokenSeal(bytes("short"))).hasMessageContaining("at least 16 bytes");
+    }
+}

@@ -1,6 +1,7 @@
 package io.geokv.gateway.admin;
 
 import java.util.List;
+import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -10,7 +11,9 @@ import reactor.core.publisher.Mono;
 import io.geokv.event.EventTopics;
 import io.geokv.gateway.lag.ReplicationLag;
 import io.geokv.gateway.lag.ReplicationLagMonitor;
-import io.geokv.gateway.regions.RegionHealth;
+import io.geokv.gateway.health.Check;
+import io.geokv.gateway.health.CheckState;
+import io.geokv.gateway.health.HealthTracker;
 import io.geokv.store.RegionStores;
 import io.geokv.store.config.RegionsProperties;
 
@@ -21,10 +24,10 @@ class AdminController {
 
     private final RegionStores stores;
     private final RegionsProperties regions;
-    private final RegionHealth health;
+    private final HealthTracker health;
     private final ReplicationLagMonitor lag;
 
-    AdminController(RegionStores stores, RegionsProperties regions, RegionHealth health, ReplicationLagMonitor lag) {
+    AdminController(RegionStores stores, RegionsProperties regions, HealthTracker health, ReplicationLagMonitor lag) {
         this.stores = stores;
         this.regions = regions;
         this.health = health;
@@ -33,7 +36,8 @@ class AdminController {
 
     record RegionDigestView(String region, long records, long liveRecords, String digest) {}
 
-    record RegionView(String region, String topic, String database, boolean healthy, boolean postgres, boolean redis) {}
+    record RegionView(String region, String topic, String database, String status, boolean healthy, boolean postgres,
+            boolean redis) {}
 
     /** Each region's record count and digest: equal digests mean equal merged states. */
     @GetMapping("/digest")
@@ -50,10 +54,12 @@ class AdminController {
     }
 
     @GetMapping("/regions")
-    Mono<List<RegionView>> regions() {
-        return health.check().map(statuses -> statuses.stream()
-                .map(s -> new RegionView(s.region(), EventTopics.forRegion(s.region()),
-                        regions.region(s.region()).postgres().database(), s.healthy(), s.postgres(), s.redis()))
-                .toList());
+    List<RegionView> regions() {
+        return health.regions().stream().map(region -> {
+            Map<Check, CheckState> checks = health.checks(region);
+            return new RegionView(region, EventTopics.forRegion(region), regions.region(region).postgres().database(),
+                    health.status(region).wire(), health.serving(region), checks.get(Check.POSTGRES).healthy(),
+                    checks.get(Check.REDIS).healthy());
+        }).toList();
     }
 }

@@ -6,7 +6,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,9 +28,13 @@ import io.geokv.gateway.consistency.RegionProgress;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.kv.KvService;
 import io.geokv.gateway.lag.ReplicationLagMonitor;
-import io.geokv.gateway.regions.RegionHealth;
+import io.geokv.gateway.health.HealthTracker;
+import io.geokv.gateway.health.RegionHealthMonitor;
 import io.geokv.gateway.resolution.ResolutionRules;
+import io.geokv.gateway.routing.Continent;
+import io.geokv.gateway.routing.Failover;
 import io.geokv.gateway.routing.RegionRouter;
+import io.geokv.gateway.routing.RequestRouting;
 import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.gateway.tokens.TokenSeal;
 import io.geokv.store.RegionStores;
@@ -40,6 +46,15 @@ import io.geokv.topics.TopicProvisioner;
 class GatewayConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
+
+    /** PRODUCT.md section 5's continents, for those of its regions that are configured. */
+    private static final Map<Continent, String> DEFAULT_CONTINENTS = Map.of(
+            Continent.AMERICAS, "us-east", Continent.EUROPE, "eu-west", Continent.AFRICA, "eu-west",
+            Continent.ASIA, "asia-pac", Continent.OCEANIA, "asia-pac");
+    /** Typical round trips between the default regions. */
+    private static final Map<String, Map<String, Integer>> DEFAULT_LATENCY_MS = Map.of(
+            "us-east", Map.of("eu-west", 80, "asia-pac", 180),
+            "eu-west", Map.of("asia-pac", 160));
 
     private final GatewayProperties properties;
 
@@ -54,7 +69,47 @@ class GatewayConfiguration {
 
     @Bean
     RegionRouter regionRouter(RegionsProperties regions) {
-        return new RegionRouter(regions.names(), properties.defaultRegion());
+        GatewayProperties.Routing routing = properties.routing();
+        Map<Continent, String> continents = routing.continents().isEmpty()
+                ? DEFAULT_CONTINENTS.entrySet().stream().filter(e -> regions.names().contains(e.getValue()))
+                        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))
+                : routing.continents();
+        Map<String, RegionRouter.Pin> pins = new HashMap<>();
+        routing.tenants().forEach((tenant, pin) ->
+                pins.put(tenant, new RegionRouter.Pin(pin.region(), pin.residency(), pin.allowedRegions())));
+        Map<String, String> ranges = new LinkedHashMap<>();
+        routing.clientRanges().forEach(range -> ranges.put(range.cidr(), range.region()));
+        return new RegionRouter(regions.names(), properties.defaultRegion(), properties.defaultTenant(), pins,
+                continents, ranges);
+    }
+
+    @Bean
+    RequestRouting requestRouting(RegionRouter router, Failover failover, HealthTracker health) {
+        return new RequestRouting(router, failover, health::serving);
+    }
+
+    @Bean
+    Failover failover(RegionsProperties regions) {
+        Map<String, Map<String, Integer>> latency = properties.routing().latencyMs();
+        return new Failover(regions.names(), latency.isEmpty() ? DEFAULT_LATENCY_MS : latency);
+    }
+
+    @Bean
+    HealthTracker healthTracker(RegionsProperties regions) {
+        GatewayProperties.Health health = properties.health();
+        return new HealthTracker(regions.names(), health.failuresToFail(), health.successesToRecover(),
+                Clock.systemUTC().instant());
+    }
+
+    @Bean(destroyMethod = "close")
+    RegionHealthMonitor regionHealthMonitor(RegionStores stores, Admin admin, ReplicationLagMonitor lag,
+            HealthTracker tracker, MeterRegistry meters) {
+        GatewayProperties.Health health = properties.health();
+        RegionHealthMonitor monitor = new RegionHealthMonitor(stores, admin, lag, tracker,
+                new RegionHealthMonitor.Settings(health.interval(), health.timeout(), health.lagThreshold()),
+                Clock.systemUTC(), meters);
+        monitor.start();
+        return monitor;
     }
 
     @Bean(destroyMethod = "close")
@@ -107,17 +162,12 @@ class GatewayConfiguration {
 
     @Bean
     KvService kvService(RegionStores stores, EventPublisher publisher, ResolutionRules resolution,
-            ClientTokens tokens) {
+            ClientTokens tokens, HealthTracker health) {
         GatewayProperties.Consistency consistency = properties.consistency();
         return new KvService(stores, publisher, new HybridLogicalClock(System::currentTimeMillis),
                 properties.defaultTenant(), resolution, tokens,
-                new RegionProgress(stores, consistency.pollInterval()),
+                new RegionProgress(stores, consistency.pollInterval()), health::serving,
                 new KvService.Waits(consistency.sessionWait(), consistency.strongTimeout(), consistency.lockWait()));
-    }
-
-    @Bean
-    RegionHealth regionHealth(RegionStores stores) {
-        return new RegionHealth(stores);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,14 +1,18 @@
 package io.geokv.gateway.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
+
+import io.geokv.gateway.routing.Continent;
 
 /**
  * The gateway's behaviour.
@@ -21,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param lagRefreshInterval how often replication lag is read from Kafka
  * @param resolution which resolution policy applies to which keys
  * @param consistency how long the session and strong levels may wait
+ * @param routing how requests find their region, and where they go when it is unhealthy
+ * @param health how regions are checked
  * @param tokenSecret the key sealing {@code X-Context} and {@code X-Session} tokens, shared by every gateway
  *     of a deployment (at least 16 bytes); blank makes a random one, so tokens only work on this instance
  */
@@ -35,7 +41,51 @@ public record GatewayProperties(
         @DefaultValue("1s") @NotNull Duration lagRefreshInterval,
         @DefaultValue @Valid @NotNull Resolution resolution,
         @DefaultValue @Valid @NotNull Consistency consistency,
+        @DefaultValue @Valid @NotNull Routing routing,
+        @DefaultValue @Valid @NotNull Health health,
         @DefaultValue("") String tokenSecret) {
+
+    /**
+     * Region choice (PRODUCT.md section 5) and failover.
+     *
+     * @param tenants pinned tenants by name
+     * @param continents the region of each continent (africa, americas, asia, europe, oceania); when
+     *     none is configured: americas to us-east, europe and africa to eu-west, asia and oceania to
+     *     asia-pac, for those of these regions that are configured
+     * @param clientRanges client address ranges (CIDR, IPv4 or IPv6) and their region
+     * @param latencyMs round-trip latency between regions in milliseconds (one direction suffices),
+     *     to fail over to the nearest healthy region; when none is configured, a default for us-east,
+     *     eu-west and asia-pac
+     */
+    public record Routing(
+            @DefaultValue Map<String, @Valid Pin> tenants,
+            @DefaultValue Map<Continent, String> continents,
+            @DefaultValue List<@Valid ClientRange> clientRanges,
+            @DefaultValue Map<String, Map<String, Integer>> latencyMs) {}
+
+    /**
+     * @param region the tenant's region
+     * @param residency whether its data must never be served outside {@code allowedRegions}
+     * @param allowedRegions with residency, where it may be served; empty means {@code region} only
+     */
+    public record Pin(@NotBlank String region, boolean residency, @DefaultValue List<String> allowedRegions) {}
+
+    /** @param cidr e.g. {@code 10.0.0.0/8} or {@code 2001:db8::/32} */
+    public record ClientRange(@NotBlank String cidr, @NotBlank String region) {}
+
+    /**
+     * @param interval how often every region is checked
+     * @param timeout how long one check may take
+     * @param failuresToFail consecutive failed checks that make a check (and maybe its region) unhealthy
+     * @param successesToRecover consecutive good checks that make it healthy again (failback)
+     * @param lagThreshold replication lag above which a region is unhealthy
+     */
+    public record Health(
+            @DefaultValue("1s") @NotNull Duration interval,
+            @DefaultValue("1s") @NotNull Duration timeout,
+            @DefaultValue("3") @Min(1) int failuresToFail,
+            @DefaultValue("3") @Min(1) int successesToRecover,
+            @DefaultValue("60s") @NotNull Duration lagThreshold) {}
 
     /**
      * @param sessionWait how long a session read waits for a region to apply the session's writes (then 504)

@@ -12,6 +12,7 @@ public final class GeokvHeaders {
     public static final String SOURCE = "X-Source";
     public static final String LATENCY = "X-Latency-Ms";
     public static final String ROUTE_REASON = "X-Route-Reason";
+    public static final String FAILOVER = "X-Failover";
 
     private GeokvHeaders() {}
 }

@@ -28,20 +28,23 @@ import io.geokv.gateway.kv.KvService.ReadCommand;
 import io.geokv.gateway.kv.KvService.WriteCommand;
 import io.geokv.gateway.kv.KvService.WriteResult;
 import io.geokv.gateway.problem.Problems;
-import io.geokv.gateway.routing.RegionRouter;
-import io.geokv.gateway.routing.RegionRouter.Route;
+import io.geokv.gateway.routing.RequestRouting;
+import io.geokv.gateway.routing.RequestRouting.Routed;
 
-/** {@code PUT|GET|DELETE /kv/{key}}: the key is the rest of the path, so keys may contain slashes. */
+/**
+ * {@code PUT|GET|DELETE /kv/{key}}, geo-routed, and {@code /regions/{region}/kv/{key}} in a named
+ * region. The key is the rest of the path, so keys may contain slashes.
+ */
 @RestController
 class KvController {
 
     private final KvService kv;
-    private final RegionRouter router;
+    private final RequestRouting routing;
     private final GatewayProperties properties;
 
-    KvController(KvService kv, RegionRouter router, GatewayProperties properties) {
+    KvController(KvService kv, RequestRouting routing, GatewayProperties properties) {
         this.kv = kv;
-        this.router = router;
+        this.routing = routing;
         this.properties = properties;
     }
 
@@ -79,53 +82,78 @@ class KvController {
     @PutMapping("/kv/{*key}")
     Mono<ResponseEntity<WriteResponse>> put(@PathVariable String key, ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
-            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant,
-            @RequestHeader(value = GeokvHeaders.CONTEXT, required = false) String context,
-            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-            @RequestHeader(value = GeokvHeaders.CONSISTENCY, required = false) String consistency,
-            @RequestHeader(value = GeokvHeaders.SESSION, required = false) String session) {
-        Route route = router.route(region);
-        String contentType = request.getHeaders().getContentType() == null
-                ? MediaType.APPLICATION_OCTET_STREAM_VALUE
-                : request.getHeaders().getContentType().toString();
-        return readBody(request).flatMap(value -> write(route, new WriteCommand(route.region(), tenant,
-                KvService.keyFromPath(key), value, contentType, context, unquote(ifMatch), consistency, session)));
+            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+        return put(key, request, tenant, routing.route(request, region, tenant));
+    }
+
+    /** The same, in one region the client names: no geo-routing, no failover (503 when it is down). */
+    @PutMapping("/regions/{region}/kv/{*key}")
+    Mono<ResponseEntity<WriteResponse>> putInRegion(@PathVariable String region, @PathVariable String key,
+            ServerHttpRequest request, @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+        return put(key, request, tenant, routing.explicit(region, tenant));
     }
 
     @DeleteMapping("/kv/{*key}")
-    Mono<ResponseEntity<WriteResponse>> delete(@PathVariable String key,
+    Mono<ResponseEntity<WriteResponse>> delete(@PathVariable String key, ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
-            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant,
-            @RequestHeader(value = GeokvHeaders.CONTEXT, required = false) String context,
-            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-            @RequestHeader(value = GeokvHeaders.CONSISTENCY, required = false) String consistency,
-            @RequestHeader(value = GeokvHeaders.SESSION, required = false) String session) {
-        Route route = router.route(region);
-        return write(route, new WriteCommand(route.region(), tenant, KvService.keyFromPath(key), null,
-                MediaType.APPLICATION_OCTET_STREAM_VALUE, context, unquote(ifMatch), consistency, session));
+            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+        return write(routing.route(request, region, tenant), command(key, request, tenant, null,
+                MediaType.APPLICATION_OCTET_STREAM_VALUE));
+    }
+
+    @DeleteMapping("/regions/{region}/kv/{*key}")
+    Mono<ResponseEntity<WriteResponse>> deleteInRegion(@PathVariable String region, @PathVariable String key,
+            ServerHttpRequest request, @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+        return write(routing.explicit(region, tenant), command(key, request, tenant, null,
+                MediaType.APPLICATION_OCTET_STREAM_VALUE));
     }
 
     @GetMapping("/kv/{*key}")
     Mono<ResponseEntity<?>> get(@PathVariable String key, ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
-            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant,
-            @RequestHeader(value = GeokvHeaders.CONSISTENCY, required = false) String consistency,
-            @RequestHeader(value = GeokvHeaders.SESSION, required = false) String session) {
-        Route route = router.route(region);
+            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+        return read(key, request, tenant, routing.route(request, region, tenant));
+    }
+
+    @GetMapping("/regions/{region}/kv/{*key}")
+    Mono<ResponseEntity<?>> getInRegion(@PathVariable String region, @PathVariable String key,
+            ServerHttpRequest request, @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+        return read(key, request, tenant, routing.explicit(region, tenant));
+    }
+
+    private Mono<ResponseEntity<WriteResponse>> put(String key, ServerHttpRequest request, String tenant,
+            Routed routed) {
+        String contentType = request.getHeaders().getContentType() == null
+                ? MediaType.APPLICATION_OCTET_STREAM_VALUE
+                : request.getHeaders().getContentType().toString();
+        return readBody(request).flatMap(value -> write(routed, command(key, request, tenant, value, contentType)));
+    }
+
+    private static WriteCommand command(String key, ServerHttpRequest request, String tenant, byte[] value,
+            String contentType) {
+        HttpHeaders headers = request.getHeaders();
+        return new WriteCommand(null, tenant, KvService.keyFromPath(key), value, contentType,
+                headers.getFirst(GeokvHeaders.CONTEXT), unquote(headers.getFirst(HttpHeaders.IF_MATCH)),
+                headers.getFirst(GeokvHeaders.CONSISTENCY), headers.getFirst(GeokvHeaders.SESSION));
+    }
+
+    private Mono<ResponseEntity<?>> read(String key, ServerHttpRequest request, String tenant, Routed routed) {
         String plainKey = KvService.keyFromPath(key);
+        String session = request.getHeaders().getFirst(GeokvHeaders.SESSION);
         long started = System.nanoTime();
         boolean wantsJson = request.getHeaders().getAccept().stream()
                 .anyMatch(type -> type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON));
-        return kv.read(new ReadCommand(route.region(), tenant, plainKey, consistency, session))
+        return kv.read(new ReadCommand(routed.region(), tenant, plainKey,
+                        request.getHeaders().getFirst(GeokvHeaders.CONSISTENCY), session))
                 .map(result -> {
                     long latencyMs = (System.nanoTime() - started) / 1_000_000;
                     String source = result.source().wire();
                     boolean conflict = result.resolution() instanceof Resolution.Conflict;
+                    Routed served = result.servedBy().equals(routed.region()) ? routed : new Routed(result.servedBy(),
+                            "session: " + routed.region() + " had not applied it yet", routed.failover());
                     ResponseEntity.BodyBuilder response = ResponseEntity
                             .status(conflict ? HttpStatus.MULTIPLE_CHOICES : HttpStatus.OK)
-                            .header(GeokvHeaders.REGION, result.servedBy())
-                            .header(GeokvHeaders.ROUTE_REASON, result.servedBy().equals(route.region())
-                                    ? route.reason() : "session: " + route.region() + " had not applied it yet")
+                            .headers(served::describe)
                             .header(GeokvHeaders.SOURCE, source)
                             .header(GeokvHeaders.CONTEXT, result.context())
                             .header(GeokvHeaders.CONSISTENCY, result.consistency().wire())
@@ -150,14 +178,13 @@ class KvController {
                 });
     }
 
-    private Mono<ResponseEntity<WriteResponse>> write(Route route, WriteCommand command) {
-        return kv.write(command).map((WriteResult result) -> ResponseEntity.ok()
-                .header(GeokvHeaders.REGION, route.region())
-                .header(GeokvHeaders.ROUTE_REASON, route.reason())
+    private Mono<ResponseEntity<WriteResponse>> write(Routed routed, WriteCommand command) {
+        return kv.write(command.inRegion(routed.region())).map((WriteResult result) -> ResponseEntity.ok()
+                .headers(routed::describe)
                 .header(GeokvHeaders.CONTEXT, result.context())
                 .header(GeokvHeaders.SESSION, result.session())
                 .header(GeokvHeaders.CONSISTENCY, result.consistency().wire())
-                .body(new WriteResponse(command.key(), route.region(), router.othersThan(route.region()),
+                .body(new WriteResponse(command.key(), routed.region(), routing.router().othersThan(routed.region()),
                         result.context(), result.eventId(), result.session(), result.consistency().wire(),
                         result.consistency() == Consistency.STRONG ? result.appliedIn() : null)));
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -55,10 +56,16 @@ public final class KvService {
     private final ClientTokens tokens;
     private final RegionProgress progress;
     private final HomeRegions homes;
+    private final Predicate<String> serving;
     private final Waits waits;
 
+    /**
+     * @param serving whether a region is healthy enough to serve: strong writes wait for these regions
+     *     only, strong and session reads only read these
+     */
     public KvService(RegionStores stores, EventPublisher publisher, HybridLogicalClock clock, String defaultTenant,
-            ResolutionRules resolution, ClientTokens tokens, RegionProgress progress, Waits waits) {
+            ResolutionRules resolution, ClientTokens tokens, RegionProgress progress, Predicate<String> serving,
+            Waits waits) {
         this.stores = stores;
         this.publisher = publisher;
         this.clock = clock;
@@ -67,6 +74,7 @@ public final class KvService {
         this.tokens = tokens;
         this.progress = progress;
         this.homes = new HomeRegions(stores.names());
+        this.serving = serving;
         this.waits = waits;
     }
 
@@ -80,7 +88,14 @@ public final class KvService {
      * one; tokens are as received, or null.
      */
     public record WriteCommand(String region, String tenant, String key, byte[] value, String contentType,
-            String contextToken, String ifMatch, String consistency, String sessionToken) {}
+            String contextToken, String ifMatch, String consistency, String sessionToken) {
+
+        /** The same write, served by {@code servingRegion}. */
+        public WriteCommand inRegion(String servingRegion) {
+            return new WriteCommand(servingRegion, tenant, key, value, contentType, contextToken, ifMatch, consistency,
+                    sessionToken);
+        }
+    }
 
     /**
      * @param context the context token of the write: for a strong write, the state it was applied to
@@ -133,7 +148,7 @@ public final class KvService {
             expected.ifPresent(context -> requireMatch(state, context, command.region(), command.key()));
             return publish(command, tenant, clientContext.orElse(state.context()));
         }).flatMap(published -> level == Consistency.STRONG
-                ? awaitEveryRegion(command, tenant, published, session, stores.names())
+                ? awaitEveryRegion(command, tenant, published, session, servingRegions())
                 : Mono.just(published.result(tokens, session, level)));
     }
 
@@ -161,7 +176,7 @@ public final class KvService {
                 .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> Problems.unavailable(
                         "arbiter-unavailable", "the home region of key '" + command.key() + "', " + home
                                 + ", could not arbitrate the conditional write (" + e.getMessage() + "); it was not applied"))
-                .flatMap(published -> awaitEveryRegion(command, tenant, published, session, stores.names()));
+                .flatMap(published -> awaitEveryRegion(command, tenant, published, session, servingRegions()));
     }
 
     private Mono<Published> publish(WriteCommand command, String tenant, VersionVector context) {
@@ -232,7 +247,7 @@ public final class KvService {
     private Mono<ReadResult> readOwnWrites(ReadCommand command, String tenant, SessionPositions session,
             SiblingResolver resolver) {
         List<String> preference = new ArrayList<>(List.of(command.region()));
-        stores.names().stream().filter(r -> !r.equals(command.region())).forEach(preference::add);
+        servingRegions().stream().filter(r -> !r.equals(command.region())).forEach(preference::add);
         return progress.firstToApply(preference, session, waits.session())
                 .switchIfEmpty(Mono.error(() -> Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "session-not-available",
                         "no region had applied this session's writes after " + waits.session().toMillis()
@@ -241,9 +256,9 @@ public final class KvService {
                         .map(state -> result(resolver, state, Source.DB, region, List.of(region), Consistency.SESSION)));
     }
 
-    /** Every region's state from PostgreSQL, merged; regions that cannot be read are left out. */
+    /** Every serving region's state from PostgreSQL, merged; regions that cannot be read are left out. */
     private Mono<ReadResult> readEveryRegion(ReadCommand command, String tenant, SiblingResolver resolver) {
-        List<String> regions = stores.names();
+        List<String> regions = servingRegions();
         return Flux.fromIterable(regions)
                 .flatMapSequential(region -> stores.get(region).reader().find(tenant, command.key())
                         .defaultIfEmpty(KeyState.empty())
@@ -282,6 +297,15 @@ public final class KvService {
         WriteResult result(ClientTokens tokens, SessionPositions session, Consistency level) {
             return new WriteResult(eventId, tokens.context(context), tokens.session(positions(session)), level, List.of());
         }
+    }
+
+    /**
+     * The regions that serve: a strong write waits for these (a region that is down cannot hold it up).
+     * When none does, every region: a strong write never succeeds having been applied nowhere.
+     */
+    private List<String> servingRegions() {
+        List<String> regions = stores.names().stream().filter(serving).toList();
+        return regions.isEmpty() ? stores.names() : regions;
     }
 
     private String tenantOrDefault(String tenant) {

@@ -16,6 +16,7 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
+import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
 import io.geokv.gateway.routing.RegionRouter.UnknownRegionException;
 
 /**
@@ -30,6 +31,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(UnknownRegionException.class)
     Mono<ResponseEntity<Object>> unknownRegion(UnknownRegionException e, ServerWebExchange exchange) {
         return respond(Problems.badRequest("unknown-region", e.getMessage()), exchange);
+    }
+
+    @ExceptionHandler(NoRegionAvailableException.class)
+    Mono<ResponseEntity<Object>> noRegion(NoRegionAvailableException e, ServerWebExchange exchange) {
+        ErrorResponseException problem = Problems.unavailable("region-unavailable", e.getMessage());
+        problem.getBody().setProperty("allowed_regions", e.allowed());
+        return respond(problem, exchange);
     }
 
     @ExceptionHandler(DataBufferLimitException.class)

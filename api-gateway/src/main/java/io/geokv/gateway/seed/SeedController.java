@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,9 +22,9 @@ import io.geokv.gateway.kv.KvService;
 import io.geokv.gateway.kv.KvService.ReadCommand;
 import io.geokv.gateway.kv.KvService.WriteCommand;
 import io.geokv.gateway.problem.Problems;
-import io.geokv.gateway.regions.RegionHealth;
-import io.geokv.gateway.routing.RegionRouter;
-import io.geokv.gateway.routing.RegionRouter.Route;
+import io.geokv.gateway.health.HealthTracker;
+import io.geokv.gateway.routing.RequestRouting;
+import io.geokv.gateway.routing.RequestRouting.Routed;
 import io.geokv.store.RegionStores;
 
 /**
@@ -35,15 +35,15 @@ import io.geokv.store.RegionStores;
 class SeedController {
 
     private final KvService kv;
-    private final RegionRouter router;
+    private final RequestRouting routing;
     private final RegionStores stores;
-    private final RegionHealth health;
+    private final HealthTracker health;
     private final GatewayProperties properties;
 
-    SeedController(KvService kv, RegionRouter router, RegionStores stores, RegionHealth health,
+    SeedController(KvService kv, RequestRouting routing, RegionStores stores, HealthTracker health,
             GatewayProperties properties) {
         this.kv = kv;
-        this.router = router;
+        this.routing = routing;
         this.stores = stores;
         this.health = health;
         this.properties = properties;
@@ -59,18 +59,14 @@ class SeedController {
 
     record StatsResponse(List<RegionStats> regions, long healthyRegions, boolean replicationEnabled) {}
 
-    record RegionHealthView(String region, boolean healthy, boolean postgres, boolean redis) {}
-
-    record HealthResponse(String status, List<RegionHealthView> regions) {}
-
     @PostMapping(path = "/write", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Mono<WriteResponse> write(@RequestBody WriteRequest request,
+    Mono<WriteResponse> write(@RequestBody WriteRequest request, ServerHttpRequest http,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
         if (request == null || request.key() == null || request.value() == null) {
             throw Problems.badRequest("invalid-request", "body must be a JSON object with string fields \"key\" and \"value\"");
         }
-        Route route = router.route(region);
+        Routed route = routing.route(http, region, tenant);
         byte[] value = request.value().getBytes(StandardCharsets.UTF_8);
         if (value.length > properties.maxValueSize().toBytes()) {
             throw Problems.tooLarge("value is larger than the limit of " + properties.maxValueSize().toBytes() + " bytes");
@@ -78,14 +74,14 @@ class SeedController {
         return kv.write(new WriteCommand(route.region(), tenant, request.key(), value,
                         MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8", null, null, null, null))
                 .map(result -> new WriteResponse(upper(route.region()),
-                        router.othersThan(route.region()).stream().map(SeedController::upper).toList()));
+                        routing.router().othersThan(route.region()).stream().map(SeedController::upper).toList()));
     }
 
     @GetMapping("/read/{*key}")
-    Mono<ReadResponse> read(@PathVariable String key,
+    Mono<ReadResponse> read(@PathVariable String key, ServerHttpRequest http,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        Route route = router.route(region);
+        Routed route = routing.route(http, region, tenant);
         long started = System.nanoTime();
         return kv.read(new ReadCommand(route.region(), tenant, KvService.keyFromPath(key), null, null))
                 .map(result -> {
@@ -101,24 +97,13 @@ class SeedController {
 
     @GetMapping("/stats")
     Mono<StatsResponse> stats() {
-        return health.check().flatMap(statuses -> Flux.fromIterable(statuses)
-                .flatMapSequential(status -> stores.get(status.region()).reader().countLive()
+        return Flux.fromIterable(health.regions())
+                .flatMapSequential(region -> stores.get(region).reader().countLive()
                         .onErrorReturn(0L)
-                        .map(count -> new RegionStats(upper(status.region()), count, status.healthy())))
+                        .map(count -> new RegionStats(upper(region), count, health.serving(region))))
                 .collectList()
                 .map(regions -> new StatsResponse(regions,
-                        regions.stream().filter(RegionStats::healthy).count(), true)));
-    }
-
-    @GetMapping("/health")
-    Mono<ResponseEntity<HealthResponse>> health() {
-        return health.check().map(statuses -> {
-            List<RegionHealthView> regions = statuses.stream()
-                    .map(s -> new RegionHealthView(s.region(), s.healthy(), s.postgres(), s.redis())).toList();
-            boolean anyHealthy = regions.stream().anyMatch(RegionHealthView::healthy);
-            return ResponseEntity.status(anyHealthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                    .body(new HealthResponse(anyHealthy ? "UP" : "DOWN", regions));
-        });
+                        regions.stream().filter(RegionStats::healthy).count(), true));
     }
 
     private static String upper(String region) {

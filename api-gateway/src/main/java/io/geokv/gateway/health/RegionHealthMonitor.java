@@ -1,0 +1,157 @@
+package io.geokv.gateway.health;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import io.geokv.gateway.lag.ReplicationLag;
+import io.geokv.gateway.lag.ReplicationLagMonitor;
+import io.geokv.store.RegionStore;
+import io.geokv.store.RegionStores;
+
+/**
+ * Checks every region on an interval and feeds the {@link HealthTracker}: a PostgreSQL query, a
+ * Redis ping, live members in the consumer group of the region's Streams application, and its
+ * replication lag under a threshold. When Kafka itself cannot be asked, the Streams and lag checks
+ * of that round are skipped rather than failed: a broker outage must not take reads down.
+ */
+public final class RegionHealthMonitor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RegionHealthMonitor.class);
+
+    /** How the checks run. */
+    public record Settings(Duration interval, Duration timeout, Duration lagThreshold) {}
+
+    private final RegionStores stores;
+    private final Admin admin;
+    private final ReplicationLagMonitor lag;
+    private final HealthTracker tracker;
+    private final Settings settings;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private volatile Disposable running;
+
+    public RegionHealthMonitor(RegionStores stores, Admin admin, ReplicationLagMonitor lag, HealthTracker tracker,
+            Settings settings, Clock clock, MeterRegistry meters) {
+        this.stores = stores;
+        this.admin = admin;
+        this.lag = lag;
+        this.tracker = tracker;
+        this.settings = settings;
+        this.clock = clock;
+        this.meters = meters;
+        for (String region : tracker.regions()) {
+            Gauge.builder("geokv.region.status", () -> 2 - tracker.status(region).ordinal())
+                    .tags("region", region)
+                    .description("2 healthy, 1 degraded (no cache), 0 unhealthy (requests fail over)")
+                    .register(meters);
+        }
+    }
+
+    public void start() {
+        running = Flux.interval(Duration.ZERO, settings.interval())
+                .onBackpressureDrop()
+                .concatMap(tick -> checkAll().onErrorResume(e -> {
+                    log.warn("region health round failed: {}", e.toString());
+                    return Mono.empty();
+                }), 1)
+                .subscribe();
+    }
+
+    /** One round of every check of every region. */
+    public Mono<Void> checkAll() {
+        return liveStreamsGroups().flatMapMany(groups -> Flux.fromIterable(tracker.regions())
+                        .flatMap(region -> checkRegion(region, groups)))
+                .then();
+    }
+
+    private Mono<Void> checkRegion(String region, Optional<Map<String, ConsumerGroupDescription>> groups) {
+        RegionStore store = stores.get(region);
+        Mono<Void> postgres = probe(region, Check.POSTGRES, store.reader().ping());
+        Mono<Void> redis = probe(region, Check.REDIS, store.cache().ping().then());
+        Mono<Void> streams = Mono.fromRunnable(() -> groups.ifPresent(described -> {
+            ConsumerGroupDescription group = described.get(streamsGroup(region));
+            boolean live = group != null && !group.members().isEmpty();
+            record(region, Check.STREAMS, live, live ? null : "Streams application " + streamsGroup(region)
+                    + " has no live member");
+        }));
+        Mono<Void> lagging = Mono.fromRunnable(() -> groups.ifPresent(ignored -> checkLag(region)));
+        return Mono.when(postgres, redis, streams, lagging);
+    }
+
+    private void checkLag(String region) {
+        Optional<ReplicationLag> worst = lag.current().stream()
+                .filter(l -> l.region().equals(region))
+                .max((a, b) -> Double.compare(a.lagSeconds(), b.lagSeconds()));
+        boolean ok = worst.map(l -> l.lagSeconds() <= settings.lagThreshold().toSeconds()).orElse(true);
+        record(region, Check.LAG, ok, ok ? null : String.format("%.1f s behind %s (threshold %d s)",
+                worst.get().lagSeconds(), worst.get().origin(), settings.lagThreshold().toSeconds()));
+    }
+
+    private Mono<Void> probe(String region, Check check, Mono<Void> ping) {
+        return ping.timeout(settings.timeout())
+                .then(Mono.fromRunnable(() -> record(region, check, true, null)))
+                .onErrorResume(e -> Mono.fromRunnable(() -> record(region, check, false, describe(e))))
+                .then();
+    }
+
+    /** Every region's Streams consumer group, or empty when Kafka cannot be asked this round. */
+    private Mono<Optional<Map<String, ConsumerGroupDescription>>> liveStreamsGroups() {
+        List<String> groups = tracker.regions().stream().map(RegionHealthMonitor::streamsGroup).toList();
+        return Mono.fromCompletionStage(() -> admin.describeConsumerGroups(groups).all().toCompletionStage())
+                .timeout(settings.timeout())
+                .map(Optional::of)
+                .onErrorResume(e -> {
+                    log.debug("cannot describe the Streams consumer groups this round: {}", e.toString());
+                    return Mono.just(Optional.empty());
+                });
+    }
+
+    private static String streamsGroup(String region) {
+        return "geokv-" + region;
+    }
+
+    private void record(String region, Check check, boolean succeeded, String error) {
+        tracker.record(region, check, succeeded, error, clock.instant()).ifPresent(t -> {
+            Counter.builder("geokv.region.health.transitions")
+                    .tags("region", region, "check", check.wire(), "to", t.healthy() ? "healthy" : "unhealthy")
+                    .description("checks that changed state")
+                    .register(meters)
+                    .increment();
+            if (t.healthy()) {
+                log.info("region {}: {} check healthy again; region is {}", region, check.wire(), t.status().wire());
+            } else {
+                log.warn("region {}: {} check failed {} times in a row ({}); region is {}", region, check.wire(),
+                        tracker.checks(region).get(check).consecutiveFailures(), t.error(), t.status().wire());
+            }
+        });
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof TimeoutException) {
+            return "no answer in time";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    @Override
+    public void close() {
+        Disposable subscription = running;
+        if (subscription != null) {
+            subscription.dispose();
+        }
+    }
+}

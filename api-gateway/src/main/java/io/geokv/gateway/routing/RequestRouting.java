@@ -1,0 +1,77 @@
+package io.geokv.gateway.routing;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+
+import io.geokv.gateway.kv.GeokvHeaders;
+import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
+import io.geokv.gateway.routing.RegionRouter.Route;
+
+/**
+ * Routes an HTTP request: the {@link RegionRouter}'s choice from its headers and client address,
+ * then {@link Failover} when that region is not serving. Behind a proxy, set
+ * {@code server.forward-headers-strategy=framework} so that the client address is the client's.
+ */
+public final class RequestRouting {
+
+    /**
+     * @param region the region that serves the request
+     * @param reason why it was chosen ({@code X-Route-Reason})
+     * @param failover {@code <from>-><to>} when the chosen region was unhealthy ({@code X-Failover})
+     */
+    public record Routed(String region, String reason, Optional<String> failover) {
+
+        /** {@code X-Region}, {@code X-Route-Reason} and, after a failover, {@code X-Failover}. */
+        public void describe(HttpHeaders headers) {
+            headers.set(GeokvHeaders.REGION, region);
+            headers.set(GeokvHeaders.ROUTE_REASON, reason);
+            failover.ifPresent(f -> headers.set(GeokvHeaders.FAILOVER, f));
+        }
+    }
+
+    private final RegionRouter router;
+    private final Failover failover;
+    private final Predicate<String> serving;
+
+    public RequestRouting(RegionRouter router, Failover failover, Predicate<String> serving) {
+        this.router = router;
+        this.failover = failover;
+        this.serving = serving;
+    }
+
+    public Routed route(ServerHttpRequest request, String regionHeader, String tenant) {
+        Map<String, String> countries = new HashMap<>();
+        for (String header : RegionRouter.COUNTRY_HEADERS) {
+            String value = request.getHeaders().getFirst(header);
+            if (value != null) {
+                countries.put(header, value);
+            }
+        }
+        InetSocketAddress remote = request.getRemoteAddress();
+        String client = remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
+        Route route = router.route(new RegionRouter.Request(regionHeader, tenant, countries, client));
+        Failover.Decision decision = failover.decide(route, serving);
+        return new Routed(decision.region(), route.reason(), decision.header());
+    }
+
+    /**
+     * A region the client addressed explicitly ({@code /regions/{region}/...}): it never fails over.
+     *
+     * @throws NoRegionAvailableException when that region is not serving
+     */
+    public Routed explicit(String region, String tenant) {
+        Route route = router.route(new RegionRouter.Request(region, tenant, Map.of(), null));
+        Route only = new Route(route.region(), "path", List.of(route.region()));
+        return new Routed(failover.decide(only, serving).region(), "path", Optional.empty());
+    }
+
+    public RegionRouter router() {
+        return router;
+    }
+}

@@ -37,8 +37,8 @@ class HealthController {
                     checks.get(Check.REDIS).healthy());
         }).toList();
         long serving = regions.stream().filter(RegionHealthView::healthy).count();
-        String overall = serving == regions.size() && regions.stream().allMatch(r -> r.status().equals("healthy"))
-                ? "UP" : serving > 0 ? "DEGRADED" : "DOWN";
+        boolean allHealthy = regions.stream().allMatch(r -> r.status().equals(RegionStatus.HEALTHY.wire()));
+        String overall = allHealthy ? "UP" : serving > 0 ? "DEGRADED" : "DOWN";
         return ResponseEntity.status(serving > 0 ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .body(new HealthResponse(overall, regions));
     }

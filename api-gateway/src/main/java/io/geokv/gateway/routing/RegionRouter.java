@@ -127,10 +127,10 @@ public final class RegionRouter {
         }
         for (String header : COUNTRY_HEADERS) {
             String code = request.countryHeaders().get(header);
-            Optional<String> region = Continent.ofCountry(code).map(continents::get);
-            if (region.isPresent()) {
-                return new Route(region.get(), "country " + header + "=" + code.trim().toUpperCase(Locale.ROOT)
-                        + " (" + Continent.ofCountry(code).orElseThrow().wire() + ")", allowed);
+            Optional<Continent> continent = Continent.ofCountry(code).filter(continents::containsKey);
+            if (continent.isPresent()) {
+                return new Route(continents.get(continent.get()), "country " + header + "="
+                        + code.trim().toUpperCase(Locale.ROOT) + " (" + continent.get().wire() + ")", allowed);
             }
         }
         Optional<ClientRanges.Range> range = ranges.find(request.clientAddress());

@@ -97,15 +97,15 @@ class KvController {
     Mono<ResponseEntity<WriteResponse>> delete(@PathVariable String key, ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        return write(routing.route(request, region, tenant), command(key, request, tenant, null,
-                MediaType.APPLICATION_OCTET_STREAM_VALUE));
+        Routed routed = routing.route(request, region, tenant);
+        return write(routed, command(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE));
     }
 
     @DeleteMapping("/regions/{region}/kv/{*key}")
     Mono<ResponseEntity<WriteResponse>> deleteInRegion(@PathVariable String region, @PathVariable String key,
             ServerHttpRequest request, @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        return write(routing.explicit(region, tenant), command(key, request, tenant, null,
-                MediaType.APPLICATION_OCTET_STREAM_VALUE));
+        Routed routed = routing.explicit(region, tenant);
+        return write(routed, command(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE));
     }
 
     @GetMapping("/kv/{*key}")
@@ -126,13 +126,14 @@ class KvController {
         String contentType = request.getHeaders().getContentType() == null
                 ? MediaType.APPLICATION_OCTET_STREAM_VALUE
                 : request.getHeaders().getContentType().toString();
-        return readBody(request).flatMap(value -> write(routed, command(key, request, tenant, value, contentType)));
+        return readBody(request)
+                .flatMap(value -> write(routed, command(routed, key, request, tenant, value, contentType)));
     }
 
-    private static WriteCommand command(String key, ServerHttpRequest request, String tenant, byte[] value,
-            String contentType) {
+    private static WriteCommand command(Routed routed, String key, ServerHttpRequest request, String tenant,
+            byte[] value, String contentType) {
         HttpHeaders headers = request.getHeaders();
-        return new WriteCommand(null, tenant, KvService.keyFromPath(key), value, contentType,
+        return new WriteCommand(routed.region(), tenant, KvService.keyFromPath(key), value, contentType,
                 headers.getFirst(GeokvHeaders.CONTEXT), unquote(headers.getFirst(HttpHeaders.IF_MATCH)),
                 headers.getFirst(GeokvHeaders.CONSISTENCY), headers.getFirst(GeokvHeaders.SESSION));
     }
@@ -179,7 +180,7 @@ class KvController {
     }
 
     private Mono<ResponseEntity<WriteResponse>> write(Routed routed, WriteCommand command) {
-        return kv.write(command.inRegion(routed.region())).map((WriteResult result) -> ResponseEntity.ok()
+        return kv.write(command).map((WriteResult result) -> ResponseEntity.ok()
                 .headers(routed::describe)
                 .header(GeokvHeaders.CONTEXT, result.context())
                 .header(GeokvHeaders.SESSION, result.session())

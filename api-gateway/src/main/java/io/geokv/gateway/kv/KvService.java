@@ -88,14 +88,7 @@ public final class KvService {
      * one; tokens are as received, or null.
      */
     public record WriteCommand(String region, String tenant, String key, byte[] value, String contentType,
-            String contextToken, String ifMatch, String consistency, String sessionToken) {
-
-        /** The same write, served by {@code servingRegion}. */
-        public WriteCommand inRegion(String servingRegion) {
-            return new WriteCommand(servingRegion, tenant, key, value, contentType, contextToken, ifMatch, consistency,
-                    sessionToken);
-        }
-    }
+            String contextToken, String ifMatch, String consistency, String sessionToken) {}
 
     /**
      * @param context the context token of the write: for a strong write, the state it was applied to

@@ -184,7 +184,7 @@ public final class BenchCommand implements Callable<Integer> {
     private ScenarioResult attempt(List<String> failures, List<ScenarioResult> results, String id, ScenarioRun scenario) {
         progress("scenario " + id);
         if (profiler != null) {
-            profiler.start(id);
+            profiler.start();
         }
         try {
             ScenarioResult result = scenario.run();

@@ -37,7 +37,7 @@ final class ScenarioProfiler {
         this.format = format;
     }
 
-    void start(String scenario) {
+    void start() {
         pids.forEach((name, pid) -> command(pid, name, "start,event=cpu,interval=5ms"));
     }
 

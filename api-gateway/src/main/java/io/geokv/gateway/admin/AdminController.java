@@ -1,7 +1,6 @@
 package io.geokv.gateway.admin;
 
 import java.util.List;
-import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -12,7 +11,6 @@ import io.geokv.event.EventTopics;
 import io.geokv.gateway.lag.ReplicationLag;
 import io.geokv.gateway.lag.ReplicationLagMonitor;
 import io.geokv.gateway.health.Check;
-import io.geokv.gateway.health.CheckState;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.store.RegionStores;
 import io.geokv.store.config.RegionsProperties;
@@ -55,11 +53,8 @@ class AdminController {
 
     @GetMapping("/regions")
     List<RegionView> regions() {
-        return health.regions().stream().map(region -> {
-            Map<Check, CheckState> checks = health.checks(region);
-            return new RegionView(region, EventTopics.forRegion(region), regions.region(region).postgres().database(),
-                    health.status(region).wire(), health.serving(region), checks.get(Check.POSTGRES).healthy(),
-                    checks.get(Check.REDIS).healthy());
-        }).toList();
+        return health.regions().stream().map(region -> new RegionView(region, EventTopics.forRegion(region),
+                regions.region(region).postgres().database(), health.status(region).wire(), health.serving(region),
+                health.healthy(region, Check.POSTGRES), health.healthy(region, Check.REDIS))).toList();
     }
 }

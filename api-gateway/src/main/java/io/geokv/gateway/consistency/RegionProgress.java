@@ -1,7 +1,6 @@
 package io.geokv.gateway.consistency;
 
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,15 +47,11 @@ public final class RegionProgress {
 
     /**
      * Waits until every region of {@code regions} has applied {@code positions}, at most
-     * {@code timeout}; emits the regions that have (all of them unless the wait timed out).
+     * {@code timeout}; emits the regions that have, in the order given (all of them unless the wait timed out).
      */
-    public Mono<Set<String>> awaitAll(List<String> regions, SessionPositions positions, Duration timeout) {
+    public Mono<List<String>> awaitAll(List<String> regions, SessionPositions positions, Duration timeout) {
         Set<String> done = ConcurrentHashMap.newKeySet();
-        Supplier<Set<String>> inOrder = () -> {
-            Set<String> ordered = new LinkedHashSet<>(regions);
-            ordered.retainAll(done);
-            return ordered;
-        };
+        Supplier<List<String>> inOrder = () -> regions.stream().filter(done::contains).toList();
         return poll(() -> Flux.fromIterable(regions)
                 .filter(region -> !done.contains(region))
                 .flatMap(region -> hasApplied(region, positions).filter(Boolean::booleanValue).doOnNext(yes -> done.add(region)))

@@ -31,10 +31,9 @@ class HealthController {
     @GetMapping("/health")
     ResponseEntity<HealthResponse> health() {
         List<RegionHealthView> regions = tracker.regions().stream().map(region -> {
-            Map<Check, CheckState> checks = tracker.checks(region);
             RegionStatus status = tracker.status(region);
-            return new RegionHealthView(region, status.wire(), status.serving(), checks.get(Check.POSTGRES).healthy(),
-                    checks.get(Check.REDIS).healthy());
+            return new RegionHealthView(region, status.wire(), status.serving(), tracker.healthy(region, Check.POSTGRES),
+                    tracker.healthy(region, Check.REDIS));
         }).toList();
         long serving = regions.stream().filter(RegionHealthView::healthy).count();
         boolean allHealthy = regions.stream().allMatch(r -> r.status().equals(RegionStatus.HEALTHY.wire()));

@@ -65,6 +65,11 @@ public final class HealthTracker {
         return status(region).serving();
     }
 
+    /** Whether that check of the region is healthy. */
+    public boolean healthy(String region, Check check) {
+        return states.get(region).get(check).healthy();
+    }
+
     /** Every check of the region, in {@link Check} order. */
     public Map<Check, CheckState> checks(String region) {
         return new LinkedHashMap<>(states.get(region));

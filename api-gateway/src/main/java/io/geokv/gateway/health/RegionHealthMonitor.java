@@ -72,7 +72,7 @@ public final class RegionHealthMonitor implements AutoCloseable {
     }
 
     /** One round of every check of every region. */
-    public Mono<Void> checkAll() {
+    private Mono<Void> checkAll() {
         return liveStreamsGroups().flatMapMany(groups -> Flux.fromIterable(tracker.regions())
                         .flatMap(region -> checkRegion(region, groups)))
                 .then();

@@ -149,25 +149,25 @@ class KvController {
                 .map(result -> {
                     long latencyMs = (System.nanoTime() - started) / 1_000_000;
                     String source = result.source().wire();
-                    boolean conflict = result.resolution() instanceof Resolution.Conflict;
                     Routed served = result.servedBy().equals(routed.region()) ? routed : new Routed(result.servedBy(),
                             "session: " + routed.region() + " had not applied it yet", routed.failover());
-                    ResponseEntity.BodyBuilder response = ResponseEntity
-                            .status(conflict ? HttpStatus.MULTIPLE_CHOICES : HttpStatus.OK)
-                            .headers(served::describe)
-                            .header(GeokvHeaders.SOURCE, source)
-                            .header(GeokvHeaders.CONTEXT, result.context())
-                            .header(GeokvHeaders.CONSISTENCY, result.consistency().wire())
-                            .header(GeokvHeaders.REGIONS_READ, String.join(",", result.regionsRead()))
-                            .header(GeokvHeaders.LATENCY, Long.toString(latencyMs));
+                    HttpHeaders headers = new HttpHeaders();
+                    served.describe(headers);
+                    headers.set(GeokvHeaders.SOURCE, source);
+                    headers.set(GeokvHeaders.CONTEXT, result.context());
+                    headers.set(GeokvHeaders.CONSISTENCY, result.consistency().wire());
+                    headers.set(GeokvHeaders.REGIONS_READ, String.join(",", result.regionsRead()));
+                    headers.set(GeokvHeaders.LATENCY, Long.toString(latencyMs));
                     if (session != null) {
-                        response.header(GeokvHeaders.SESSION, session);
+                        headers.set(GeokvHeaders.SESSION, session);
                     }
                     if (result.resolution() instanceof Resolution.Conflict siblings) {
-                        return response.contentType(MediaType.APPLICATION_JSON)
+                        return ResponseEntity.status(HttpStatus.MULTIPLE_CHOICES).headers(headers)
+                                .contentType(MediaType.APPLICATION_JSON)
                                 .body(new SiblingsResponse(plainKey, result.servedBy(), source, latencyMs,
                                         result.context(), siblings.siblings().stream().map(SiblingView::of).toList()));
                     }
+                    ResponseEntity.BodyBuilder response = ResponseEntity.ok().headers(headers);
                     Resolution.Value value = (Resolution.Value) result.resolution();
                     if (!wantsJson) {
                         return response.contentType(mediaTypeOf(value.contentType())).body(value.value());

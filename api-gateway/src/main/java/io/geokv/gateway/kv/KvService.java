@@ -187,11 +187,11 @@ public final class KvService {
             SessionPositions session, List<String> regions) {
         return progress.awaitAll(regions, published.positions(session), waits.strong()).flatMap(applied -> {
             if (applied.size() < regions.size()) {
-                return Mono.error(strongTimeout(command, published, List.copyOf(applied)));
+                return Mono.error(strongTimeout(command, published, applied));
             }
             return stores.get(command.region()).reader().find(tenant, command.key())
                     .map(state -> new WriteResult(published.eventId(), tokens.context(state.context()),
-                            tokens.session(published.positions(session)), Consistency.STRONG, List.copyOf(applied)));
+                            tokens.session(published.positions(session)), Consistency.STRONG, applied));
         });
     }
 

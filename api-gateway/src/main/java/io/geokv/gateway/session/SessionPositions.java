@@ -60,20 +60,9 @@ public final class SessionPositions {
         return new SessionPositions(joined);
     }
 
-    /** The writes of both sessions. */
-    public SessionPositions join(SessionPositions other) {
-        TreeMap<Partition, Long> joined = new TreeMap<>(next);
-        other.next.forEach((partition, offset) -> joined.merge(partition, offset, Math::max));
-        return new SessionPositions(joined);
-    }
-
     /** Per partition, the offset a region must have applied up to (exclusive); unmodifiable. */
     public SortedMap<Partition, Long> nextOffsets() {
         return next;
-    }
-
-    public boolean isEmpty() {
-        return next.isEmpty();
     }
 
     /**

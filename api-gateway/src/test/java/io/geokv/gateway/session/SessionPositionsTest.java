@@ -26,14 +26,6 @@ class SessionPositionsTest {
     }
 
     @Test
-    void joiningKeepsTheLatestWritePerPartition() {
-        SessionPositions a = SessionPositions.empty().withWrite(east0, 10);
-        SessionPositions b = SessionPositions.empty().withWrite(east0, 3).withWrite(west2, 1);
-        assertThat(a.join(b)).isEqualTo(b.join(a));
-        assertThat(a.join(b).nextOffsets()).containsEntry(east0, 11L).containsEntry(west2, 2L);
-    }
-
-    @Test
     void encodingRoundTripsAndRefusesAnythingElse() {
         SessionPositions session = SessionPositions.empty().withWrite(east0, 10).withWrite(west2, 4);
         assertThat(SessionPositions.decode(session.encode())).isEqualTo(session);

@@ -48,6 +48,7 @@ class BadInputIT {
     static Stream<Arguments> badRequests() {
         String longKey = "k".repeat(513);
         byte[] tooLarge = new byte[1024 * 1024 + 1];
+        String missing = "missing-" + UUID.randomUUID();
         return Stream.of(
                 bad("key longer than 512 bytes", 400, c -> c.put().uri("/kv/" + longKey).bodyValue("v").exchange()),
                 bad("key with a control character", 400, c -> c.put().uri(b -> b.path("/kv/{key}").build("a\u0007b"))
@@ -81,11 +82,23 @@ class BadInputIT {
                         .exchange()),
                 bad("unknown consistency level on read", 400, c -> c.get().uri("/kv/k").header("X-Consistency", "linear")
                         .exchange()),
-                bad("If-Match on a missing key", 412, c -> c.put().uri("/kv/missing-" + UUID.randomUUID())
-                        .header("If-Match", TOKENS.context(VersionVector.empty())).bodyValue("v").exchange()),
-                bad("strong If-Match on a missing key", 412, c -> c.put().uri("/kv/missing-" + UUID.randomUUID())
+                bad("If-Match on a missing key", 412, c -> c.put().uri("/kv/" + missing)
+                        .header("If-Match", TOKENS.context(VersionVector.empty(), "default", missing)).bodyValue("v")
+                        .exchange()),
+                bad("strong If-Match on a missing key", 412, c -> c.put().uri("/kv/" + missing)
                         .header("X-Consistency", "strong")
-                        .header("If-Match", TOKENS.context(VersionVector.empty())).bodyValue("v").exchange()),
+                        .header("If-Match", TOKENS.context(VersionVector.empty(), "default", missing)).bodyValue("v")
+                        .exchange()),
+                bad("context token of another key", 400, c -> c.put().uri("/kv/b-" + missing)
+                        .header("X-Context", TOKENS.context(VersionVector.of(Map.of("us-east", 5L)), "default", missing))
+                        .bodyValue("v").exchange()),
+                bad("context token of another tenant", 400, c -> c.put().uri("/kv/" + missing)
+                        .header("X-Context", TOKENS.context(VersionVector.of(Map.of("us-east", 5L)), "other", missing))
+                        .bodyValue("v").exchange()),
+                bad("If-Match token of another key", 400, c -> c.put().uri("/kv/b-" + missing)
+                        .header("X-Consistency", "strong")
+                        .header("If-Match", TOKENS.context(VersionVector.empty(), "default", missing)).bodyValue("v")
+                        .exchange()),
                 bad("missing key on read", 404, c -> c.get().uri("/kv/absent-" + UUID.randomUUID()).exchange()),
                 bad("missing key on seed read", 404, c -> c.get().uri("/read/absent-" + UUID.randomUUID()).exchange()),
                 bad("unknown path", 404, c -> c.get().uri("/no/such/thing").exchange()),

@@ -28,15 +28,18 @@ class ResolutionPoliciesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WebTestClient client = TestCluster.shared().client();
+    private final ClientTokens tokens = TestCluster.shared().gateway().getBean(ClientTokens.class);
+
     /** A write based on nothing: concurrent with every other write, whatever has replicated already. */
-    private final String nothingSeen = TestCluster.shared().gateway().getBean(ClientTokens.class)
-            .context(VersionVector.empty());
+    private String nothingSeen(String key) {
+        return tokens.context(VersionVector.empty(), "default", key);
+    }
 
     @Test
     void concurrentWritesAreSiblingsEverywhereUntilAWriteWithTheirContextResolvesThem() throws Exception {
         String key = SIBLINGS_PREFIX + UUID.randomUUID();
-        put(key, "us-east", "from-east", nothingSeen);
-        put(key, "eu-west", "from-west", nothingSeen);
+        put(key, "us-east", "from-east", nothingSeen(key));
+        put(key, "eu-west", "from-west", nothingSeen(key));
 
         String[] context = new String[1];
         for (String region : REGIONS) {
@@ -69,8 +72,8 @@ class ResolutionPoliciesIT {
     @Test
     void theSetUnionResolverShowsTheUnionOfConcurrentSetsInEveryRegion() {
         String key = SET_UNION_PREFIX + UUID.randomUUID();
-        put(key, "us-east", "[\"milk\",\"eggs\"]", nothingSeen);
-        put(key, "asia-pac", "[\"bread\",\"milk\"]", nothingSeen);
+        put(key, "us-east", "[\"milk\",\"eggs\"]", nothingSeen(key));
+        put(key, "asia-pac", "[\"bread\",\"milk\"]", nothingSeen(key));
         for (String region : REGIONS) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 EntityExchangeResult<byte[]> read = get(key, region);

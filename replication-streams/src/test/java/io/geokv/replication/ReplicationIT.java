@@ -34,12 +34,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.KeyState;
+import io.geokv.conflict.KeyStateCodec;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.Sibling;
 import io.geokv.conflict.VersionVector;
+import io.geokv.conflict.Write;
 import io.geokv.event.EventTopics;
 import io.geokv.event.KvEvents;
 import io.geokv.event.avro.KvEvent;
+import io.geokv.replication.merge.MergeTopology;
 import io.geokv.replication.merge.OriginHeaders;
 import io.geokv.replication.region.ReplicationSupervisor;
 import io.geokv.testing.TestKafka;
@@ -52,6 +55,7 @@ import io.geokv.testing.TestKafka;
 class ReplicationIT {
 
     private static final String EU = "eu-west";
+    private static final String US = "us-east";
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final HybridLogicalClock CLOCK = new HybridLogicalClock();
 
@@ -124,6 +128,65 @@ class ReplicationIT {
         ReplicationSupervisor supervisor = SharedReplication.context().getBean(ReplicationSupervisor.class);
         assertThat(supervisor.hosted().values()).allSatisfy(
                 replication -> assertThat(replication.state()).isEqualTo(KafkaStreams.State.RUNNING));
+    }
+
+    /**
+     * A state PostgreSQL refuses for good (here a NUL in the content type, which the merge's validator
+     * would never let through, so it is put straight on the materialized topic) goes to the dead-letter
+     * topic with the reason, and the sink goes on with the next states.
+     */
+    @Test
+    void aStateThePostgresRefusesForGoodIsDeadLetteredAndTheSinkGoesOn() throws Exception {
+        String tenant = uniqueTenant();
+        String recordKey = EventTopics.recordKey(tenant, "nul");
+        KeyState refused = KeyState.empty().receive(new Write(UUID.randomUUID().toString(), EU, VersionVector.empty(),
+                new byte[] {1}, "text/plain\u0000", CLOCK.tick()));
+        raw.send(new ProducerRecord<>(MergeTopology.materializedTopic(US), null, recordKey,
+                KeyStateCodec.encode(refused))).get();
+        send(put(US, tenant, "after", "applied after the refused state", VersionVector.empty(), CLOCK.tick()));
+
+        await().atMost(DEADLINE).untilAsserted(() ->
+                assertThat(find(US, tenant, "after")).isNotNull());
+        assertThat(find(US, tenant, "nul")).isNull();
+        assertThat(deadLettersWithKey(recordKey)).singleElement().satisfies(letter -> {
+            assertThat(letter.value()).isEqualTo(KeyStateCodec.encode(refused));
+            assertThat(header(letter, OriginHeaders.ERROR_REASON)).contains("PostgreSQL refused this merged state");
+            assertThat(header(letter, OriginHeaders.DEAD_LETTERED_BY)).isEqualTo(US);
+        });
+    }
+
+    /**
+     * Concurrent large values from every region: the merged state passes a Kafka producer's default
+     * request size (1 MiB), but the key limits size every record that carries it, so every region
+     * keeps replicating, and the key keeps at most the limits' siblings.
+     */
+    @Test
+    void concurrentLargeValuesFromEveryRegionNeverStopReplication() {
+        String tenant = uniqueTenant();
+        byte[] large = new byte[600 * 1024];
+        for (int round = 0; round < 3; round++) {
+            for (String region : REGIONS) {
+                large[round] = (byte) region.hashCode();
+                send(KvEvents.newEvent(UUID.randomUUID().toString(), tenant, "large", large,
+                        "application/octet-stream", region, VersionVector.empty(), CLOCK.tick()));
+            }
+        }
+        send(put(EU, tenant, "probe", "after the large ones", VersionVector.empty(), CLOCK.tick()));
+
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            for (String region : REGIONS) {
+                assertThat(find(region, tenant, "probe")).as("probe in " + region).isNotNull();
+                KeyState state = find(region, tenant, "large");
+                assertThat(state).as(region).isNotNull();
+                assertThat(state.version()).isEqualTo(9);
+                assertThat(KeyStateCodec.encode(state).length).isGreaterThan(1024 * 1024);
+            }
+        });
+        KeyState first = find(US, tenant, "large");
+        for (String region : REGIONS) {
+            assertThat(find(region, tenant, "large").digest()).isEqualTo(first.digest());
+        }
+        assertThat(first.siblings()).hasSizeLessThanOrEqualTo(12);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -93,11 +94,60 @@ public final class KeyState {
      * {@code (origin, applied().get(origin) + 1)} and is {@link #apply applied}.
      */
     public KeyState receive(Write w) {
+        return receive(w, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #receive(Write)} with at most {@code siblingsPerOrigin} unsuperseded writes per origin:
+     * the write {@code (origin, n)} also supersedes its origin's writes up to {@code n -
+     * siblingsPerOrigin}, as if its writer had seen them. This depends only on the origin's log
+     * order, so every region decides the same (see {@link KeyLimits}).
+     *
+     * @throws IllegalArgumentException if {@code siblingsPerOrigin < 1}, or the write claims to have
+     *     seen itself ({@link #causalityViolation})
+     */
+    public KeyState receive(Write w, int siblingsPerOrigin) {
         Objects.requireNonNull(w, "write");
-        if (w.eventId().equals(lastEventIds.get(w.origin()))) {
+        if (siblingsPerOrigin < 1) {
+            throw new IllegalArgumentException("siblings per origin must be at least 1, not " + siblingsPerOrigin);
+        }
+        if (isDuplicate(w)) {
             return this;
         }
-        return apply(new Dot(w.origin(), applied.get(w.origin()) + 1), w);
+        causalityViolation(w).ifPresent(reason -> {
+            throw new IllegalArgumentException(reason);
+        });
+        Dot dot = new Dot(w.origin(), applied.get(w.origin()) + 1);
+        long supersededUpTo = dot.counter() - siblingsPerOrigin;
+        if (supersededUpTo > w.context().get(w.origin())) {
+            w = new Write(w.eventId(), w.origin(), w.context().with(new Dot(w.origin(), supersededUpTo)),
+                    w.rawValue(), w.contentType(), w.timestamp());
+        }
+        return apply(dot, w);
+    }
+
+    /** Whether {@link #receive} would take {@code w} for a repeated delivery of the last event of its origin. */
+    public boolean isDuplicate(Write w) {
+        return w.eventId().equals(lastEventIds.get(w.origin()));
+    }
+
+    /**
+     * Why {@link #receive} must refuse {@code w}, if it must: the write would get the dot {@code
+     * (origin, n)}, but its context claims {@code n} or more events of its own origin. No writer can
+     * have seen its own write or a later one of its origin; such a context (forged, or taken from
+     * another key) would make the write, and the origin's next writes up to the claimed counter,
+     * supersede themselves: acknowledged but never visible. The answer depends only on the origin's
+     * log order, so every region refuses the same events.
+     */
+    public Optional<String> causalityViolation(Write w) {
+        long next = applied.get(w.origin()) + 1;
+        long claimed = w.context().get(w.origin());
+        if (claimed < next || isDuplicate(w)) {
+            return Optional.empty();
+        }
+        return Optional.of("context claims " + claimed + " events of origin " + w.origin()
+                + " on this key, but this event is only its event number " + next
+                + ": a writer cannot have seen its own write or later ones (a context of another key?)");
     }
 
     /**

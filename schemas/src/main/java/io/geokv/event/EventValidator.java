@@ -3,7 +3,9 @@ package io.geokv.event;
 import io.geokv.event.avro.CausalContext;
 import io.geokv.event.avro.ContextEntry;
 import io.geokv.event.avro.KvEvent;
+import io.geokv.conflict.KeyLimits;
 import java.nio.ByteBuffer;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -25,19 +27,23 @@ public final class EventValidator {
    *     EventTopics#regionOf}); null if the topic is not a region event topic
    * @param recordKey the Kafka record key the event was read with (null if it had none)
    * @param maxValueBytes the largest value accepted
+   * @param regions the configured regions: a context may only count their events
    */
   public static Optional<String> violation(
-      KvEvent event, String topicRegion, String recordKey, long maxValueBytes) {
+      KvEvent event,
+      String topicRegion,
+      String recordKey,
+      long maxValueBytes,
+      Collection<String> regions) {
     if (event == null) {
       return Optional.of("event is missing (null record value)");
     }
-    if (event.getEventId() == null || event.getEventId().isBlank()) {
-      return Optional.of("eventId must not be blank");
+    Optional<String> bad =
+        InputRules.textViolation("eventId", event.getEventId(), KeyLimits.MAX_EVENT_ID_BYTES);
+    if (bad.isPresent()) {
+      return bad;
     }
-    if (!InputRules.isWellFormed(event.getEventId())) {
-      return Optional.of("eventId is not valid Unicode (unpaired surrogate)");
-    }
-    Optional<String> bad = InputRules.tenantViolation(event.getTenant());
+    bad = InputRules.tenantViolation(event.getTenant());
     if (bad.isPresent()) {
       return bad;
     }
@@ -52,18 +58,16 @@ public final class EventValidator {
         return bad;
       }
     }
-    if (event.getContentType() == null || event.getContentType().isBlank()) {
-      return Optional.of("contentType must not be blank");
-    }
-    if (!InputRules.isWellFormed(event.getContentType())) {
-      return Optional.of("contentType is not valid Unicode (unpaired surrogate)");
+    bad =
+        InputRules.textViolation(
+            "contentType", event.getContentType(), KeyLimits.MAX_CONTENT_TYPE_BYTES);
+    if (bad.isPresent()) {
+      return bad;
     }
     String origin = event.getOriginRegion();
-    if (origin == null || origin.isBlank()) {
-      return Optional.of("originRegion must not be blank");
-    }
-    if (!InputRules.isWellFormed(origin)) {
-      return Optional.of("originRegion is not valid Unicode (unpaired surrogate)");
+    bad = InputRules.textViolation("originRegion", origin, KeyLimits.MAX_REGION_BYTES);
+    if (bad.isPresent()) {
+      return bad;
     }
     if (topicRegion == null) {
       return Optional.of(
@@ -87,7 +91,7 @@ public final class EventValidator {
               + " does not match tenant/key "
               + InputRules.quote(expectedKey));
     }
-    bad = contextViolation(event.getContext());
+    bad = contextViolation(event.getContext(), regions);
     if (bad.isPresent()) {
       return bad;
     }
@@ -98,18 +102,23 @@ public final class EventValidator {
     return Optional.empty();
   }
 
-  /** A causal context must list each non-blank region at most once with a non-negative counter. */
-  public static Optional<String> contextViolation(CausalContext context) {
+  /**
+   * A causal context must list each configured region at most once with a non-negative counter,
+   * and no other region (a context counts events of the deployment's regions only, which also bounds
+   * the size of a merged state).
+   */
+  public static Optional<String> contextViolation(CausalContext context, Collection<String> regions) {
     if (context == null || context.getEntries() == null) {
       return Optional.of("context is missing");
     }
     Set<String> seen = new HashSet<>();
     for (ContextEntry entry : context.getEntries()) {
-      if (entry == null || entry.getRegion() == null || entry.getRegion().isBlank()) {
-        return Optional.of("context has an entry with a blank region");
+      if (entry == null || entry.getRegion() == null) {
+        return Optional.of("context has an entry without a region");
       }
-      if (!InputRules.isWellFormed(entry.getRegion())) {
-        return Optional.of("context has a region that is not valid Unicode (unpaired surrogate)");
+      Optional<String> unknown = InputRules.regionViolation(entry.getRegion(), regions);
+      if (unknown.isPresent()) {
+        return Optional.of("context names an " + unknown.get());
       }
       if (entry.getCounter() < 0) {
         return Optional.of(

@@ -1,5 +1,6 @@
 package io.geokv.event;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -78,6 +79,36 @@ public final class InputRules {
               + quote(tenant)
               + ": use 1 to 63 characters of lower-case letters, digits, '_' and '-',"
               + " starting with a letter or digit");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A text field of an event (event id, content type, region name) must be present, non-blank,
+   * well-formed Unicode of at most {@code maxBytes} bytes of UTF-8, without control characters:
+   * PostgreSQL refuses NUL in text, and whatever one region's store refuses would stop that region
+   * at the event for good.
+   */
+  public static Optional<String> textViolation(String field, String value, int maxBytes) {
+    if (value == null || value.isBlank()) {
+      return Optional.of(field + " must not be blank");
+    }
+    if (!isWellFormed(value)) {
+      return Optional.of(field + " is not valid Unicode (unpaired surrogate)");
+    }
+    int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > maxBytes) {
+      return Optional.of(field + " must be at most " + maxBytes + " bytes of UTF-8, got " + bytes);
+    }
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      if (Character.isISOControl(cp)) {
+        return Optional.of(
+            String.format(
+                "%s must not contain control characters; found U+%04X at character %d",
+                field, cp, i));
+      }
+      i += Character.charCount(cp);
     }
     return Optional.empty();
   }

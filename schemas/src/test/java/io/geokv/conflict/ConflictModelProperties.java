@@ -244,9 +244,65 @@ class ConflictModelProperties {
         assertThat(once.apply(dot, w)).isEqualTo(once);
         assertThat(once.apply(dot, w).digest()).isEqualTo(once.digest());
 
-        KeyState received = s.receive(w);
-        assertThat(received.receive(w)).isEqualTo(received);
-        assertThat(received.receive(w).version()).isEqualTo(s.version() + 1);
+        Write receivable = new Write("dup", origin, VersionVector.of(without(context, origin)),
+                delete ? null : new byte[] {9, 9}, "a/b", 3);
+        KeyState received = s.receive(receivable);
+        assertThat(received.receive(receivable)).isEqualTo(received);
+        assertThat(received.receive(receivable).version()).isEqualTo(s.version() + 1);
+    }
+
+    /**
+     * A context taken from another key (any counters at all) cannot hide a write: the merge either
+     * refuses the write, or the write is a sibling once received, with or without the sibling limit.
+     */
+    @Property(tries = TRIES)
+    void aForeignContextNeverHidesTheWriteItCarries(
+            @ForAll("scenarios") Scenario scenario,
+            @ForAll int originPick,
+            @ForAll("foreignContexts") Map<String, Long> foreign,
+            @ForAll @IntRange(min = 1, max = 3) int siblingsPerOrigin,
+            @ForAll boolean delete) {
+        Simulation sim = Simulation.run(scenario);
+        KeyState s = sim.states[0];
+        String origin = pick(sim.regions, originPick);
+        Write w = new Write("foreign-context", origin, VersionVector.of(foreign),
+                delete ? null : new byte[] {7}, null, 11);
+        Dot dot = new Dot(origin, s.applied().get(origin) + 1);
+
+        Optional<String> refusal = s.causalityViolation(w);
+        Statistics.label("refused").collect(refusal.isPresent());
+        if (refusal.isPresent()) {
+            assertThat(foreign.getOrDefault(origin, 0L)).isGreaterThanOrEqualTo(dot.counter());
+            assertThatThrownBy(() -> s.receive(w)).hasMessage(refusal.get());
+            return;
+        }
+        for (KeyState after : List.of(s.receive(w), s.receive(w, siblingsPerOrigin))) {
+            assertThat(after.siblings()).extracting(Sibling::dot).contains(dot);
+        }
+    }
+
+    @Provide
+    Arbitrary<Map<String, Long>> foreignContexts() {
+        return Arbitraries.maps(Arbitraries.of(Simulation.REGION_NAMES), Arbitraries.longs().between(0, 12))
+                .ofMaxSize(4);
+    }
+
+    /** The sibling limit holds in every reachable state, and every region still converges. */
+    @Property(tries = TRIES)
+    void theSiblingLimitBoundsEveryStateAndKeepsConvergence(
+            @ForAll("scenarios") Scenario scenario, @ForAll @IntRange(min = 1, max = 3) int siblingsPerOrigin) {
+        Simulation sim = Simulation.run(scenario, siblingsPerOrigin);
+        KeyState first = sim.states[0];
+        for (KeyState s : sim.states) {
+            assertThat(s).isEqualTo(first);
+        }
+        for (KeyState s : sim.reachable) {
+            assertThat(s.siblings()).hasSizeLessThanOrEqualTo(siblingsPerOrigin * sim.regions.size());
+            for (String region : sim.regions) {
+                assertThat(s.siblings().stream().filter(x -> x.dot().region().equals(region)))
+                        .hasSizeLessThanOrEqualTo(siblingsPerOrigin);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- 5. digest and codec

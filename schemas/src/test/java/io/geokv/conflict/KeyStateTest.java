@@ -194,4 +194,35 @@ class KeyStateTest {
         Sibling s2 = new Sibling(new Dot(EAST, 1), "e", new byte[] {1}, null, 1);
         assertThat(s1).isEqualTo(s2).hasSameHashCodeAs(s2);
     }
+
+    /** The first defect of the integrity review: key a's context presented for key b. */
+    @Test
+    void aContextClaimingTheWritesOwnDotIsRefused() {
+        KeyState a = KeyState.empty();
+        for (int n = 1; n <= 5; n++) {
+            a = a.receive(write("a" + n, EAST, a.context(), "v" + n, n));
+        }
+        KeyState b = KeyState.empty().receive(write("b1", WEST, null, "w", 1));
+        Write hijacked = write("b2", EAST, a.context(), "lost?", 9);
+
+        assertThat(b.causalityViolation(hijacked)).get().asString()
+                .contains("context claims 5 events of origin us-east", "only its event number 1");
+        assertThatThrownBy(() -> b.receive(hijacked)).isInstanceOf(IllegalArgumentException.class);
+        // Claims of other origins' events are not the write's own: they stay (a writer may have seen more).
+        Write seenMore = write("b3", EAST, VersionVector.of(Map.of(WEST, 7L)), "fine", 9);
+        assertThat(b.causalityViolation(seenMore)).isEmpty();
+        assertThat(b.receive(seenMore).siblings()).extracting(KeyStateTest::text).containsExactly("fine");
+    }
+
+    @Test
+    void theSiblingLimitSupersedesAnOriginsOldestUnseenWrites() {
+        KeyState s = KeyState.empty();
+        for (int n = 1; n <= 5; n++) {
+            s = s.receive(write("e" + n, EAST, null, "v" + n, n), 2);
+        }
+        assertThat(s.siblings()).extracting(KeyStateTest::text).containsExactly("v4", "v5");
+        assertThat(s.version()).isEqualTo(5);
+        KeyState other = s.receive(write("w1", WEST, null, "w1", 1), 2);
+        assertThat(other.siblings()).extracting(KeyStateTest::text).containsExactly("w1", "v4", "v5");
+    }
 }

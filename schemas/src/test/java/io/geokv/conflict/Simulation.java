@@ -30,9 +30,11 @@ final class Simulation {
     final List<List<VersionVector>> seenContexts = new ArrayList<>();
     /** Every state any region went through, starting with the empty one. */
     final List<KeyState> reachable = new ArrayList<>();
+    private final int siblingsPerOrigin;
     private int sequence;
 
-    Simulation(int regionCount) {
+    Simulation(int regionCount, int siblingsPerOrigin) {
+        this.siblingsPerOrigin = siblingsPerOrigin;
         regions = REGION_NAMES.subList(0, regionCount);
         states = new KeyState[regionCount];
         cursor = new int[regionCount][regionCount];
@@ -46,14 +48,23 @@ final class Simulation {
 
     /** Runs the schedule, then delivers everything left in an order drawn from the seed. */
     static Simulation run(Scenario scenario) {
-        Simulation sim = runSchedule(scenario);
+        return run(scenario, Integer.MAX_VALUE);
+    }
+
+    /** {@link #run(Scenario)} where every region keeps at most {@code siblingsPerOrigin} per origin. */
+    static Simulation run(Scenario scenario, int siblingsPerOrigin) {
+        Simulation sim = runSchedule(scenario, siblingsPerOrigin);
         sim.drain(new Random(scenario.drainSeed()));
         return sim;
     }
 
     /** Runs the schedule only; some events may still be undelivered. */
     static Simulation runSchedule(Scenario scenario) {
-        Simulation sim = new Simulation(scenario.regionCount());
+        return runSchedule(scenario, Integer.MAX_VALUE);
+    }
+
+    private static Simulation runSchedule(Scenario scenario, int siblingsPerOrigin) {
+        Simulation sim = new Simulation(scenario.regionCount(), siblingsPerOrigin);
         for (Op op : scenario.ops()) {
             sim.step(op);
         }
@@ -105,7 +116,7 @@ final class Simulation {
     }
 
     private void receive(int r, Write w) {
-        states[r] = states[r].receive(w);
+        states[r] = states[r].receive(w, siblingsPerOrigin);
         seenContexts.get(r).add(states[r].context());
         reachable.add(states[r]);
     }

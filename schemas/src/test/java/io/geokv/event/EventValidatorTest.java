@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geokv.event.avro.KvEvent;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -11,10 +12,11 @@ class EventValidatorTest {
 
   private static final long LIMIT = 1024;
   private static final String REGION = "us-east";
+  private static final List<String> REGIONS = List.of("us-east", "eu-west", "asia-pac");
 
   private static Optional<String> check(KvEvent e) {
     return EventValidator.violation(
-        e, REGION, EventTopics.recordKey(e.getTenant(), e.getKey()), LIMIT);
+        e, REGION, EventTopics.recordKey(e.getTenant(), e.getKey()), LIMIT, REGIONS);
   }
 
   @Test
@@ -28,7 +30,7 @@ class EventValidatorTest {
 
   @Test
   void nullEvent() {
-    assertThat(EventValidator.violation(null, REGION, "acme/k", LIMIT))
+    assertThat(EventValidator.violation(null, REGION, "acme/k", LIMIT, REGIONS))
         .contains("event is missing (null record value)");
   }
 
@@ -43,7 +45,7 @@ class EventValidatorTest {
   @Test
   void badTenant() {
     KvEvent e = TestEvents.put().setTenant("ACME").build();
-    assertThat(EventValidator.violation(e, REGION, "ACME/user/42", LIMIT))
+    assertThat(EventValidator.violation(e, REGION, "ACME/user/42", LIMIT, REGIONS))
         .get()
         .asString()
         .startsWith("invalid tenant 'ACME'");
@@ -80,17 +82,17 @@ class EventValidatorTest {
         .contains("originRegion 'eu-west' does not match the topic's region 'us-east'");
     assertThat(check(TestEvents.put().setOriginRegion("").build()))
         .contains("originRegion must not be blank");
-    assertThat(EventValidator.violation(TestEvents.put().build(), null, "acme/user/42", LIMIT))
+    assertThat(EventValidator.violation(TestEvents.put().build(), null, "acme/user/42", LIMIT, REGIONS))
         .contains("event was not read from a region topic (kv-events.<region>)");
   }
 
   @Test
   void recordKeyMustBeTenantSlashKey() {
     KvEvent e = TestEvents.put().build();
-    assertThat(EventValidator.violation(e, REGION, "acme/user/43", LIMIT))
+    assertThat(EventValidator.violation(e, REGION, "acme/user/43", LIMIT, REGIONS))
         .contains("record key 'acme/user/43' does not match tenant/key 'acme/user/42'");
-    assertThat(EventValidator.violation(e, REGION, "user/42", LIMIT)).isPresent();
-    assertThat(EventValidator.violation(e, REGION, null, LIMIT))
+    assertThat(EventValidator.violation(e, REGION, "user/42", LIMIT, REGIONS)).isPresent();
+    assertThat(EventValidator.violation(e, REGION, null, LIMIT, REGIONS))
         .contains("record key is missing; expected 'acme/user/42'");
   }
 
@@ -101,11 +103,24 @@ class EventValidatorTest {
   }
 
   @Test
-  void blankContextRegion() {
+  void contextRegionsMustBeConfiguredRegions() {
     assertThat(check(TestEvents.put().setContext(TestEvents.context(" ", 1)).build()))
-        .contains("context has an entry with a blank region");
-    assertThat(check(TestEvents.put().setContext(TestEvents.context("", 1)).build()))
-        .contains("context has an entry with a blank region");
+        .contains("context names an region is required; valid regions: us-east, eu-west, asia-pac");
+    assertThat(check(TestEvents.put().setContext(TestEvents.context("mars", 1)).build()))
+        .contains(
+            "context names an unknown region 'mars'; valid regions: us-east, eu-west, asia-pac");
+  }
+
+  @Test
+  void textFieldsRefuseWhatAStoreWouldRefuse() {
+    assertThat(check(TestEvents.put().setContentType("text/plain\u0000").build()))
+        .contains("contentType must not contain control characters; found U+0000 at character 10");
+    assertThat(check(TestEvents.put().setEventId("id\u001b").build()))
+        .contains("eventId must not contain control characters; found U+001B at character 2");
+    assertThat(check(TestEvents.put().setEventId("e".repeat(129)).build()))
+        .contains("eventId must be at most 128 bytes of UTF-8, got 129");
+    assertThat(check(TestEvents.put().setContentType("t/" + "x".repeat(255)).build()))
+        .contains("contentType must be at most 256 bytes of UTF-8, got 257");
   }
 
   @Test

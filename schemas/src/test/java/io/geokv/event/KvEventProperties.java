@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -72,7 +73,8 @@ class KvEventProperties {
             event,
             event.getOriginRegion(),
             EventTopics.recordKey(event.getTenant(), event.getKey()),
-            InputRules.DEFAULT_MAX_VALUE_BYTES);
+            InputRules.DEFAULT_MAX_VALUE_BYTES,
+            List.of("us-east", "eu-west", "asia-pac", "r1"));
     if (violation.isEmpty()) {
       assertThat(KvEvents.toWrite(event).eventId()).isEqualTo(event.getEventId());
     }

@@ -34,7 +34,7 @@ class KvEventsTest {
         .containsExactly("eu-west=7", "us-east=3");
     assertThat(e.getOriginTimestamp()).isEqualTo(42L);
     assertThat(e.getSchemaVersion()).isEqualTo(KvEvents.CURRENT_SCHEMA_VERSION);
-    assertThat(EventValidator.violation(e, "us-east", "acme/k", 1024)).isEmpty();
+    assertThat(EventValidator.violation(e, "us-east", "acme/k", 1024, java.util.List.of("us-east", "eu-west"))).isEmpty();
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,10 @@ import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.gateway.tokens.TokenSeal;
 import io.geokv.store.RegionStores;
 import io.geokv.store.config.RegionsProperties;
+import io.geokv.conflict.KeyLimits;
+import io.geokv.store.config.LimitsProperties;
+import io.geokv.store.config.TopicsProperties;
+import io.geokv.topics.RecordSizes;
 import io.geokv.topics.TopicProvisioner;
 
 /** Wires the gateway from typed configuration. */
@@ -118,10 +123,19 @@ class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    EventPublisher eventPublisher(KafkaProperties kafka, Admin admin, RegionsProperties regions) {
+    EventPublisher eventPublisher(KafkaProperties kafka, Admin admin, RegionsProperties regions, KeyLimits limits,
+            TopicsProperties topics) {
         // Writes must find their topic even when the gateway starts before replication-streams.
-        new TopicProvisioner(admin, Duration.ofSeconds(30)).ensureEventTopics(regions.names(), properties.partitions());
-        return new EventPublisher(kafka.buildProducerProperties(), properties.writeTimeout());
+        new TopicProvisioner(admin, Duration.ofSeconds(30), limits, topics.durability())
+                .ensureEventTopics(regions.names(), properties.partitions());
+        Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
+        RecordSizes.requireAtLeast(producer, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, limits.eventRecordBytes());
+        return new EventPublisher(producer, properties.writeTimeout());
+    }
+
+    @Bean
+    KeyLimits keyLimits(LimitsProperties limits, RegionsProperties regions) {
+        return limits.forRegions(regions.names().size());
     }
 
     @Bean(name = "lww")
@@ -162,12 +176,13 @@ class GatewayConfiguration {
 
     @Bean
     KvService kvService(RegionStores stores, EventPublisher publisher, ResolutionRules resolution,
-            ClientTokens tokens, HealthTracker health) {
+            ClientTokens tokens, HealthTracker health, KeyLimits limits) {
         GatewayProperties.Consistency consistency = properties.consistency();
         return new KvService(stores, publisher, new HybridLogicalClock(System::currentTimeMillis),
                 properties.defaultTenant(), resolution, tokens,
                 new RegionProgress(stores, consistency.pollInterval()), health::serving,
-                new KvService.Waits(consistency.sessionWait(), consistency.strongTimeout(), consistency.lockWait()));
+                new KvService.Waits(consistency.sessionWait(), consistency.strongTimeout(), consistency.lockWait()),
+                limits);
     }
 
     @Bean(destroyMethod = "close")

@@ -19,7 +19,6 @@ import io.geokv.gateway.routing.Continent;
  *
  * @param defaultRegion region used when a request names none; blank means the first configured region
  * @param defaultTenant tenant used when a request has no {@code X-Tenant} header
- * @param maxValueSize largest value a write may carry (413 above)
  * @param writeTimeout how long a write waits for Kafka to acknowledge it before answering 503
  * @param partitions partitions of each event topic created by the gateway (must match replication-streams)
  * @param lagRefreshInterval how often replication lag is read from Kafka
@@ -35,7 +34,6 @@ import io.geokv.gateway.routing.Continent;
 public record GatewayProperties(
         @DefaultValue("") String defaultRegion,
         @DefaultValue("default") @NotBlank String defaultTenant,
-        @DefaultValue("1MB") @NotNull DataSize maxValueSize,
         @DefaultValue("10s") @NotNull Duration writeTimeout,
         @DefaultValue("3") int partitions,
         @DefaultValue("1s") @NotNull Duration lagRefreshInterval,

@@ -191,7 +191,7 @@ class KvController {
     }
 
     private Mono<byte[]> readBody(ServerHttpRequest request) {
-        int limit = (int) properties.maxValueSize().toBytes();
+        int limit = (int) kv.maxValueBytes();
         long declared = request.getHeaders().getContentLength();
         if (declared > limit) {
             return Mono.error(tooLarge(limit));

@@ -7,7 +7,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -16,10 +19,14 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.geokv.conflict.HybridLogicalClock;
+import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.Resolution;
+import io.geokv.conflict.Sibling;
 import io.geokv.conflict.SiblingResolver;
 import io.geokv.conflict.VersionVector;
+import io.geokv.event.EventTopics;
+import io.geokv.event.EventValidator;
 import io.geokv.event.InputRules;
 import io.geokv.event.KvEvents;
 import io.geokv.event.avro.KvEvent;
@@ -58,6 +65,7 @@ public final class KvService {
     private final HomeRegions homes;
     private final Predicate<String> serving;
     private final Waits waits;
+    private final KeyLimits limits;
 
     /**
      * @param serving whether a region is healthy enough to serve: strong writes wait for these regions
@@ -65,7 +73,7 @@ public final class KvService {
      */
     public KvService(RegionStores stores, EventPublisher publisher, HybridLogicalClock clock, String defaultTenant,
             ResolutionRules resolution, ClientTokens tokens, RegionProgress progress, Predicate<String> serving,
-            Waits waits) {
+            Waits waits, KeyLimits limits) {
         this.stores = stores;
         this.publisher = publisher;
         this.clock = clock;
@@ -76,6 +84,12 @@ public final class KvService {
         this.homes = new HomeRegions(stores.names());
         this.serving = serving;
         this.waits = waits;
+        this.limits = limits;
+    }
+
+    /** The largest value a write may carry. */
+    public long maxValueBytes() {
+        return limits.maxValueBytes();
     }
 
     /** The key of a {@code {*key}} path capture, which includes the leading slash. */
@@ -115,31 +129,36 @@ public final class KvService {
     public Mono<WriteResult> write(WriteCommand command) {
         String tenant = tenantOrDefault(command.tenant());
         checkKey(tenant, command.key());
+        if (command.value() != null && command.value().length > limits.maxValueBytes()) {
+            throw Problems.tooLarge("value is larger than the limit of " + limits.maxValueBytes() + " bytes");
+        }
         Consistency level = Consistency.of(command.consistency(), command.sessionToken() != null);
-        Optional<VersionVector> clientContext = Optional.ofNullable(command.contextToken()).map(this::context);
-        Optional<VersionVector> expected = Optional.ofNullable(command.ifMatch()).map(this::context);
+        Optional<VersionVector> clientContext = Optional.ofNullable(command.contextToken())
+                .map(token -> context(token, tenant, command.key()));
+        Optional<VersionVector> expected = Optional.ofNullable(command.ifMatch())
+                .map(token -> context(token, tenant, command.key()));
         SessionPositions session = session(command.sessionToken());
         if (expected.isPresent() && level == Consistency.STRONG) {
             return arbitrated(command, tenant, expected.get(), clientContext, session);
         }
         RegionStore store = stores.get(command.region());
-        Mono<KeyState> current = (clientContext.isPresent() && expected.isEmpty())
-                ? Mono.just(KeyState.empty())
-                : store.read(tenant, command.key()).map(Lookup::state)
-                        .defaultIfEmpty(KeyState.empty())
-                        .onErrorResume(e -> {
-                            if (expected.isPresent()) {
-                                return Mono.error(Problems.unavailable("region-store-unavailable",
-                                        "cannot check If-Match: region " + command.region() + " store is unreachable"));
-                            }
-                            // A blind write whose region store is unreachable is still accepted: it is
-                            // based on nothing, so it stays concurrent with what it could not see.
-                            log.debug("region {} store unreachable, blind write gets an empty context", command.region(), e);
-                            return Mono.just(KeyState.empty());
-                        });
+        Mono<KeyState> current = store.read(tenant, command.key()).map(Lookup::state)
+                .defaultIfEmpty(KeyState.empty())
+                .onErrorResume(e -> {
+                    if (expected.isPresent()) {
+                        return Mono.error(Problems.unavailable("region-store-unavailable",
+                                "cannot check If-Match: region " + command.region() + " store is unreachable"));
+                    }
+                    // A write whose region store is unreachable is still accepted: a blind one is based
+                    // on nothing, so it stays concurrent with what it could not see; the merge still
+                    // bounds the key's siblings.
+                    log.debug("region {} store unreachable, write of {} is not checked against its state",
+                            command.region(), command.key(), e);
+                    return Mono.just(KeyState.empty());
+                });
         return current.flatMap(state -> {
             expected.ifPresent(context -> requireMatch(state, context, command.region(), command.key()));
-            return publish(command, tenant, clientContext.orElse(state.context()));
+            return publish(command, tenant, state, clientContext.orElse(state.context()), session);
         }).flatMap(published -> level == Consistency.STRONG
                 ? awaitEveryRegion(command, tenant, published, session, servingRegions())
                 : Mono.just(published.result(tokens, session, level)));
@@ -159,27 +178,85 @@ public final class KvService {
                         homeStore.reader().find(tenant, command.key()).defaultIfEmpty(KeyState.empty())
                                 .flatMap(state -> {
                                     requireMatch(state, expected, home, command.key());
-                                    return publish(command, tenant, clientContext.orElse(state.context()));
+                                    return publish(command, tenant, state, clientContext.orElse(state.context()),
+                                            session);
                                 })
                                 .flatMap(published -> progress.awaitAll(List.of(home), published.positions(session),
                                                 waits.strong())
                                         .flatMap(applied -> applied.isEmpty()
                                                 ? Mono.error(strongTimeout(command, published, List.of()))
                                                 : Mono.just(published))))
+                // Failures before the event is published (lock, read) leave nothing behind; publish's own
+                // failures are problems already.
                 .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> Problems.unavailable(
                         "arbiter-unavailable", "the home region of key '" + command.key() + "', " + home
                                 + ", could not arbitrate the conditional write (" + e.getMessage() + "); it was not applied"))
                 .flatMap(published -> awaitEveryRegion(command, tenant, published, session, servingRegions()));
     }
 
-    private Mono<Published> publish(WriteCommand command, String tenant, VersionVector context) {
+    /**
+     * Publishes the write as an event based on {@code context}, once it is within the key's limits
+     * given the region's current {@code state}. The event's timestamp is after every timestamp of that
+     * state and of the session, so under last-writer-wins a client's later write wins over what it
+     * has written or read, whatever the skew between gateways' clocks.
+     */
+    private Mono<Published> publish(WriteCommand command, String tenant, KeyState state, VersionVector context,
+            SessionPositions session) {
+        checkLimits(state, context, command);
+        state.siblings().forEach(sibling -> clock.observe(sibling.timestamp()));
+        clock.observe(session.clock());
         String eventId = UUID.randomUUID().toString();
         KvEvent event = KvEvents.newEvent(eventId, tenant, command.key(), command.value(),
                 command.contentType(), command.region(), context, clock.tick());
+        EventValidator.violation(event, command.region(), EventTopics.recordKey(tenant, command.key()),
+                limits.maxValueBytes(), stores.names()).ifPresent(violation -> {
+            throw Problems.badRequest("invalid-write", violation);
+        });
         return publisher.publish(event)
-                .map(position -> new Published(eventId, context, position))
-                .onErrorMap(KafkaException.class, e -> Problems.unavailable("kafka-unavailable",
-                        "Kafka did not acknowledge the write (" + e.getMessage() + "); it was not applied"));
+                .map(position -> new Published(eventId, tenant, command.key(), context, event.getOriginTimestamp(),
+                        position))
+                .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> publishFailure(command, eventId, e));
+    }
+
+    /**
+     * The key keeps at most the limits' siblings and state size: a write that would add a sibling
+     * beyond them (its context leaves too many current values uncovered) is refused with 409, so that
+     * the client resolves the conflict first. Blind writes cover the region's whole state and never are.
+     */
+    private void checkLimits(KeyState state, VersionVector context, WriteCommand command) {
+        List<Sibling> kept = state.siblings().stream().filter(s -> !context.covers(s.dot())).toList();
+        if (kept.size() + 1 > limits.siblingsBound()) {
+            throw Problems.problem(HttpStatus.CONFLICT, "too-many-siblings", "key '" + command.key() + "' already has "
+                    + kept.size() + " concurrent values this write's context does not cover, and keeps at most "
+                    + limits.siblingsBound() + ": read it and write with its X-Context to resolve them");
+        }
+        long bytes = (command.value() == null ? 0 : command.value().length)
+                + kept.stream().mapToLong(s -> s.isTombstone() ? 0 : s.value().length).sum();
+        if (bytes > limits.maxStateBytes()) {
+            throw Problems.problem(HttpStatus.CONFLICT, "state-too-large", "key '" + command.key() + "' would hold "
+                    + bytes + " bytes of concurrent values, more than the limit of " + limits.maxStateBytes()
+                    + ": read it and write with its X-Context to resolve them");
+        }
+    }
+
+    /**
+     * Kafka refused the record outright (it was not appended), or the outcome is unknown: a timeout or a
+     * lost connection can come after the broker appended it, and then the write will be applied.
+     */
+    private static ErrorResponseException publishFailure(WriteCommand command, String eventId, Throwable e) {
+        boolean neverSent = e instanceof RecordTooLargeException || e instanceof SerializationException
+                || e instanceof InvalidTopicException || e instanceof AuthorizationException
+                || (e instanceof org.apache.kafka.common.errors.TimeoutException
+                        && String.valueOf(e.getMessage()).contains("not present in metadata"));
+        if (neverSent) {
+            return Problems.unavailable("kafka-unavailable",
+                    "Kafka did not take the write of key '" + command.key() + "' (" + e.getMessage() + "); it was not applied");
+        }
+        ErrorResponseException problem = Problems.unavailable("outcome-unknown", "Kafka did not confirm the write of key '"
+                + command.key() + "' (" + e.getMessage() + "): it may or may not have been applied; read the key, or look"
+                + " for event_id on the region's topic, before writing it again");
+        problem.getBody().setProperty("event_id", eventId);
+        return problem;
     }
 
     /** A strong write returns once every region has applied it, with the context of the state it made. */
@@ -190,7 +267,7 @@ public final class KvService {
                 return Mono.error(strongTimeout(command, published, applied));
             }
             return stores.get(command.region()).reader().find(tenant, command.key())
-                    .map(state -> new WriteResult(published.eventId(), tokens.context(state.context()),
+                    .map(state -> new WriteResult(published.eventId(), tokens.context(state.context(), tenant, command.key()),
                             tokens.session(published.positions(session)), Consistency.STRONG, applied));
         });
     }
@@ -223,8 +300,8 @@ public final class KvService {
         SiblingResolver resolver = resolution.resolverFor(tenant, command.key());
         Mono<ReadResult> read = switch (level) {
             case EVENTUAL -> stores.get(command.region()).read(tenant, command.key())
-                    .map(lookup -> result(resolver, lookup.state(), lookup.source(), command.region(),
-                            List.of(command.region()), level));
+                    .map(lookup -> result(tenant, command.key(), resolver, lookup.state(), lookup.source(),
+                            command.region(), List.of(command.region()), level));
             case SESSION -> readOwnWrites(command, tenant, session, resolver);
             case STRONG -> readEveryRegion(command, tenant, resolver);
         };
@@ -246,7 +323,8 @@ public final class KvService {
                         "no region had applied this session's writes after " + waits.session().toMillis()
                                 + " ms; they are durable, retry shortly")))
                 .flatMap(region -> stores.get(region).reader().find(tenant, command.key())
-                        .map(state -> result(resolver, state, Source.DB, region, List.of(region), Consistency.SESSION)));
+                        .map(state -> result(tenant, command.key(), resolver, state, Source.DB, region, List.of(region),
+                                Consistency.SESSION)));
     }
 
     /** Every serving region's state from PostgreSQL, merged; regions that cannot be read are left out. */
@@ -267,28 +345,32 @@ public final class KvService {
                                 "no region's PostgreSQL answered the strong read of key '" + command.key() + "'"));
                     }
                     KeyState merged = states.stream().map(RegionState::state).reduce(KeyState.empty(), KeyState::merge);
-                    return merged.isEmpty() ? Mono.empty() : Mono.just(result(resolver, merged, Source.DB,
+                    return merged.isEmpty() ? Mono.empty() : Mono.just(result(tenant, command.key(), resolver, merged, Source.DB,
                             command.region(), states.stream().map(RegionState::region).toList(), Consistency.STRONG));
                 });
     }
 
     private record RegionState(String region, KeyState state) {}
 
-    private ReadResult result(SiblingResolver resolver, KeyState state, Source source, String servedBy,
-            List<String> regionsRead, Consistency level) {
-        return new ReadResult(state, source, resolver.resolve(state.siblings()), tokens.context(state.context()),
-                servedBy, regionsRead, level);
+    /** What a read shows; the gateway observes the state's clocks, so its next writes come after them. */
+    private ReadResult result(String tenant, String key, SiblingResolver resolver, KeyState state, Source source,
+            String servedBy, List<String> regionsRead, Consistency level) {
+        state.siblings().forEach(sibling -> clock.observe(sibling.timestamp()));
+        return new ReadResult(state, source, resolver.resolve(state.siblings()),
+                tokens.context(state.context(), tenant, key), servedBy, regionsRead, level);
     }
 
-    /** A write Kafka has acknowledged. */
-    private record Published(String eventId, VersionVector context, RecordMetadata position) {
+    /** A write Kafka has acknowledged, with the timestamp it carries. */
+    private record Published(String eventId, String tenant, String key, VersionVector context, long timestamp,
+            RecordMetadata position) {
 
         SessionPositions positions(SessionPositions session) {
-            return session.withWrite(new Partition(position.topic(), position.partition()), position.offset());
+            return session.withWrite(new Partition(position.topic(), position.partition()), position.offset(), timestamp);
         }
 
         WriteResult result(ClientTokens tokens, SessionPositions session, Consistency level) {
-            return new WriteResult(eventId, tokens.context(context), tokens.session(positions(session)), level, List.of());
+            return new WriteResult(eventId, tokens.context(context, tenant, key), tokens.session(positions(session)),
+                    level, List.of());
         }
     }
 
@@ -318,9 +400,9 @@ public final class KvService {
         });
     }
 
-    private VersionVector context(String token) {
+    private VersionVector context(String token, String tenant, String key) {
         try {
-            return tokens.context(token);
+            return tokens.context(token, tenant, key);
         } catch (IllegalArgumentException e) {
             throw Problems.badRequest("invalid-context", e.getMessage());
         }

@@ -68,8 +68,8 @@ class SeedController {
         }
         Routed route = routing.route(http, region, tenant);
         byte[] value = request.value().getBytes(StandardCharsets.UTF_8);
-        if (value.length > properties.maxValueSize().toBytes()) {
-            throw Problems.tooLarge("value is larger than the limit of " + properties.maxValueSize().toBytes() + " bytes");
+        if (value.length > kv.maxValueBytes()) {
+            throw Problems.tooLarge("value is larger than the limit of " + kv.maxValueBytes() + " bytes");
         }
         return kv.write(new WriteCommand(route.region(), tenant, request.key(), value,
                         MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8", null, null, null, null))

@@ -15,6 +15,11 @@ import java.util.stream.Collectors;
  * latest write there. A region has applied the session's writes when its applied offsets (the
  * {@code applied_offsets} table, written in the same transaction as the rows) reach every one of
  * them. This is the payload of the {@code X-Session} token.
+ *
+ * <p>It also carries the session's {@link #clock() clock}: the highest hybrid logical clock timestamp
+ * of its writes. A gateway observes it before stamping the session's next write, so that write wins
+ * under last-writer-wins over the session's earlier ones even when it goes through a gateway whose
+ * wall clock is behind.
  */
 public final class SessionPositions {
 
@@ -38,26 +43,33 @@ public final class SessionPositions {
     }
 
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    private static final SessionPositions EMPTY = new SessionPositions(new TreeMap<>());
+    private static final SessionPositions EMPTY = new SessionPositions(new TreeMap<>(), 0);
 
     private final SortedMap<Partition, Long> next;
+    private final long clock;
 
-    private SessionPositions(TreeMap<Partition, Long> next) {
+    private SessionPositions(TreeMap<Partition, Long> next, long clock) {
         this.next = Collections.unmodifiableSortedMap(next);
+        this.clock = clock;
     }
 
     public static SessionPositions empty() {
         return EMPTY;
     }
 
-    /** These positions and a write at {@code offset} of {@code partition}. */
-    public SessionPositions withWrite(Partition partition, long offset) {
+    /** These positions and a write at {@code offset} of {@code partition}, stamped {@code timestamp}. */
+    public SessionPositions withWrite(Partition partition, long offset, long timestamp) {
         if (offset < 0) {
             throw new IllegalArgumentException("negative offset " + offset);
         }
         TreeMap<Partition, Long> joined = new TreeMap<>(next);
         joined.merge(partition, offset + 1, Math::max);
-        return new SessionPositions(joined);
+        return new SessionPositions(joined, Math.max(clock, timestamp));
+    }
+
+    /** The highest timestamp of the session's writes; 0 for a session without writes. */
+    public long clock() {
+        return clock;
     }
 
     /** Per partition, the offset a region must have applied up to (exclusive); unmodifiable. */
@@ -74,9 +86,9 @@ public final class SessionPositions {
                 .allMatch(e -> appliedNext.getOrDefault(e.getKey(), 0L) >= e.getValue());
     }
 
-    /** URL-safe text: base64url of {@code topic/partition/next;...}, sorted. */
+    /** URL-safe text: base64url of {@code clock|topic/partition/next;...}, sorted. */
     public String encode() {
-        String text = next.entrySet().stream()
+        String text = clock + "|" + next.entrySet().stream()
                 .map(e -> e.getKey().topic() + "/" + e.getKey().partition() + "/" + e.getValue())
                 .collect(Collectors.joining(";"));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
@@ -92,9 +104,20 @@ public final class SessionPositions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not base64url", e);
         }
+        int bar = text.indexOf('|');
+        if (bar < 0) {
+            throw new IllegalArgumentException("no clock");
+        }
+        long clock;
+        try {
+            clock = Long.parseLong(text.substring(0, bar));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("malformed clock", e);
+        }
+        String entries = text.substring(bar + 1);
         TreeMap<Partition, Long> next = new TreeMap<>();
-        if (!text.isEmpty()) {
-            for (String entry : text.split(";", -1)) {
+        if (!entries.isEmpty()) {
+            for (String entry : entries.split(";", -1)) {
                 String[] parts = entry.split("/", -1);
                 if (parts.length != 3) {
                     throw new IllegalArgumentException("entry '" + entry + "' is not topic/partition/offset");
@@ -109,7 +132,10 @@ public final class SessionPositions {
                 }
             }
         }
-        SessionPositions decoded = new SessionPositions(next);
+        if (clock < 0) {
+            throw new IllegalArgumentException("negative clock");
+        }
+        SessionPositions decoded = new SessionPositions(next, clock);
         if (!decoded.encode().equals(encoded)) {
             throw new IllegalArgumentException("not in canonical form");
         }
@@ -118,16 +144,16 @@ public final class SessionPositions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SessionPositions p && next.equals(p.next);
+        return o instanceof SessionPositions p && next.equals(p.next) && clock == p.clock;
     }
 
     @Override
     public int hashCode() {
-        return next.hashCode();
+        return 31 * next.hashCode() + Long.hashCode(clock);
     }
 
     @Override
     public String toString() {
-        return "SessionPositions" + next;
+        return "SessionPositions" + next + "@" + clock;
     }
 }

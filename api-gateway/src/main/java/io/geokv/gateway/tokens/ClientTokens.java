@@ -8,6 +8,11 @@ import io.geokv.gateway.session.SessionPositions;
  * The tokens clients carry between requests: {@code X-Context} (a causal context, see
  * {@link ContextTokens}) and {@code X-Session} (the {@link SessionPositions} of a session's writes),
  * each sealed for its purpose so that neither can be forged nor passed off as the other.
+ *
+ * <p>A context token is also sealed for the tenant and key it was read from. A context is a claim
+ * about one key's history: presented with another key, its counters would cover dots that key has
+ * not reached yet, and the merge would take the key's next writes as already superseded. So a
+ * context token opens only for the tenant and key it was issued for.
  */
 public final class ClientTokens {
 
@@ -20,18 +25,27 @@ public final class ClientTokens {
         this.seal = seal;
     }
 
-    public String context(VersionVector context) {
-        return seal.seal(CONTEXT, ContextTokens.encode(context));
+    /** The token of the context of {@code key} of {@code tenant}. */
+    public String context(VersionVector context, String tenant, String key) {
+        return seal.seal(contextPurpose(tenant, key), ContextTokens.encode(context));
     }
 
-    /** @throws IllegalArgumentException ("malformed context token: ...") when it is not one this deployment issued */
-    public VersionVector context(String token) {
+    /**
+     * @throws IllegalArgumentException ("malformed context token: ...") when it is not one this deployment
+     *     issued for {@code key} of {@code tenant}
+     */
+    public VersionVector context(String token, String tenant, String key) {
         try {
-            return ContextTokens.decode(seal.open(CONTEXT, token));
+            return ContextTokens.decode(seal.open(contextPurpose(tenant, key), token));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage().startsWith("malformed context token")
                     ? e.getMessage() : "malformed context token: " + e.getMessage(), e);
         }
+    }
+
+    /** Tenants and keys have no control characters, so the NUL separators make the purpose unambiguous. */
+    private static String contextPurpose(String tenant, String key) {
+        return CONTEXT + '\0' + tenant + '\0' + key;
     }
 
     public String session(SessionPositions positions) {

@@ -55,7 +55,7 @@ public final class TokenSeal {
             throw new IllegalArgumentException("its signature is not base64url", e);
         }
         if (!MessageDigest.isEqual(given, mac(purpose, payload))) {
-            throw new IllegalArgumentException("its signature does not match: it was altered or not issued by geokv");
+            throw new IllegalArgumentException("its signature does not match: it was altered, not issued by geokv, or issued for another purpose, tenant or key");
         }
         return payload;
     }

@@ -17,20 +17,22 @@ class SessionPositionsTest {
 
     @Test
     void aRegionHasAppliedTheSessionOnceItsAppliedOffsetsPassEveryWrite() {
-        SessionPositions session = SessionPositions.empty().withWrite(east0, 10).withWrite(west2, 4).withWrite(east0, 7);
+        SessionPositions session = SessionPositions.empty().withWrite(east0, 10, 5).withWrite(west2, 4, 9).withWrite(east0, 7, 6);
         assertThat(session.nextOffsets()).containsExactly(Map.entry(west2, 5L), Map.entry(east0, 11L));
         assertThat(session.appliedBy(Map.of(east0, 11L, west2, 5L))).isTrue();
         assertThat(session.appliedBy(Map.of(east0, 10L, west2, 9L))).isFalse();
         assertThat(session.appliedBy(Map.of(east0, 20L))).as("a partition never applied").isFalse();
         assertThat(SessionPositions.empty().appliedBy(Map.of())).isTrue();
+        assertThat(session.clock()).as("the latest write's timestamp").isEqualTo(9);
     }
 
     @Test
     void encodingRoundTripsAndRefusesAnythingElse() {
-        SessionPositions session = SessionPositions.empty().withWrite(east0, 10).withWrite(west2, 4);
+        SessionPositions session = SessionPositions.empty().withWrite(east0, 10, 3).withWrite(west2, 4, 8);
         assertThat(SessionPositions.decode(session.encode())).isEqualTo(session);
         assertThat(SessionPositions.decode(SessionPositions.empty().encode())).isEqualTo(SessionPositions.empty());
-        for (String text : new String[] {"t/0", "t/x/1", "t/0/-1", "t/0/0", "bad topic!/0/1", "t/0/1;t/0/2", "t/0/01"}) {
+        for (String text : new String[] {"t/0/1", "0|t/0", "0|t/x/1", "0|t/0/-1",
+                "0|t/0/0", "0|bad topic!/0/1", "0|t/0/1;t/0/2", "0|t/0/01", "-1|t/0/1", "01|t/0/1", "x|"}) {
             String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
             assertThatThrownBy(() -> SessionPositions.decode(encoded)).as(text).isInstanceOf(IllegalArgumentException.class);
         }

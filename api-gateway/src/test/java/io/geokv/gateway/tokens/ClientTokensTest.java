@@ -17,7 +17,7 @@ class ClientTokensTest {
     private final ClientTokens tokens = new ClientTokens(new TokenSeal(bytes("a shared secret of the deployment")));
     private final VersionVector context = VersionVector.of(Map.of("us-east", 3L, "eu-west", 1L));
     private final SessionPositions session = SessionPositions.empty()
-            .withWrite(new Partition("kv-events.us-east", 2), 41);
+            .withWrite(new Partition("kv-events.us-east", 2), 41, 1L << 40);
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -25,8 +25,8 @@ class ClientTokensTest {
 
     @Test
     void tokensRoundTripAndAreUrlSafe() {
-        String token = tokens.context(context);
-        assertThat(tokens.context(token)).isEqualTo(context);
+        String token = tokens.context(context, "acme", "k");
+        assertThat(tokens.context(token, "acme", "k")).isEqualTo(context);
         assertThat(tokens.session(tokens.session(session))).isEqualTo(session);
         assertThat(token).matches("[A-Za-z0-9_.-]+");
     }
@@ -34,33 +34,46 @@ class ClientTokensTest {
     @Test
     void aContextMadeUpByTheClientIsRefused() {
         String forged = ContextTokens.encode(VersionVector.of(Map.of("us-east", 1_000_000L)));
-        assertThatThrownBy(() -> tokens.context(forged)).hasMessageContaining("malformed context token")
+        assertThatThrownBy(() -> tokens.context(forged, "acme", "k")).hasMessageContaining("malformed context token")
                 .hasMessageContaining("no signature");
-        String genuine = tokens.context(context);
+        String genuine = tokens.context(context, "acme", "k");
         String altered = forged + genuine.substring(genuine.lastIndexOf('.'));
-        assertThatThrownBy(() -> tokens.context(altered)).hasMessageContaining("signature does not match");
+        assertThatThrownBy(() -> tokens.context(altered, "acme", "k")).hasMessageContaining("signature does not match");
     }
 
     @Test
     void tokensOfAnotherDeploymentOrPurposeAreRefused() {
         ClientTokens other = new ClientTokens(new TokenSeal(bytes("another deployment's secret")));
-        assertThatThrownBy(() -> tokens.context(other.context(context))).hasMessageContaining("signature does not match");
+        assertThatThrownBy(() -> tokens.context(other.context(context, "acme", "k"), "acme", "k")).hasMessageContaining("signature does not match");
         String sessionToken = tokens.session(session);
-        assertThatThrownBy(() -> tokens.context(sessionToken)).hasMessageContaining("malformed context token");
-        assertThatThrownBy(() -> tokens.session(tokens.context(context))).hasMessageContaining("malformed session token");
+        assertThatThrownBy(() -> tokens.context(sessionToken, "acme", "k")).hasMessageContaining("malformed context token");
+        assertThatThrownBy(() -> tokens.session(tokens.context(context, "acme", "k"))).hasMessageContaining("malformed session token");
+    }
+
+    /** A context is a claim about one key's history: on any other key it is refused. */
+    @Test
+    void aContextOpensOnlyForTheTenantAndKeyItWasIssuedFor() {
+        String token = tokens.context(context, "acme", "a");
+        assertThat(tokens.context(token, "acme", "a")).isEqualTo(context);
+        assertThatThrownBy(() -> tokens.context(token, "acme", "b")).hasMessageContaining("malformed context token")
+                .hasMessageContaining("another purpose, tenant or key");
+        assertThatThrownBy(() -> tokens.context(token, "globex", "a")).hasMessageContaining("malformed context token");
+        // The separator cannot be forged by moving characters between tenant and key.
+        assertThatThrownBy(() -> tokens.context(tokens.context(context, "ac", "me-a"), "acme", "-a"))
+                .hasMessageContaining("malformed context token");
     }
 
     @Test
     void garbageIsRefusedWithAClearMessage() {
         for (String garbage : new String[] {"", ".", "abc", "abc.%%%", "abc.def"}) {
-            assertThatThrownBy(() -> tokens.context(garbage)).hasMessageStartingWith("malformed context token");
+            assertThatThrownBy(() -> tokens.context(garbage, "acme", "k")).hasMessageStartingWith("malformed context token");
             assertThatThrownBy(() -> tokens.session(garbage)).hasMessageStartingWith("malformed session token");
         }
     }
 
     @Test
     void trustedProducersCanReadTheContextWithoutTheKey() {
-        assertThat(ClientTokens.unsealedContext(tokens.context(context))).isEqualTo(context);
+        assertThat(ClientTokens.unsealedContext(tokens.context(context, "acme", "k"))).isEqualTo(context);
     }
 
     @Test

@@ -18,7 +18,6 @@ import org.springframework.validation.annotation.Validated;
  * @param partitions partitions of every event topic; all must match so each key's events meet in one task
  * @param commitInterval Streams commit interval: bounds how long a processed event waits before the sink sees it
  * @param stateDir where the Streams applications keep their local state stores
- * @param maxValueBytes events with larger values are dead-lettered
  * @param sinkRetryBackoff pause before a failed PostgreSQL batch is retried (it is retried until it succeeds)
  * @param replayTimeout how long a replay may take to catch up before the endpoint answers with an error
  * @param instanceName this process's name within each region's consumer group (static membership);
@@ -31,7 +30,6 @@ public record ReplicationProperties(
         @DefaultValue("3") @Min(1) int partitions,
         @DefaultValue("100ms") @NotNull Duration commitInterval,
         @NotNull Path stateDir,
-        @DefaultValue("1MB") @NotNull DataSize maxValueBytes,
         @DefaultValue("1s") @NotNull Duration sinkRetryBackoff,
         @DefaultValue("10m") @NotNull Duration replayTimeout,
         @DefaultValue("main") @NotBlank String instanceName) {}

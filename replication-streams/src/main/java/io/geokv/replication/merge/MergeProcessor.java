@@ -1,7 +1,9 @@
 package io.geokv.replication.merge;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
+import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
@@ -13,7 +15,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
+import io.geokv.conflict.Write;
 import io.geokv.conflict.KeyStateCodec;
 import io.geokv.event.EventTopics;
 import io.geokv.event.EventValidator;
@@ -35,16 +39,21 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
     private static final Logger log = LoggerFactory.getLogger(MergeProcessor.class);
 
     private final String region;
+    private final List<String> allRegions;
     private final int partitions;
-    private final long maxValueBytes;
+    private final KeyLimits limits;
+    private final Counter siblingWarnings;
     private final KvEventCodec codec = new KvEventCodec();
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> states;
 
-    MergeProcessor(String region, int partitions, long maxValueBytes) {
+    /** @param siblingWarnings counts states that keep more than {@link KeyLimits#warnSiblings()} siblings */
+    MergeProcessor(String region, List<String> allRegions, int partitions, KeyLimits limits, Counter siblingWarnings) {
         this.region = region;
+        this.allRegions = allRegions;
         this.partitions = partitions;
-        this.maxValueBytes = maxValueBytes;
+        this.limits = limits;
+        this.siblingWarnings = siblingWarnings;
     }
 
     @Override
@@ -74,7 +83,8 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
         } else {
             try {
                 event = codec.decode(record.value());
-                rejection = EventValidator.violation(event, topicRegion, record.key(), maxValueBytes);
+                rejection = EventValidator.violation(
+                        event, topicRegion, record.key(), limits.maxValueBytes(), allRegions);
             } catch (SerializationException e) {
                 rejection = Optional.of("undecodable event: " + e.getMessage());
             }
@@ -86,7 +96,18 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
 
         byte[] stored = states.get(record.key());
         KeyState before = stored == null ? KeyState.empty() : KeyStateCodec.decode(stored);
-        KeyState after = before.receive(KvEvents.toWrite(event));
+        Write write = KvEvents.toWrite(event);
+        Optional<String> causality = before.causalityViolation(write);
+        if (causality.isPresent()) {
+            deadLetter(record, origin, topicRegion, causality.get());
+            return;
+        }
+        KeyState after = before.receive(write, limits.siblingsPerOrigin());
+        if (after.siblings().size() > limits.warnSiblings() && after != before) {
+            siblingWarnings.increment();
+            log.debug("key {} keeps {} siblings (warning above {})", record.key(), after.siblings().size(),
+                    limits.warnSiblings());
+        }
         byte[] encoded = KeyStateCodec.encode(after);
         if (!after.equals(before)) {
             states.put(record.key(), encoded);
@@ -129,6 +150,9 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
     private void forwardMaterialized(String key, byte[] state, Origin origin) {
         RecordHeaders headers = new RecordHeaders();
         OriginHeaders.write(headers, origin);
-        context.forward(new Record<>(key, state, origin.timestamp(), headers), MergeTopology.MATERIALIZED_SINK);
+        // The record's own timestamp is when it was made, not the origin's (which is in the headers):
+        // replaying old history must not write records that time retention deletes before the sink reads them.
+        context.forward(new Record<>(key, state, context.currentSystemTimeMs(), headers),
+                MergeTopology.MATERIALIZED_SINK);
     }
 }

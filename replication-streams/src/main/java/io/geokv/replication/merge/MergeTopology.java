@@ -1,10 +1,15 @@
 package io.geokv.replication.merge;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import io.micrometer.core.instrument.Counter;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
+import io.geokv.conflict.KeyLimits;
 import io.geokv.event.EventTopics;
 
 /**
@@ -27,14 +32,23 @@ public final class MergeTopology {
         return "kv-materialized." + region;
     }
 
-    public static Topology build(String region, Collection<String> allRegions, int partitions, long maxValueBytes) {
-        String[] sources = allRegions.stream().map(EventTopics::forRegion).toArray(String[]::new);
+    /**
+     * @param siblingWarnings counts merged states with more siblings than the limits' warning level
+     */
+    public static Topology build(String region, Collection<String> allRegions, int partitions, KeyLimits limits,
+            Counter siblingWarnings) {
+        List<String> regions = List.copyOf(allRegions);
+        String[] sources = regions.stream().map(EventTopics::forRegion).toArray(String[]::new);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), sources);
-        topology.addProcessor(MERGE, () -> new MergeProcessor(region, partitions, maxValueBytes), SOURCE);
+        topology.addProcessor(MERGE, () -> new MergeProcessor(region, regions, partitions, limits, siblingWarnings),
+                SOURCE);
+        // The changelog carries merged states: it must take the largest state the limits allow.
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray()),
+                                Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingEnabled(Map.of(
+                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(limits.stateRecordBytes()))),
                 MERGE);
         topology.addSink(MATERIALIZED_SINK, materializedTopic(region),
                 Serdes.String().serializer(), Serdes.ByteArray().serializer(), MERGE);

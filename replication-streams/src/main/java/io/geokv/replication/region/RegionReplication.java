@@ -16,10 +16,12 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.geokv.conflict.KeyLimits;
 import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.replication.merge.MergeTopology;
 import io.geokv.replication.sink.RegionSink;
 import io.geokv.store.RegionStore;
+import io.geokv.topics.RecordSizes;
 
 /**
  * One region's replication: its Streams application {@code geokv-<region>} and the sink that writes
@@ -37,17 +39,22 @@ public final class RegionReplication {
     private final Map<String, Object> consumerBase;
     private final RegionStore store;
     private final MeterRegistry meters;
+    private final KeyLimits limits;
+    private final Map<String, Object> producerBase;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private RegionSink sink;
 
     public RegionReplication(String region, Collection<String> allRegions, ReplicationProperties properties,
-            Map<String, Object> streamsBase, Map<String, Object> consumerBase, RegionStore store, MeterRegistry meters) {
+            KeyLimits limits, Map<String, Object> streamsBase, Map<String, Object> consumerBase,
+            Map<String, Object> producerBase, RegionStore store, MeterRegistry meters) {
         this.region = region;
+        this.limits = limits;
         this.allRegions = List.copyOf(allRegions);
         this.properties = properties;
         this.streamsBase = streamsBase;
         this.consumerBase = consumerBase;
+        this.producerBase = producerBase;
         this.store = store;
         this.meters = meters;
     }
@@ -72,7 +79,8 @@ public final class RegionReplication {
 
     public synchronized void start(boolean wipeLocalState) {
         streams = new KafkaStreams(
-                MergeTopology.build(region, allRegions, properties.partitions(), properties.maxValueBytes().toBytes()),
+                MergeTopology.build(region, allRegions, properties.partitions(), limits,
+                        meters.counter("geokv.merge.sibling.warnings", "region", region)),
                 streamsConfig());
         if (wipeLocalState) {
             streams.cleanUp();
@@ -83,7 +91,8 @@ public final class RegionReplication {
         });
         streamsMetrics = new KafkaStreamsMetrics(streams, List.of(io.micrometer.core.instrument.Tag.of("region", region)));
         streamsMetrics.bindTo(meters);
-        sink = new RegionSink(region, consumerBase, store, properties.sinkRetryBackoff(), meters);
+        sink = new RegionSink(region, consumerBase, producerBase, limits.stateRecordBytes(), store,
+                properties.sinkRetryBackoff(), meters);
         sink.start();
         streams.start();
         log.info("region {}: replication started", region);
@@ -123,6 +132,8 @@ public final class RegionReplication {
                 applicationId(region) + "-" + properties.instanceName());
         config.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        RecordSizes.requireAtLeast(config, StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                limits.stateRecordBytes());
         return config;
     }
 

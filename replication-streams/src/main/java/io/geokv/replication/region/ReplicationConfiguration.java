@@ -11,6 +11,9 @@ import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.replication.replay.RegionReplayer;
 import io.geokv.store.RegionStores;
 import io.geokv.store.config.RegionsProperties;
+import io.geokv.conflict.KeyLimits;
+import io.geokv.store.config.LimitsProperties;
+import io.geokv.store.config.TopicsProperties;
 import io.geokv.topics.TopicProvisioner;
 
 /** Wires the regions' stores, Kafka clients and replications from typed configuration. */
@@ -29,11 +32,14 @@ class ReplicationConfiguration {
 
     @Bean
     ReplicationSupervisor replicationSupervisor(ReplicationProperties properties, RegionsProperties regions,
-            RegionStores stores, Admin admin, KafkaProperties kafka, MeterRegistry meters) {
+            LimitsProperties limitsProperties, TopicsProperties topicsProperties, RegionStores stores, Admin admin,
+            KafkaProperties kafka, MeterRegistry meters) {
+        KeyLimits limits = limitsProperties.forRegions(regions.names().size());
         return new ReplicationSupervisor(properties, regions.names(), stores,
-                new TopicProvisioner(admin, Duration.ofSeconds(30)),
-                (region, store) -> new RegionReplication(region, regions.names(), properties,
-                        kafka.buildStreamsProperties(), kafka.buildConsumerProperties(), store, meters));
+                new TopicProvisioner(admin, Duration.ofSeconds(30), limits, topicsProperties.durability()),
+                (region, store) -> new RegionReplication(region, regions.names(), properties, limits,
+                        kafka.buildStreamsProperties(), kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
+                        store, meters));
     }
 
     @Bean

@@ -58,7 +58,7 @@ public final class ReplicationSupervisor implements SmartLifecycle {
     public void start() {
         topics.ensureEventTopics(allRegions, partitions);
         topics.ensure(hosted.keySet().stream()
-                .map(region -> TopicProvisioner.derived(MergeTopology.materializedTopic(region), partitions, DERIVED_RETENTION))
+                .map(region -> topics.derived(MergeTopology.materializedTopic(region), partitions, DERIVED_RETENTION))
                 .toList());
         hosted.values().forEach(replication -> replication.start(false));
         running = true;

@@ -2,14 +2,25 @@ package io.geokv.replication.sink;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -29,6 +40,8 @@ import io.geokv.replication.merge.OriginHeaders;
 import io.geokv.store.RegionStore;
 import io.geokv.store.postgres.AppliedOffset;
 import io.geokv.store.postgres.MaterializedState;
+import io.geokv.store.postgres.StoreException;
+import io.geokv.topics.RecordSizes;
 
 /**
  * Writes a region's merged states from its materialized topic into its PostgreSQL and Redis.
@@ -38,6 +51,12 @@ import io.geokv.store.postgres.MaterializedState;
  * so that an older state never overwrites a newer one) before its Kafka offsets are committed, and a
  * failed batch is retried until it succeeds. Redis is only a cache: a failed Redis write is counted
  * and logged, never allowed to stop PostgreSQL from advancing.
+ *
+ * <p>A batch PostgreSQL refuses for a reason that a retry cannot cure (a {@linkplain
+ * StoreException#isTransient() non-transient} failure: bad data, a violated constraint) would stop the
+ * region for good. Then the batch's states are written one by one, each one refused is sent to {@link
+ * EventTopics#DEAD_LETTERS} with the reason, and the region goes on: a loud, counted loss of one
+ * key's state in one region, which a replay repairs once the cause is fixed, rather than a silent halt.
  */
 public final class RegionSink {
 
@@ -48,11 +67,25 @@ public final class RegionSink {
     private final KafkaMessageListenerContainer<String, byte[]> container;
     private final Counter statesWritten;
     private final Counter cacheFailures;
+    private final Counter deadLettered;
+    private final Producer<String, byte[]> deadLetters;
 
-    public RegionSink(String region, Map<String, Object> consumerProperties, RegionStore store,
-            Duration retryBackoff, MeterRegistry meters) {
+    /**
+     * @param deadLetterProducer producer properties for the dead-letter topic; must take a record of
+     *     {@code maxStateRecordBytes}
+     */
+    public RegionSink(String region, Map<String, Object> consumerProperties, Map<String, Object> deadLetterProducer,
+            long maxStateRecordBytes, RegionStore store, Duration retryBackoff, MeterRegistry meters) {
         this.region = region;
         this.store = store;
+        this.deadLettered = Counter.builder("geokv.sink.dead.letters").tag("region", region)
+                .description("merged states the region's PostgreSQL refused, sent to the dead-letter topic")
+                .register(meters);
+        Map<String, Object> producer = new HashMap<>(deadLetterProducer);
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        RecordSizes.requireAtLeast(producer, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxStateRecordBytes);
+        this.deadLetters = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
         this.statesWritten = Counter.builder("geokv.sink.states.written").tag("region", region)
                 .description("merged states written to the region's PostgreSQL").register(meters);
         this.cacheFailures = Counter.builder("geokv.sink.cache.failures").tag("region", region)
@@ -87,6 +120,7 @@ public final class RegionSink {
 
     public void stop() {
         container.stop();
+        deadLetters.close(Duration.ofSeconds(5));
     }
 
     public boolean isRunning() {
@@ -94,6 +128,7 @@ public final class RegionSink {
     }
 
     private void write(List<ConsumerRecord<String, byte[]>> records) {
+        Map<String, ConsumerRecord<String, byte[]>> sources = new HashMap<>();
         Map<String, MaterializedState> latest = new LinkedHashMap<>();
         Map<TopicPartition, Long> applied = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -103,13 +138,24 @@ public final class RegionSink {
                 EventTopics.RecordKey key = EventTopics.parseRecordKey(record.key()).orElseThrow();
                 // Records of one key arrive in processing order, so the last one in a batch is the newest.
                 latest.put(record.key(), new MaterializedState(key.tenant(), key.key(), KeyStateCodec.decode(record.value())));
+                sources.put(record.key(), record);
             }
         }
         List<MaterializedState> states = new ArrayList<>(latest.values());
         List<AppliedOffset> offsets = applied.entrySet().stream()
                 .map(e -> new AppliedOffset(e.getKey().topic(), e.getKey().partition(), e.getValue()))
                 .toList();
-        store.writer().write(states, offsets);
+        try {
+            store.writer().write(states, offsets);
+        } catch (StoreException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            log.warn("region {}: PostgreSQL refused a batch of {} states ({}); writing them one by one", region,
+                    states.size(), e.getMessage());
+            states = writeOneByOne(states, sources);
+            store.writer().write(List.of(), offsets);
+        }
         statesWritten.increment(states.size());
         try {
             store.cache().putAll(states);
@@ -118,5 +164,44 @@ public final class RegionSink {
             log.warn("region {}: Redis update of {} states failed, reads fall back to PostgreSQL: {}",
                     region, states.size(), e.toString());
         }
+    }
+
+    /** Writes each state alone; dead-letters those refused for good. Returns the states written. */
+    private List<MaterializedState> writeOneByOne(List<MaterializedState> states,
+            Map<String, ConsumerRecord<String, byte[]>> sources) {
+        List<MaterializedState> written = new ArrayList<>(states.size());
+        for (MaterializedState state : states) {
+            try {
+                store.writer().write(List.of(state), List.of());
+                written.add(state);
+            } catch (StoreException e) {
+                if (e.isTransient()) {
+                    throw e;
+                }
+                deadLetter(sources.get(EventTopics.recordKey(state.tenant(), state.key())), e.getMessage());
+            }
+        }
+        return written;
+    }
+
+    /** Sent and acknowledged before the batch's offsets are committed, so that it is never lost. */
+    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+        log.error("region {}: PostgreSQL refused the state of {} for good, dead-lettering it: {}", region,
+                record.key(), reason);
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(OriginHeaders.ERROR_REASON, ("the region's PostgreSQL refused this merged state: " + reason)
+                .getBytes(StandardCharsets.UTF_8));
+        headers.add(OriginHeaders.DEAD_LETTERED_BY, region.getBytes(StandardCharsets.UTF_8));
+        try {
+            deadLetters.send(new ProducerRecord<>(EventTopics.DEAD_LETTERS, null, record.key(), record.value(),
+                    headers)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dead-lettering " + record.key(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            // Retried with the whole batch: the state is not given up until it is in the dead-letter topic.
+            throw new IllegalStateException("could not dead-letter the state of " + record.key(), e);
+        }
+        deadLettered.increment();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +26,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.geokv.conflict.Dot;
+import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.KeyStateCodec;
 import io.geokv.conflict.LastWriterWins;
@@ -59,6 +62,8 @@ class MergeTopologyTest {
     private static final String ASIA = "asia-pac";
     private static final List<String> REGIONS = List.of(US, EU, ASIA);
     private static final long MAX_VALUE_BYTES = 1 << 20;
+    private static final KeyLimits LIMITS = new KeyLimits(MAX_VALUE_BYTES, 6, 3, 16L << 20, REGIONS.size());
+    private static final Instant WALL_CLOCK = Instant.ofEpochMilli(7_000_000L);
     private static final String TENANT = "acme";
     private static final KvEventCodec CODEC = new KvEventCodec();
 
@@ -83,7 +88,8 @@ class MergeTopologyTest {
 
         TestRecord<String, byte[]> out = app.materialized.readRecord();
         assertThat(out.key()).isEqualTo("acme/cart");
-        assertThat(out.timestamp()).isEqualTo(42_000L);
+        assertThat(out.timestamp()).as("when it was made, not the origin's time (kept in the headers)")
+                .isEqualTo(WALL_CLOCK.toEpochMilli());
         KeyState state = KeyStateCodec.decode(out.value());
         assertThat(state.version()).isEqualTo(1);
         assertThat(state.applied()).isEqualTo(VersionVector.of(Map.of(EU, 1L)));
@@ -225,7 +231,17 @@ class MergeTopologyTest {
                 bad("a record key that is not the event's tenant/key", region -> new TestRecord<>(
                         EventTopics.recordKey(TENANT, "other"),
                         CODEC.encode(put(region, "mislabelled", "v", VersionVector.empty(), 1)), headers(), 5L),
-                        "does not match tenant/key"));
+                        "does not match tenant/key"),
+                bad("a context that claims the event's own dot (a context of another key)", region -> keyed("hijacked",
+                        CODEC.encode(put(region, "hijacked", "v", VersionVector.of(Map.of(region, 5L)), 1))),
+                        "context claims 5 events of origin"),
+                bad("a NUL in the content type, which PostgreSQL would refuse", region -> keyed("nul",
+                        CODEC.encode(KvEvents.newEvent(UUID.randomUUID().toString(), TENANT, "nul", new byte[] {1},
+                                "text/plain\u0000", region, VersionVector.empty(), 1))),
+                        "contentType must not contain control characters"),
+                bad("a context naming a region that is not configured", region -> keyed("mars",
+                        CODEC.encode(put(region, "mars", "v", VersionVector.of(Map.of("mars", 1L)), 1))),
+                        "context names an unknown region 'mars'"));
     }
 
     private static Arguments bad(String name, Function<String, TestRecord<String, byte[]>> record, String reason) {
@@ -295,7 +311,8 @@ class MergeTopologyTest {
                         .contains("is in partition 0")
                         .contains("belongs in partition 2")
                         .contains("default partitioner"));
-        assertThat(app.materialized.readValuesToList()).as("no state for a stray record").allMatch(v -> v == null);
+        assertThat(app.materialized.readValuesToList()).as("no state for a stray record, only progress").singleElement()
+                .isNull();
 
         KvEvent good = put(US, home, "home", VersionVector.empty(), 2);
         app.pipe(US, EventTopics.recordKey(TENANT, home), CODEC.encode(good), 2L);
@@ -314,7 +331,7 @@ class MergeTopologyTest {
                 CODEC.encode(put(EU, stray, "stray", VersionVector.empty(), 1)), 1L);
 
         assertThat(app.deadLetters.isEmpty()).isTrue();
-        assertThat(app.materialized.readValuesToList()).allMatch(v -> v == null);
+        assertThat(app.materialized.readValuesToList()).as("only progress").singleElement().isNull();
     }
 
     /*
@@ -409,7 +426,8 @@ class MergeTopologyTest {
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve(region + "-" + drivers.size()).toString());
         TopologyTestDriver driver = new TopologyTestDriver(
-                MergeTopology.build(region, REGIONS, partitions, MAX_VALUE_BYTES), config);
+                MergeTopology.build(region, REGIONS, partitions, LIMITS, new SimpleMeterRegistry().counter("warnings")),
+                config, WALL_CLOCK);
         drivers.add(driver);
         return new App(driver, region);
     }

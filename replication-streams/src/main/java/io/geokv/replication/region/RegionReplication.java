@@ -98,10 +98,15 @@ public final class RegionReplication {
         log.info("region {}: replication started", region);
     }
 
-    public synchronized void stop() {
+    /** Stops the Streams application and the sink; false if the Streams application did not stop in time. */
+    public synchronized boolean stop() {
+        boolean stopped = true;
         if (streams != null) {
             // A static member leaving at once lets a replay reset its offsets without waiting for a session timeout.
-            streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+            stopped = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+            if (!stopped) {
+                log.error("region {}: Streams did not stop within 30 s", region);
+            }
             streamsMetrics.close();
             streams = null;
         }
@@ -110,6 +115,7 @@ public final class RegionReplication {
             sink = null;
         }
         log.info("region {}: replication stopped", region);
+        return stopped;
     }
 
     public synchronized KafkaStreams.State state() {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -32,6 +33,10 @@ import io.geokv.topics.TopicOffsets;
  * Streams offsets and state (local and changelog), empty its tables and cache, skip its sink past the
  * states of the old run, start again, and wait until every event that existed when the replay began
  * is applied. The other regions keep running throughout.
+ *
+ * <p>One replay per region runs at a time (another one is refused with {@link ReplayRunningException}),
+ * and whatever step fails, the region is started again before the failure is reported: from scratch
+ * once its Streams offsets are gone, as it was otherwise. A replay never leaves a region stopped.
  */
 public final class RegionReplayer {
 
@@ -42,6 +47,14 @@ public final class RegionReplayer {
     private final Admin admin;
     private final TopicOffsets offsets;
     private final List<String> allRegions;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+    /** A replay of the region is already running. */
+    public static final class ReplayRunningException extends RuntimeException {
+        ReplayRunningException(String region) {
+            super("a replay of region " + region + " is already running; wait for it to finish");
+        }
+    }
 
     public RegionReplayer(Admin admin, List<String> allRegions) {
         this.admin = admin;
@@ -51,24 +64,58 @@ public final class RegionReplayer {
 
     public record ReplayResult(String region, long eventsReplayed, long durationMs, long records, String digest) {}
 
+    /** Whether a replay of {@code region} is running. */
+    public boolean isReplaying(String region) {
+        return running.contains(region);
+    }
+
+    /** @throws ReplayRunningException if a replay of that region is running */
     public ReplayResult replay(RegionReplication replication, Duration timeout) {
+        String region = replication.region();
+        if (!running.add(region)) {
+            throw new ReplayRunningException(region);
+        }
+        try {
+            return rebuild(replication, timeout);
+        } finally {
+            running.remove(region);
+        }
+    }
+
+    private ReplayResult rebuild(RegionReplication replication, Duration timeout) {
         String region = replication.region();
         Instant started = Instant.now();
         log.info("region {}: replay starting", region);
-        replication.stop();
-        deleteGroup(RegionReplication.applicationId(region), timeout);
-        deleteInternalTopics(region, timeout);
-        replication.store().database().truncate();
-        replication.store().cache().flush();
-        skipSinkToEnd(region);
-        Map<TopicPartition, Long> target = offsets.offsets(offsets.eventPartitions(allRegions), OffsetSpec.latest());
-        replication.start(true);
-        awaitApplied(replication, target, started.plus(timeout));
-        RegionDigest digest = replication.store().reader().digest().block(ADMIN_TIMEOUT);
-        long events = target.values().stream().mapToLong(Long::longValue).sum();
-        long duration = Duration.between(started, Instant.now()).toMillis();
-        log.info("region {}: replay caught up with {} events in {} ms", region, events, duration);
-        return new ReplayResult(region, events, duration, digest.records(), digest.sha256());
+        boolean restarted = false;
+        boolean offsetsGone = false;
+        try {
+            if (!replication.stop()) {
+                throw new IllegalStateException("region " + region + " did not stop in time; the replay was not started");
+            }
+            offsetsGone = true;
+            deleteGroup(RegionReplication.applicationId(region), timeout);
+            deleteInternalTopics(region, timeout);
+            replication.store().database().truncate();
+            replication.store().cache().flush();
+            skipSinkToEnd(region);
+            Map<TopicPartition, Long> target = offsets.offsets(offsets.eventPartitions(allRegions), OffsetSpec.latest());
+            replication.start(true);
+            restarted = true;
+            awaitApplied(replication, target, started.plus(timeout));
+            RegionDigest digest = replication.store().reader().digest().block(ADMIN_TIMEOUT);
+            long events = target.values().stream().mapToLong(Long::longValue).sum();
+            long duration = Duration.between(started, Instant.now()).toMillis();
+            log.info("region {}: replay caught up with {} events in {} ms", region, events, duration);
+            return new ReplayResult(region, events, duration, digest.records(), digest.sha256());
+        } finally {
+            if (!restarted) {
+                // Started from scratch once a step past the stop failed: whatever is left of its offsets,
+                // state and tables, rebuilding from the topics is idempotent and loses nothing.
+                log.warn("region {}: replay failed before the region was started again; starting it{}", region,
+                        offsetsGone ? " from scratch" : "");
+                replication.start(offsetsGone);
+            }
+        }
     }
 
     private void deleteGroup(String groupId, Duration timeout) {

@@ -1,13 +1,14 @@
 package io.geokv.replication.replay;
 
+import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.stereotype.Component;
 
 import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.replication.region.ReplicationSupervisor;
-import io.geokv.replication.replay.RegionReplayer.ReplayResult;
 
 /** {@code POST /actuator/replay/{region}}: rebuilds that region from the topics and answers once it has caught up. */
 @Component
@@ -24,8 +25,14 @@ public class ReplayEndpoint {
         this.properties = properties;
     }
 
+    /** 200 with the result; 409 while a replay of the region is running. */
     @WriteOperation
-    public ReplayResult replay(@Selector String region) {
-        return replayer.replay(supervisor.region(region), properties.replayTimeout());
+    public WebEndpointResponse<Object> replay(@Selector String region) {
+        try {
+            return new WebEndpointResponse<>(replayer.replay(supervisor.region(region), properties.replayTimeout()));
+        } catch (RegionReplayer.ReplayRunningException e) {
+            return new WebEndpointResponse<>(Map.of("status", 409, "title", "Conflict", "detail", e.getMessage()),
+                    409);
+        }
     }
 }

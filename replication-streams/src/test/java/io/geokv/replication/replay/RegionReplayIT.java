@@ -7,6 +7,7 @@ import static io.geokv.replication.SharedReplication.nonEmpty;
 import static io.geokv.replication.SharedReplication.stores;
 import static io.geokv.replication.SharedReplication.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.KeyState;
@@ -109,6 +112,47 @@ class RegionReplayIT {
                     .satisfies(s -> assertThat(new String(s.value(), StandardCharsets.UTF_8)).isEqualTo("still replicating"));
         });
         assertThat(euWest.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+
+    @Test
+    void aSecondReplayOfARegionIsRefusedWhileOneRuns() throws Exception {
+        ReplicationSupervisor supervisor = SharedReplication.context().getBean(ReplicationSupervisor.class);
+        RegionReplayer replayer = SharedReplication.context().getBean(RegionReplayer.class);
+        ReplayEndpoint endpoint = SharedReplication.context().getBean(ReplayEndpoint.class);
+        CompletableFuture<ReplayResult> first = CompletableFuture.supplyAsync(
+                () -> replayer.replay(supervisor.region(EU), Duration.ofMinutes(2)));
+        await().atMost(DEADLINE).until(() -> replayer.isReplaying(EU) || first.isDone());
+
+        WebEndpointResponse<Object> second = endpoint.replay(EU);
+
+        assertThat(second.getStatus()).isEqualTo(409);
+        assertThat(second.getBody().toString()).contains("already running");
+        assertThat(first).succeedsWithin(Duration.ofMinutes(2));
+        await().atMost(DEADLINE).until(() -> supervisor.region(EU).state() == KafkaStreams.State.RUNNING);
+    }
+
+    /** A replay that fails half-way (here: it runs out of time at once) starts the region again all the same. */
+    @Test
+    void aFailedReplayLeavesTheRegionRunningAndItCatchesUp() {
+        ReplicationSupervisor supervisor = SharedReplication.context().getBean(ReplicationSupervisor.class);
+        RegionReplayer replayer = SharedReplication.context().getBean(RegionReplayer.class);
+        String tenant = uniqueTenant();
+        try (KafkaProducer<String, KvEvent> producer = SharedReplication.eventProducer()) {
+            assertThat(send(producer, put(US, tenant, "before-failed-replay", "kept", VersionVector.empty())))
+                    .succeedsWithin(Duration.ofSeconds(30));
+        }
+
+        assertThatThrownBy(() -> replayer.replay(supervisor.region(EU), Duration.ofMillis(1)))
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(supervisor.region(EU).state()).isNotEqualTo(KafkaStreams.State.NOT_RUNNING);
+        Map<TopicPartition, Long> end = nonEmpty(eventTopicEndOffsets());
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(supervisor.region(EU).state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(appliedOffsets(EU)).isEqualTo(end);
+            assertThat(find(EU, tenant, "before-failed-replay")).isNotNull();
+            assertThat(digest(EU)).isEqualTo(digest(US));
+        });
     }
 
     private static KvEvent put(String origin, String tenant, String key, String value, VersionVector context) {

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +25,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.geokv.gateway.health.RegionHealthMonitor;
 import io.geokv.store.TcpProxy;
+import io.geokv.store.config.RegionProperties;
+import io.geokv.store.config.RegionsProperties;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestShutdown;
 
@@ -186,6 +191,56 @@ class RegionOutageIT {
         assertThat(new String(read.getResponseBody(), StandardCharsets.UTF_8)).isEqualTo("kept");
         assertThat(read.getResponseHeaders().getFirst("X-Region")).isEqualTo("asia-pac");
         return read.getResponseHeaders().getFirst("X-Source");
+    }
+
+    /**
+     * A sink that stops applying (here: its writes wait on a table lock, while PostgreSQL still answers
+     * queries and the Streams application keeps consuming) shows as applied lag, beside a consumer lag
+     * of zero, and makes its region unhealthy within the lag threshold and the usual failed checks.
+     */
+    @Test
+    void aRegionWhoseSinkStopsApplyingBecomesUnhealthyAndRecoversAfter() throws Exception {
+        ConfigurableApplicationContext gateway = gateway(Map.of(
+                "geokv.gateway.health.lag-threshold", "1s",
+                "geokv.gateway.lag-refresh-interval", "200ms"));
+        WebTestClient client = TestCluster.client(gateway);
+        await().atMost(Duration.ofSeconds(30)).until(() -> regionStatus(client, "eu-west").equals("healthy"));
+        RegionProperties.Postgres euWest = gateway.getBean(RegionsProperties.class).region("eu-west").postgres();
+        String key = "stuck-sink-" + UUID.randomUUID();
+        try (Connection lock = DriverManager.getConnection("jdbc:postgresql://" + euWest.host() + ":" + euWest.port()
+                + "/" + euWest.database(), euWest.username(), euWest.password())) {
+            lock.setAutoCommit(false);
+            try (Statement statement = lock.createStatement()) {
+                statement.execute("LOCK TABLE kv_state IN EXCLUSIVE MODE");
+            }
+            client.put().uri("/kv/" + key).header("X-Region", "us-east").bodyValue("v").exchange()
+                    .expectStatus().isOk();
+
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    regionStatus(client, "eu-west").equals("unhealthy"));
+            JsonNode lagCheck = regionChecks(client, "eu-west").get("checks").get("lag");
+            assertThat(lagCheck.get("healthy").asBoolean()).isFalse();
+            assertThat(regionChecks(client, "eu-west").get("checks").get("postgres").get("healthy").asBoolean())
+                    .as("PostgreSQL itself still answers").isTrue();
+            JsonNode lag = lagOf(client, "eu-west", "us-east");
+            assertThat(lag.get("lag_records").asLong()).isPositive();
+            assertThat(lag.get("consumer_lag_records").asLong()).as("Streams consumed it").isZero();
+            assertThat(regionStatus(client, "us-east")).isEqualTo("healthy");
+            lock.rollback();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> regionStatus(client, "eu-west").equals("healthy"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> lagOf(client, "eu-west", "us-east").get("lag_records").asLong() == 0);
+    }
+
+    private static JsonNode lagOf(WebTestClient client, String region, String origin) throws IOException {
+        byte[] body = client.get().uri("/admin/replication-lag").exchange().expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody();
+        for (JsonNode each : JSON.readTree(body)) {
+            if (each.get("region").asText().equals(region) && each.get("origin").asText().equals(origin)) {
+                return each;
+            }
+        }
+        throw new AssertionError("no lag of " + region + " behind " + origin);
     }
 
     private static String regionStatus(WebTestClient client, String region) throws IOException {

@@ -186,7 +186,7 @@ class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ReplicationLagMonitor replicationLagMonitor(RegionsProperties regions, Admin admin, KafkaProperties kafka,
+    ReplicationLagMonitor replicationLagMonitor(RegionStores stores, Admin admin, KafkaProperties kafka,
             MeterRegistry meters) {
         Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -195,7 +195,7 @@ class GatewayConfiguration {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         ReplicationLagMonitor monitor = new ReplicationLagMonitor(
-                regions.names(), admin, new KafkaConsumer<>(props), Clock.systemUTC(), meters);
+                stores, admin, new KafkaConsumer<>(props), Clock.systemUTC(), meters);
         monitor.start(properties.lagRefreshInterval());
         return monitor;
     }

@@ -1,7 +1,19 @@
 package io.geokv.gateway.lag;
 
 /**
- * How far region {@code region}'s Streams application is behind origin {@code origin}'s topic:
- * records not yet consumed, and the age of the oldest of them (0 when caught up).
+ * How far region {@code region} is behind origin {@code origin}'s topic.
+ *
+ * <p>{@code lagRecords} and {@code lagSeconds} are what a reader of the region sees: events its
+ * PostgreSQL has not applied yet (end offsets minus the region's {@code applied_offsets}), and the age
+ * of the oldest of them; 0 when caught up. {@code consumerLagRecords} and {@code consumerLagSeconds}
+ * are the same for the region's Streams consumer group, as Kafka's own tools report it. The two differ
+ * by what the Streams application has consumed but the sink has not yet written: a sink that stops
+ * shows as applied lag growing while the consumer lag stays at zero.
  */
-public record ReplicationLag(String region, String origin, long lagRecords, double lagSeconds) {}
+public record ReplicationLag(String region, String origin, long lagRecords, double lagSeconds,
+        long consumerLagRecords, double consumerLagSeconds) {
+
+    static ReplicationLag none(String region, String origin) {
+        return new ReplicationLag(region, origin, 0, 0, 0, 0);
+    }
+}

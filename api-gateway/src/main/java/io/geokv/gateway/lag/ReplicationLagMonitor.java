@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -23,13 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.geokv.event.EventTopics;
+import io.geokv.store.RegionStores;
 import io.geokv.topics.TopicOffsets;
 
 /**
- * Replication lag as Kafka sees it: for each region's Streams application {@code geokv-<region>}
- * and each origin topic, end offsets minus committed offsets (Admin API), and the age of the oldest
- * unconsumed event, read by peeking at the record at the committed offset. Refreshed on a schedule
- * so HTTP requests and Prometheus scrapes never wait on Kafka.
+ * Replication lag, for each region and origin topic, measured two ways (see {@link ReplicationLag}):
+ * end offsets minus what the region's PostgreSQL has applied (its {@code applied_offsets} table, the
+ * lag a reader sees), and end offsets minus the committed offsets of the region's Streams application
+ * (Admin API); each with the age of the oldest event behind, read by peeking at the record at that
+ * position. Refreshed on a schedule so HTTP requests and Prometheus scrapes never wait on Kafka or
+ * PostgreSQL.
  */
 public final class ReplicationLagMonitor implements AutoCloseable {
 
@@ -38,6 +43,7 @@ public final class ReplicationLagMonitor implements AutoCloseable {
     private static final Duration PEEK_TIMEOUT = Duration.ofSeconds(2);
 
     private final List<String> regions;
+    private final RegionStores stores;
     private final Admin admin;
     private final TopicOffsets offsets;
     private final Consumer<byte[], byte[]> peeker;
@@ -49,9 +55,10 @@ public final class ReplicationLagMonitor implements AutoCloseable {
         return thread;
     });
 
-    public ReplicationLagMonitor(List<String> regions, Admin admin, Consumer<byte[], byte[]> peeker, Clock clock,
+    public ReplicationLagMonitor(RegionStores stores, Admin admin, Consumer<byte[], byte[]> peeker, Clock clock,
             MeterRegistry meters) {
-        this.regions = List.copyOf(regions);
+        this.regions = stores.names();
+        this.stores = stores;
         this.admin = admin;
         this.offsets = new TopicOffsets(admin, KAFKA_TIMEOUT);
         this.peeker = peeker;
@@ -60,11 +67,20 @@ public final class ReplicationLagMonitor implements AutoCloseable {
             for (String origin : regions) {
                 Gauge.builder("geokv.replication.lag.records", () -> find(region, origin).lagRecords())
                         .tags("region", region, "origin", origin)
-                        .description("events of origin not yet consumed by the region's Streams application")
+                        .description("events of origin the region's PostgreSQL has not applied yet")
                         .register(meters);
                 Gauge.builder("geokv.replication.lag.seconds", () -> find(region, origin).lagSeconds())
                         .tags("region", region, "origin", origin)
-                        .description("age of the oldest event of origin the region has not consumed yet")
+                        .description("age of the oldest event of origin the region's PostgreSQL has not applied yet")
+                        .baseUnit("seconds")
+                        .register(meters);
+                Gauge.builder("geokv.replication.consumer.lag.records", () -> find(region, origin).consumerLagRecords())
+                        .tags("region", region, "origin", origin)
+                        .description("events of origin not yet consumed by the region's Streams application")
+                        .register(meters);
+                Gauge.builder("geokv.replication.consumer.lag.seconds", () -> find(region, origin).consumerLagSeconds())
+                        .tags("region", region, "origin", origin)
+                        .description("age of the oldest event of origin the region's Streams application has not consumed")
                         .baseUnit("seconds")
                         .register(meters);
             }
@@ -84,7 +100,7 @@ public final class ReplicationLagMonitor implements AutoCloseable {
         return latest.get().stream()
                 .filter(lag -> lag.region().equals(region) && lag.origin().equals(origin))
                 .findFirst()
-                .orElse(new ReplicationLag(region, origin, 0, 0));
+                .orElse(ReplicationLag.none(region, origin));
     }
 
     /** Reads lag from Kafka. Failures keep the last known figures. */
@@ -100,42 +116,86 @@ public final class ReplicationLagMonitor implements AutoCloseable {
         Set<TopicPartition> partitions = offsets.eventPartitions(regions);
         Map<TopicPartition, Long> ends = offsets.offsets(partitions, OffsetSpec.latest());
         Map<TopicPartition, Long> starts = offsets.offsets(partitions, OffsetSpec.earliest());
-        long now = clock.millis();
         List<ReplicationLag> result = new ArrayList<>();
         for (String region : regions) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin
                     .listConsumerGroupOffsets("geokv-" + region).partitionsToOffsetAndMetadata()
                     .get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            Map<TopicPartition, Long> positions = new HashMap<>();
+            Map<TopicPartition, Long> consumed = new HashMap<>();
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata offset = committed.get(tp);
-                positions.put(tp, offset == null ? starts.get(tp) : offset.offset());
+                consumed.put(tp, offset == null ? starts.get(tp) : offset.offset());
             }
-            Map<TopicPartition, Long> oldestUnconsumed = peekTimestamps(positions, ends);
+            Optional<Map<TopicPartition, Long>> applied = applied(region, partitions, starts);
+            Map<String, Behind> consumerLag = behind(region, partitions, consumed, ends, ReplicationLag::consumerLagSeconds);
+            Map<String, Behind> appliedLag = applied
+                    .map(positions -> behind(region, partitions, positions, ends, ReplicationLag::lagSeconds))
+                    .orElse(null);
             for (String origin : regions) {
-                String topic = EventTopics.forRegion(origin);
-                long records = 0;
-                long oldest = Long.MAX_VALUE;
-                for (TopicPartition tp : partitions) {
-                    if (!tp.topic().equals(topic)) {
-                        continue;
-                    }
-                    records += Math.max(0, ends.get(tp) - positions.get(tp));
-                    oldest = Math.min(oldest, oldestUnconsumed.getOrDefault(tp, Long.MAX_VALUE));
-                }
-                double seconds;
-                if (records == 0) {
-                    seconds = 0;
-                } else if (oldest == Long.MAX_VALUE) {
-                    // Lagging, but the oldest event could not be read in time: keep the last known age.
-                    seconds = find(region, origin).lagSeconds();
-                } else {
-                    seconds = Math.max(0, now - oldest) / 1000.0;
-                }
-                result.add(new ReplicationLag(region, origin, records, seconds));
+                ReplicationLag last = find(region, origin);
+                Behind readers = appliedLag == null
+                        ? new Behind(last.lagRecords(), last.lagSeconds()) : appliedLag.get(origin);
+                Behind consumer = consumerLag.get(origin);
+                result.add(new ReplicationLag(region, origin, readers.records(), readers.seconds(),
+                        consumer.records(), consumer.seconds()));
             }
         }
         return List.copyOf(result);
+    }
+
+    private record Behind(long records, double seconds) {}
+
+    /**
+     * How far the region's PostgreSQL has applied each partition; empty when it cannot be asked (the
+     * last known figures are kept, and the region's PostgreSQL check reports the failure).
+     */
+    private Optional<Map<TopicPartition, Long>> applied(String region, Set<TopicPartition> partitions,
+            Map<TopicPartition, Long> starts) {
+        try {
+            Map<TopicPartition, Long> applied = new HashMap<>();
+            stores.get(region).reader().appliedOffsets().collectList().block(KAFKA_TIMEOUT).forEach(offset ->
+                    applied.put(new TopicPartition(offset.topic(), offset.partition()), offset.nextOffset()));
+            Map<TopicPartition, Long> positions = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                positions.put(tp, Math.max(starts.get(tp), applied.getOrDefault(tp, 0L)));
+            }
+            return Optional.of(positions);
+        } catch (RuntimeException e) {
+            log.debug("region {}: applied offsets unavailable this round: {}", region, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Per origin, records behind {@code positions} and the age of the oldest of them. */
+    private Map<String, Behind> behind(String region, Set<TopicPartition> partitions,
+            Map<TopicPartition, Long> positions, Map<TopicPartition, Long> ends,
+            ToDoubleFunction<ReplicationLag> lastSeconds) {
+        Map<TopicPartition, Long> oldestBehind = peekTimestamps(positions, ends);
+        long now = clock.millis();
+        Map<String, Behind> result = new HashMap<>();
+        for (String origin : regions) {
+            String topic = EventTopics.forRegion(origin);
+            long records = 0;
+            long oldest = Long.MAX_VALUE;
+            for (TopicPartition tp : partitions) {
+                if (!tp.topic().equals(topic)) {
+                    continue;
+                }
+                records += Math.max(0, ends.get(tp) - positions.get(tp));
+                oldest = Math.min(oldest, oldestBehind.getOrDefault(tp, Long.MAX_VALUE));
+            }
+            double seconds;
+            if (records == 0) {
+                seconds = 0;
+            } else if (oldest == Long.MAX_VALUE) {
+                // Behind, but the oldest event could not be read in time: keep the last known age.
+                seconds = lastSeconds.applyAsDouble(find(region, origin));
+            } else {
+                seconds = Math.max(0, now - oldest) / 1000.0;
+            }
+            result.put(origin, new Behind(records, seconds));
+        }
+        return result;
     }
 
     /** The timestamp of the first unconsumed record of each lagging partition. */

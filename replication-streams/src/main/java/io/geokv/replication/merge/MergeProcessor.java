@@ -3,6 +3,7 @@ package io.geokv.replication.merge;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -43,12 +44,18 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
     private final int partitions;
     private final KeyLimits limits;
     private final Counter siblingWarnings;
+    private final ToIntFunction<String> partitionCounts;
     private final KvEventCodec codec = new KvEventCodec();
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> states;
 
-    /** @param siblingWarnings counts states that keep more than {@link KeyLimits#warnSiblings()} siblings */
-    MergeProcessor(String region, List<String> allRegions, int partitions, KeyLimits limits, Counter siblingWarnings) {
+    /**
+     * @param siblingWarnings counts states that keep more than {@link KeyLimits#warnSiblings()} siblings
+     * @param partitionCounts the current partition count of a topic, asked when a record is not in its key's partition
+     */
+    MergeProcessor(String region, List<String> allRegions, int partitions, KeyLimits limits, Counter siblingWarnings,
+            ToIntFunction<String> partitionCounts) {
+        this.partitionCounts = partitionCounts;
         this.region = region;
         this.allRegions = allRegions;
         this.partitions = partitions;
@@ -75,6 +82,11 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
         } else if (defaultPartition(record.key()) != metadata.partition()) {
             // Dots are counted in log order per origin and key: that only holds if all of a key's
             // events from one origin share a partition, which the default partitioner guarantees.
+            // Unless the topic itself was repartitioned: then every later write lands like this one.
+            int actual = partitionCounts.applyAsInt(metadata.topic());
+            if (actual != partitions) {
+                throw new PartitionCountChangedException(metadata.topic(), actual, partitions);
+            }
             rejection = Optional.of("record is in partition " + metadata.partition() + " but key '" + record.key()
                     + "' belongs in partition " + defaultPartition(record.key())
                     + "; produce with the default partitioner");

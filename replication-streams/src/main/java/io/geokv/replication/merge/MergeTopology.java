@@ -3,6 +3,7 @@ package io.geokv.replication.merge;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -34,14 +35,17 @@ public final class MergeTopology {
 
     /**
      * @param siblingWarnings counts merged states with more siblings than the limits' warning level
+     * @param partitionCounts the current partition count of an event topic (asked rarely: see {@link
+     *     PartitionCountChangedException})
      */
     public static Topology build(String region, Collection<String> allRegions, int partitions, KeyLimits limits,
-            Counter siblingWarnings) {
+            Counter siblingWarnings, ToIntFunction<String> partitionCounts) {
         List<String> regions = List.copyOf(allRegions);
         String[] sources = regions.stream().map(EventTopics::forRegion).toArray(String[]::new);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), sources);
-        topology.addProcessor(MERGE, () -> new MergeProcessor(region, regions, partitions, limits, siblingWarnings),
+        topology.addProcessor(MERGE, () -> new MergeProcessor(region, regions, partitions, limits, siblingWarnings,
+                        partitionCounts),
                 SOURCE);
         // The changelog carries merged states: it must take the largest state the limits allow.
         topology.addStateStore(

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.replication.merge.MergeTopology;
+import io.geokv.replication.merge.PartitionCountChangedException;
 import io.geokv.replication.sink.RegionSink;
 import io.geokv.store.RegionStore;
 import io.geokv.topics.RecordSizes;
@@ -41,13 +43,16 @@ public final class RegionReplication {
     private final MeterRegistry meters;
     private final KeyLimits limits;
     private final Map<String, Object> producerBase;
+    private final ToIntFunction<String> partitionCounts;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private RegionSink sink;
 
     public RegionReplication(String region, Collection<String> allRegions, ReplicationProperties properties,
             KeyLimits limits, Map<String, Object> streamsBase, Map<String, Object> consumerBase,
-            Map<String, Object> producerBase, RegionStore store, MeterRegistry meters) {
+            Map<String, Object> producerBase, ToIntFunction<String> partitionCounts, RegionStore store,
+            MeterRegistry meters) {
+        this.partitionCounts = partitionCounts;
         this.region = region;
         this.limits = limits;
         this.allRegions = List.copyOf(allRegions);
@@ -80,12 +85,19 @@ public final class RegionReplication {
     public synchronized void start(boolean wipeLocalState) {
         streams = new KafkaStreams(
                 MergeTopology.build(region, allRegions, properties.partitions(), limits,
-                        meters.counter("geokv.merge.sibling.warnings", "region", region)),
+                        meters.counter("geokv.merge.sibling.warnings", "region", region), partitionCounts),
                 streamsConfig());
         if (wipeLocalState) {
             streams.cleanUp();
         }
         streams.setUncaughtExceptionHandler(e -> {
+            if (causedBy(e, PartitionCountChangedException.class)) {
+                // Retrying cannot help, and going on would lose writes: stop the region, and say so.
+                log.error("region {}: replication STOPPED: {}", region, e.getCause().getMessage());
+                meters.counter("geokv.replication.halts", "region", region, "reason", "partition-count-changed")
+                        .increment();
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             log.error("region {}: stream thread failed, replacing it", region, e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -141,6 +153,15 @@ public final class RegionReplication {
         RecordSizes.requireAtLeast(config, StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 limits.stateRecordBytes());
         return config;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Set<String> groupIds() {

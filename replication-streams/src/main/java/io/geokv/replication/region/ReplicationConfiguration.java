@@ -2,6 +2,7 @@ package io.geokv.replication.region;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -14,6 +15,7 @@ import io.geokv.store.config.RegionsProperties;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.store.config.LimitsProperties;
 import io.geokv.store.config.TopicsProperties;
+import io.geokv.topics.TopicOffsets;
 import io.geokv.topics.TopicProvisioner;
 
 /** Wires the regions' stores, Kafka clients and replications from typed configuration. */
@@ -35,10 +37,12 @@ class ReplicationConfiguration {
             LimitsProperties limitsProperties, TopicsProperties topicsProperties, RegionStores stores, Admin admin,
             KafkaProperties kafka, MeterRegistry meters) {
         KeyLimits limits = limitsProperties.forRegions(regions.names().size());
+        TopicOffsets topics = new TopicOffsets(admin, Duration.ofSeconds(30));
         return new ReplicationSupervisor(properties, regions.names(), stores,
                 new TopicProvisioner(admin, Duration.ofSeconds(30), limits, topicsProperties.durability()),
                 (region, store) -> new RegionReplication(region, regions.names(), properties, limits,
                         kafka.buildStreamsProperties(), kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
+                        topic -> topics.partitions(List.of(topic)).size(),
                         store, meters));
     }
 

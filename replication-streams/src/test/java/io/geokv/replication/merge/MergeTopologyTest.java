@@ -1,6 +1,7 @@
 package io.geokv.replication.merge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -322,6 +323,19 @@ class MergeTopologyTest {
         assertThat(app.deadLetters.isEmpty()).isTrue();
     }
 
+    /** After partitions were added to a live topic, acknowledged writes land "mis-partitioned": never dead-letter them. */
+    @Test
+    void aTopicWithMorePartitionsThanConfiguredStopsTheRegionInsteadOfDeadLettering() {
+        App app = start(US, 3, 4);
+        String moved = keyInPartition(2, 3);
+
+        assertThatThrownBy(() -> app.pipe(US, EventTopics.recordKey(TENANT, moved),
+                CODEC.encode(put(US, moved, "acknowledged", VersionVector.empty(), 1)), 1L))
+                .hasRootCauseInstanceOf(PartitionCountChangedException.class)
+                .rootCause().hasMessageContaining("has 4 partitions but geokv is configured for 3");
+        assertThat(app.deadLetters.isEmpty()).isTrue();
+    }
+
     @Test
     void aMisPartitionedRecordOfAnotherRegionIsNeitherDeadLetteredHereNorApplied() {
         App app = start(US, 3);
@@ -421,12 +435,18 @@ class MergeTopologyTest {
     }
 
     private App start(String region, int partitions) {
+        return start(region, partitions, partitions);
+    }
+
+    /** An app configured for {@code partitions} whose event topics have {@code actualPartitions}. */
+    private App start(String region, int partitions, int actualPartitions) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "geokv-" + region);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve(region + "-" + drivers.size()).toString());
         TopologyTestDriver driver = new TopologyTestDriver(
-                MergeTopology.build(region, REGIONS, partitions, LIMITS, new SimpleMeterRegistry().counter("warnings")),
+                MergeTopology.build(region, REGIONS, partitions, LIMITS, new SimpleMeterRegistry().counter("warnings"),
+                        topic -> actualPartitions),
                 config, WALL_CLOCK);
         drivers.add(driver);
         return new App(driver, region);

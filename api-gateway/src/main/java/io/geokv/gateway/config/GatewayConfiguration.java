@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -26,6 +27,7 @@ import io.geokv.conflict.KeepSiblings;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.SiblingResolver;
 import io.geokv.gateway.consistency.RegionProgress;
+import io.geokv.gateway.events.ClockSeed;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.kv.KvService;
 import io.geokv.gateway.lag.ReplicationLagMonitor;
@@ -44,6 +46,7 @@ import io.geokv.conflict.KeyLimits;
 import io.geokv.store.config.LimitsProperties;
 import io.geokv.store.config.TopicsProperties;
 import io.geokv.topics.RecordSizes;
+import io.geokv.topics.TopicOffsets;
 import io.geokv.topics.TopicProvisioner;
 
 /** Wires the gateway from typed configuration. */
@@ -133,6 +136,27 @@ class GatewayConfiguration {
         return new EventPublisher(producer, properties.writeTimeout());
     }
 
+    /**
+     * The clock that stamps writes, starting after every timestamp in the log. Its wall clock is the
+     * system's unless the context has a {@link Clock} bean (tests inject skewed ones). Takes the
+     * publisher only so that the event topics exist before their last records are read.
+     */
+    @Bean
+    HybridLogicalClock hybridLogicalClock(ObjectProvider<Clock> wallClock, RegionsProperties regions, Admin admin,
+            KafkaProperties kafka, EventPublisher publisher) {
+        Clock wall = wallClock.getIfAvailable(Clock::systemUTC);
+        HybridLogicalClock clock = new HybridLogicalClock(wall::millis);
+        Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            ClockSeed.observeLog(clock, regions.names(), new TopicOffsets(admin, Duration.ofSeconds(30)), consumer);
+        }
+        return clock;
+    }
+
     @Bean
     KeyLimits keyLimits(LimitsProperties limits, RegionsProperties regions) {
         return limits.forRegions(regions.names().size());
@@ -175,10 +199,10 @@ class GatewayConfiguration {
     }
 
     @Bean
-    KvService kvService(RegionStores stores, EventPublisher publisher, ResolutionRules resolution,
-            ClientTokens tokens, HealthTracker health, KeyLimits limits) {
+    KvService kvService(RegionStores stores, EventPublisher publisher, HybridLogicalClock clock,
+            ResolutionRules resolution, ClientTokens tokens, HealthTracker health, KeyLimits limits) {
         GatewayProperties.Consistency consistency = properties.consistency();
-        return new KvService(stores, publisher, new HybridLogicalClock(System::currentTimeMillis),
+        return new KvService(stores, publisher, clock,
                 properties.defaultTenant(), resolution, tokens,
                 new RegionProgress(stores, consistency.pollInterval()), health::serving,
                 new KvService.Waits(consistency.sessionWait(), consistency.strongTimeout(), consistency.lockWait()),

@@ -7,11 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +28,7 @@ import reactor.core.publisher.Flux;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.Sibling;
 import io.geokv.store.RegionStores;
+import io.geokv.topics.TopicOffsets;
 import io.geokv.testing.TestStores;
 
 /**
@@ -96,6 +102,7 @@ class CrashRecoveryIT {
             assertThat(stores.get("us-east").reader().countLive().block(Duration.ofSeconds(5)))
                     .as("records replicated to us-east").isGreaterThan(500);
         });
+        long killedAt = System.nanoTime();
         replication.kill();
         assertThat(replication.isAlive()).isFalse();
         int ackedAtKill = acknowledged.size();
@@ -103,12 +110,23 @@ class CrashRecoveryIT {
         // Writes keep being acknowledged while replication is down: the log holds them.
         await().atMost(Duration.ofMinutes(1)).until(() -> acknowledged.size() >= ackedAtKill + 1000);
         assertThat(load.isDisposed()).as("load still running when replication restarts").isFalse();
+        TopicOffsets topics = new TopicOffsets(gateway.getBean(Admin.class), Duration.ofSeconds(30));
+        Map<TopicPartition, Long> atRestart = topics.offsets(topics.eventPartitions(TestStores.REGIONS), OffsetSpec.latest());
+        long restartedAt = System.nanoTime();
         replication = ReplicationProcess.start(stateDir, ReplicationProcess.logFile("crash-recovery-2"));
+        // Recovery time: until every region's PostgreSQL has applied every event that existed when
+        // replication came back (the load goes on meanwhile). Reported, not asserted here: the goal
+        // belongs to the replication pipeline.
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(100)).until(() ->
+                TestStores.REGIONS.stream().allMatch(region -> applied(stores, region, atRestart)));
+        long caughtUp = System.nanoTime();
+        System.out.printf("crash recovery: every region had applied every event of the restart moment %d ms after"
+                + " the kill, %d ms after the restart%n", Duration.ofNanos(caughtUp - killedAt).toMillis(),
+                Duration.ofNanos(caughtUp - restartedAt).toMillis());
 
         await().atMost(Duration.ofMinutes(3)).until(load::isDisposed);
         assertThat(failed.get()).as("writes refused by the gateway").isZero();
         assertThat(acknowledged).hasSize(WRITES);
-        assertThat(WRITES).isGreaterThanOrEqualTo(5000);
 
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             for (String region : TestStores.REGIONS) {
@@ -131,6 +149,13 @@ class CrashRecoveryIT {
                     .collectList().block(Duration.ofMinutes(2));
             assertThat(missing).as("acknowledged writes missing in %s", region).isEmpty();
         }
+    }
+
+    private static boolean applied(RegionStores stores, String region, Map<TopicPartition, Long> target) {
+        Map<TopicPartition, Long> applied = new HashMap<>();
+        stores.get(region).reader().appliedOffsets().collectList().block(Duration.ofSeconds(10)).forEach(offset ->
+                applied.put(new TopicPartition(offset.topic(), offset.partition()), offset.nextOffset()));
+        return target.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
     }
 
     private static String key(String run, int i) {

@@ -26,6 +26,7 @@ import io.geokv.conflict.JsonSetUnion;
 import io.geokv.conflict.KeepSiblings;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.SiblingResolver;
+import io.geokv.gateway.consistency.KeyLogEnds;
 import io.geokv.gateway.consistency.RegionProgress;
 import io.geokv.gateway.events.ClockSeed;
 import io.geokv.gateway.events.EventPublisher;
@@ -200,13 +201,14 @@ class GatewayConfiguration {
 
     @Bean
     KvService kvService(RegionStores stores, EventPublisher publisher, HybridLogicalClock clock,
-            ResolutionRules resolution, ClientTokens tokens, HealthTracker health, KeyLimits limits) {
+            ResolutionRules resolution, ClientTokens tokens, HealthTracker health, KeyLimits limits, Admin admin) {
         GatewayProperties.Consistency consistency = properties.consistency();
         return new KvService(stores, publisher, clock,
                 properties.defaultTenant(), resolution, tokens,
                 new RegionProgress(stores, consistency.pollInterval()), health::serving,
-                new KvService.Waits(consistency.sessionWait(), consistency.strongTimeout(), consistency.lockWait()),
-                limits);
+                new KvService.Waits(consistency.sessionWait(), consistency.strongTimeout(), consistency.lockWait(),
+                        consistency.lockHold()),
+                limits, new KeyLogEnds(admin, stores.names(), properties.partitions()));
     }
 
     @Bean(destroyMethod = "close")

@@ -89,12 +89,14 @@ public record GatewayProperties(
      * @param sessionWait how long a session read waits for a region to apply the session's writes (then 504)
      * @param strongTimeout how long a strong write waits for every region to apply it (then 504; it still applies)
      * @param lockWait how long a conditional strong write waits for the key's lock in its home region (then 503)
+     * @param lockHold the longest the lock stays held waiting for the home region to apply the write it accepted
      * @param pollInterval how often a waiting request looks at the regions' applied offsets again
      */
     public record Consistency(
             @DefaultValue("2s") @NotNull Duration sessionWait,
             @DefaultValue("10s") @NotNull Duration strongTimeout,
             @DefaultValue("10s") @NotNull Duration lockWait,
+            @DefaultValue("60s") @NotNull Duration lockHold,
             @DefaultValue("10ms") @NotNull Duration pollInterval) {}
 
     /**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -31,6 +32,7 @@ import io.geokv.event.InputRules;
 import io.geokv.event.KvEvents;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.gateway.consistency.HomeRegions;
+import io.geokv.gateway.consistency.KeyLogEnds;
 import io.geokv.gateway.consistency.RegionProgress;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.problem.Problems;
@@ -52,8 +54,12 @@ public final class KvService {
 
     private static final Logger log = LoggerFactory.getLogger(KvService.class);
 
-    /** How long the levels may wait: a session read for its writes, a strong write for every region. */
-    public record Waits(Duration session, Duration strong, Duration lock) {}
+    /**
+     * How long the levels may wait: a session read for its writes, a strong write for every region, a
+     * conditional write for its key's lock, and the longest a lock is held waiting for the home region
+     * to apply the write it arbitrated (past it the lock is released, and logged as an error).
+     */
+    public record Waits(Duration session, Duration strong, Duration lock, Duration lockHold) {}
 
     private final RegionStores stores;
     private final EventPublisher publisher;
@@ -66,6 +72,7 @@ public final class KvService {
     private final Predicate<String> serving;
     private final Waits waits;
     private final KeyLimits limits;
+    private final KeyLogEnds logEnds;
 
     /**
      * @param serving whether a region is healthy enough to serve: strong writes wait for these regions
@@ -73,7 +80,7 @@ public final class KvService {
      */
     public KvService(RegionStores stores, EventPublisher publisher, HybridLogicalClock clock, String defaultTenant,
             ResolutionRules resolution, ClientTokens tokens, RegionProgress progress, Predicate<String> serving,
-            Waits waits, KeyLimits limits) {
+            Waits waits, KeyLimits limits, KeyLogEnds logEnds) {
         this.stores = stores;
         this.publisher = publisher;
         this.clock = clock;
@@ -85,6 +92,7 @@ public final class KvService {
         this.serving = serving;
         this.waits = waits;
         this.limits = limits;
+        this.logEnds = logEnds;
     }
 
     /** The largest value a write may carry. */
@@ -166,32 +174,52 @@ public final class KvService {
 
     /**
      * A conditional strong write: the key's home region arbitrates. Under the key's lock in the home
-     * region's PostgreSQL, the condition is checked against the home region's state, and the write is
-     * published and applied there before the lock is released; so the next conditional write of the
+     * region's PostgreSQL, the home region first catches up with the key's log (every write of the key
+     * acknowledged so far, in any region: plain writes, and writes whose arbiter went away before its
+     * home had applied them); then the condition is checked against its state, and the write is
+     * published and applied there before the lock is released. So the next conditional write of the
      * key sees it, and of two racing writes with the same condition only one can succeed.
+     *
+     * <p>The locked work runs detached from the request: a client that cancels, or times out, cannot
+     * make it release the lock before the home region has applied the write it published.
      */
     private Mono<WriteResult> arbitrated(WriteCommand command, String tenant, VersionVector expected,
             Optional<VersionVector> clientContext, SessionPositions session) {
         String home = homes.homeOf(tenant, command.key());
         RegionStore homeStore = stores.get(home);
-        return homeStore.locks().whileLocked(tenant, command.key(), waits.lock(), () ->
-                        homeStore.reader().find(tenant, command.key()).defaultIfEmpty(KeyState.empty())
-                                .flatMap(state -> {
-                                    requireMatch(state, expected, home, command.key());
-                                    return publish(command, tenant, state, clientContext.orElse(state.context()),
-                                            session);
-                                })
-                                .flatMap(published -> progress.awaitAll(List.of(home), published.positions(session),
-                                                waits.strong())
-                                        .flatMap(applied -> applied.isEmpty()
-                                                ? Mono.error(strongTimeout(command, published, List.of()))
-                                                : Mono.just(published))))
-                // Failures before the event is published (lock, read) leave nothing behind; publish's own
-                // failures are problems already.
+        CompletableFuture<Published> published = new CompletableFuture<>();
+        homeStore.locks().whileLocked(tenant, command.key(), waits.lock(), () -> logEnds.of(tenant, command.key())
+                        .flatMap(ends -> progress.awaitAll(List.of(home), ends, waits.strong()))
+                        .flatMap(caughtUp -> caughtUp.isEmpty()
+                                ? Mono.error(Problems.unavailable("arbiter-behind", "the home region of key '"
+                                        + command.key() + "', " + home + ", has not applied the key's log after "
+                                        + waits.strong().toMillis() + " ms; the write was not applied"))
+                                : homeStore.reader().find(tenant, command.key()).defaultIfEmpty(KeyState.empty()))
+                        .flatMap(state -> {
+                            requireMatch(state, expected, home, command.key());
+                            return publish(command, tenant, state, clientContext.orElse(state.context()), session);
+                        })
+                        .doOnNext(published::complete)
+                        .flatMap(accepted -> progress.awaitAll(List.of(home), accepted.positions(session), waits.lockHold())
+                                .doOnNext(applied -> {
+                                    if (applied.isEmpty()) {
+                                        log.error("home region {} did not apply the conditional write {} of {} within {};"
+                                                + " releasing its lock", home, accepted.eventId(), command.key(),
+                                                waits.lockHold());
+                                    }
+                                })))
+                .subscribe(applied -> {}, error -> {
+                    if (!published.completeExceptionally(error)) {
+                        log.warn("conditional write of {}: lock released after an error: {}", command.key(), error.toString());
+                    }
+                });
+        // Failures before the event is published (lock, catching up, reading) leave nothing behind;
+        // publish's own failures are problems already.
+        return Mono.fromFuture(published, true)
                 .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> Problems.unavailable(
                         "arbiter-unavailable", "the home region of key '" + command.key() + "', " + home
                                 + ", could not arbitrate the conditional write (" + e.getMessage() + "); it was not applied"))
-                .flatMap(published -> awaitEveryRegion(command, tenant, published, session, servingRegions()));
+                .flatMap(accepted -> awaitEveryRegion(command, tenant, accepted, session, servingRegions()));
     }
 
     /**

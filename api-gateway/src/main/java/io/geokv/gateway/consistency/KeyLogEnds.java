@@ -1,0 +1,54 @@
+package io.geokv.gateway.consistency;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.TopicPartition;
+import reactor.core.publisher.Mono;
+
+import io.geokv.event.EventTopics;
+import io.geokv.gateway.session.SessionPositions;
+import io.geokv.gateway.session.SessionPositions.Partition;
+
+/**
+ * Where the log of one key ends: in every region's topic, the end offset of the partition the key's
+ * events go to. A region that has applied up to these positions holds every write of the key that
+ * was acknowledged before they were read, in whichever region it was written.
+ */
+public final class KeyLogEnds {
+
+    private final Admin admin;
+    private final List<String> regions;
+    private final int partitions;
+
+    public KeyLogEnds(Admin admin, List<String> regions, int partitions) {
+        this.admin = admin;
+        this.regions = List.copyOf(regions);
+        this.partitions = partitions;
+    }
+
+    /** The positions just past the key's last event in every region's topic (as a session's positions). */
+    public Mono<SessionPositions> of(String tenant, String key) {
+        int partition = BuiltInPartitioner.partitionForKey(
+                EventTopics.recordKey(tenant, key).getBytes(StandardCharsets.UTF_8), partitions);
+        Map<TopicPartition, OffsetSpec> request = regions.stream()
+                .collect(Collectors.toMap(region -> new TopicPartition(EventTopics.forRegion(region), partition),
+                        region -> OffsetSpec.latest()));
+        return Mono.fromCompletionStage(() -> admin.listOffsets(request).all().toCompletionStage())
+                .map(ends -> {
+                    SessionPositions positions = SessionPositions.empty();
+                    for (Map.Entry<TopicPartition, ListOffsetsResultInfo> end : ends.entrySet()) {
+                        if (end.getValue().offset() > 0) {
+                            positions = positions.withWrite(new Partition(end.getKey().topic(), end.getKey().partition()),
+                                    end.getValue().offset() - 1, 0);
+                        }
+                    }
+                    return positions;
+                });
+    }
+}

@@ -97,15 +97,13 @@ class KvController {
     Mono<ResponseEntity<WriteResponse>> delete(@PathVariable String key, ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        Routed routed = routing.route(request, region, tenant);
-        return write(routed, command(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE));
+        return delete(key, request, tenant, routing.route(request, region, tenant));
     }
 
     @DeleteMapping("/regions/{region}/kv/{*key}")
     Mono<ResponseEntity<WriteResponse>> deleteInRegion(@PathVariable String region, @PathVariable String key,
             ServerHttpRequest request, @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        Routed routed = routing.explicit(region, tenant);
-        return write(routed, command(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE));
+        return delete(key, request, tenant, routing.explicit(region, tenant));
     }
 
     @GetMapping("/kv/{*key}")
@@ -123,11 +121,17 @@ class KvController {
 
     private Mono<ResponseEntity<WriteResponse>> put(String key, ServerHttpRequest request, String tenant,
             Routed routed) {
-        String contentType = request.getHeaders().getContentType() == null
-                ? MediaType.APPLICATION_OCTET_STREAM_VALUE
-                : request.getHeaders().getContentType().toString();
+        MediaHeaders.accept(request);
+        MediaType declared = MediaHeaders.contentType(request);
+        String contentType = declared == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : declared.toString();
         return readBody(request)
                 .flatMap(value -> write(routed, command(routed, key, request, tenant, value, contentType)));
+    }
+
+    private Mono<ResponseEntity<WriteResponse>> delete(String key, ServerHttpRequest request, String tenant,
+            Routed routed) {
+        MediaHeaders.accept(request);
+        return write(routed, command(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE));
     }
 
     private static WriteCommand command(Routed routed, String key, ServerHttpRequest request, String tenant,
@@ -142,7 +146,7 @@ class KvController {
         String plainKey = KvService.keyFromPath(key);
         String session = request.getHeaders().getFirst(GeokvHeaders.SESSION);
         long started = System.nanoTime();
-        boolean wantsJson = request.getHeaders().getAccept().stream()
+        boolean wantsJson = MediaHeaders.accept(request).stream()
                 .anyMatch(type -> type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON));
         return kv.read(new ReadCommand(routed.region(), tenant, plainKey,
                         request.getHeaders().getFirst(GeokvHeaders.CONSISTENCY), session))

@@ -21,6 +21,7 @@ import io.geokv.gateway.kv.GeokvHeaders;
 import io.geokv.gateway.kv.KvService;
 import io.geokv.gateway.kv.KvService.ReadCommand;
 import io.geokv.gateway.kv.KvService.WriteCommand;
+import io.geokv.gateway.kv.MediaHeaders;
 import io.geokv.gateway.problem.Problems;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.routing.RequestRouting;
@@ -66,6 +67,7 @@ class SeedController {
         if (request == null || request.key() == null || request.value() == null) {
             throw Problems.badRequest("invalid-request", "body must be a JSON object with string fields \"key\" and \"value\"");
         }
+        MediaHeaders.accept(http);
         Routed route = routing.route(http, region, tenant);
         byte[] value = request.value().getBytes(StandardCharsets.UTF_8);
         if (value.length > properties.maxValueSize().toBytes()) {
@@ -81,6 +83,7 @@ class SeedController {
     Mono<ReadResponse> read(@PathVariable String key, ServerHttpRequest http,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+        MediaHeaders.accept(http);
         Routed route = routing.route(http, region, tenant);
         long started = System.nanoTime();
         return kv.read(new ReadCommand(route.region(), tenant, KvService.keyFromPath(key), null, null))

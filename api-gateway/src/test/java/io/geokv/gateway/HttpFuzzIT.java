@@ -78,14 +78,21 @@ class HttpFuzzIT {
         List<String> failures = new ArrayList<>();
         Map<Integer, Integer> statuses = new TreeMap<>();
         long started = System.nanoTime();
+        long slowestNanos = 0;
+        Sent slowest = null;
         for (int i = 0; i < REQUESTS; i++) {
             Sent sent = request(random, i);
+            long sentAt = System.nanoTime();
             RawHttp.Response response = HTTP.exchange(sent.bytes(), false);
+            if (System.nanoTime() - sentAt > slowestNanos) {
+                slowestNanos = System.nanoTime() - sentAt;
+                slowest = sent;
+            }
             statuses.merge(response.status(), 1, Integer::sum);
             check(i, sent, response, false).ifPresent(failures::add);
         }
-        System.out.printf("HttpFuzzIT: %d requests in %d ms, answers by status (0: closed) %s%n", REQUESTS,
-                (System.nanoTime() - started) / 1_000_000, statuses);
+        System.out.printf("HttpFuzzIT: %d requests in %d ms, answers by status (0: closed) %s; slowest (%d ms): %s%n",
+                REQUESTS, (System.nanoTime() - started) / 1_000_000, statuses, slowestNanos / 1_000_000, slowest);
         assertThat(failures).as("seed %d: requests answered wrongly (%d)", SEED, failures.size()).isEmpty();
     }
 

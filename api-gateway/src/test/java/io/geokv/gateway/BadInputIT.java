@@ -44,6 +44,8 @@ class BadInputIT {
 
     private static final WebTestClient CLIENT = TestCluster.shared().client();
     private static final ClientTokens TOKENS = TestCluster.shared().gateway().getBean(ClientTokens.class);
+    private static final String BAD_QUALITY = "application/json;q=abc";
+    private static final String BAD_CHARSET = "application/json; charset=ebcdic";
 
     static Stream<Arguments> badRequests() {
         String longKey = "k".repeat(513);
@@ -102,7 +104,33 @@ class BadInputIT {
                 bad("missing key on read", 404, c -> c.get().uri("/kv/absent-" + UUID.randomUUID()).exchange()),
                 bad("missing key on seed read", 404, c -> c.get().uri("/read/absent-" + UUID.randomUUID()).exchange()),
                 bad("unknown path", 404, c -> c.get().uri("/no/such/thing").exchange()),
-                bad("unsupported method", 405, c -> c.patch().uri("/kv/k").bodyValue("v").exchange()));
+                bad("unsupported method", 405, c -> c.patch().uri("/kv/k").bodyValue("v").exchange()),
+                // Unparsable media types once answered 500. A GET has no body, so its Content-Type is ignored.
+                bad("invalid Accept quality on write", 406, c -> c.put().uri("/kv/k").header("Accept", BAD_QUALITY)
+                        .exchange()),
+                bad("invalid Accept quality on read", 406, c -> c.get().uri("/kv/k").header("Accept", BAD_QUALITY)
+                        .exchange()),
+                bad("invalid Accept quality on seed write", 406, c -> c.post().uri("/write")
+                        .contentType(MediaType.APPLICATION_JSON).header("Accept", BAD_QUALITY)
+                        .bodyValue("{\"key\": \"k\", \"value\": \"v\"}").exchange()),
+                bad("invalid Accept quality on seed read", 406, c -> c.get().uri("/read/k").header("Accept", BAD_QUALITY)
+                        .exchange()),
+                bad("Content-Type without subtype on write", 415, c -> c.put().uri("/kv/k").header("Content-Type", "foo")
+                        .exchange()),
+                bad("Content-Type without subtype on read", 404, c -> c.get().uri("/kv/absent-" + UUID.randomUUID())
+                        .header("Content-Type", "foo").exchange()),
+                bad("Content-Type without subtype on seed write", 415, c -> c.post().uri("/write")
+                        .header("Content-Type", "foo").exchange()),
+                bad("Content-Type without subtype on seed read", 404, c -> c.get().uri("/read/absent-" + UUID.randomUUID())
+                        .header("Content-Type", "foo").exchange()),
+                bad("unsupported charset on write", 415, c -> c.put().uri("/kv/k").header("Content-Type", BAD_CHARSET)
+                        .exchange()),
+                bad("unsupported charset on read", 404, c -> c.get().uri("/kv/absent-" + UUID.randomUUID())
+                        .header("Content-Type", BAD_CHARSET).exchange()),
+                bad("unsupported charset on seed write", 415, c -> c.post().uri("/write")
+                        .header("Content-Type", BAD_CHARSET).exchange()),
+                bad("unsupported charset on seed read", 404, c -> c.get().uri("/read/absent-" + UUID.randomUUID())
+                        .header("Content-Type", BAD_CHARSET).exchange()));
     }
 
     private static Arguments bad(String name, int status, Function<WebTestClient, WebTestClient.ResponseSpec> request) {

@@ -23,7 +23,6 @@ import reactor.core.publisher.Mono;
 
 import io.geokv.conflict.Resolution;
 import io.geokv.conflict.Sibling;
-import io.geokv.gateway.config.GatewayProperties;
 import io.geokv.gateway.kv.KvService.ReadCommand;
 import io.geokv.gateway.kv.KvService.WriteCommand;
 import io.geokv.gateway.kv.KvService.WriteResult;
@@ -40,12 +39,10 @@ class KvController {
 
     private final KvService kv;
     private final RequestRouting routing;
-    private final GatewayProperties properties;
 
-    KvController(KvService kv, RequestRouting routing, GatewayProperties properties) {
+    KvController(KvService kv, RequestRouting routing) {
         this.kv = kv;
         this.routing = routing;
-        this.properties = properties;
     }
 
     /** {@code applied_in}: the regions that had applied a strong write when it returned. */
@@ -97,15 +94,13 @@ class KvController {
     Mono<ResponseEntity<WriteResponse>> delete(@PathVariable String key, ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        Routed routed = routing.route(request, region, tenant);
-        return write(routed, command(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE));
+        return delete(key, request, tenant, routing.route(request, region, tenant));
     }
 
     @DeleteMapping("/regions/{region}/kv/{*key}")
     Mono<ResponseEntity<WriteResponse>> deleteInRegion(@PathVariable String region, @PathVariable String key,
             ServerHttpRequest request, @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        Routed routed = routing.explicit(region, tenant);
-        return write(routed, command(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE));
+        return delete(key, request, tenant, routing.explicit(region, tenant));
     }
 
     @GetMapping("/kv/{*key}")
@@ -123,11 +118,17 @@ class KvController {
 
     private Mono<ResponseEntity<WriteResponse>> put(String key, ServerHttpRequest request, String tenant,
             Routed routed) {
-        String contentType = request.getHeaders().getContentType() == null
-                ? MediaType.APPLICATION_OCTET_STREAM_VALUE
-                : request.getHeaders().getContentType().toString();
+        MediaHeaders.accept(request);
+        MediaType declared = MediaHeaders.contentType(request);
+        String contentType = declared == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : declared.toString();
         return readBody(request)
                 .flatMap(value -> write(routed, command(routed, key, request, tenant, value, contentType)));
+    }
+
+    private Mono<ResponseEntity<WriteResponse>> delete(String key, ServerHttpRequest request, String tenant,
+            Routed routed) {
+        MediaHeaders.accept(request);
+        return write(routed, command(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE));
     }
 
     private static WriteCommand command(Routed routed, String key, ServerHttpRequest request, String tenant,
@@ -142,7 +143,7 @@ class KvController {
         String plainKey = KvService.keyFromPath(key);
         String session = request.getHeaders().getFirst(GeokvHeaders.SESSION);
         long started = System.nanoTime();
-        boolean wantsJson = request.getHeaders().getAccept().stream()
+        boolean wantsJson = MediaHeaders.accept(request).stream()
                 .anyMatch(type -> type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON));
         return kv.read(new ReadCommand(routed.region(), tenant, plainKey,
                         request.getHeaders().getFirst(GeokvHeaders.CONSISTENCY), session))

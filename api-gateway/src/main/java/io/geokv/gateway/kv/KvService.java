@@ -328,6 +328,7 @@ public final class KvService {
         SiblingResolver resolver = resolution.resolverFor(tenant, command.key());
         Mono<ReadResult> read = switch (level) {
             case EVENTUAL -> stores.get(command.region()).read(tenant, command.key())
+                    .onErrorMap(StoreUnavailable::is, e -> StoreUnavailable.problem(command.region(), e))
                     .map(lookup -> result(tenant, command.key(), resolver, lookup.state(), lookup.source(),
                             command.region(), List.of(command.region()), level));
             case SESSION -> readOwnWrites(command, tenant, session, resolver);
@@ -351,6 +352,7 @@ public final class KvService {
                         "no region had applied this session's writes after " + waits.session().toMillis()
                                 + " ms; they are durable, retry shortly")))
                 .flatMap(region -> stores.get(region).reader().find(tenant, command.key())
+                        .onErrorMap(StoreUnavailable::is, e -> StoreUnavailable.problem(region, e))
                         .map(state -> result(tenant, command.key(), resolver, state, Source.DB, region, List.of(region),
                                 Consistency.SESSION)));
     }

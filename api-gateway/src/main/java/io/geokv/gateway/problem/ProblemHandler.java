@@ -7,8 +7,10 @@ import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -51,16 +53,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 + e.getMostSpecificCause().getMessage()), exchange);
     }
 
-    /** Some of Spring's own problems carry no detail; a client should always get a sentence. */
+    /**
+     * Some of Spring's own problems carry no detail; a client should always get a sentence. A problem
+     * is always {@code application/problem+json}: left to content negotiation, an {@code Accept} such
+     * as {@code text/*} would get it written as {@code text/event-stream}.
+     */
     @Override
     protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
             HttpStatusCode status, ServerWebExchange exchange) {
-        if (body instanceof ProblemDetail problem && problem.getDetail() == null) {
+        Object problemOrBody = body == null && ex instanceof ErrorResponse response ? response.getBody() : body;
+        if (!(problemOrBody instanceof ProblemDetail problem)) {
+            return super.handleExceptionInternal(ex, body, headers, status, exchange);
+        }
+        if (problem.getDetail() == null || problem.getDetail().isBlank()) {
             problem.setDetail(status.value() == HttpStatus.CONTENT_TOO_LARGE.value()
                     ? "request body is larger than this gateway accepts"
                     : ex.getMessage());
         }
-        return super.handleExceptionInternal(ex, body, headers, status, exchange);
+        HttpHeaders problemHeaders = headers == null ? new HttpHeaders() : HttpHeaders.copyOf(headers);
+        problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return super.handleExceptionInternal(ex, problem, problemHeaders, status, exchange);
     }
 
     private Mono<ResponseEntity<Object>> respond(ErrorResponseException problem, ServerWebExchange exchange) {
@@ -72,6 +84,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         log.error("unexpected failure serving {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "the gateway failed unexpectedly; the failure was logged");
-        return Mono.just(ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(problem));
+        return Mono.just(ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem));
     }
 }

@@ -16,11 +16,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.geokv.conflict.Resolution;
-import io.geokv.gateway.config.GatewayProperties;
 import io.geokv.gateway.kv.GeokvHeaders;
 import io.geokv.gateway.kv.KvService;
 import io.geokv.gateway.kv.KvService.ReadCommand;
 import io.geokv.gateway.kv.KvService.WriteCommand;
+import io.geokv.gateway.kv.MediaHeaders;
 import io.geokv.gateway.problem.Problems;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.routing.RequestRouting;
@@ -38,15 +38,12 @@ class SeedController {
     private final RequestRouting routing;
     private final RegionStores stores;
     private final HealthTracker health;
-    private final GatewayProperties properties;
 
-    SeedController(KvService kv, RequestRouting routing, RegionStores stores, HealthTracker health,
-            GatewayProperties properties) {
+    SeedController(KvService kv, RequestRouting routing, RegionStores stores, HealthTracker health) {
         this.kv = kv;
         this.routing = routing;
         this.stores = stores;
         this.health = health;
-        this.properties = properties;
     }
 
     record WriteRequest(String key, String value) {}
@@ -66,6 +63,7 @@ class SeedController {
         if (request == null || request.key() == null || request.value() == null) {
             throw Problems.badRequest("invalid-request", "body must be a JSON object with string fields \"key\" and \"value\"");
         }
+        MediaHeaders.accept(http);
         Routed route = routing.route(http, region, tenant);
         byte[] value = request.value().getBytes(StandardCharsets.UTF_8);
         if (value.length > kv.maxValueBytes()) {
@@ -81,6 +79,7 @@ class SeedController {
     Mono<ReadResponse> read(@PathVariable String key, ServerHttpRequest http,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+        MediaHeaders.accept(http);
         Routed route = routing.route(http, region, tenant);
         long started = System.nanoTime();
         return kv.read(new ReadCommand(route.region(), tenant, KvService.keyFromPath(key), null, null))

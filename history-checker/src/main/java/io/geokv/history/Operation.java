@@ -1,5 +1,6 @@
 package io.geokv.history;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,6 +62,7 @@ public record Operation(
     }
 
     /** Whether this operation is a write that geokv acknowledged. */
+    @JsonIgnore // derived, not part of the file format
     public boolean isAcknowledgedWrite() {
         return kind.isWrite() && outcome == Outcome.OK;
     }

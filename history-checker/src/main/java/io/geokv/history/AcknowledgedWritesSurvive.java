@@ -29,8 +29,11 @@ public final class AcknowledgedWritesSurvive implements HistoryCheck {
             Optional<KeyModel> key = log.key(op.keyRef());
             List<EventFate> fates = key.map(k -> k.fatesOf(op.eventId())).orElse(List.of());
             if (fates.isEmpty()) {
+                List<KeyRef> elsewhere = log.keys().values().stream()
+                        .filter(k -> !k.fatesOf(op.eventId()).isEmpty()).map(KeyModel::key).toList();
                 anomalies.add(Anomaly.of(AnomalyType.LOST_WRITE, op,
-                        "event " + op.eventId() + " is not in the log of " + op.keyRef()));
+                        "event " + op.eventId() + " is not in the log of " + op.keyRef()
+                                + (elsewhere.isEmpty() ? "" : " but in that of " + elsewhere)));
             } else if (!fates.contains(EventFate.COUNTED)) {
                 anomalies.add(Anomaly.of(AnomalyType.REFUSED_ACKNOWLEDGED_WRITE, op,
                         "event " + op.eventId() + " is in the log but never counted: " + fates));

@@ -24,6 +24,8 @@ public enum AnomalyType {
     MONOTONIC_READS("monotonic-reads"),
     /** A strong read did not see a write acknowledged before it started. */
     STALE_STRONG_READ("stale-strong-read"),
+    /** A read showed an event that is not counted in its key's log, or that its own context does not cover. */
+    PHANTOM_READ("phantom-read"),
     /** A 5xx that is not an explained, fault-time 503/504 problem. */
     SERVER_ERROR("server-error");
 

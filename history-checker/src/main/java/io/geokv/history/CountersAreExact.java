@@ -70,14 +70,16 @@ public final class CountersAreExact implements HistoryCheck {
                 continue;
             }
             acknowledged++;
-            if (w.expectedValue() == null) {
+            Optional<Long> written = w.expectedValue() != null
+                    ? Optional.of(w.expectedValue() + 1) : parse(w.value());
+            if (written.isEmpty()) {
                 continue;
             }
-            Operation earlier = byWrittenValue.putIfAbsent(w.expectedValue() + 1, w);
+            Operation earlier = byWrittenValue.putIfAbsent(written.get(), w);
             if (earlier != null) {
                 anomalies.add(Anomaly.of(AnomalyType.DUPLICATE_INCREMENT, w,
                         "operations " + earlier.id() + " and " + w.id() + " both succeeded writing "
-                                + (w.expectedValue() + 1) + " after reading " + w.expectedValue()));
+                                + written.get() + ": two conditional writes with the same If-Match"));
             }
         }
         long lowest = initial + acknowledged;

@@ -13,6 +13,7 @@ public final class HistoryChecker {
             new CountersAreExact(),
             new SessionGuarantees(),
             new StrongReadsSeeAcknowledgedWrites(),
+            new ReadsSeeLoggedWrites(),
             new NoServerErrors());
 
     private HistoryChecker() {

@@ -107,7 +107,7 @@ class LogModelTest {
         Map<String, List<LoggedEvent>> perOrigin = new TreeMap<>();
         for (String origin : ORIGINS) {
             List<LoggedEvent> events = new ArrayList<>();
-            int count = random.nextInt(8);
+            int count = (origin.equals(ORIGINS.get(0)) ? 1 : 0) + random.nextInt(8);
             String previousId = null;
             for (int i = 0; i < count; i++) {
                 Map<String, Long> context = new HashMap<>();

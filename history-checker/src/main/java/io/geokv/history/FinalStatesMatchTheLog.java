@@ -10,7 +10,8 @@ import java.util.TreeMap;
 /**
  * Every region converged to what the log implies: each region's final state of a key holds exactly
  * the siblings {@link LogModel} derives, a region that reported any final state reports one for every
- * key with a counted event, and all regions' digests are equal.
+ * key with a counted event, and all regions' digests are equal (once any digest is recorded, every
+ * region of the history must have one).
  */
 public final class FinalStatesMatchTheLog implements HistoryCheck {
 
@@ -42,6 +43,15 @@ public final class FinalStatesMatchTheLog implements HistoryCheck {
             }
         }
         Map<String, String> digests = history.digests();
+        if (!digests.isEmpty()) {
+            // Once digests are recorded, a region without one cannot be shown to have converged.
+            for (String region : history.regions()) {
+                if (!digests.containsKey(region)) {
+                    anomalies.add(new Anomaly(AnomalyType.DIGESTS_DIFFER, null, null, null,
+                            "region " + region + " reported no digest"));
+                }
+            }
+        }
         if (digests.values().stream().distinct().count() > 1) {
             anomalies.add(new Anomaly(AnomalyType.DIGESTS_DIFFER, null, null, null,
                     "regions' digests differ: " + new TreeMap<>(digests)));

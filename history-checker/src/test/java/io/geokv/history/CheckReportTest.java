@@ -10,7 +10,7 @@ class CheckReportTest {
 
     @Test
     void countsAnomaliesOperationsAndFaults() throws Exception {
-        History broken = Ops.withDigests(ValidHistory.build(), Map.of("us-east", "d1", "eu-west", "d2"));
+        History broken = Ops.withDigests(ValidHistory.build(), Map.of("us-east", "d1", "eu-west", "d2", "asia-pac", "d1"));
 
         CheckReport report = CheckReport.of(broken);
         JsonNode json = HistoryFiles.mapper().readTree(report.toJson());

@@ -112,6 +112,16 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aRegionWithoutADigestIsReported() {
+        History broken = withDigests(VALID, Map.of(EAST, "d1", WEST, "d1"));
+
+        assertThat(HistoryChecker.check(broken)).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(AnomalyType.DIGESTS_DIFFER);
+            assertThat(a.detail()).contains(ASIA);
+        });
+    }
+
+    @Test
     void aCounterBelowItsAcknowledgedIncrementsLostOne() {
         History broken = replaceFinalState(VALID, state(EAST, "counter", "1", "a2"));
 

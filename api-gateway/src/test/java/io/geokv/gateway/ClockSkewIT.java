@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
@@ -22,23 +23,35 @@ import io.geokv.testing.TestShutdown;
 
 /**
  * Last-writer-wins follows hybrid logical clocks, not raw wall clocks: a session's later write wins
- * over its earlier one through a gateway whose clock is behind, and a gateway started with a clock
- * far behind still stamps its first write after everything already in the log.
+ * over its earlier one through a gateway whose clock is behind (ten minutes, far more than the 500 ms
+ * the contract asks for), and a gateway started with a clock far behind still stamps its first write
+ * after everything already in the log.
  */
 class ClockSkewIT {
 
     private static final List<String> REGIONS = List.of("us-east", "eu-west", "asia-pac");
 
-    private final TestCluster cluster = TestCluster.shared();
-    private final WebTestClient ahead = cluster.client();
+    private static final TestCluster CLUSTER = TestCluster.shared();
+    private static final WebTestClient AHEAD = CLUSTER.client();
+    private static final String BEFORE_START = "before-start-" + UUID.randomUUID();
+    private static long latestBeforeStart;
+    /** Started after {@link #BEFORE_START} was written, with a wall clock ten minutes behind the others'. */
+    private static WebTestClient behind;
+
+    @BeforeAll
+    static void startAGatewayWhoseClockIsFarBehind() {
+        AHEAD.put().uri("/kv/" + BEFORE_START).header("X-Region", "us-east").bodyValue("x").exchange()
+                .expectStatus().isOk();
+        latestBeforeStart = awaitTimestamp("us-east", BEFORE_START);
+        behind = gatewayWithClock(Duration.ofMinutes(-10));
+    }
 
     /** A gateway of the same deployment whose wall clock is {@code skew} off the others'. */
     private static WebTestClient gatewayWithClock(Duration skew) {
-        TestCluster.shared();
         ConfigurableApplicationContext gateway = GatewayApplication.builder().registerShutdownHook(false)
                 .initializers(context -> ((GenericApplicationContext) context)
                         .registerBean(Clock.class, () -> Clock.offset(Clock.systemUTC(), skew)))
-                .run(TestReplication.asArguments(TestCluster.gatewayProperties()));
+                .run(TestReplication.asArguments(TestCluster.extraGatewayProperties()));
         // Left to the JVM's end: closing a second WebFlux context would stop the shared gateway's loops.
         TestShutdown.register(gateway::close);
         return TestCluster.client(gateway);
@@ -46,10 +59,9 @@ class ClockSkewIT {
 
     @Test
     void aSessionsLaterWriteWinsThroughAGatewayWhoseClockIsBehind() {
-        WebTestClient behind = gatewayWithClock(Duration.ofMillis(-500));
         for (int i = 0; i < 5; i++) {
             String key = "skew-" + UUID.randomUUID();
-            EntityExchangeResult<byte[]> first = ahead.put().uri("/kv/" + key).header("X-Region", "us-east")
+            EntityExchangeResult<byte[]> first = AHEAD.put().uri("/kv/" + key).header("X-Region", "us-east")
                     .bodyValue("first").exchange().expectStatus().isOk().expectBody().returnResult();
             String session = first.getResponseHeaders().getFirst("X-Session");
             behind.put().uri("/kv/" + key).header("X-Region", "eu-west").header("X-Session", session)
@@ -57,7 +69,7 @@ class ClockSkewIT {
 
             for (String region : REGIONS) {
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                    KeyState state = cluster.stores().get(region).reader().find("default", key).block();
+                    KeyState state = CLUSTER.stores().get(region).reader().find("default", key).block();
                     assertThat(state).isNotNull();
                     assertThat(state.version()).as(region + " has both writes").isEqualTo(2);
                     assertThat(LastWriterWins.winner(state.siblings()).map(ClockSkewIT::text))
@@ -69,20 +81,15 @@ class ClockSkewIT {
 
     @Test
     void aGatewayStartedWithAClockFarBehindStampsAfterEverythingInTheLog() {
-        String before = "before-restart-" + UUID.randomUUID();
-        ahead.put().uri("/kv/" + before).header("X-Region", "us-east").bodyValue("x").exchange().expectStatus().isOk();
-        long latest = awaitTimestamp("us-east", before);
+        String after = "after-start-" + UUID.randomUUID();
+        behind.put().uri("/kv/" + after).header("X-Region", "eu-west").bodyValue("y").exchange().expectStatus().isOk();
 
-        WebTestClient restarted = gatewayWithClock(Duration.ofMinutes(-10));
-        String after = "after-restart-" + UUID.randomUUID();
-        restarted.put().uri("/kv/" + after).header("X-Region", "eu-west").bodyValue("y").exchange().expectStatus().isOk();
-
-        assertThat(awaitTimestamp("eu-west", after)).isGreaterThan(latest);
+        assertThat(awaitTimestamp("eu-west", after)).isGreaterThan(latestBeforeStart);
     }
 
-    private long awaitTimestamp(String region, String key) {
+    private static long awaitTimestamp(String region, String key) {
         return await().atMost(Duration.ofSeconds(10)).until(() -> {
-            KeyState state = cluster.stores().get(region).reader().find("default", key).block();
+            KeyState state = CLUSTER.stores().get(region).reader().find("default", key).block();
             return state == null ? -1L : state.siblings().get(0).timestamp();
         }, ts -> ts > 0);
     }

@@ -42,7 +42,7 @@ class KafkaOutageIT {
         broker.brokerProperties(Map.of("auto.create.topics.enable", "false",
                 "offsets.topic.replication.factor", "1", "transaction.state.log.replication.factor", "1"));
         broker.afterPropertiesSet();
-        Map<String, Object> properties = TestCluster.gatewayProperties();
+        Map<String, Object> properties = TestCluster.extraGatewayProperties();
         properties.put("spring.kafka.bootstrap-servers", broker.getBrokersAsString());
         properties.put("geokv.gateway.write-timeout", WRITE_TIMEOUT.toMillis() + "ms");
         ConfigurableApplicationContext gateway = GatewayApplication.builder().registerShutdownHook(false)

@@ -42,7 +42,7 @@ class RegionOutageIT {
 
     private static ConfigurableApplicationContext gateway(Map<String, Object> overrides) {
         TestCluster.shared();
-        Map<String, Object> properties = TestCluster.gatewayProperties();
+        Map<String, Object> properties = TestCluster.extraGatewayProperties();
         properties.put("geokv.gateway.health.interval", CHECK_INTERVAL.toMillis() + "ms");
         properties.put("geokv.gateway.health.timeout", "500ms");
         properties.putAll(overrides);

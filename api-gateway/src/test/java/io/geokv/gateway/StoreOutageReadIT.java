@@ -32,7 +32,7 @@ class StoreOutageReadIT {
     void readsOfARegionWhosePostgresqlIsAwayAnswer503NamingIt() throws Exception {
         TestCluster.shared();
         try (TcpProxy proxy = new TcpProxy(5432)) {
-            Map<String, Object> properties = TestCluster.gatewayProperties();
+            Map<String, Object> properties = TestCluster.extraGatewayProperties();
             properties.put("geokv.regions[1].postgres.port", proxy.port());
             properties.put("geokv.regions[1].redis.uri", "redis://127.0.0.1:" + closedPort() + "/0");
             properties.put("geokv.gateway.health.interval", "1h");

@@ -62,6 +62,18 @@ public final class TestCluster {
         return properties;
     }
 
+    /**
+     * {@link #gatewayProperties()} for a further gateway in this JVM: with small connection pools, so
+     * that the tests' gateways together stay within PostgreSQL's connection limit.
+     */
+    public static Map<String, Object> extraGatewayProperties() {
+        Map<String, Object> properties = gatewayProperties();
+        for (int i = 0; i < TestStores.REGIONS.size(); i++) {
+            properties.put("geokv.regions[" + i + "].postgres.max-pool-size", 2);
+        }
+        return properties;
+    }
+
     public static WebTestClient client(ConfigurableApplicationContext gateway) {
         int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
         return WebTestClient.bindToServer()

@@ -8,10 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -243,7 +239,7 @@ public final class KvService {
         return publisher.publish(event)
                 .map(position -> new Published(eventId, tenant, command.key(), context, event.getOriginTimestamp(),
                         position))
-                .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> publishFailure(command, eventId, e));
+                .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> PublishFailures.problem(command.key(), eventId, e));
     }
 
     /**
@@ -265,26 +261,6 @@ public final class KvService {
                     + bytes + " bytes of concurrent values, more than the limit of " + limits.maxStateBytes()
                     + ": read it and write with its X-Context to resolve them");
         }
-    }
-
-    /**
-     * Kafka refused the record outright (it was not appended), or the outcome is unknown: a timeout or a
-     * lost connection can come after the broker appended it, and then the write will be applied.
-     */
-    private static ErrorResponseException publishFailure(WriteCommand command, String eventId, Throwable e) {
-        boolean neverSent = e instanceof RecordTooLargeException || e instanceof SerializationException
-                || e instanceof InvalidTopicException || e instanceof AuthorizationException
-                || (e instanceof org.apache.kafka.common.errors.TimeoutException
-                        && String.valueOf(e.getMessage()).contains("not present in metadata"));
-        if (neverSent) {
-            return Problems.unavailable("kafka-unavailable",
-                    "Kafka did not take the write of key '" + command.key() + "' (" + e.getMessage() + "); it was not applied");
-        }
-        ErrorResponseException problem = Problems.unavailable("outcome-unknown", "Kafka did not confirm the write of key '"
-                + command.key() + "' (" + e.getMessage() + "): it may or may not have been applied; read the key, or look"
-                + " for event_id on the region's topic, before writing it again");
-        problem.getBody().setProperty("event_id", eventId);
-        return problem;
     }
 
     /** A strong write returns once every region has applied it, with the context of the state it made. */

@@ -32,6 +32,11 @@ public record Sibling(Dot dot, String eventId, byte[] value, String contentType,
         return value;
     }
 
+    /** The value's size in bytes, without copying it; 0 for a tombstone. */
+    public int valueLength() {
+        return value == null ? 0 : value.length;
+    }
+
     /** Whether this sibling records a delete. */
     public boolean isTombstone() {
         return value == null;

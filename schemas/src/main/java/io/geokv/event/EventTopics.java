@@ -1,8 +1,10 @@
 package io.geokv.event;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 
 /**
  * Names of the Kafka topics and record keys of the event log.
@@ -84,6 +86,15 @@ public final class EventTopics {
       throw new IllegalArgumentException("tenant must be present and must not contain '/'");
     }
     return tenant + RECORD_KEY_SEPARATOR + key;
+  }
+
+  /**
+   * The partition Kafka's default partitioner gives {@code recordKey} in a topic of {@code
+   * partitions}: where every event of that key from one origin lands, so every region counts the
+   * key's dots in the same order.
+   */
+  public static int partitionOf(String recordKey, int partitions) {
+    return BuiltInPartitioner.partitionForKey(recordKey.getBytes(StandardCharsets.UTF_8), partitions);
   }
 
   /**

@@ -1,9 +1,9 @@
 package io.geokv.event;
 
+import io.geokv.conflict.KeyLimits;
 import io.geokv.event.avro.CausalContext;
 import io.geokv.event.avro.ContextEntry;
 import io.geokv.event.avro.KvEvent;
-import io.geokv.conflict.KeyLimits;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.HashSet;

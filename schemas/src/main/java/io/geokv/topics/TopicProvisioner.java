@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -50,8 +51,6 @@ public final class TopicProvisioner {
      * count (see the class comment).
      */
     public record Durability(Short replicationFactor, Integer minInsyncReplicas) {
-
-        public static final Durability DEFAULTS = new Durability(null, null);
 
         public Durability {
             if (replicationFactor != null && replicationFactor < 1) {
@@ -89,16 +88,8 @@ public final class TopicProvisioner {
     }
 
     /** The replication factor and {@code min.insync.replicas} new topics get. */
-    Durability resolvedDurability() {
-        int brokers;
-        try {
-            brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaException("could not count the brokers of the cluster", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while counting brokers", e);
-        }
+    private Durability resolvedDurability() {
+        int brokers = get(admin.describeCluster().nodes(), "counting the brokers of the cluster").size();
         short replicas = durability.replicationFactor() != null
                 ? durability.replicationFactor() : (short) Math.max(1, Math.min(3, brokers));
         if (replicas > brokers) {
@@ -181,27 +172,33 @@ public final class TopicProvisioner {
     private void raiseMessageSizes(List<NewTopic> topics) {
         List<ConfigResource> resources = topics.stream()
                 .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name())).toList();
+        Map<ConfigResource, Config> current =
+                get(admin.describeConfigs(resources).all(), "reading max.message.bytes of " + resources);
+        Map<ConfigResource, Collection<AlterConfigOp>> raises = new HashMap<>();
+        for (NewTopic topic : topics) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
+            String needed = topic.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            ConfigEntry actual = current.get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (needed != null && (actual == null || Long.parseLong(actual.value()) < Long.parseLong(needed))) {
+                raises.put(resource, List.of(new AlterConfigOp(
+                        new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, needed), AlterConfigOp.OpType.SET)));
+            }
+        }
+        if (!raises.isEmpty()) {
+            get(admin.incrementalAlterConfigs(raises).all(), "raising max.message.bytes of " + raises.keySet());
+        }
+    }
+
+    private <T> T get(KafkaFuture<T> future, String what) {
         try {
-            Map<ConfigResource, Config> current =
-                    admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            Map<ConfigResource, Collection<AlterConfigOp>> raises = new HashMap<>();
-            for (NewTopic topic : topics) {
-                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
-                String needed = topic.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-                ConfigEntry actual = current.get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-                if (needed != null && (actual == null || Long.parseLong(actual.value()) < Long.parseLong(needed))) {
-                    raises.put(resource, List.of(new AlterConfigOp(
-                            new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, needed), AlterConfigOp.OpType.SET)));
-                }
-            }
-            if (!raises.isEmpty()) {
-                admin.incrementalAlterConfigs(raises).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaException("could not check or raise max.message.bytes of " + resources, e);
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaException("failed " + what, e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("Kafka did not answer within " + timeout + " " + what, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while checking max.message.bytes", e);
+            throw new KafkaException("interrupted " + what, e);
         }
     }
 

@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.JsonSetUnion;
+import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeepSiblings;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.SiblingResolver;
@@ -43,7 +44,6 @@ import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.gateway.tokens.TokenSeal;
 import io.geokv.store.RegionStores;
 import io.geokv.store.config.RegionsProperties;
-import io.geokv.conflict.KeyLimits;
 import io.geokv.store.config.LimitsProperties;
 import io.geokv.store.config.TopicsProperties;
 import io.geokv.topics.RecordSizes;
@@ -147,12 +147,7 @@ class GatewayConfiguration {
             KafkaProperties kafka, EventPublisher publisher) {
         Clock wall = wallClock.getIfAvailable(Clock::systemUTC);
         HybridLogicalClock clock = new HybridLogicalClock(wall::millis);
-        Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(peekingConsumer(kafka))) {
             ClockSeed.observeLog(clock, regions.names(), new TopicOffsets(admin, Duration.ofSeconds(30)), consumer);
         }
         return clock;
@@ -214,15 +209,21 @@ class GatewayConfiguration {
     @Bean(destroyMethod = "close")
     ReplicationLagMonitor replicationLagMonitor(RegionStores stores, Admin admin, KafkaProperties kafka,
             MeterRegistry meters) {
-        Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> props = peekingConsumer(kafka);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         ReplicationLagMonitor monitor = new ReplicationLagMonitor(
                 stores, admin, new KafkaConsumer<>(props), Clock.systemUTC(), meters);
         monitor.start(properties.lagRefreshInterval());
         return monitor;
+    }
+
+    /** A consumer that reads a few records at positions it seeks to: no group, no commits, raw bytes. */
+    private static Map<String, Object> peekingConsumer(KafkaProperties kafka) {
+        Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return props;
     }
 }

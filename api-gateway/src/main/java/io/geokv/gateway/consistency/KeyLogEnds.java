@@ -1,13 +1,11 @@
 package io.geokv.gateway.consistency;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import reactor.core.publisher.Mono;
 
@@ -34,8 +32,7 @@ public final class KeyLogEnds {
 
     /** The positions just past the key's last event in every region's topic (as a session's positions). */
     public Mono<SessionPositions> of(String tenant, String key) {
-        int partition = BuiltInPartitioner.partitionForKey(
-                EventTopics.recordKey(tenant, key).getBytes(StandardCharsets.UTF_8), partitions);
+        int partition = EventTopics.partitionOf(EventTopics.recordKey(tenant, key), partitions);
         Map<TopicPartition, OffsetSpec> request = regions.stream()
                 .collect(Collectors.toMap(region -> new TopicPartition(EventTopics.forRegion(region), partition),
                         region -> OffsetSpec.latest()));

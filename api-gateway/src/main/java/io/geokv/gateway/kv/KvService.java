@@ -227,7 +227,7 @@ public final class KvService {
     private Mono<Published> publish(WriteCommand command, String tenant, KeyState state, VersionVector context,
             SessionPositions session) {
         checkLimits(state, context, command);
-        state.siblings().forEach(sibling -> clock.observe(sibling.timestamp()));
+        observeClocks(state);
         clock.observe(session.clock());
         String eventId = UUID.randomUUID().toString();
         KvEvent event = KvEvents.newEvent(eventId, tenant, command.key(), command.value(),
@@ -255,7 +255,7 @@ public final class KvService {
                     + limits.siblingsBound() + ": read it and write with its X-Context to resolve them");
         }
         long bytes = (command.value() == null ? 0 : command.value().length)
-                + kept.stream().mapToLong(s -> s.isTombstone() ? 0 : s.value().length).sum();
+                + kept.stream().mapToLong(Sibling::valueLength).sum();
         if (bytes > limits.maxStateBytes()) {
             throw Problems.problem(HttpStatus.CONFLICT, "state-too-large", "key '" + command.key() + "' would hold "
                     + bytes + " bytes of concurrent values, more than the limit of " + limits.maxStateBytes()
@@ -361,9 +361,14 @@ public final class KvService {
     /** What a read shows; the gateway observes the state's clocks, so its next writes come after them. */
     private ReadResult result(String tenant, String key, SiblingResolver resolver, KeyState state, Source source,
             String servedBy, List<String> regionsRead, Consistency level) {
-        state.siblings().forEach(sibling -> clock.observe(sibling.timestamp()));
+        observeClocks(state);
         return new ReadResult(state, source, resolver.resolve(state.siblings()),
                 tokens.context(state.context(), tenant, key), servedBy, regionsRead, level);
+    }
+
+    /** The gateway's next writes are stamped after every value of {@code state}. */
+    private void observeClocks(KeyState state) {
+        state.siblings().forEach(sibling -> clock.observe(sibling.timestamp()));
     }
 
     /** A write Kafka has acknowledged, with the timestamp it carries. */

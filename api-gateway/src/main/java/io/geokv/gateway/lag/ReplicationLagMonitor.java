@@ -126,15 +126,12 @@ public final class ReplicationLagMonitor implements AutoCloseable {
                 OffsetAndMetadata offset = committed.get(tp);
                 consumed.put(tp, offset == null ? starts.get(tp) : offset.offset());
             }
-            Optional<Map<TopicPartition, Long>> applied = applied(region, partitions, starts);
             Map<String, Behind> consumerLag = behind(region, partitions, consumed, ends, ReplicationLag::consumerLagSeconds);
-            Map<String, Behind> appliedLag = applied
+            Map<String, Behind> appliedLag = applied(region, partitions, starts)
                     .map(positions -> behind(region, partitions, positions, ends, ReplicationLag::lagSeconds))
-                    .orElse(null);
+                    .orElseGet(() -> lastKnownAppliedLag(region));
             for (String origin : regions) {
-                ReplicationLag last = find(region, origin);
-                Behind readers = appliedLag == null
-                        ? new Behind(last.lagRecords(), last.lagSeconds()) : appliedLag.get(origin);
+                Behind readers = appliedLag.get(origin);
                 Behind consumer = consumerLag.get(origin);
                 result.add(new ReplicationLag(region, origin, readers.records(), readers.seconds(),
                         consumer.records(), consumer.seconds()));
@@ -164,6 +161,15 @@ public final class ReplicationLagMonitor implements AutoCloseable {
             log.debug("region {}: applied offsets unavailable this round: {}", region, e.toString());
             return Optional.empty();
         }
+    }
+
+    private Map<String, Behind> lastKnownAppliedLag(String region) {
+        Map<String, Behind> last = new HashMap<>();
+        for (String origin : regions) {
+            ReplicationLag lag = find(region, origin);
+            last.put(origin, new Behind(lag.lagRecords(), lag.lagSeconds()));
+        }
+        return last;
     }
 
     /** Per origin, records behind {@code positions} and the age of the oldest of them. */

@@ -1,13 +1,12 @@
 package io.geokv.replication.merge;
 
+import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
-import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
-import io.geokv.conflict.Write;
 import io.geokv.conflict.KeyStateCodec;
+import io.geokv.conflict.Write;
 import io.geokv.event.EventTopics;
 import io.geokv.event.EventValidator;
 import io.geokv.event.KvEventCodec;
@@ -55,12 +54,12 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
      */
     MergeProcessor(String region, List<String> allRegions, int partitions, KeyLimits limits, Counter siblingWarnings,
             ToIntFunction<String> partitionCounts) {
-        this.partitionCounts = partitionCounts;
         this.region = region;
         this.allRegions = allRegions;
         this.partitions = partitions;
         this.limits = limits;
         this.siblingWarnings = siblingWarnings;
+        this.partitionCounts = partitionCounts;
     }
 
     @Override
@@ -115,14 +114,14 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
             return;
         }
         KeyState after = before.receive(write, limits.siblingsPerOrigin());
-        if (after.siblings().size() > limits.warnSiblings() && after != before) {
-            siblingWarnings.increment();
-            log.debug("key {} keeps {} siblings (warning above {})", record.key(), after.siblings().size(),
-                    limits.warnSiblings());
-        }
         byte[] encoded = KeyStateCodec.encode(after);
         if (!after.equals(before)) {
             states.put(record.key(), encoded);
+            if (after.siblings().size() > limits.warnSiblings()) {
+                siblingWarnings.increment();
+                log.debug("key {} keeps {} siblings (warning above {})", record.key(), after.siblings().size(),
+                        limits.warnSiblings());
+            }
         }
         forwardMaterialized(record.key(), encoded, origin);
     }
@@ -156,7 +155,7 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
     }
 
     private int defaultPartition(String key) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return EventTopics.partitionOf(key, partitions);
     }
 
     private void forwardMaterialized(String key, byte[] state, Origin origin) {

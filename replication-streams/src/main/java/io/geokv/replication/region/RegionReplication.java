@@ -52,14 +52,14 @@ public final class RegionReplication {
             KeyLimits limits, Map<String, Object> streamsBase, Map<String, Object> consumerBase,
             Map<String, Object> producerBase, ToIntFunction<String> partitionCounts, RegionStore store,
             MeterRegistry meters) {
-        this.partitionCounts = partitionCounts;
         this.region = region;
-        this.limits = limits;
         this.allRegions = List.copyOf(allRegions);
         this.properties = properties;
+        this.limits = limits;
         this.streamsBase = streamsBase;
         this.consumerBase = consumerBase;
         this.producerBase = producerBase;
+        this.partitionCounts = partitionCounts;
         this.store = store;
         this.meters = meters;
     }

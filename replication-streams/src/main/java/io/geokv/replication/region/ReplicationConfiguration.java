@@ -8,12 +8,12 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.geokv.conflict.KeyLimits;
 import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.replication.replay.RegionReplayer;
 import io.geokv.store.RegionStores;
-import io.geokv.store.config.RegionsProperties;
-import io.geokv.conflict.KeyLimits;
 import io.geokv.store.config.LimitsProperties;
+import io.geokv.store.config.RegionsProperties;
 import io.geokv.store.config.TopicsProperties;
 import io.geokv.topics.TopicOffsets;
 import io.geokv.topics.TopicProvisioner;

@@ -87,12 +87,12 @@ public final class RegionReplayer {
         Instant started = Instant.now();
         log.info("region {}: replay starting", region);
         boolean restarted = false;
-        boolean offsetsGone = false;
+        boolean resetBegun = false;
         try {
             if (!replication.stop()) {
                 throw new IllegalStateException("region " + region + " did not stop in time; the replay was not started");
             }
-            offsetsGone = true;
+            resetBegun = true;
             deleteGroup(RegionReplication.applicationId(region), timeout);
             deleteInternalTopics(region, timeout);
             replication.store().database().truncate();
@@ -112,8 +112,8 @@ public final class RegionReplayer {
                 // Started from scratch once a step past the stop failed: whatever is left of its offsets,
                 // state and tables, rebuilding from the topics is idempotent and loses nothing.
                 log.warn("region {}: replay failed before the region was started again; starting it{}", region,
-                        offsetsGone ? " from scratch" : "");
-                replication.start(offsetsGone);
+                        resetBegun ? " from scratch" : "");
+                replication.start(resetBegun);
             }
         }
     }

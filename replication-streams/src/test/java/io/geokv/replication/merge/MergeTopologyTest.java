@@ -14,7 +14,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -476,8 +475,7 @@ class MergeTopologyTest {
     /** A key of {@link #TENANT} whose record key the producer's default partitioner puts in {@code partition}. */
     private static String keyInPartition(int partition, int partitions) {
         return IntStream.range(0, 1_000).mapToObj(i -> "key-" + i)
-                .filter(k -> BuiltInPartitioner.partitionForKey(
-                        EventTopics.recordKey(TENANT, k).getBytes(StandardCharsets.UTF_8), partitions) == partition)
+                .filter(k -> EventTopics.partitionOf(EventTopics.recordKey(TENANT, k), partitions) == partition)
                 .findFirst().orElseThrow();
     }
 

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -37,24 +38,31 @@ class ClockSkewIT {
     private static long latestBeforeStart;
     /** Started after {@link #BEFORE_START} was written, with a wall clock ten minutes behind the others'. */
     private static WebTestClient behind;
+    private static ConfigurableApplicationContext behindGateway;
 
     @BeforeAll
     static void startAGatewayWhoseClockIsFarBehind() {
         AHEAD.put().uri("/kv/" + BEFORE_START).header("X-Region", "us-east").bodyValue("x").exchange()
                 .expectStatus().isOk();
         latestBeforeStart = awaitTimestamp("us-east", BEFORE_START);
-        behind = gatewayWithClock(Duration.ofMinutes(-10));
+        behindGateway = gatewayWithClock(Duration.ofMinutes(-10));
+        behind = TestCluster.client(behindGateway);
+    }
+
+    @AfterAll
+    static void retireIt() {
+        TestCluster.retire(behindGateway);
     }
 
     /** A gateway of the same deployment whose wall clock is {@code skew} off the others'. */
-    private static WebTestClient gatewayWithClock(Duration skew) {
+    private static ConfigurableApplicationContext gatewayWithClock(Duration skew) {
         ConfigurableApplicationContext gateway = GatewayApplication.builder().registerShutdownHook(false)
                 .initializers(context -> ((GenericApplicationContext) context)
                         .registerBean(Clock.class, () -> Clock.offset(Clock.systemUTC(), skew)))
                 .run(TestReplication.asArguments(TestCluster.extraGatewayProperties()));
         // Left to the JVM's end: closing a second WebFlux context would stop the shared gateway's loops.
         TestShutdown.register(gateway::close);
-        return TestCluster.client(gateway);
+        return gateway;
     }
 
     @Test

@@ -16,8 +16,6 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.geokv.gateway.events.EventPublisher;
-import io.geokv.gateway.health.RegionHealthMonitor;
-import io.geokv.gateway.lag.ReplicationLagMonitor;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestShutdown;
 
@@ -80,8 +78,7 @@ class KafkaOutageIT {
             // Only what talks to the dead broker is stopped; the context is closed when the JVM ends:
             // closing a WebFlux application disposes Reactor Netty's global event loops, which the
             // shared gateway uses too.
-            gateway.getBean(RegionHealthMonitor.class).close();
-            gateway.getBean(ReplicationLagMonitor.class).close();
+            TestCluster.retire(gateway);
             gateway.getBean(EventPublisher.class).close();
             gateway.getBean(Admin.class).close(Duration.ZERO);
         }

@@ -23,7 +23,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.geokv.gateway.health.RegionHealthMonitor;
 import io.geokv.store.TcpProxy;
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.config.RegionsProperties;
@@ -134,7 +133,7 @@ class RegionOutageIT {
             } finally {
                 loading.set(false);
                 load.join(10_000);
-                retire(gateway);
+                TestCluster.retire(gateway);
             }
         }
     }
@@ -170,17 +169,9 @@ class RegionOutageIT {
             });
             await().atMost(Duration.ofSeconds(5)).until(() -> regionStatus(client, "asia-pac").equals("healthy"));
         } finally {
-            retire(gateway);
+            TestCluster.retire(gateway);
             redis.destroy();
         }
-    }
-
-    /**
-     * Stops a test gateway's checks. The context itself is closed when the JVM ends: closing a WebFlux
-     * application disposes Reactor Netty's global event loops, which the shared gateway uses too.
-     */
-    private static void retire(ConfigurableApplicationContext gateway) {
-        gateway.getBean(RegionHealthMonitor.class).close();
     }
 
     /** Reads the key in asia-pac; asserts it answered 200 with its value, and says who served it. */
@@ -203,6 +194,14 @@ class RegionOutageIT {
         ConfigurableApplicationContext gateway = gateway(Map.of(
                 "geokv.gateway.health.lag-threshold", "1s",
                 "geokv.gateway.lag-refresh-interval", "200ms"));
+        try {
+            sinkStopsAndRecovers(gateway);
+        } finally {
+            TestCluster.retire(gateway);
+        }
+    }
+
+    private static void sinkStopsAndRecovers(ConfigurableApplicationContext gateway) throws Exception {
         WebTestClient client = TestCluster.client(gateway);
         await().atMost(Duration.ofSeconds(30)).until(() -> regionStatus(client, "eu-west").equals("healthy"));
         RegionProperties.Postgres euWest = gateway.getBean(RegionsProperties.class).region("eu-west").postgres();

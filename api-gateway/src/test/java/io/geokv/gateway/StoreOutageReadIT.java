@@ -15,7 +15,6 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.geokv.gateway.health.RegionHealthMonitor;
 import io.geokv.store.TcpProxy;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestShutdown;
@@ -62,7 +61,7 @@ class StoreOutageReadIT {
                 await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> client.get().uri("/kv/" + key)
                         .header("X-Region", "eu-west").exchange().expectStatus().isOk());
             } finally {
-                gateway.getBean(RegionHealthMonitor.class).close();
+                TestCluster.retire(gateway);
             }
         }
     }

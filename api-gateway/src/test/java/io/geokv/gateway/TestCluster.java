@@ -7,6 +7,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.geokv.gateway.health.RegionHealthMonitor;
+import io.geokv.gateway.lag.ReplicationLagMonitor;
 import io.geokv.store.RegionStores;
 import io.geokv.testing.TestKafka;
 import io.geokv.testing.TestReplication;
@@ -72,6 +74,18 @@ public final class TestCluster {
             properties.put("geokv.regions[" + i + "].postgres.max-pool-size", 2);
         }
         return properties;
+    }
+
+    /**
+     * Stops a further gateway's background checks and closes its stores, so that its PostgreSQL
+     * connections go back before the next test starts another gateway. The context itself is closed
+     * when the JVM ends: closing a WebFlux application disposes Reactor Netty's global event loops,
+     * which the shared gateway uses too.
+     */
+    public static void retire(ConfigurableApplicationContext gateway) {
+        gateway.getBean(RegionHealthMonitor.class).close();
+        gateway.getBean(ReplicationLagMonitor.class).close();
+        gateway.getBean(RegionStores.class).close();
     }
 
     public static WebTestClient client(ConfigurableApplicationContext gateway) {

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.geokv.testing.TestReplication;
@@ -14,7 +16,7 @@ import io.geokv.testing.TestReplication;
  * replication-streams in a JVM of its own, so a test can kill it the way a machine dies: SIGKILL,
  * no shutdown hooks, no clean close of Kafka transactions, RocksDB or connections.
  */
-final class ReplicationProcess {
+public final class ReplicationProcess {
 
     private final Process process;
 
@@ -23,12 +25,19 @@ final class ReplicationProcess {
     }
 
     static ReplicationProcess start(Path stateDir, Path log) {
+        return start(stateDir, log, Map.of());
+    }
+
+    /** With {@code overrides} on top of the test properties, e.g. other store endpoints. */
+    public static ReplicationProcess start(Path stateDir, Path log, Map<String, Object> overrides) {
+        Map<String, Object> properties = new LinkedHashMap<>(TestReplication.properties(stateDir));
+        properties.putAll(overrides);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m",
                 "-cp", System.getProperty("java.class.path"),
                 "io.geokv.replication.ReplicationStreamsApplication"));
-        command.addAll(List.of(TestReplication.asArguments(TestReplication.properties(stateDir))));
+        command.addAll(List.of(TestReplication.asArguments(properties)));
         try {
             Files.createDirectories(log.getParent());
             Process process = new ProcessBuilder(command)
@@ -41,26 +50,26 @@ final class ReplicationProcess {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** SIGKILL on Linux: the process gets no chance to clean up. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("replication-streams did not die");
         }
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             kill();
         }
     }
 
-    static Path logFile(String name) {
+    public static Path logFile(String name) {
         return Path.of("target", "child-logs", name + ".log").toAbsolutePath();
     }
 

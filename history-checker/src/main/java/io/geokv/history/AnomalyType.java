@@ -24,6 +24,8 @@ public enum AnomalyType {
     MONOTONIC_READS("monotonic-reads"),
     /** A strong read did not see a write acknowledged before it started. */
     STALE_STRONG_READ("stale-strong-read"),
+    /** A region finally shows another value than last-writer-wins picks from the log's siblings. */
+    STALE_VISIBLE_VALUE("stale-visible-value"),
     /** A read showed an event that is not counted in its key's log, or that its own context does not cover. */
     PHANTOM_READ("phantom-read"),
     /** A 5xx that is not an explained, fault-time 503/504 problem. */

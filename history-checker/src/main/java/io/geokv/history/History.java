@@ -13,6 +13,8 @@ import java.util.Map;
  * @param siblingsPerOrigin the merge's per-origin cap: {@code max-siblings} divided by the number of
  *     regions (README, Limits)
  * @param digests per region, the digest of its whole state
+ * @param lastWriterWins whether every key of the history resolves with last-writer-wins (geokv's
+ *     default policy), so that what a region shows of a key follows from its siblings
  */
 public record History(
         long seed,
@@ -22,7 +24,8 @@ public record History(
         List<Fault> faults,
         List<LoggedEvent> log,
         List<FinalState> finalStates,
-        Map<String, String> digests) {
+        Map<String, String> digests,
+        boolean lastWriterWins) {
 
     public History {
         if (siblingsPerOrigin < 1) {

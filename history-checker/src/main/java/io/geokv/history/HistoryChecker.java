@@ -10,6 +10,7 @@ public final class HistoryChecker {
     public static final List<HistoryCheck> CHECKS = List.of(
             new AcknowledgedWritesSurvive(),
             new FinalStatesMatchTheLog(),
+            new VisibleValuesFollowTheLog(),
             new CountersAreExact(),
             new SessionGuarantees(),
             new StrongReadsSeeAcknowledgedWrites(),

@@ -2,6 +2,7 @@ package io.geokv.history;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,17 @@ public final class KeyModel {
     /** The counted events no counted event's effective context covers, sorted by dot. */
     public List<CountedEvent> siblings() {
         return siblings;
+    }
+
+    /**
+     * The sibling last-writer-wins shows: the greatest by timestamp, then origin, then event id (then
+     * dot), as the README documents; empty when the key has no sibling.
+     */
+    public Optional<CountedEvent> lastWriterWins() {
+        return siblings.stream().max(Comparator.comparingLong((CountedEvent c) -> c.event().timestamp())
+                .thenComparing(c -> c.dot().origin())
+                .thenComparing(c -> c.event().eventId())
+                .thenComparing(CountedEvent::dot));
     }
 
     /** The siblings' event ids, sorted: what every region's final state must hold. */

@@ -8,9 +8,10 @@ import java.util.TreeMap;
 /**
  * A read shows only writes that exist: every sibling event id an answered read reports is counted in
  * its key's log (not refused, not failed, not of another key), and the context the read returned
- * covers it, since a read's context is what its reader has seen.
+ * covers it, since a read's context is what its reader has seen. Likewise the value a read returned
+ * is the value of a counted event of its key that its context covers.
  *
- * <p>Reads that did not record their siblings ({@code readEventIds} empty) are not checked.
+ * <p>Reads that did not record their siblings ({@code readEventIds} empty) are checked by value only.
  */
 public final class ReadsSeeLoggedWrites implements HistoryCheck {
 
@@ -22,6 +23,14 @@ public final class ReadsSeeLoggedWrites implements HistoryCheck {
                 continue;
             }
             Optional<KeyModel> model = log.key(read.keyRef());
+            if (read.readValue() != null && model.stream().flatMap(m -> m.counted().stream())
+                    .noneMatch(c -> read.readValue().equals(c.event().value())
+                            && Contexts.covers(read.readContext(), c.dot()))) {
+                anomalies.add(Anomaly.of(AnomalyType.PHANTOM_READ, read,
+                        "read value '" + read.readValue() + "' is not that of a counted event of " + read.keyRef()
+                                + " covered by the read's context " + new TreeMap<>(read.readContext())));
+                continue;
+            }
             for (String eventId : read.readEventIds()) {
                 Optional<Dot> dot = model.flatMap(m -> m.dotOf(eventId));
                 if (dot.isEmpty()) {

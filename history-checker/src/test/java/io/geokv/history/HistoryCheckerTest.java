@@ -123,7 +123,7 @@ class HistoryCheckerTest {
 
     @Test
     void aCounterBelowItsAcknowledgedIncrementsLostOne() {
-        History broken = replaceFinalState(VALID, state(EAST, "counter", "1", "a2"));
+        History broken = Ops.withoutLastWriterWins(replaceFinalState(VALID, state(EAST, "counter", "1", "a2")));
 
         assertThat(HistoryChecker.check(broken)).singleElement().satisfies(a -> {
             assertThat(a.type()).isEqualTo(AnomalyType.LOST_INCREMENT);
@@ -133,14 +133,14 @@ class HistoryCheckerTest {
 
     @Test
     void aCounterAboveEveryPossibleIncrementIsAPhantom() {
-        History broken = replaceFinalState(VALID, state(EAST, "counter", "3", "a2"));
+        History broken = Ops.withoutLastWriterWins(replaceFinalState(VALID, state(EAST, "counter", "3", "a2")));
 
         assertThat(types(HistoryChecker.check(broken))).containsExactly(AnomalyType.PHANTOM_INCREMENT);
     }
 
     @Test
     void anIncrementWithUnknownOutcomeMayHaveApplied() {
-        History maybe = addOperation(VALID, op(20, OperationKind.CAS_INCREMENT, "counter").process("p5")
+        History maybe = addOperation(Ops.withoutLastWriterWins(VALID), op(20, OperationKind.CAS_INCREMENT, "counter").process("p5")
                 .expected(2).at(90, 100).outcome(Outcome.UNKNOWN, 0).build());
 
         assertThat(HistoryChecker.check(maybe)).isEmpty();
@@ -228,6 +228,44 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void readingAValueNoCountedEventWroteIsAPhantomRead() {
+        History broken = addOperation(VALID, op(16, OperationKind.EVENTUAL_READ, "cart").process("p5")
+                .region(ASIA).at(90, 100).read("never-written", Map.of(EAST, 1L, WEST, 1L, ASIA, 1L)).build());
+
+        assertThat(HistoryChecker.check(broken)).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(AnomalyType.PHANTOM_READ);
+            assertThat(a.detail()).contains("never-written");
+        });
+    }
+
+    @Test
+    void aRegionStillShowingASupersededValueIsStale() {
+        History stale = replaceFinalState(VALID, Ops.state(WEST, "cart", "a", "a1"));
+
+        assertThat(HistoryChecker.check(stale)).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(AnomalyType.STALE_VISIBLE_VALUE);
+            assertThat(a.detail()).contains("eu-west", "'a'", "'c'");
+        });
+    }
+
+    @Test
+    void aDeletedKeyMustReadAsAbsent() {
+        History stale = replaceFinalState(VALID, Ops.state(ASIA, "gone", "x", "e3"));
+
+        assertThat(types(HistoryChecker.check(stale))).containsExactly(AnomalyType.STALE_VISIBLE_VALUE);
+    }
+
+    @Test
+    void lastWriterWinsPicksTheLatestTimestampAmongConcurrentSiblings() {
+        KeyModel key = LogModel.of(List.of(
+                Ops.event(EAST, 5, "early", "k", Map.of(), "old"),
+                Ops.event(WEST, 9, "late", "k", Map.of(), "new")), 4).key(new KeyRef(Ops.TENANT, "k")).orElseThrow();
+
+        assertThat(key.siblingEventIds()).containsExactly("early", "late");
+        assertThat(key.lastWriterWins()).map(c -> c.event().value()).contains("new");
+    }
+
+    @Test
     void anEventualReadMayBeStale() {
         History stale = addOperation(VALID, op(16, OperationKind.EVENTUAL_READ, "cart").process("p5")
                 .region(EAST).at(90, 100).read("a", Map.of(EAST, 1L), "e1").build());
@@ -286,7 +324,7 @@ class HistoryCheckerTest {
                 event(EAST, 2, "e3", "k", Map.of(), "3"));
         List<FinalState> states = List.of(state(EAST, "k", "3", "e2", "e3"), state(WEST, "k", "3", "e2", "e3"));
         History capped = new History(7, List.of(EAST, WEST), 2, ops, List.of(), log, states,
-                Map.of(EAST, "d", WEST, "d"));
+                Map.of(EAST, "d", WEST, "d"), true);
 
         assertThat(HistoryChecker.check(capped)).isEmpty();
         KeyModel model = LogModel.of(capped).key(new KeyRef(Ops.TENANT, "k")).orElseThrow();

@@ -95,7 +95,7 @@ final class Ops {
 
     static History withOperations(History h, List<Operation> operations) {
         return new History(h.seed(), h.regions(), h.siblingsPerOrigin(), operations, h.faults(), h.log(),
-                h.finalStates(), h.digests());
+                h.finalStates(), h.digests(), h.lastWriterWins());
     }
 
     /** {@code h} with operation {@code id} changed by {@code change}. */
@@ -115,20 +115,29 @@ final class Ops {
 
     static History withLog(History h, List<LoggedEvent> log) {
         return new History(h.seed(), h.regions(), h.siblingsPerOrigin(), h.operations(), h.faults(), log,
-                h.finalStates(), h.digests());
+                h.finalStates(), h.digests(), h.lastWriterWins());
     }
 
     static History withFinalStates(History h, List<FinalState> states) {
         return new History(h.seed(), h.regions(), h.siblingsPerOrigin(), h.operations(), h.faults(), h.log(),
-                states, h.digests());
+                states, h.digests(), h.lastWriterWins());
     }
 
     static History withDigests(History h, Map<String, String> digests) {
         return new History(h.seed(), h.regions(), h.siblingsPerOrigin(), h.operations(), h.faults(), h.log(),
-                h.finalStates(), digests);
+                h.finalStates(), digests, h.lastWriterWins());
     }
 
     /** {@code h}'s final states with those of {@code key} in {@code region} replaced by {@code state}. */
+    /**
+     * The same history, but not declared last-writer-wins: for tests that change what a region shows
+     * without changing its siblings, to look at one check alone.
+     */
+    static History withoutLastWriterWins(History h) {
+        return new History(h.seed(), h.regions(), h.siblingsPerOrigin(), h.operations(), h.faults(), h.log(),
+                h.finalStates(), h.digests(), false);
+    }
+
     static History replaceFinalState(History h, FinalState state) {
         List<FinalState> states = new ArrayList<>();
         for (FinalState s : h.finalStates()) {

@@ -81,6 +81,6 @@ final class ValidHistory {
         }
         return new History(42, REGIONS, 4, ops,
                 List.of(new Fault("kill-replication", WEST, 1000, 2000)),
-                log, states, Map.of(EAST, "d1", WEST, "d1", ASIA, "d1"));
+                log, states, Map.of(EAST, "d1", WEST, "d1", ASIA, "d1"), true);
     }
 }

@@ -45,14 +45,7 @@ public final class TestStores {
 
     /** Drops every region's database named {@code databasePrefix<region>} and empties its Redis database. */
     public static void reset(String databasePrefix, int redisFirstDatabase) {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-                Statement statement = connection.createStatement()) {
-            for (String region : REGIONS) {
-                statement.execute("DROP DATABASE IF EXISTS " + databasePrefix + region.replace('-', '_') + " WITH (FORCE)");
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 for the integration tests", e);
-        }
+        dropDatabases(databasePrefix);
         for (int i = 0; i < REGIONS.size(); i++) {
             RedisClient client = RedisClient.create("redis://127.0.0.1:6379/" + (redisFirstDatabase + i));
             try (StatefulRedisConnection<String, String> connection = client.connect()) {
@@ -60,6 +53,18 @@ public final class TestStores {
             } finally {
                 client.shutdown();
             }
+        }
+    }
+
+    /** Drops every region's database named {@code databasePrefix<region>}. */
+    public static void dropDatabases(String databasePrefix) {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+                Statement statement = connection.createStatement()) {
+            for (String region : REGIONS) {
+                statement.execute("DROP DATABASE IF EXISTS " + databasePrefix + region.replace('-', '_') + " WITH (FORCE)");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 for the integration tests", e);
         }
     }
 

@@ -30,12 +30,16 @@ public final class KeyLogEnds {
         this.partitions = partitions;
     }
 
+    /** The partition the key's events go to, in every region's topic. */
+    public List<Partition> partitionsOf(String tenant, String key) {
+        int partition = EventTopics.partitionOf(EventTopics.recordKey(tenant, key), partitions);
+        return regions.stream().map(region -> new Partition(EventTopics.forRegion(region), partition)).toList();
+    }
+
     /** The positions just past the key's last event in every region's topic (as a session's positions). */
     public Mono<SessionPositions> of(String tenant, String key) {
-        int partition = EventTopics.partitionOf(EventTopics.recordKey(tenant, key), partitions);
-        Map<TopicPartition, OffsetSpec> request = regions.stream()
-                .collect(Collectors.toMap(region -> new TopicPartition(EventTopics.forRegion(region), partition),
-                        region -> OffsetSpec.latest()));
+        Map<TopicPartition, OffsetSpec> request = partitionsOf(tenant, key).stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(p.topic(), p.partition()), p -> OffsetSpec.latest()));
         return Mono.fromCompletionStage(() -> admin.listOffsets(request).all().toCompletionStage())
                 .map(ends -> {
                     SessionPositions positions = SessionPositions.empty();

@@ -159,8 +159,8 @@ class KvController {
                     headers.set(GeokvHeaders.CONSISTENCY, result.consistency().wire());
                     headers.set(GeokvHeaders.REGIONS_READ, String.join(",", result.regionsRead()));
                     headers.set(GeokvHeaders.LATENCY, Long.toString(latencyMs));
-                    if (session != null) {
-                        headers.set(GeokvHeaders.SESSION, session);
+                    if (result.session() != null || session != null) {
+                        headers.set(GeokvHeaders.SESSION, result.session() != null ? result.session() : session);
                     }
                     if (result.resolution() instanceof Resolution.Conflict siblings) {
                         return ResponseEntity.status(HttpStatus.MULTIPLE_CHOICES).headers(headers)

@@ -2,7 +2,9 @@ package io.geokv.gateway.kv;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -126,9 +128,10 @@ public final class KvService {
      *
      * @param servedBy the region whose state it is (for a strong read, the routed region)
      * @param regionsRead the regions whose states were merged (strong reads), else {@code servedBy} alone
+     * @param session for a session read, the session token that also covers what this read saw; else null
      */
     public record ReadResult(KeyState state, Source source, Resolution resolution, String context,
-            String servedBy, List<String> regionsRead, Consistency consistency) {}
+            String servedBy, List<String> regionsRead, Consistency consistency, String session) {}
 
     public Mono<WriteResult> write(WriteCommand command) {
         String tenant = tenantOrDefault(command.tenant());
@@ -295,7 +298,11 @@ public final class KvService {
         }
     }
 
-    /** What a key shows; errors with a 404 problem when it is absent or deleted. */
+    /**
+     * What a key shows; errors with a 404 problem when it is absent or deleted. The 404 of a deleted key
+     * carries the key's {@code X-Context} (and a session read's {@code X-Session}), so that a client can
+     * write after the delete it saw.
+     */
     public Mono<ReadResult> read(ReadCommand command) {
         String tenant = tenantOrDefault(command.tenant());
         checkKey(tenant, command.key());
@@ -306,53 +313,97 @@ public final class KvService {
             case EVENTUAL -> stores.get(command.region()).read(tenant, command.key())
                     .onErrorMap(StoreUnavailable::is, e -> StoreUnavailable.problem(command.region(), e))
                     .map(lookup -> result(tenant, command.key(), resolver, lookup.state(), lookup.source(),
-                            command.region(), List.of(command.region()), level));
+                            command.region(), List.of(command.region()), level, null));
             case SESSION -> readOwnWrites(command, tenant, session, resolver);
             case STRONG -> readEveryRegion(command, tenant, resolver);
         };
-        return read.filter(result -> !(result.resolution() instanceof Resolution.Absent))
-                .switchIfEmpty(Mono.error(() -> Problems.notFound(
-                        "key '" + command.key() + "' not found in " + command.region())));
+        return read.switchIfEmpty(Mono.error(() -> notFound(command, null)))
+                .flatMap(result -> result.resolution() instanceof Resolution.Absent
+                        ? Mono.error(notFound(command, result)) : Mono.just(result));
+    }
+
+    private static ErrorResponseException notFound(ReadCommand command, ReadResult deleted) {
+        ErrorResponseException problem = Problems.notFound(
+                "key '" + command.key() + "' not found in " + command.region());
+        if (deleted != null) {
+            problem.getHeaders().set(GeokvHeaders.CONTEXT, deleted.context());
+            if (deleted.session() != null) {
+                problem.getHeaders().set(GeokvHeaders.SESSION, deleted.session());
+            }
+        }
+        return problem;
     }
 
     /**
      * The routed region once it has applied the session's writes, or else the first region that has;
-     * from PostgreSQL, which holds every applied write (the cache may still be catching up).
+     * from PostgreSQL, which holds every applied write (the cache may still be catching up). The answer's
+     * session token also covers what the serving region had applied of the key's partitions, so that
+     * the session's later reads never show less, whichever region serves them.
      */
     private Mono<ReadResult> readOwnWrites(ReadCommand command, String tenant, SessionPositions session,
             SiblingResolver resolver) {
         List<String> preference = new ArrayList<>(List.of(command.region()));
         servingRegions().stream().filter(r -> !r.equals(command.region())).forEach(preference::add);
+        List<Partition> keyPartitions = logEnds.partitionsOf(tenant, command.key());
         return progress.firstToApply(preference, session, waits.session())
                 .switchIfEmpty(Mono.error(() -> Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "session-not-available",
                         "no region had applied this session's writes after " + waits.session().toMillis()
                                 + " ms; they are durable, retry shortly")))
-                .flatMap(region -> stores.get(region).reader().find(tenant, command.key())
-                        .onErrorMap(StoreUnavailable::is, e -> StoreUnavailable.problem(region, e))
-                        .map(state -> result(tenant, command.key(), resolver, state, Source.DB, region, List.of(region),
-                                Consistency.SESSION)));
+                .flatMap(region -> progress.applied(region)
+                        .flatMap(applied -> stores.get(region).reader().find(tenant, command.key())
+                                .map(state -> {
+                                    Map<Partition, Long> seen = new HashMap<>();
+                                    keyPartitions.forEach(p -> seen.put(p, applied.getOrDefault(p, 0L)));
+                                    return result(tenant, command.key(), resolver, state, Source.DB, region,
+                                            List.of(region), Consistency.SESSION,
+                                            tokens.session(session.withSeen(seen)));
+                                }))
+                        .onErrorMap(StoreUnavailable::is, e -> StoreUnavailable.problem(region, e)));
     }
 
-    /** Every serving region's state from PostgreSQL, merged; regions that cannot be read are left out. */
+    /**
+     * Every serving region's state from PostgreSQL, merged, once one of them has applied the key's whole
+     * log as it stood when the read began: so a strong read shows every write acknowledged before it,
+     * wherever it was written. Regions that cannot be read are left out, but not the one that has caught
+     * up; if none catches up within the strong timeout, 504.
+     */
     private Mono<ReadResult> readEveryRegion(ReadCommand command, String tenant, SiblingResolver resolver) {
         List<String> regions = servingRegions();
+        List<String> preference = new ArrayList<>(regions);
+        preference.remove(command.region());
+        if (regions.contains(command.region())) {
+            preference.add(0, command.region());
+        }
+        return logEnds.of(tenant, command.key())
+                .timeout(waits.strong())
+                .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> Problems.unavailable("kafka-unavailable",
+                        "cannot learn where the log of key '" + command.key() + "' ends: " + e.getMessage()))
+                .flatMap(ends -> progress.firstToApply(preference, ends, waits.strong()))
+                .switchIfEmpty(Mono.error(() -> Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "strong-read-timeout",
+                        "no region had applied the log of key '" + command.key() + "' after "
+                                + waits.strong().toMillis() + " ms; retry shortly")))
+                .flatMap(caughtUp -> readAndMerge(command, tenant, resolver, regions, caughtUp));
+    }
+
+    private Mono<ReadResult> readAndMerge(ReadCommand command, String tenant, SiblingResolver resolver,
+            List<String> regions, String caughtUp) {
         return Flux.fromIterable(regions)
                 .flatMapSequential(region -> stores.get(region).reader().find(tenant, command.key())
                         .defaultIfEmpty(KeyState.empty())
                         .map(state -> new RegionState(region, state))
                         .onErrorResume(e -> {
+                            if (region.equals(caughtUp)) {
+                                return Mono.error(StoreUnavailable.is(e) ? StoreUnavailable.problem(region, e) : e);
+                            }
                             log.debug("strong read of {} skips region {}: {}", command.key(), region, e.toString());
                             return Mono.empty();
                         }))
                 .collectList()
                 .flatMap(states -> {
-                    if (states.isEmpty()) {
-                        return Mono.error(Problems.unavailable("no-region-available",
-                                "no region's PostgreSQL answered the strong read of key '" + command.key() + "'"));
-                    }
                     KeyState merged = states.stream().map(RegionState::state).reduce(KeyState.empty(), KeyState::merge);
                     return merged.isEmpty() ? Mono.empty() : Mono.just(result(tenant, command.key(), resolver, merged, Source.DB,
-                            command.region(), states.stream().map(RegionState::region).toList(), Consistency.STRONG));
+                            command.region(), states.stream().map(RegionState::region).toList(), Consistency.STRONG,
+                            null));
                 });
     }
 
@@ -360,10 +411,10 @@ public final class KvService {
 
     /** What a read shows; the gateway observes the state's clocks, so its next writes come after them. */
     private ReadResult result(String tenant, String key, SiblingResolver resolver, KeyState state, Source source,
-            String servedBy, List<String> regionsRead, Consistency level) {
+            String servedBy, List<String> regionsRead, Consistency level, String session) {
         observeClocks(state);
         return new ReadResult(state, source, resolver.resolve(state.siblings()),
-                tokens.context(state.context(), tenant, key), servedBy, regionsRead, level);
+                tokens.context(state.context(), tenant, key), servedBy, regionsRead, level, session);
     }
 
     /** The gateway's next writes are stamped after every value of {@code state}. */

@@ -67,6 +67,21 @@ public final class SessionPositions {
         return new SessionPositions(joined, Math.max(clock, timestamp));
     }
 
+    /**
+     * These positions and everything a read of the session has seen: per partition, at least {@code
+     * seenNext}. A later read must then be served by a region that has applied as much, which is what
+     * makes the session's reads monotonic even when they are served by different regions.
+     */
+    public SessionPositions withSeen(Map<Partition, Long> seenNext) {
+        TreeMap<Partition, Long> joined = new TreeMap<>(next);
+        seenNext.forEach((partition, offset) -> {
+            if (offset > 0) {
+                joined.merge(partition, offset, Math::max);
+            }
+        });
+        return new SessionPositions(joined, clock);
+    }
+
     /** The highest timestamp of the session's writes; 0 for a session without writes. */
     public long clock() {
         return clock;

@@ -2,6 +2,7 @@ package io.geokv.store;
 
 import io.geokv.store.cache.StateCache;
 import io.geokv.store.config.RegionProperties;
+import io.geokv.store.postgres.ArbitrationIntents;
 import io.geokv.store.postgres.KeyLocks;
 import io.geokv.store.postgres.RegionDatabase;
 import io.geokv.store.postgres.StateReader;
@@ -26,6 +27,7 @@ public final class RegionStore implements AutoCloseable {
     private final StateCache cache;
     private final StateWriter writer;
     private final KeyLocks locks;
+    private final ArbitrationIntents intents;
 
     private RegionStore(RegionProperties properties, RegionDatabase database, StateReader reader, StateCache cache) {
         this.properties = properties;
@@ -34,6 +36,7 @@ public final class RegionStore implements AutoCloseable {
         this.cache = cache;
         this.writer = new StateWriter(database);
         this.locks = new KeyLocks(properties);
+        this.intents = new ArbitrationIntents(properties);
     }
 
     /**
@@ -84,6 +87,11 @@ public final class RegionStore implements AutoCloseable {
         return locks;
     }
 
+    /** The conditional writes this region arbitrates that may still be on their way into the log. */
+    public ArbitrationIntents intents() {
+        return intents;
+    }
+
     public StateWriter writer() {
         return writer;
     }
@@ -118,7 +126,7 @@ public final class RegionStore implements AutoCloseable {
             cache.close();
         } finally {
             try {
-                Mono.when(reader.close(), locks.close()).block(Duration.ofSeconds(5));
+                Mono.when(reader.close(), locks.close(), intents.close()).block(Duration.ofSeconds(5));
             } finally {
                 database.close();
             }

@@ -202,7 +202,7 @@ class GatewayConfiguration {
                 properties.defaultTenant(), resolution, tokens,
                 new RegionProgress(stores, consistency.pollInterval()), health::serving,
                 new KvService.Waits(consistency.sessionWait(), consistency.strongTimeout(), consistency.lockWait(),
-                        consistency.lockHold()),
+                        consistency.lockHold(), publisher.lastAppendBound()),
                 limits, new KeyLogEnds(admin, stores.names(), properties.partitions()));
     }
 

@@ -27,6 +27,7 @@ public final class EventPublisher implements AutoCloseable {
 
     private final Producer<String, KvEvent> producer;
     private final Set<String> topicsWithMetadata = ConcurrentHashMap.newKeySet();
+    private final Duration lastAppendBound;
 
     public EventPublisher(Map<String, Object> producerBase, Duration writeTimeout) {
         Map<String, Object> props = new HashMap<>(producerBase);
@@ -36,15 +37,29 @@ public final class EventPublisher implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         // Bound every way a send can wait, so an unreachable Kafka turns into a quick 503, not a hang.
         int timeoutMs = (int) writeTimeout.toMillis();
+        int requestTimeoutMs = Math.min(timeoutMs, 30_000);
+        int deliveryTimeoutMs = Math.max(timeoutMs, requestTimeoutMs + 5);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000));
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, Math.min(timeoutMs, 30_000) + 5));
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeoutMs);
+        // A send may wait for metadata (max.block.ms), then its batch is retried until the delivery
+        // timeout, and the last attempt may still be appended until its request times out.
+        this.lastAppendBound = Duration.ofMillis((long) timeoutMs + deliveryTimeoutMs + requestTimeoutMs);
         // The region topics are few and always written: never let their metadata expire for idleness
         // (a send would then block on fetching it again).
         props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int) Duration.ofDays(7).toMillis());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, KvEventSerializer.class);
         this.producer = new KafkaProducer<>(props);
+    }
+
+    /**
+     * How long after {@link #publish} is called its event can still be appended to the log, whether
+     * or not this process is still alive to see it: past this bound an event it never saw
+     * acknowledged will not appear.
+     */
+    public Duration lastAppendBound() {
+        return lastAppendBound;
     }
 
     /** Completes with where the event landed once Kafka acknowledged it, or errors. */

@@ -56,8 +56,12 @@ public final class KvService {
      * How long the levels may wait: a session read for its writes, a strong write for every region, a
      * conditional write for its key's lock, and the longest a lock is held waiting for the home region
      * to apply the write it arbitrated (past it the lock is released, and logged as an error).
+     *
+     * @param publishFence how long after an arbiter recorded its intent its event may still be appended
+     *     to the log ({@link EventPublisher#lastAppendBound()}): the next arbiter of the key waits that
+     *     long after an intent its arbiter did not clear
      */
-    public record Waits(Duration session, Duration strong, Duration lock, Duration lockHold) {}
+    public record Waits(Duration session, Duration strong, Duration lock, Duration lockHold, Duration publishFence) {}
 
     private final RegionStores stores;
     private final EventPublisher publisher;
@@ -173,11 +177,13 @@ public final class KvService {
 
     /**
      * A conditional strong write: the key's home region arbitrates. Under the key's lock in the home
-     * region's PostgreSQL, the home region first catches up with the key's log (every write of the key
-     * acknowledged so far, in any region: plain writes, and writes whose arbiter went away before its
-     * home had applied them); then the condition is checked against its state, and the write is
-     * published and applied there before the lock is released. So the next conditional write of the
-     * key sees it, and of two racing writes with the same condition only one can succeed.
+     * region's PostgreSQL, the arbiter first waits out the publish fence of an arbiter that went away
+     * without clearing its intent, so that no event of an earlier arbitration can still enter the log;
+     * then the home region catches up with the key's log (every write of the key acknowledged so far,
+     * in any region); then the condition is checked against its state, the intent is recorded, and the
+     * write is published and applied there before the intent is cleared and the lock released. So the
+     * next conditional write of the key sees it, and of two racing writes with the same condition only
+     * one can succeed, whatever happens to the first one's client, gateway or lock connection.
      *
      * <p>The locked work runs detached from the request: a client that cancels, or times out, cannot
      * make it release the lock before the home region has applied the write it published.
@@ -187,7 +193,8 @@ public final class KvService {
         String home = homes.homeOf(tenant, command.key());
         RegionStore homeStore = stores.get(home);
         CompletableFuture<Published> published = new CompletableFuture<>();
-        homeStore.locks().whileLocked(tenant, command.key(), waits.lock(), () -> logEnds.of(tenant, command.key())
+        homeStore.locks().whileLocked(tenant, command.key(), waits.lock(), () -> awaitFence(homeStore, tenant, command.key())
+                        .then(logEnds.of(tenant, command.key()))
                         .flatMap(ends -> progress.awaitAll(List.of(home), ends, waits.strong()))
                         .flatMap(caughtUp -> caughtUp.isEmpty()
                                 ? Mono.error(Problems.unavailable("arbiter-behind", "the home region of key '"
@@ -196,29 +203,59 @@ public final class KvService {
                                 : homeStore.reader().find(tenant, command.key()).defaultIfEmpty(KeyState.empty()))
                         .flatMap(state -> {
                             requireMatch(state, expected, home, command.key());
-                            return publish(command, tenant, state, clientContext.orElse(state.context()), session);
+                            VersionVector context = clientContext.orElse(state.context());
+                            KvEvent event = event(command, tenant, state, context, session);
+                            return homeStore.intents().record(tenant, command.key(), event.getEventId())
+                                    .then(send(command, tenant, context, event));
                         })
                         .doOnNext(published::complete)
                         .flatMap(accepted -> progress.awaitAll(List.of(home), accepted.positions(session), waits.lockHold())
-                                .doOnNext(applied -> {
+                                .flatMap(applied -> {
                                     if (applied.isEmpty()) {
                                         log.error("home region {} did not apply the conditional write {} of {} within {};"
                                                 + " releasing its lock", home, accepted.eventId(), command.key(),
                                                 waits.lockHold());
+                                        return Mono.just(applied);
                                     }
+                                    return homeStore.intents().clear(tenant, command.key(), accepted.eventId())
+                                            .thenReturn(applied);
                                 })))
                 .subscribe(applied -> {}, error -> {
                     if (!published.completeExceptionally(error)) {
                         log.warn("conditional write of {}: lock released after an error: {}", command.key(), error.toString());
                     }
                 });
-        // Failures before the event is published (lock, catching up, reading) leave nothing behind;
-        // publish's own failures are problems already.
+        // Failures before the event is published (lock, fence, catching up, reading) leave nothing
+        // behind; publish's own failures are problems already.
         return Mono.fromFuture(published, true)
                 .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> Problems.unavailable(
                         "arbiter-unavailable", "the home region of key '" + command.key() + "', " + home
                                 + ", could not arbitrate the conditional write (" + e.getMessage() + "); it was not applied"))
                 .flatMap(accepted -> awaitEveryRegion(command, tenant, accepted, session, servingRegions()));
+    }
+
+    /**
+     * Waits until no event of an earlier arbitration of the key whose arbiter went away without
+     * clearing its intent can still be appended; 503 with {@code Retry-After} when that is longer than
+     * a strong write may wait.
+     */
+    private Mono<Void> awaitFence(RegionStore home, String tenant, String key) {
+        return home.intents().find(tenant, key).flatMap(intent -> {
+            Duration left = waits.publishFence().minus(intent.age());
+            if (left.isNegative() || left.isZero()) {
+                return Mono.empty();
+            }
+            if (left.compareTo(waits.strong()) > 0) {
+                ErrorResponseException problem = Problems.unavailable("arbiter-fenced", "an earlier conditional write"
+                        + " of key '" + key + "' (event " + intent.eventId() + ") may still enter the log for "
+                        + left.toMillis() + " ms: its arbiter went away before it was applied; the write was not applied");
+                problem.getHeaders().set("Retry-After", Long.toString(Math.max(1, (left.toMillis() + 999) / 1000)));
+                return Mono.error(problem);
+            }
+            log.info("conditional write of {}: waiting {} ms for the fence of event {} whose arbiter went away",
+                    key, left.toMillis(), intent.eventId());
+            return Mono.delay(left).then();
+        });
     }
 
     /**
@@ -228,6 +265,12 @@ public final class KvService {
      * has written or read, whatever the skew between gateways' clocks.
      */
     private Mono<Published> publish(WriteCommand command, String tenant, KeyState state, VersionVector context,
+            SessionPositions session) {
+        return send(command, tenant, context, event(command, tenant, state, context, session));
+    }
+
+    /** The event of the write, checked against the key's limits and the event rules. */
+    private KvEvent event(WriteCommand command, String tenant, KeyState state, VersionVector context,
             SessionPositions session) {
         checkLimits(state, context, command);
         observeClocks(state);
@@ -239,6 +282,11 @@ public final class KvService {
                 limits.maxValueBytes(), stores.names()).ifPresent(violation -> {
             throw Problems.badRequest("invalid-write", violation);
         });
+        return event;
+    }
+
+    private Mono<Published> send(WriteCommand command, String tenant, VersionVector context, KvEvent event) {
+        String eventId = event.getEventId();
         return publisher.publish(event)
                 .map(position -> new Published(eventId, tenant, command.key(), context, event.getOriginTimestamp(),
                         position))

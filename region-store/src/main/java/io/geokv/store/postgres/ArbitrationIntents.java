@@ -45,21 +45,19 @@ public final class ArbitrationIntents {
 
     /** Records that the arbiter is about to publish {@code eventId} for the key (replacing any older intent). */
     public Mono<Void> record(String tenant, String key, String eventId) {
-        return withConnection(c -> Flux.from(c.createStatement("INSERT INTO arbitration_intents (tenant, key, event_id) "
-                                + "VALUES ($1, $2, $3) ON CONFLICT (tenant, key) DO UPDATE "
-                                + "SET event_id = EXCLUDED.event_id, recorded_at = clock_timestamp()")
-                        .bind(0, tenant)
-                        .bind(1, key)
-                        .bind(2, eventId)
-                        .execute())
-                .flatMap(result -> result.getRowsUpdated()))
-                .then();
+        return update("INSERT INTO arbitration_intents (tenant, key, event_id) VALUES ($1, $2, $3) "
+                + "ON CONFLICT (tenant, key) DO UPDATE SET event_id = EXCLUDED.event_id, recorded_at = clock_timestamp()",
+                tenant, key, eventId);
     }
 
     /** Clears the key's intent if it is still that of {@code eventId}, which this region has applied. */
     public Mono<Void> clear(String tenant, String key, String eventId) {
-        return withConnection(c -> Flux.from(c.createStatement(
-                                "DELETE FROM arbitration_intents WHERE tenant = $1 AND key = $2 AND event_id = $3")
+        return update("DELETE FROM arbitration_intents WHERE tenant = $1 AND key = $2 AND event_id = $3",
+                tenant, key, eventId);
+    }
+
+    private Mono<Void> update(String sql, String tenant, String key, String eventId) {
+        return withConnection(c -> Flux.from(c.createStatement(sql)
                         .bind(0, tenant)
                         .bind(1, key)
                         .bind(2, eventId)

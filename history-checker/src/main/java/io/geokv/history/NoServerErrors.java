@@ -23,11 +23,11 @@ public final class NoServerErrors implements HistoryCheck {
                 anomalies.add(Anomaly.of(AnomalyType.SERVER_ERROR, op,
                         op.status() + " without an application/problem+json body"));
             } else if (op.status() != 503 && op.status() != 504) {
-                anomalies.add(Anomaly.of(AnomalyType.SERVER_ERROR, op, op.status() + " problem"));
+                anomalies.add(Anomaly.of(AnomalyType.SERVER_ERROR, op, op.status() + " problem " + op.problemType()));
             } else if (history.faults().stream()
                     .noneMatch(f -> f.overlaps(op.invokedAtNanos(), op.effectiveCompletedAtNanos()))) {
                 anomalies.add(Anomaly.of(AnomalyType.SERVER_ERROR, op,
-                        op.status() + " problem outside every fault window"));
+                        op.status() + " problem " + op.problemType() + " outside every fault window"));
             }
         }
         return anomalies;

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param value the value written; null for deletes and reads
  * @param status the HTTP status, or 0 when there was no answer
  * @param problemJson whether the answer had {@code Content-Type: application/problem+json}
+ * @param problemType the problem's {@code type} URI, or null
  * @param eventId the event id of a write's answer (OK writes; UNKNOWN writes when the answer had one)
  * @param readValue what a read returned; null for 404
  * @param readContext the causal context a read returned, decoded: region to counter
@@ -41,6 +42,7 @@ public record Operation(
         Outcome outcome,
         int status,
         boolean problemJson,
+        String problemType,
         String eventId,
         String readValue,
         Map<String, Long> readContext,

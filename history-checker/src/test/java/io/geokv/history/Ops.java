@@ -52,7 +52,8 @@ final class Ops {
 
         Operation build() {
             return new Operation(id, process, session, kind, tenant, key, region, value, invokedAt, completedAt,
-                    outcome, status, problemJson, eventId, readValue, readContext, readEventIds, expectedValue);
+                    outcome, status, problemJson, problemJson ? "https://geokv.io/problems/test" : null, eventId, readValue,
+                    readContext, readEventIds, expectedValue);
         }
     }
 

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import java.time.Duration;
@@ -111,6 +113,27 @@ class RegionStoreIT {
             proxy.restore();
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> flaky.read("t", "k").block(TIMEOUT).source() == Source.CACHE);
+        }
+    }
+
+    @Test
+    void everyPoolReconnectsOnceAPostgresqlOutageIsOver() throws Exception {
+        store.writer().write(List.of(m("t", "pooled", written(1, "v"))), List.of());
+        try (TcpProxy proxy = new TcpProxy(5432);
+             RegionStore flaky = RegionStore.open(TestStates.withPostgresPort(TestStates.region("store", 12), proxy.port()))) {
+            // Fill each pool with several connections, then cut them all.
+            Flux.range(0, 6).flatMap(i -> flaky.reader().find("t", "pooled")).blockLast(TIMEOUT);
+            Flux.range(0, 6).flatMap(i -> flaky.intents().find("t", "pooled")).blockLast(TIMEOUT);
+            Flux.range(0, 6).flatMap(i -> flaky.locks().whileLocked("t", "pooled-" + i, Duration.ofSeconds(1),
+                    () -> Mono.delay(Duration.ofMillis(50)))).blockLast(TIMEOUT);
+            proxy.cut();
+            proxy.restore();
+
+            // The first use after the outage finds dead connections in the pool: it must not fail.
+            assertThat(flaky.reader().find("t", "pooled").block(TIMEOUT)).isNotNull();
+            flaky.intents().record("t", "pooled", "e1").block(TIMEOUT);
+            assertThat(flaky.locks().whileLocked("t", "pooled-0", Duration.ofSeconds(1), () -> Mono.just(1))
+                    .block(TIMEOUT)).isEqualTo(1);
         }
     }
 

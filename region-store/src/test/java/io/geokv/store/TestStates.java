@@ -40,6 +40,15 @@ public final class TestStates {
                 new RegionProperties.Redis(uri, region.redis().ttl()));
     }
 
+    /** The same region and database, its PostgreSQL reached through another local port (a proxy). */
+    public static RegionProperties withPostgresPort(RegionProperties region, int port) {
+        RegionProperties.Postgres pg = region.postgres();
+        return new RegionProperties(region.name(),
+                new RegionProperties.Postgres(pg.host(), port, pg.database(), pg.username(), pg.password(),
+                        pg.maxPoolSize()),
+                region.redis());
+    }
+
     /** The same region with its PostgreSQL at a port nothing listens on. */
     public static RegionProperties withDeadPostgres(RegionProperties region) {
         RegionProperties.Postgres pg = region.postgres();

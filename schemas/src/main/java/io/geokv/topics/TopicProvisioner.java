@@ -87,8 +87,13 @@ public final class TopicProvisioner {
         ensure(topics);
     }
 
-    /** The replication factor and {@code min.insync.replicas} new topics get. */
-    private Durability resolvedDurability() {
+    /**
+     * The replication factor and {@code min.insync.replicas} new topics get on this cluster: the
+     * configured ones, else the safe defaults for its broker count.
+     *
+     * @throws IllegalStateException if the configured replication factor exceeds the broker count
+     */
+    public Durability durabilityForCluster() {
         int brokers = get(admin.describeCluster().nodes(), "counting the brokers of the cluster").size();
         short replicas = durability.replicationFactor() != null
                 ? durability.replicationFactor() : (short) Math.max(1, Math.min(3, brokers));
@@ -141,7 +146,7 @@ public final class TopicProvisioner {
     }
 
     public void ensure(List<NewTopic> wanted) {
-        Durability resolved = resolvedDurability();
+        Durability resolved = durabilityForCluster();
         List<NewTopic> topics = wanted.stream().map(topic -> withDurability(topic, resolved)).toList();
         for (NewTopic topic : topics) {
             try {

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.core.publisher.Mono;
 
 import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
@@ -81,6 +82,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Object>> unexpected(Exception e, ServerWebExchange exchange) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            // The client went away before its answer could be written: nobody to answer, nothing failed here.
+            log.debug("client of {} {} disconnected: {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), e.toString());
+            return Mono.empty();
+        }
         log.error("unexpected failure serving {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "the gateway failed unexpectedly; the failure was logged");

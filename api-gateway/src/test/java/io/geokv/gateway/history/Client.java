@@ -124,10 +124,8 @@ final class Client implements Runnable {
                 .header("If-Match", "\"" + lastContext + "\"")
                 .PUT(HttpRequest.BodyPublishers.ofString(Long.toString(current + 1)));
         Exchange exchange = exchange(request, region);
-        recorder.operation(new Operation(exchange.id, name, session(), OperationKind.CAS_INCREMENT, plan.tenant(),
-                counter, region, Long.toString(current + 1), exchange.invoked, exchange.completed,
-                exchange.answer.writeOutcome(), exchange.answer.status(), exchange.answer.isProblem(),
-                exchange.answer.eventId(), null, Map.of(), List.of(), current));
+        recorder.operation(written(exchange, OperationKind.CAS_INCREMENT, counter, region, Long.toString(current + 1),
+                current));
     }
 
     private void write(OperationKind kind, String key, String context) {
@@ -144,9 +142,15 @@ final class Client implements Runnable {
             request.header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString(value));
         }
         Exchange exchange = exchange(request, region);
-        recorder.operation(new Operation(exchange.id, name, session(), kind, plan.tenant(), key, region, value,
-                exchange.invoked, exchange.completed, exchange.answer.writeOutcome(), exchange.answer.status(),
-                exchange.answer.isProblem(), exchange.answer.eventId(), null, Map.of(), List.of(), null));
+        recorder.operation(written(exchange, kind, key, region, value, null));
+    }
+
+    private Operation written(Exchange exchange, OperationKind kind, String key, String region, String value,
+            Long expectedValue) {
+        HttpAnswer answer = exchange.answer;
+        return new Operation(exchange.id, name, session(), kind, plan.tenant(), key, region, value, exchange.invoked,
+                exchange.completed, answer.writeOutcome(), answer.status(), answer.isProblem(), answer.problemType(),
+                answer.eventId(), null, Map.of(), List.of(), expectedValue);
     }
 
     private Operation read(OperationKind kind, String key) {
@@ -166,8 +170,8 @@ final class Client implements Runnable {
             contextsByKey.put(key, lastContext);
         }
         Operation read = new Operation(exchange.id, name, session(), kind, plan.tenant(), key, region, null,
-                exchange.invoked, exchange.completed, outcome, answer.status(), answer.isProblem(), null,
-                answered && answer.status() == 200 ? answer.body() : null,
+                exchange.invoked, exchange.completed, outcome, answer.status(), answer.isProblem(), answer.problemType(),
+                null, answered && answer.status() == 200 ? answer.body() : null,
                 answered ? answer.decodedContext() : Map.of(), List.of(), null);
         recorder.operation(read);
         return read;

@@ -88,7 +88,7 @@ final class HistoryRun {
             HttpAnswer answer = HttpAnswer.of(response);
             recorder.operation(new Operation(id, "setup", null, OperationKind.BLIND_WRITE, tenant, counter, null, "0",
                     invoked, System.nanoTime(), answer.writeOutcome(), answer.status(), answer.isProblem(),
-                    answer.eventId(), null, Map.of(), List.of(), null));
+                    answer.problemType(), answer.eventId(), null, Map.of(), List.of(), null));
             return answer.writeOutcome() == Outcome.OK;
         });
     }

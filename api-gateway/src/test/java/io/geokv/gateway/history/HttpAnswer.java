@@ -1,5 +1,6 @@
 package io.geokv.gateway.history;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -54,13 +55,22 @@ record HttpAnswer(int status, String contentType, String body, String context, S
 
     /** The {@code event_id} of a write's answer or of an outcome-unknown problem, if any. */
     String eventId() {
-        if (body == null || body.isEmpty() || (status != 200 && !isProblem())) {
+        return status == 200 || isProblem() ? field("event_id") : null;
+    }
+
+    /** The problem's {@code type}, if the answer is a problem. */
+    String problemType() {
+        return isProblem() ? field("type") : null;
+    }
+
+    private String field(String name) {
+        if (body == null || body.isEmpty()) {
             return null;
         }
         try {
-            JsonNode id = JSON.readTree(body).get("event_id");
-            return id == null || id.isNull() ? null : id.asText();
-        } catch (java.io.IOException e) {
+            JsonNode value = JSON.readTree(body).get(name);
+            return value == null || value.isNull() ? null : value.asText();
+        } catch (IOException e) {
             return null;
         }
     }

@@ -52,9 +52,11 @@ public final class StateCache implements AutoCloseable {
     private final LazyConnection sinkConnection;
 
     /**
-     * Set when a sink write failed: the entries it meant to replace may now be stale, and nothing
-     * tells which. The next sink write first empties the region's cache (reads then refill it from
-     * PostgreSQL), so a stale state cannot outlive an outage by a whole TTL.
+     * Set when a sink write failed, or when a sink starts (it cannot know whether its predecessor's
+     * last write failed): the entries it meant to replace may now be stale, and nothing tells which.
+     * The region's cache is then emptied as soon as Redis answers ({@link #repairIfStale()}, which
+     * the sink calls on a schedule, and before its next write), so reads refill it from PostgreSQL
+     * and a stale state never outlives the outage.
      */
     private volatile boolean stale;
 
@@ -141,15 +143,43 @@ public final class StateCache implements AutoCloseable {
         boolean written = false;
         try {
             StatefulRedisConnection<byte[], byte[]> connection = sinkConnection.getBlocking();
-            if (stale) {
-                connection.sync().flushdb();
-                log.info("region {}: emptied the cache after a failed write", region);
-            }
+            emptyIfStale(connection);
             pipelineSets(connection, states);
             written = true;
         } finally {
             // Whatever failed (connecting, flushing, a command), PostgreSQL moved on without us.
             stale = !written;
+        }
+    }
+
+    /** Treats every entry as possibly stale: the next {@link #repairIfStale()} or write empties the cache. */
+    public void markStale() {
+        stale = true;
+    }
+
+    /**
+     * Empties the cache if it may hold stale entries and Redis answers. Blocking.
+     *
+     * @return false while the cache may still be stale (Redis unreachable)
+     */
+    public synchronized boolean repairIfStale() {
+        if (!stale) {
+            return true;
+        }
+        try {
+            emptyIfStale(sinkConnection.getBlocking());
+            return true;
+        } catch (RuntimeException e) {
+            log.debug("region {}: cache still possibly stale, Redis unreachable: {}", region, e.toString());
+            return false;
+        }
+    }
+
+    private void emptyIfStale(StatefulRedisConnection<byte[], byte[]> connection) {
+        if (stale) {
+            connection.sync().flushdb();
+            stale = false;
+            log.info("region {}: emptied the cache, which may have been stale", region);
         }
     }
 

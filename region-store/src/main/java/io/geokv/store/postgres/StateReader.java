@@ -131,6 +131,9 @@ public final class StateReader {
                 .initialSize(0)
                 .maxSize(pg.maxPoolSize())
                 .maxAcquireTime(ACQUIRE_TIMEOUT)
+                // After an outage every pooled connection is dead: validation finds each, and the
+                // acquisition must be able to skip them all (within maxAcquireTime) to reach a new one.
+                .acquireRetry(pg.maxPoolSize())
                 .maxCreateConnectionTime(CONNECT_TIMEOUT)
                 .maxIdleTime(Duration.ofMinutes(10))
                 .build();

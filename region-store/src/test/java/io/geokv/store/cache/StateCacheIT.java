@@ -147,6 +147,31 @@ class StateCacheIT {
     }
 
     @Test
+    void aPossiblyStaleCacheIsEmptiedAsSoonAsRedisAnswersWithoutWaitingForAWrite() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(6379);
+             StateCache flaky = new StateCache(TestStates.withRedisPort(TestStates.region("cache", 11), proxy.port()))) {
+            flaky.putAll(List.of(m("t", "a", written(1, "a"))));
+            proxy.cut();
+            assertThatThrownBy(() -> flaky.putAll(List.of(m("t", "a", written(2, "a")))))
+                    .isInstanceOf(RedisException.class);
+            assertThat(flaky.repairIfStale()).as("Redis still away").isFalse();
+
+            proxy.restore();
+            await().atMost(Duration.ofSeconds(15)).until(flaky::repairIfStale);
+            assertThat(raw11.sync().exists("kv:t/a")).as("stale entry dropped with no further write").isZero();
+        }
+    }
+
+    @Test
+    void aCacheMarkedStaleIsEmptiedOnRepair() {
+        cache.putAll(List.of(m("t", "left-by-a-dead-sink", written(1, "a"))));
+        cache.markStale();
+
+        assertThat(cache.repairIfStale()).isTrue();
+        assertThat(raw11.sync().exists("kv:t/left-by-a-dead-sink")).isZero();
+    }
+
+    @Test
     void aDeadRedisFailsFastInsteadOfHanging() {
         RegionProperties region = TestStates.withDeadRedis(TestStates.region("cache", 11));
         try (StateCache dead = new StateCache(region)) {

@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param partitions partitions of every event topic; all must match so each key's events meet in one task
  * @param commitInterval Streams commit interval: bounds how long a processed event waits before the sink sees it
  * @param stateDir where the Streams applications keep their local state stores
- * @param sinkRetryBackoff pause before a failed PostgreSQL batch is retried (it is retried until it succeeds)
+ * @param sinkRetryBackoff pause before a failed PostgreSQL batch is retried (it is retried until it succeeds),
+ *     and between attempts to empty a cache that may be stale once Redis answers again
  * @param replayTimeout how long a replay may take to catch up before the endpoint answers with an error
  * @param instanceName this process's name within each region's consumer group (static membership);
  *     must differ between processes hosting the same region, and stay the same across restarts

@@ -2,8 +2,12 @@ package io.geokv.replication.region;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,10 +42,12 @@ class ReplicationConfiguration {
             KafkaProperties kafka, MeterRegistry meters) {
         KeyLimits limits = limitsProperties.forRegions(regions.names().size());
         TopicOffsets topics = new TopicOffsets(admin, Duration.ofSeconds(30));
-        return new ReplicationSupervisor(properties, regions.names(), stores,
-                new TopicProvisioner(admin, Duration.ofSeconds(30), limits, topicsProperties.durability()),
+        TopicProvisioner provisioner = new TopicProvisioner(admin, Duration.ofSeconds(30), limits,
+                topicsProperties.durability());
+        return new ReplicationSupervisor(properties, regions.names(), stores, provisioner,
                 (region, store) -> new RegionReplication(region, regions.names(), properties, limits,
-                        kafka.buildStreamsProperties(), kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
+                        replicatedLikeEventTopics(kafka.buildStreamsProperties(), provisioner.durabilityForCluster()),
+                        kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
                         topic -> topics.partitions(List.of(topic)).size(),
                         store, meters));
     }
@@ -49,5 +55,18 @@ class ReplicationConfiguration {
     @Bean
     RegionReplayer regionReplayer(Admin admin, RegionsProperties regions) {
         return new RegionReplayer(admin, regions.names());
+    }
+
+    /**
+     * Streams' own topics (the merge store's changelog, which holds every key's dots) are replicated
+     * like the event topics, unless {@code spring.kafka.streams.replication-factor} or {@code
+     * spring.kafka.streams.properties.topic.min.insync.replicas} say otherwise: left to the broker's
+     * default they could live on one replica while the log they summarize lives on three.
+     */
+    static Map<String, Object> replicatedLikeEventTopics(Map<String, Object> streams, TopicProvisioner.Durability durability) {
+        Map<String, Object> config = new HashMap<>(streams);
+        config.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) durability.replicationFactor());
+        config.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), durability.minInsyncReplicas());
+        return config;
     }
 }

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -69,6 +71,8 @@ public final class RegionSink {
     private final Counter cacheFailures;
     private final Counter deadLettered;
     private final Producer<String, byte[]> deadLetters;
+    private final Duration retryBackoff;
+    private final ScheduledExecutorService cacheRepairs;
 
     /**
      * @param deadLetterProducer producer properties for the dead-letter topic; must take a record of
@@ -76,6 +80,12 @@ public final class RegionSink {
      */
     public RegionSink(String region, Map<String, Object> consumerProperties, Map<String, Object> deadLetterProducer,
             long maxStateRecordBytes, RegionStore store, Duration retryBackoff, MeterRegistry meters) {
+        this.retryBackoff = retryBackoff;
+        this.cacheRepairs = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "geokv-sink-cache-repair-" + region);
+            thread.setDaemon(true);
+            return thread;
+        });
         this.region = region;
         this.store = store;
         this.deadLettered = Counter.builder("geokv.sink.dead.letters").tag("region", region)
@@ -114,12 +124,20 @@ public final class RegionSink {
         return "geokv-" + region + "-sink";
     }
 
+    /**
+     * Starts consuming. The region's cache is first treated as stale (a sink that died after a failed
+     * Redis write left no trace of it), and is emptied once Redis answers, retried every backoff.
+     */
     public void start() {
+        store.cache().markStale();
+        cacheRepairs.scheduleWithFixedDelay(store.cache()::repairIfStale, 0, retryBackoff.toMillis(),
+                TimeUnit.MILLISECONDS);
         container.start();
     }
 
     public void stop() {
         container.stop();
+        cacheRepairs.shutdownNow();
         deadLetters.close(Duration.ofSeconds(5));
     }
 

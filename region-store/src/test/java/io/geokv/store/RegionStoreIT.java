@@ -14,6 +14,8 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 
 import static io.geokv.store.TestStates.m;
@@ -125,15 +127,39 @@ class RegionStoreIT {
             Flux.range(0, 6).flatMap(i -> flaky.reader().find("t", "pooled")).blockLast(TIMEOUT);
             Flux.range(0, 6).flatMap(i -> flaky.intents().find("t", "pooled")).blockLast(TIMEOUT);
             Flux.range(0, 6).flatMap(i -> flaky.locks().whileLocked("t", "pooled-" + i, Duration.ofSeconds(1),
-                    () -> Mono.delay(Duration.ofMillis(50)))).blockLast(TIMEOUT);
+                    lock -> Mono.delay(Duration.ofMillis(50)))).blockLast(TIMEOUT);
             proxy.cut();
             proxy.restore();
 
             // The first use after the outage finds dead connections in the pool: it must not fail.
             assertThat(flaky.reader().find("t", "pooled").block(TIMEOUT)).isNotNull();
             flaky.intents().record("t", "pooled", "e1").block(TIMEOUT);
-            assertThat(flaky.locks().whileLocked("t", "pooled-0", Duration.ofSeconds(1), () -> Mono.just(1))
+            assertThat(flaky.locks().whileLocked("t", "pooled-0", Duration.ofSeconds(1), lock -> Mono.just(1))
                     .block(TIMEOUT)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aHolderLearnsThatItsLockWasLostWithItsConnectionAndAnotherTakerHasIt() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(5432);
+             RegionStore flaky = RegionStore.open(TestStates.withPostgresPort(TestStates.region("store", 12), proxy.port()))) {
+            CompletableFuture<Void> locked = new CompletableFuture<>();
+            CompletableFuture<Void> goOn = new CompletableFuture<>();
+            CompletableFuture<String> holder = flaky.locks().whileLocked("t", "lost", Duration.ofSeconds(1),
+                    lock -> lock.verify().doOnSuccess(held -> locked.complete(null))
+                            .then(Mono.fromFuture(goOn))
+                            .then(lock.verify())
+                            .thenReturn("published")).toFuture();
+            locked.get(5, TimeUnit.SECONDS);
+
+            proxy.cut();
+            proxy.restore();
+            assertThat(store.locks().whileLocked("t", "lost", Duration.ofSeconds(5), lock -> Mono.just("taken"))
+                    .block(TIMEOUT)).as("PostgreSQL released the lock with its connection").isEqualTo("taken");
+
+            goOn.complete(null);
+            assertThatThrownBy(holder::join).hasCauseInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("was lost");
         }
     }
 

@@ -12,68 +12,69 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A local TCP forwarder whose link can be cut and restored, to take a real server "down" for one
- * client without touching the server (which other tests share).
+ * client without touching the server (which other tests share). While cut it keeps its port (so no
+ * other socket can take it and the restore always works) but closes every connection at once.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
-    private final int port;
+    private final ServerSocket listener;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private volatile ServerSocket listener;
+    private volatile boolean cut;
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.listener = listen(0);
-        this.port = listener.getLocalPort();
-        acceptLoop(listener);
+        this.listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        acceptLoop();
     }
 
     public int port() {
-        return port;
+        return listener.getLocalPort();
     }
 
-    /** Closes every connection and stops listening: clients see resets, then refused connects. */
+    /** Closes every connection; new ones are closed as soon as they are accepted, until {@link #restore()}. */
     public synchronized void cut() throws IOException {
-        listener.close();
+        cut = true;
         for (Socket s : sockets) {
             s.close();
         }
         sockets.clear();
     }
 
-    /** Listens again on the same port. */
-    public synchronized void restore() throws IOException {
-        listener = listen(port);
-        acceptLoop(listener);
+    /** Forwards new connections again. */
+    public synchronized void restore() {
+        cut = false;
     }
 
     @Override
     public void close() throws IOException {
         cut();
+        listener.close();
     }
 
-    private static ServerSocket listen(int port) throws IOException {
-        ServerSocket server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        return server;
-    }
-
-    private void acceptLoop(ServerSocket server) {
+    private void acceptLoop() {
         Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
+            while (!listener.isClosed()) {
                 try {
-                    Socket client = server.accept();
-                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                    sockets.add(client);
-                    sockets.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
+                    Socket client = listener.accept();
+                    synchronized (this) {
+                        if (cut) {
+                            client.close();
+                            continue;
+                        }
+                        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                        sockets.add(client);
+                        sockets.add(upstream);
+                        pump(client, upstream);
+                        pump(upstream, client);
+                    }
                 } catch (IOException e) {
-                    // listener closed by cut(): stop accepting
+                    // listener closed, or the target refused: this connection is dropped
                 }
             }
-        }, "tcp-proxy-accept-" + port);
+        }, "tcp-proxy-accept-" + listener.getLocalPort());
         t.setDaemon(true);
         t.start();
     }

@@ -193,7 +193,7 @@ public final class KvService {
         String home = homes.homeOf(tenant, command.key());
         RegionStore homeStore = stores.get(home);
         CompletableFuture<Published> published = new CompletableFuture<>();
-        homeStore.locks().whileLocked(tenant, command.key(), waits.lock(), () -> awaitFence(homeStore, tenant, command.key())
+        homeStore.locks().whileLocked(tenant, command.key(), waits.lock(), lock -> awaitFence(homeStore, tenant, command.key())
                         .then(logEnds.of(tenant, command.key()))
                         .flatMap(ends -> progress.awaitAll(List.of(home), ends, waits.strong()))
                         .flatMap(caughtUp -> caughtUp.isEmpty()
@@ -205,7 +205,10 @@ public final class KvService {
                             requireMatch(state, expected, home, command.key());
                             VersionVector context = clientContext.orElse(state.context());
                             KvEvent event = event(command, tenant, state, context, session);
+                            // The intent is visible before the lock is shown to be still held, so an
+                            // arbiter that took the lock over after this one lost it is fenced by it.
                             return homeStore.intents().record(tenant, command.key(), event.getEventId())
+                                    .then(lock.verify())
                                     .then(send(command, tenant, context, event));
                         })
                         .doOnNext(published::complete)
@@ -314,14 +317,35 @@ public final class KvService {
         }
     }
 
-    /** A strong write returns once every region has applied it, with the context of the state it made. */
+    /**
+     * A strong write returns once every region has applied it, with the context of the state it made,
+     * read from the routed region or, when its store does not answer, the next region that does.
+     */
     private Mono<WriteResult> awaitEveryRegion(WriteCommand command, String tenant, Published published,
             SessionPositions session, List<String> regions) {
         return progress.awaitAll(regions, published.positions(session), waits.strong()).flatMap(applied -> {
             if (applied.size() < regions.size()) {
                 return Mono.error(strongTimeout(command, published, applied));
             }
-            return stores.get(command.region()).reader().find(tenant, command.key())
+            List<String> readOrder = new ArrayList<>(applied);
+            if (readOrder.remove(command.region())) {
+                readOrder.add(0, command.region());
+            }
+            return Flux.fromIterable(readOrder)
+                    .concatMap(region -> stores.get(region).reader().find(tenant, command.key())
+                            .onErrorResume(e -> {
+                                log.debug("strong write of {}: no state from {}: {}", command.key(), region, e.toString());
+                                return Mono.empty();
+                            }))
+                    .next()
+                    .switchIfEmpty(Mono.error(() -> {
+                        ErrorResponseException problem = Problems.unavailable("region-store-unavailable",
+                                "the write of key '" + command.key() + "' is applied in every region, but no region's"
+                                        + " store answered with its context; read the key to get it");
+                        problem.getBody().setProperty("event_id", published.eventId());
+                        problem.getBody().setProperty("applied_regions", applied);
+                        return problem;
+                    }))
                     .map(state -> new WriteResult(published.eventId(), tokens.context(state.context(), tenant, command.key()),
                             tokens.session(published.positions(session)), Consistency.STRONG, applied));
         });

@@ -207,8 +207,13 @@ public final class KvService {
                             KvEvent event = event(command, tenant, state, context, session);
                             // The intent is visible before the lock is shown to be still held, so an
                             // arbiter that took the lock over after this one lost it is fenced by it.
+                            // A lost lock publishes nothing, and its intent is withdrawn (best effort) so
+                            // that it does not fence the next arbiter for nothing.
                             return homeStore.intents().record(tenant, command.key(), event.getEventId())
-                                    .then(lock.verify())
+                                    .then(lock.verify().onErrorResume(lost -> homeStore.intents()
+                                            .clear(tenant, command.key(), event.getEventId())
+                                            .onErrorResume(e -> Mono.empty())
+                                            .then(Mono.error(lost))))
                                     .then(send(command, tenant, context, event));
                         })
                         .doOnNext(published::complete)

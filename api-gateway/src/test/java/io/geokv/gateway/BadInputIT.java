@@ -28,6 +28,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.ContextTokens;
 import io.geokv.conflict.VersionVector;
 import io.geokv.event.EventTopics;
@@ -171,11 +172,11 @@ class BadInputIT {
                         ConsumerConfig.GROUP_ID_CONFIG, "bad-input-it-" + UUID.randomUUID(),
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                         new StringDeserializer(), new ByteArrayDeserializer())) {
-            producer.send(new ProducerRecord<>(EventTopics.forRegion("us-east"),
+            producer.send(new ProducerRecord<>(GeokvNames.eventTopic("us-east"),
                     EventTopics.recordKey(tenant, badKey), "not an avro event".getBytes(StandardCharsets.UTF_8)));
             producer.flush();
 
-            deadLetters.subscribe(List.of(EventTopics.DEAD_LETTERS));
+            deadLetters.subscribe(List.of(GeokvNames.DEAD_LETTER_TOPIC));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 boolean found = false;
                 for (ConsumerRecord<String, byte[]> record : deadLetters.poll(Duration.ofMillis(200))) {

@@ -25,6 +25,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.KeyState;
 import io.geokv.event.EventTopics;
 import io.geokv.event.KvEventSerializer;
@@ -105,7 +106,7 @@ class ConditionalWriteCancelIT {
             try (KafkaProducer<String, KvEvent> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
                     new StringSerializer(), new KvEventSerializer())) {
-                producer.send(new ProducerRecord<>(EventTopics.forRegion(home), EventTopics.recordKey("default", key),
+                producer.send(new ProducerRecord<>(GeokvNames.eventTopic(home), EventTopics.recordKey("default", key),
                         lateEvent));
             }
 

@@ -16,6 +16,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.VersionVector;
 import io.geokv.event.EventTopics;
 import io.geokv.event.KvEventSerializer;
@@ -41,7 +42,7 @@ class DirectProducerIT {
     }
 
     private static void produce(KafkaProducer<String, KvEvent> producer, KvEvent event) throws Exception {
-        producer.send(new ProducerRecord<>(EventTopics.forRegion(event.getOriginRegion()),
+        producer.send(new ProducerRecord<>(GeokvNames.eventTopic(event.getOriginRegion()),
                 EventTopics.recordKey(event.getTenant(), event.getKey()), event)).get();
     }
 

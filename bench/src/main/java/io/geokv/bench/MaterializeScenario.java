@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.VersionVector;
 import io.geokv.event.EventTopics;
 import io.geokv.event.KvEventSerializer;
@@ -113,7 +114,7 @@ final class MaterializeScenario {
                 String key = "m-" + run + "-" + i;
                 KvEvent event = KvEvents.newEvent(UUID.randomUUID().toString(), BenchSettings.TENANT, key, value,
                         "application/octet-stream", region, VersionVector.empty(), System.currentTimeMillis() << 16);
-                producer.send(new ProducerRecord<>(EventTopics.forRegion(region),
+                producer.send(new ProducerRecord<>(GeokvNames.eventTopic(region),
                         EventTopics.recordKey(BenchSettings.TENANT, key), event), (md, e) -> {
                             if (e != null) {
                                 failed.incrementAndGet();

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.KeyStateCodec;
@@ -103,7 +104,7 @@ class ReplicationIT {
         String tenant = uniqueTenant();
         String recordKey = EventTopics.recordKey(tenant, "k");
         byte[] garbage = ("not an event " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
-        RecordMetadata bad = raw.send(new ProducerRecord<>(EventTopics.forRegion(EU), recordKey, garbage)).get();
+        RecordMetadata bad = raw.send(new ProducerRecord<>(GeokvNames.eventTopic(EU), recordKey, garbage)).get();
         send(put(EU, tenant, "k", "valid after garbage", VersionVector.empty(), CLOCK.tick()));
 
         await().atMost(DEADLINE).untilAsserted(() -> {
@@ -141,7 +142,7 @@ class ReplicationIT {
         String recordKey = EventTopics.recordKey(tenant, "nul");
         KeyState refused = KeyState.empty().receive(new Write(UUID.randomUUID().toString(), EU, VersionVector.empty(),
                 new byte[] {1}, "text/plain\u0000", CLOCK.tick()));
-        raw.send(new ProducerRecord<>(MergeTopology.materializedTopic(US), null, recordKey,
+        raw.send(new ProducerRecord<>(GeokvNames.materializedTopic(US), null, recordKey,
                 KeyStateCodec.encode(refused))).get();
         send(put(US, tenant, "after", "applied after the refused state", VersionVector.empty(), CLOCK.tick()));
 
@@ -215,14 +216,14 @@ class ReplicationIT {
         String tenant = uniqueTenant();
         for (String origin : REGIONS) {
             for (int i = 0; i < 5; i++) {
-                events.send(new ProducerRecord<>(EventTopics.forRegion(origin), EventTopics.recordKey(tenant, "k" + i),
+                events.send(new ProducerRecord<>(GeokvNames.eventTopic(origin), EventTopics.recordKey(tenant, "k" + i),
                         put(origin, tenant, "k" + i, origin + " " + i, VersionVector.empty(), CLOCK.tick())));
             }
         }
         events.flush();
         Map<TopicPartition, Long> end = nonEmpty(eventTopicEndOffsets());
         assertThat(end.keySet()).extracting(TopicPartition::topic)
-                .containsAll(REGIONS.stream().map(EventTopics::forRegion).toList());
+                .containsAll(REGIONS.stream().map(GeokvNames::eventTopic).toList());
 
         await().atMost(DEADLINE).untilAsserted(() -> {
             for (String region : REGIONS) {
@@ -244,7 +245,7 @@ class ReplicationIT {
     /** Produces like any client: to the origin's topic, keyed tenant/key, waiting for the broker's acknowledgement. */
     private static void send(KvEvent event) {
         try {
-            events.send(new ProducerRecord<>(EventTopics.forRegion(event.getOriginRegion()),
+            events.send(new ProducerRecord<>(GeokvNames.eventTopic(event.getOriginRegion()),
                     EventTopics.recordKey(event.getTenant(), event.getKey()), event)).get();
         } catch (Exception e) {
             throw new AssertionError("producing " + event.getEventId() + " failed", e);
@@ -275,7 +276,7 @@ class ReplicationIT {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(EventTopics.DEAD_LETTERS).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(GeokvNames.DEAD_LETTER_TOPIC).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
-import io.geokv.event.EventTopics;
+import io.geokv.naming.GeokvNames;
 import io.geokv.event.KvEventSerializer;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.store.RegionStores;
@@ -89,7 +89,7 @@ public final class SharedReplication implements BeforeAllCallback {
     /** The end offset of every partition of every region's event topic. */
     public static Map<TopicPartition, Long> eventTopicEndOffsets() {
         Admin admin = context().getBean(Admin.class);
-        List<String> topics = REGIONS.stream().map(EventTopics::forRegion).toList();
+        List<String> topics = REGIONS.stream().map(GeokvNames::eventTopic).toList();
         Map<String, TopicDescription> described = get(admin.describeTopics(topics).allTopicNames());
         Map<TopicPartition, OffsetSpec> request = described.values().stream()
                 .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))

@@ -1,5 +1,6 @@
 package io.geokv.event;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.event.avro.CausalContext;
 import io.geokv.event.avro.ContextEntry;
@@ -71,7 +72,7 @@ public final class EventValidator {
     }
     if (topicRegion == null) {
       return Optional.of(
-          "event was not read from a region topic (" + EventTopics.PREFIX + "<region>)");
+          "event was not read from a region topic (" + GeokvNames.EVENT_TOPIC_PREFIX + "<region>)");
     }
     if (!origin.equals(topicRegion)) {
       return Optional.of(

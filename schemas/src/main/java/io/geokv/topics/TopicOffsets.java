@@ -15,7 +15,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
-import io.geokv.event.EventTopics;
+import io.geokv.naming.GeokvNames;
 
 /** Where the event topics stand, read with the Admin API: their partitions and their offsets. */
 public final class TopicOffsets {
@@ -37,7 +37,7 @@ public final class TopicOffsets {
 
     /** Every partition of every region's {@code kv-events.<region>} topic. */
     public Set<TopicPartition> eventPartitions(Collection<String> regions) {
-        return partitions(regions.stream().map(EventTopics::forRegion).toList());
+        return partitions(regions.stream().map(GeokvNames::eventTopic).toList());
     }
 
     /** The offset {@code spec} gives in each partition (latest: the end; earliest: the first kept). */

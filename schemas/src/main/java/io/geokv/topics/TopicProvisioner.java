@@ -23,8 +23,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.KeyLimits;
-import io.geokv.event.EventTopics;
 
 /**
  * Creates geokv's topics if they are missing. Safe to call from every process at every start: an
@@ -80,10 +80,10 @@ public final class TopicProvisioner {
     public void ensureEventTopics(Collection<String> regions, int partitions) {
         List<NewTopic> topics = new ArrayList<>();
         for (String region : regions) {
-            topics.add(keptForever(EventTopics.forRegion(region), partitions, limits.eventRecordBytes()));
+            topics.add(keptForever(GeokvNames.eventTopic(region), partitions, limits.eventRecordBytes()));
         }
         // Dead letters are bad events, and merged states a region's store refused.
-        topics.add(keptForever(EventTopics.DEAD_LETTERS, 1, limits.stateRecordBytes()));
+        topics.add(keptForever(GeokvNames.DEAD_LETTER_TOPIC, 1, limits.stateRecordBytes()));
         ensure(topics);
     }
 

@@ -2,6 +2,7 @@ package io.geokv.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.event.avro.KvEvent;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class KvEventSerdeTest {
 
-  private static final String TOPIC = EventTopics.forRegion("us-east");
+  private static final String TOPIC = GeokvNames.eventTopic("us-east");
 
   private final Serde<KvEvent> serde = new KvEventSerde();
 

@@ -7,7 +7,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import io.geokv.event.EventTopics;
+import io.geokv.naming.GeokvNames;
 import io.geokv.gateway.lag.ReplicationLag;
 import io.geokv.gateway.lag.ReplicationLagMonitor;
 import io.geokv.gateway.health.Check;
@@ -53,7 +53,7 @@ class AdminController {
 
     @GetMapping("/regions")
     List<RegionView> regions() {
-        return health.regions().stream().map(region -> new RegionView(region, EventTopics.forRegion(region),
+        return health.regions().stream().map(region -> new RegionView(region, GeokvNames.eventTopic(region),
                 regions.region(region).postgres().database(), health.status(region).wire(), health.serving(region),
                 health.healthy(region, Check.POSTGRES), health.healthy(region, Check.REDIS))).toList();
     }

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import reactor.core.publisher.Mono;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.event.EventTopics;
 import io.geokv.gateway.session.SessionPositions;
 import io.geokv.gateway.session.SessionPositions.Partition;
@@ -33,7 +34,7 @@ public final class KeyLogEnds {
     /** The partition the key's events go to, in every region's topic. */
     public List<Partition> partitionsOf(String tenant, String key) {
         int partition = EventTopics.partitionOf(EventTopics.recordKey(tenant, key), partitions);
-        return regions.stream().map(region -> new Partition(EventTopics.forRegion(region), partition)).toList();
+        return regions.stream().map(region -> new Partition(GeokvNames.eventTopic(region), partition)).toList();
     }
 
     /** The positions just past the key's last event in every region's topic (as a session's positions). */

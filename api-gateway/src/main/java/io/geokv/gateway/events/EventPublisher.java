@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.event.EventTopics;
 import io.geokv.event.KvEventSerializer;
 import io.geokv.event.avro.KvEvent;
@@ -65,7 +66,7 @@ public final class EventPublisher implements AutoCloseable {
     /** Completes with where the event landed once Kafka acknowledged it, or errors. */
     public Mono<RecordMetadata> publish(KvEvent event) {
         ProducerRecord<String, KvEvent> record = new ProducerRecord<>(
-                EventTopics.forRegion(event.getOriginRegion()),
+                GeokvNames.eventTopic(event.getOriginRegion()),
                 EventTopics.recordKey(event.getTenant(), event.getKey()),
                 event);
         Mono<RecordMetadata> send = Mono.defer(() -> {

@@ -17,6 +17,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.gateway.lag.ReplicationLag;
 import io.geokv.gateway.lag.ReplicationLagMonitor;
 import io.geokv.store.RegionStore;
@@ -83,9 +84,9 @@ public final class RegionHealthMonitor implements AutoCloseable {
         Mono<Void> postgres = probe(region, Check.POSTGRES, store.reader().ping());
         Mono<Void> redis = probe(region, Check.REDIS, store.cache().ping().then());
         Mono<Void> streams = Mono.fromRunnable(() -> groups.ifPresent(described -> {
-            ConsumerGroupDescription group = described.get(streamsGroup(region));
+            ConsumerGroupDescription group = described.get(GeokvNames.streamsApplicationId(region));
             boolean live = group != null && !group.members().isEmpty();
-            record(region, Check.STREAMS, live, live ? null : "Streams application " + streamsGroup(region)
+            record(region, Check.STREAMS, live, live ? null : "Streams application " + GeokvNames.streamsApplicationId(region)
                     + " has no live member");
         }));
         Mono<Void> lagging = Mono.fromRunnable(() -> groups.ifPresent(ignored -> checkLag(region)));
@@ -110,7 +111,7 @@ public final class RegionHealthMonitor implements AutoCloseable {
 
     /** Every region's Streams consumer group, or empty when Kafka cannot be asked this round. */
     private Mono<Optional<Map<String, ConsumerGroupDescription>>> liveStreamsGroups() {
-        List<String> groups = tracker.regions().stream().map(RegionHealthMonitor::streamsGroup).toList();
+        List<String> groups = tracker.regions().stream().map(GeokvNames::streamsApplicationId).toList();
         return Mono.fromCompletionStage(() -> admin.describeConsumerGroups(groups).all().toCompletionStage())
                 .timeout(settings.timeout())
                 .map(Optional::of)
@@ -120,9 +121,6 @@ public final class RegionHealthMonitor implements AutoCloseable {
                 });
     }
 
-    private static String streamsGroup(String region) {
-        return "geokv-" + region;
-    }
 
     private void record(String region, Check check, boolean succeeded, String error) {
         tracker.record(region, check, succeeded, error, clock.instant()).ifPresent(t -> {

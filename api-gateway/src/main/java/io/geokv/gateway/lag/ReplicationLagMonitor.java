@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.geokv.event.EventTopics;
+import io.geokv.naming.GeokvNames;
 import io.geokv.store.RegionStores;
 import io.geokv.topics.TopicOffsets;
 
@@ -180,7 +180,7 @@ public final class ReplicationLagMonitor implements AutoCloseable {
         long now = clock.millis();
         Map<String, Behind> result = new HashMap<>();
         for (String origin : regions) {
-            String topic = EventTopics.forRegion(origin);
+            String topic = GeokvNames.eventTopic(origin);
             long records = 0;
             long oldest = Long.MAX_VALUE;
             for (TopicPartition tp : partitions) {

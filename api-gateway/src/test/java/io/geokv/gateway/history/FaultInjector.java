@@ -18,7 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import io.geokv.event.EventTopics;
+import io.geokv.naming.GeokvNames;
 import io.geokv.history.Fault;
 
 /**
@@ -148,7 +148,7 @@ final class FaultInjector implements Runnable {
                             .startsWith(tenant + "/")) {
                         producer.send(new ProducerRecord<>(record.topic(), record.partition(), null, record.key(),
                                 record.value(), record.headers())).get();
-                        return EventTopics.regionOf(record.topic()).orElseThrow();
+                        return GeokvNames.regionOfEventTopic(record.topic()).orElseThrow();
                     }
                 }
             }

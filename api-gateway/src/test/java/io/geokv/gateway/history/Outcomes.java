@@ -20,10 +20,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.Sibling;
-import io.geokv.event.EventTopics;
 import io.geokv.event.KvEventCodec;
 import io.geokv.event.avro.ContextEntry;
 import io.geokv.event.avro.KvEvent;
@@ -88,7 +88,7 @@ final class Outcomes {
             value.duplicate().get(bytes);
             text = new String(bytes, StandardCharsets.UTF_8);
         }
-        return Optional.of(new LoggedEvent(EventTopics.regionOf(record.topic()).orElseThrow(),
+        return Optional.of(new LoggedEvent(GeokvNames.regionOfEventTopic(record.topic()).orElseThrow(),
                 record.offset(), event.getEventId(), event.getTenant(), event.getKey(), context, text,
                 event.getOriginTimestamp()));
     }

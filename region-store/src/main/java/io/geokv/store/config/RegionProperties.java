@@ -3,7 +3,8 @@ package io.geokv.store.config;
 import jakarta.validation.constraints.NotBlank;
 
 import java.time.Duration;
-import java.util.regex.Pattern;
+
+import io.geokv.naming.GeokvNames;
 
 /**
  * One region's storage endpoints. Instances obtained from {@link RegionsProperties} are fully
@@ -16,9 +17,6 @@ import java.util.regex.Pattern;
  */
 public record RegionProperties(@NotBlank String name, Postgres postgres, Redis redis) {
 
-    /** Region names end up in topic names, database names and application ids: keep them plain. */
-    static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
-
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 5432;
     static final String DEFAULT_USERNAME = "postgres";
@@ -27,10 +25,8 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
     static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
     public RegionProperties {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(
-                    "region name must match [a-z0-9-]+ but was " + (name == null ? "null" : "'" + name + "'"));
-        }
+        // Region names end up in topic names, database names and application ids.
+        GeokvNames.requireRegionName(name);
     }
 
     /** Only a name: everything else takes its defaults once placed in a {@link RegionsProperties}. */

@@ -9,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.geokv.naming.GeokvNames;
+
 /**
  * The configured regions (PRODUCT.md section 2: regions are configuration, not code).
  * <p>
@@ -28,7 +30,6 @@ import java.util.Set;
 public record RegionsProperties(@Valid List<RegionProperties> regions, String databasePrefix,
                                 int redisFirstDatabase) {
 
-    public static final List<String> DEFAULT_REGIONS = List.of("us-east", "eu-west", "asia-pac");
     public static final String DEFAULT_DATABASE_PREFIX = "geokv_";
     public static final int DEFAULT_REDIS_FIRST_DATABASE = 1;
 
@@ -39,7 +40,7 @@ public record RegionsProperties(@Valid List<RegionProperties> regions, String da
         databasePrefix = databasePrefix == null || databasePrefix.isBlank() ? DEFAULT_DATABASE_PREFIX : databasePrefix;
         redisFirstDatabase = redisFirstDatabase == 0 ? DEFAULT_REDIS_FIRST_DATABASE : redisFirstDatabase;
         List<RegionProperties> given = regions == null || regions.isEmpty()
-                ? DEFAULT_REGIONS.stream().map(RegionProperties::named).toList()
+                ? GeokvNames.DEFAULT_REGIONS.stream().map(RegionProperties::named).toList()
                 : regions;
         List<RegionProperties> resolved = new ArrayList<>(given.size());
         Set<String> seen = new HashSet<>();
@@ -53,6 +54,7 @@ public record RegionsProperties(@Valid List<RegionProperties> regions, String da
             }
             resolved.add(region.withDefaults(databasePrefix, redisFirstDatabase + i));
         }
+        GeokvNames.requireDistinguishable(resolved.stream().map(RegionProperties::name).toList());
         regions = List.copyOf(resolved);
     }
 

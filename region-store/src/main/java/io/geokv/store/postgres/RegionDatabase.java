@@ -2,6 +2,7 @@ package io.geokv.store.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.geokv.naming.GeokvNames;
 import io.geokv.store.config.RegionProperties;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -115,12 +116,12 @@ public final class RegionDatabase implements AutoCloseable {
         config.setPassword(pg.password());
         config.setMaximumPoolSize(pg.maxPoolSize());
         config.setMinimumIdle(Math.min(2, pg.maxPoolSize()));
-        config.setPoolName("geokv-" + region.name());
+        config.setPoolName(GeokvNames.connectionName(region.name(), ""));
         config.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
         // Lets the driver turn a JDBC batch of inserts into multi-row statements (far fewer round trips).
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
-        config.addDataSourceProperty("ApplicationName", "geokv-" + region.name());
+        config.addDataSourceProperty("ApplicationName", GeokvNames.connectionName(region.name(), ""));
         return config;
     }
 

@@ -1,5 +1,6 @@
 package io.geokv.store.postgres;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.KeyStateCodec;
 import io.geokv.store.config.RegionProperties;
@@ -123,11 +124,11 @@ public final class StateReader {
                 .database(pg.database())
                 .username(pg.username())
                 .password(pg.password().isEmpty() ? null : pg.password())
-                .applicationName("geokv-" + region.name() + "-" + purpose)
+                .applicationName(GeokvNames.connectionName(region.name(), purpose))
                 .connectTimeout(CONNECT_TIMEOUT)
                 .build();
         return ConnectionPoolConfiguration.builder(new PostgresqlConnectionFactory(config))
-                .name("geokv-" + region.name() + "-" + purpose)
+                .name(GeokvNames.connectionName(region.name(), purpose))
                 .initialSize(0)
                 .maxSize(pg.maxPoolSize())
                 .maxAcquireTime(ACQUIRE_TIMEOUT)

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.KeyStateCodec;
@@ -72,7 +73,7 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
     public void process(Record<String, byte[]> record) {
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
         Origin origin = new Origin(metadata.topic(), metadata.partition(), metadata.offset(), record.timestamp());
-        String topicRegion = EventTopics.regionOf(metadata.topic()).orElseThrow();
+        String topicRegion = GeokvNames.regionOfEventTopic(metadata.topic()).orElseThrow();
 
         Optional<String> rejection;
         KvEvent event = null;

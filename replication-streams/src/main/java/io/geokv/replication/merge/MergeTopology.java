@@ -10,8 +10,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.KeyLimits;
-import io.geokv.event.EventTopics;
 
 /**
  * The topology of one region's Streams application: every region's event topic feeds one merge
@@ -28,11 +28,6 @@ public final class MergeTopology {
 
     private MergeTopology() {}
 
-    /** The topic where region {@code region}'s merged states go, in processing order per partition. */
-    public static String materializedTopic(String region) {
-        return "kv-materialized." + region;
-    }
-
     /**
      * @param siblingWarnings counts merged states with more siblings than the limits' warning level
      * @param partitionCounts the current partition count of an event topic (asked rarely: see {@link
@@ -41,7 +36,7 @@ public final class MergeTopology {
     public static Topology build(String region, Collection<String> allRegions, int partitions, KeyLimits limits,
             Counter siblingWarnings, ToIntFunction<String> partitionCounts) {
         List<String> regions = List.copyOf(allRegions);
-        String[] sources = regions.stream().map(EventTopics::forRegion).toArray(String[]::new);
+        String[] sources = regions.stream().map(GeokvNames::eventTopic).toArray(String[]::new);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), sources);
         topology.addProcessor(MERGE, () -> new MergeProcessor(region, regions, partitions, limits, siblingWarnings,
@@ -54,9 +49,9 @@ public final class MergeTopology {
                         .withLoggingEnabled(Map.of(
                                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(limits.stateRecordBytes()))),
                 MERGE);
-        topology.addSink(MATERIALIZED_SINK, materializedTopic(region),
+        topology.addSink(MATERIALIZED_SINK, GeokvNames.materializedTopic(region),
                 Serdes.String().serializer(), Serdes.ByteArray().serializer(), MERGE);
-        topology.addSink(DEAD_LETTER_SINK, EventTopics.DEAD_LETTERS,
+        topology.addSink(DEAD_LETTER_SINK, GeokvNames.DEAD_LETTER_TOPIC,
                 Serdes.String().serializer(), Serdes.ByteArray().serializer(), MERGE);
         return topology;
     }

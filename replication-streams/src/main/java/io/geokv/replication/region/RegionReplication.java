@@ -17,6 +17,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.replication.merge.MergeTopology;
@@ -64,22 +65,12 @@ public final class RegionReplication {
         this.meters = meters;
     }
 
-    public static String applicationId(String region) {
-        return "geokv-" + region;
-    }
-
     public String region() {
         return region;
     }
 
     public RegionStore store() {
         return store;
-    }
-
-    /** Internal topics Kafka Streams created for this application (deleted by a replay). */
-    public static boolean isInternalTopic(String region, String topic) {
-        return topic.startsWith(applicationId(region) + "-")
-                && (topic.endsWith("-changelog") || topic.endsWith("-repartition"));
     }
 
     public synchronized void start(boolean wipeLocalState) {
@@ -137,7 +128,7 @@ public final class RegionReplication {
     private Properties streamsConfig() {
         Properties config = new Properties();
         config.putAll(streamsBase);
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(region));
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, GeokvNames.streamsApplicationId(region));
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
         config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir().resolve(region).toString());
@@ -147,7 +138,7 @@ public final class RegionReplication {
         // back at once instead of waiting out its previous incarnation's session, and a clean close
         // leaves the group at once. Distinct per process, so one region may be spread over processes.
         config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
-                applicationId(region) + "-" + properties.instanceName());
+                GeokvNames.streamsApplicationId(region) + "-" + properties.instanceName());
         config.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         RecordSizes.requireAtLeast(config, StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
@@ -165,6 +156,6 @@ public final class RegionReplication {
     }
 
     Set<String> groupIds() {
-        return Set.of(applicationId(region), RegionSink.groupId(region));
+        return Set.of(GeokvNames.streamsApplicationId(region), GeokvNames.sinkGroup(region));
     }
 }

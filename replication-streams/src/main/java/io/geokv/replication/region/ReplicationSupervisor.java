@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import java.time.Duration;
 import org.springframework.context.SmartLifecycle;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.replication.merge.MergeTopology;
 import io.geokv.store.RegionStore;
@@ -58,7 +59,7 @@ public final class ReplicationSupervisor implements SmartLifecycle {
     public void start() {
         topics.ensureEventTopics(allRegions, partitions);
         topics.ensure(hosted.keySet().stream()
-                .map(region -> topics.derived(MergeTopology.materializedTopic(region), partitions, DERIVED_RETENTION))
+                .map(region -> topics.derived(GeokvNames.materializedTopic(region), partitions, DERIVED_RETENTION))
                 .toList());
         hosted.values().forEach(replication -> replication.start(false));
         running = true;

@@ -21,6 +21,7 @@ import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.replication.merge.MergeTopology;
 import io.geokv.replication.region.RegionReplication;
 import io.geokv.replication.sink.RegionSink;
@@ -93,7 +94,7 @@ public final class RegionReplayer {
                 throw new IllegalStateException("region " + region + " did not stop in time; the replay was not started");
             }
             resetBegun = true;
-            deleteGroup(RegionReplication.applicationId(region), timeout);
+            deleteGroup(GeokvNames.streamsApplicationId(region), timeout);
             deleteInternalTopics(region, timeout);
             replication.store().database().truncate();
             replication.store().cache().flush();
@@ -166,14 +167,14 @@ public final class RegionReplayer {
 
     private Set<String> internalTopics(String region) {
         Set<String> names = await(() -> admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-        return names.stream().filter(t -> RegionReplication.isInternalTopic(region, t)).collect(Collectors.toSet());
+        return names.stream().filter(t -> GeokvNames.isStreamsInternalTopic(region, t)).collect(Collectors.toSet());
     }
 
     private void skipSinkToEnd(String region) {
-        Set<TopicPartition> partitions = offsets.partitions(List.of(MergeTopology.materializedTopic(region)));
+        Set<TopicPartition> partitions = offsets.partitions(List.of(GeokvNames.materializedTopic(region)));
         Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
         offsets.offsets(partitions, OffsetSpec.latest()).forEach((tp, offset) -> ends.put(tp, new OffsetAndMetadata(offset)));
-        await(() -> admin.alterConsumerGroupOffsets(RegionSink.groupId(region), ends).all()
+        await(() -> admin.alterConsumerGroupOffsets(GeokvNames.sinkGroup(region), ends).all()
                 .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     }
 

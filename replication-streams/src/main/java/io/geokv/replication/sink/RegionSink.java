@@ -35,6 +35,7 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.util.backoff.FixedBackOff;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.KeyStateCodec;
 import io.geokv.event.EventTopics;
 import io.geokv.replication.merge.MergeTopology;
@@ -102,7 +103,7 @@ public final class RegionSink {
                 .description("batches whose Redis update failed (PostgreSQL was still written)").register(meters);
 
         Map<String, Object> props = new HashMap<>(consumerProperties);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(region));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, GeokvNames.sinkGroup(region));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -110,7 +111,7 @@ public final class RegionSink {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
 
-        ContainerProperties containerProperties = new ContainerProperties(MergeTopology.materializedTopic(region));
+        ContainerProperties containerProperties = new ContainerProperties(GeokvNames.materializedTopic(region));
         containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
         containerProperties.setPollTimeout(100);
         containerProperties.setMessageListener((BatchMessageListener<String, byte[]>) this::write);
@@ -118,10 +119,6 @@ public final class RegionSink {
         this.container.setBeanName("geokv-sink-" + region);
         this.container.setCommonErrorHandler(
                 new DefaultErrorHandler(new FixedBackOff(retryBackoff.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)));
-    }
-
-    public static String groupId(String region) {
-        return "geokv-" + region + "-sink";
     }
 
     /**
@@ -211,7 +208,7 @@ public final class RegionSink {
                 .getBytes(StandardCharsets.UTF_8));
         headers.add(OriginHeaders.DEAD_LETTERED_BY, region.getBytes(StandardCharsets.UTF_8));
         try {
-            deadLetters.send(new ProducerRecord<>(EventTopics.DEAD_LETTERS, null, record.key(), record.value(),
+            deadLetters.send(new ProducerRecord<>(GeokvNames.DEAD_LETTER_TOPIC, null, record.key(), record.value(),
                     headers)).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,6 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.Dot;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
@@ -102,7 +103,7 @@ class MergeTopologyTest {
             assertThat(s.timestamp()).isEqualTo(1_000);
         });
         assertThat(OriginHeaders.read(out.headers()))
-                .contains(new Origin(EventTopics.forRegion(EU), 0, 0, 42_000L));
+                .contains(new Origin(GeokvNames.eventTopic(EU), 0, 0, 42_000L));
         assertThat(app.deadLetters.isEmpty()).isTrue();
     }
 
@@ -125,7 +126,7 @@ class MergeTopologyTest {
         assertThat(LastWriterWins.winner(state.siblings())).get()
                 .extracting(Sibling::eventId).isEqualTo(fromUs.getEventId());
         assertThat(OriginHeaders.read(out.get(1).headers()))
-                .contains(new Origin(EventTopics.forRegion(EU), 0, 0, 11L));
+                .contains(new Origin(GeokvNames.eventTopic(EU), 0, 0, 11L));
     }
 
     @Test
@@ -265,7 +266,7 @@ class MergeTopologyTest {
             assertThat(header(letter.headers(), OriginHeaders.DEAD_LETTERED_BY)).isEqualTo(US);
             assertThat(header(letter.headers(), "trace-id")).as("the producer's own headers are kept").isEqualTo("t-1");
             assertThat(OriginHeaders.read(letter.headers()))
-                    .contains(new Origin(EventTopics.forRegion(US), 0, 0, bad.timestamp()));
+                    .contains(new Origin(GeokvNames.eventTopic(US), 0, 0, bad.timestamp()));
         });
         assertProgressMarker(app, bad, US);
 
@@ -362,7 +363,7 @@ class MergeTopologyTest {
 
         assertThat(app.materialized.readRecordsToList()).singleElement().satisfies(marker -> {
             assertThat(marker.value()).isNull();
-            assertThat(OriginHeaders.read(marker.headers())).contains(new Origin(EventTopics.forRegion(US), 0, 0, 5L));
+            assertThat(OriginHeaders.read(marker.headers())).contains(new Origin(GeokvNames.eventTopic(US), 0, 0, 5L));
         });
     }
 
@@ -376,7 +377,7 @@ class MergeTopologyTest {
 
         assertThat(app.materialized.readRecordsToList()).singleElement().satisfies(marker -> {
             assertThat(marker.value()).isNull();
-            assertThat(OriginHeaders.read(marker.headers())).contains(new Origin(EventTopics.forRegion(EU), 0, 0, 5L));
+            assertThat(OriginHeaders.read(marker.headers())).contains(new Origin(GeokvNames.eventTopic(EU), 0, 0, 5L));
         });
     }
 
@@ -386,7 +387,7 @@ class MergeTopologyTest {
         assertThat(materialized).singleElement().satisfies(marker -> {
             assertThat(marker.value()).as("a progress marker carries no state").isNull();
             assertThat(OriginHeaders.read(marker.headers()))
-                    .contains(new Origin(EventTopics.forRegion(region), 0, 0, bad.timestamp()));
+                    .contains(new Origin(GeokvNames.eventTopic(region), 0, 0, bad.timestamp()));
         });
     }
 
@@ -414,14 +415,14 @@ class MergeTopologyTest {
         App(TopologyTestDriver driver, String region) {
             this.events = Map.of(
                     US, input(driver, US), EU, input(driver, EU), ASIA, input(driver, ASIA));
-            this.materialized = driver.createOutputTopic(MergeTopology.materializedTopic(region),
+            this.materialized = driver.createOutputTopic(GeokvNames.materializedTopic(region),
                     new StringDeserializer(), new ByteArrayDeserializer());
-            this.deadLetters = driver.createOutputTopic(EventTopics.DEAD_LETTERS,
+            this.deadLetters = driver.createOutputTopic(GeokvNames.DEAD_LETTER_TOPIC,
                     new StringDeserializer(), new ByteArrayDeserializer());
         }
 
         private static TestInputTopic<String, byte[]> input(TopologyTestDriver driver, String region) {
-            return driver.createInputTopic(EventTopics.forRegion(region), new StringSerializer(), new ByteArraySerializer());
+            return driver.createInputTopic(GeokvNames.eventTopic(region), new StringSerializer(), new ByteArraySerializer());
         }
 
         void pipe(String region, String key, byte[] value, long timestamp) {
@@ -440,7 +441,7 @@ class MergeTopologyTest {
     /** An app configured for {@code partitions} whose event topics have {@code actualPartitions}. */
     private App start(String region, int partitions, int actualPartitions) {
         Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "geokv-" + region);
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, GeokvNames.streamsApplicationId(region));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve(region + "-" + drivers.size()).toString());
         TopologyTestDriver driver = new TopologyTestDriver(

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.LastWriterWins;
@@ -165,7 +166,7 @@ class RegionReplayIT {
     }
 
     private static Future<RecordMetadata> send(KafkaProducer<String, KvEvent> producer, KvEvent event) {
-        return producer.send(new ProducerRecord<>(EventTopics.forRegion(event.getOriginRegion()),
+        return producer.send(new ProducerRecord<>(GeokvNames.eventTopic(event.getOriginRegion()),
                 EventTopics.recordKey(event.getTenant(), event.getKey()), event));
     }
 

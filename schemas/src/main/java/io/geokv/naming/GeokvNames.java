@@ -1,0 +1,137 @@
+package io.geokv.naming;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Every name geokv's processes agree on without talking to each other: topics, consumer groups,
+ * Streams application ids, the PostgreSQL notification channel and connection names. Like
+ * MirrorMaker 2's {@code ReplicationPolicy}, it is the one place such a name is made; a process that
+ * spells one itself breaks the contract silently, so nothing else may.
+ *
+ * <p>Invariants (checked by {@code GeokvNamesTest}):
+ * <ul>
+ *   <li>{@link #regionOfEventTopic} inverts {@link #eventTopic};
+ *   <li>no name of one region is a name of another region, and in a set of {@link
+ *       #requireDistinguishable distinguishable} regions no region's internal topics look like
+ *       another's;
+ *   <li>every topic name is a legal Kafka topic name for every legal region name.
+ * </ul>
+ */
+public final class GeokvNames {
+
+    /** The regions of a default deployment, in order. */
+    public static final List<String> DEFAULT_REGIONS = List.of("us-east", "eu-west", "asia-pac");
+
+    /** Prefix of every region's event topic. */
+    public static final String EVENT_TOPIC_PREFIX = "kv-events.";
+
+    /** Topic for events that cannot be decoded or fail validation; the reason is in the headers. */
+    public static final String DEAD_LETTER_TOPIC = "kv-dead-letters";
+
+    /** Prefix of every region's merged-state topic. */
+    public static final String MATERIALIZED_TOPIC_PREFIX = "kv-materialized.";
+
+    /** PostgreSQL channel a region's sink notifies after each commit that moved its applied offsets. */
+    public static final String APPLIED_CHANNEL = "geokv_applied";
+
+    private static final String PROCESS_PREFIX = "geokv-";
+    private static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
+    private static final int MAX_TOPIC_LENGTH = 249;
+
+    private GeokvNames() {}
+
+    /**
+     * Checks that {@code region} can be part of every name: lower-case letters, digits and '-' (no '.',
+     * which would make {@code kv-events.a.b} ambiguous), short enough for Kafka's topic limit.
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public static String requireRegionName(String region) {
+        if (region == null || region.isBlank()) {
+            throw new IllegalArgumentException("region must not be blank");
+        }
+        int longestPrefix = Math.max(EVENT_TOPIC_PREFIX.length(), MATERIALIZED_TOPIC_PREFIX.length());
+        if (!REGION.matcher(region).matches() || longestPrefix + region.length() > MAX_TOPIC_LENGTH) {
+            throw new IllegalArgumentException("region '" + region + "' cannot be part of a Kafka topic name: use at most "
+                    + (MAX_TOPIC_LENGTH - longestPrefix) + " lower-case letters, digits and '-'");
+        }
+        return region;
+    }
+
+    /**
+     * Checks that no region's Streams internal topics could be taken for another's: that happens
+     * when one name plus '-' starts another ({@code us} and {@code us-east}).
+     *
+     * @throws IllegalArgumentException naming the two regions otherwise
+     */
+    public static void requireDistinguishable(List<String> regions) {
+        for (String a : regions) {
+            for (String b : regions) {
+                if (!a.equals(b) && b.startsWith(a + "-")) {
+                    throw new IllegalArgumentException("regions '" + a + "' and '" + b + "' cannot both be configured: the"
+                            + " internal topics of " + streamsApplicationId(b) + " would look like those of "
+                            + streamsApplicationId(a));
+                }
+            }
+        }
+    }
+
+    /** Whether {@link #requireDistinguishable} accepts {@code regions}. */
+    public static boolean distinguishable(List<String> regions) {
+        try {
+            requireDistinguishable(regions);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The topic of the events that originate in {@code region}: {@code kv-events.<region>}. */
+    public static String eventTopic(String region) {
+        return EVENT_TOPIC_PREFIX + requireRegionName(region);
+    }
+
+    /** The region whose events {@code topic} holds, or empty if it is not an event topic. */
+    public static Optional<String> regionOfEventTopic(String topic) {
+        if (topic == null || !topic.startsWith(EVENT_TOPIC_PREFIX)) {
+            return Optional.empty();
+        }
+        String region = topic.substring(EVENT_TOPIC_PREFIX.length());
+        return REGION.matcher(region).matches() ? Optional.of(region) : Optional.empty();
+    }
+
+    /** The topic of {@code region}'s merged states, which its sink writes to PostgreSQL and Redis. */
+    public static String materializedTopic(String region) {
+        return MATERIALIZED_TOPIC_PREFIX + requireRegionName(region);
+    }
+
+    /**
+     * The application id of {@code region}'s Kafka Streams application: also its consumer group and
+     * the prefix of its internal topics ({@code <id>-...-changelog}, {@code -repartition}).
+     */
+    public static String streamsApplicationId(String region) {
+        return PROCESS_PREFIX + requireRegionName(region);
+    }
+
+    /** Whether {@code topic} is one of the internal topics of {@code region}'s Streams application. */
+    public static boolean isStreamsInternalTopic(String region, String topic) {
+        return topic.startsWith(streamsApplicationId(region) + "-")
+                && (topic.endsWith("-changelog") || topic.endsWith("-repartition"));
+    }
+
+    /** The consumer group of {@code region}'s sink, which writes its merged states to its stores. */
+    public static String sinkGroup(String region) {
+        return PROCESS_PREFIX + requireRegionName(region) + "-sink";
+    }
+
+    /**
+     * The name a connection pool of {@code region} gives itself, and that PostgreSQL shows in {@code
+     * pg_stat_activity}: {@code geokv-<region>[-<purpose>]}.
+     */
+    public static String connectionName(String region, String purpose) {
+        String base = PROCESS_PREFIX + requireRegionName(region);
+        return purpose.isEmpty() ? base : base + "-" + purpose;
+    }
+}

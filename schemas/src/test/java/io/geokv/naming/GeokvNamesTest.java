@@ -54,7 +54,7 @@ class GeokvNamesTest {
     void streamsInternalTopicsBelongToTheirRegionOnly() {
         String changelog = GeokvNames.streamsApplicationId("us-east") + "-merged-state-changelog";
         assertThat(GeokvNames.isStreamsInternalTopic("us-east", changelog)).isTrue();
-        assertThat(GeokvNames.isStreamsInternalTopic("us", changelog)).isFalse();
+        assertThat(GeokvNames.isStreamsInternalTopic("eu-west", changelog)).isFalse();
         assertThat(GeokvNames.isStreamsInternalTopic("us-east", GeokvNames.eventTopic("us-east"))).isFalse();
     }
 

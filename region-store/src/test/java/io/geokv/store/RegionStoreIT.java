@@ -1,9 +1,12 @@
 package io.geokv.store;
 
+import static io.geokv.store.TestStates.covering;
+
+import io.geokv.position.LogPositions;
+
 import io.geokv.conflict.KeyState;
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.config.RegionsProperties;
-import io.geokv.store.postgres.AppliedOffset;
 import io.geokv.store.postgres.StoreException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +52,7 @@ class RegionStoreIT {
     @Test
     void readsThroughTheCache() {
         KeyState state = written(2, "v");
-        store.writer().write(List.of(m("t", "k", state)), List.of());
+        store.writer().write(List.of(m("t", "k", state)), LogPositions.empty());
 
         Lookup first = store.read("t", "k").block(TIMEOUT);
         assertThat(first.source()).isEqualTo(Source.DB);
@@ -71,7 +74,7 @@ class RegionStoreIT {
     void theSinksWriteWinsOverAnOlderReadThroughFill() {
         KeyState older = written(1, "old");
         KeyState newer = written(2, "new");
-        store.writer().write(List.of(m("t", "k", newer)), List.of());
+        store.writer().write(List.of(m("t", "k", newer)), LogPositions.empty());
         store.cache().putAll(List.of(m("t", "k", newer)));
 
         // A reader that had fetched the older state from PostgreSQL before the sink moved on.
@@ -84,7 +87,7 @@ class RegionStoreIT {
 
     @Test
     void fallsBackToPostgresQuicklyWhenRedisIsDown() {
-        store.writer().write(List.of(m("t", "k", written(1, "v"))), List.of());
+        store.writer().write(List.of(m("t", "k", written(1, "v"))), LogPositions.empty());
         RegionProperties deadRedis = TestStates.withDeadRedis(TestStates.region("store", 12));
 
         try (RegionStore degraded = RegionStore.open(deadRedis)) {
@@ -101,7 +104,7 @@ class RegionStoreIT {
 
     @Test
     void survivesRedisGoingAwayAndUsesItAgainWhenBack() throws Exception {
-        store.writer().write(List.of(m("t", "k", written(1, "v"))), List.of());
+        store.writer().write(List.of(m("t", "k", written(1, "v"))), LogPositions.empty());
         try (TcpProxy proxy = new TcpProxy(6379);
              RegionStore flaky = RegionStore.open(TestStates.withRedisPort(TestStates.region("store", 12), proxy.port()))) {
             assertThat(flaky.read("t", "k").block(TIMEOUT).source()).isEqualTo(Source.DB);
@@ -120,7 +123,7 @@ class RegionStoreIT {
 
     @Test
     void everyPoolReconnectsOnceAPostgresqlOutageIsOver() throws Exception {
-        store.writer().write(List.of(m("t", "pooled", written(1, "v"))), List.of());
+        store.writer().write(List.of(m("t", "pooled", written(1, "v"))), LogPositions.empty());
         try (TcpProxy proxy = new TcpProxy(5432);
              RegionStore flaky = RegionStore.open(TestStates.withPostgresPort(TestStates.region("store", 12), proxy.port()))) {
             // Fill each pool with several connections, then cut them all.
@@ -165,7 +168,7 @@ class RegionStoreIT {
 
     @Test
     void truncateAndFlushEmptyTheRegion() {
-        store.writer().write(List.of(m("t", "k", written(1, "v"))), List.of(new AppliedOffset("kv-events.us-east", 0, 1)));
+        store.writer().write(List.of(m("t", "k", written(1, "v"))), covering("kv-events.us-east", 0, 1));
         assertThat(store.read("t", "k").block(TIMEOUT).source()).isEqualTo(Source.DB);
         assertThat(store.read("t", "k").block(TIMEOUT).source()).isEqualTo(Source.CACHE);
 
@@ -174,7 +177,7 @@ class RegionStoreIT {
 
         StepVerifier.create(store.read("t", "k")).expectComplete().verify(TIMEOUT);
         assertThat(store.reader().countLive().block(TIMEOUT)).isZero();
-        StepVerifier.create(store.reader().appliedOffsets()).expectComplete().verify(TIMEOUT);
+        assertThat(store.reader().appliedPositions().block(TIMEOUT)).isEqualTo(LogPositions.empty());
     }
 
     @Test

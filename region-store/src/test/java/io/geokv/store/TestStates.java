@@ -1,5 +1,8 @@
 package io.geokv.store;
 
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.VersionVector;
 import io.geokv.conflict.Write;
@@ -70,6 +73,16 @@ public final class TestStates {
      * The state after {@code writes} successive writes of one origin, each superseding the last;
      * its version grows with {@code writes} and its value is {@code value}.
      */
+    /** Positions covering {@code topic/partition} up to {@code next} (exclusive), then each further triple. */
+    public static LogPositions covering(Object... topicPartitionNext) {
+        LogPositions positions = LogPositions.empty();
+        for (int i = 0; i < topicPartitionNext.length; i += 3) {
+            positions = positions.with(new EventPartition((String) topicPartitionNext[i], (Integer) topicPartitionNext[i + 1]),
+                    ((Number) topicPartitionNext[i + 2]).longValue());
+        }
+        return positions;
+    }
+
     public static KeyState written(int writes, String value) {
         KeyState state = KeyState.empty();
         for (int i = 1; i <= writes; i++) {

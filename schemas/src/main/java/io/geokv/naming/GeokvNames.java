@@ -49,13 +49,11 @@ public final class GeokvNames {
      * @throws IllegalArgumentException otherwise
      */
     public static String requireRegionName(String region) {
-        if (region == null || region.isBlank()) {
-            throw new IllegalArgumentException("region must not be blank");
-        }
         int longestPrefix = Math.max(EVENT_TOPIC_PREFIX.length(), MATERIALIZED_TOPIC_PREFIX.length());
-        if (!REGION.matcher(region).matches() || longestPrefix + region.length() > MAX_TOPIC_LENGTH) {
-            throw new IllegalArgumentException("region '" + region + "' cannot be part of a Kafka topic name: use at most "
-                    + (MAX_TOPIC_LENGTH - longestPrefix) + " lower-case letters, digits and '-'");
+        if (region == null || !REGION.matcher(region).matches() || longestPrefix + region.length() > MAX_TOPIC_LENGTH) {
+            throw new IllegalArgumentException("region name must match [a-z0-9-]+ and have at most "
+                    + (MAX_TOPIC_LENGTH - longestPrefix) + " characters, but was "
+                    + (region == null ? "null" : "'" + region + "'"));
         }
         return region;
     }

@@ -84,8 +84,12 @@ public final class RegionDatabase implements AutoCloseable {
     /** Empties the region (all states and applied offsets) so that it can be rebuilt from the topics. */
     public void truncate() {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            // One statement: the two tables are emptied atomically, never one without the other.
+            // One transaction: the two tables are emptied atomically, never one without the other,
+            // and whoever follows the applied offsets learns at once that they went back to nothing.
+            c.setAutoCommit(false);
             st.execute("TRUNCATE kv_state, applied_offsets");
+            StateWriter.notifyApplied(c);
+            c.commit();
         } catch (SQLException e) {
             throw new StoreException(describe(region) + ": truncate failed: " + e.getMessage(), e);
         }

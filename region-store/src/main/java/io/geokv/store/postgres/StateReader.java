@@ -1,6 +1,12 @@
 package io.geokv.store.postgres;
 
 import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.postgresql.api.PostgresqlResult;
+
+import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.KeyStateCodec;
 import io.geokv.store.config.RegionProperties;
@@ -19,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -34,10 +41,12 @@ public final class StateReader {
 
     private final String region;
     private final ConnectionPool pool;
+    private final PostgresqlConnectionFactory listenerFactory;
 
     public StateReader(RegionProperties region) {
         this.region = region.name();
         this.pool = new ConnectionPool(poolConfiguration(region, "reader"));
+        this.listenerFactory = connectionFactory(region, "progress");
     }
 
     /** The key's merged state, or empty when the region has no row for it (tombstones are rows). */
@@ -80,15 +89,30 @@ public final class StateReader {
                 .map(DigestAccumulator::result);
     }
 
-    /** How far this region has applied every origin topic partition, ordered by topic and partition. */
-    public Flux<AppliedOffset> appliedOffsets() {
+    /** How far this region has applied every origin topic partition (its {@code applied_offsets}). */
+    public Mono<LogPositions> appliedPositions() {
         return withConnection(c -> Flux.from(c.createStatement(
-                                "SELECT topic, partition, next_offset FROM applied_offsets ORDER BY topic, partition")
+                                "SELECT topic, partition, next_offset FROM applied_offsets")
                         .execute())
-                .flatMap(result -> result.map((row, meta) -> new AppliedOffset(
-                        row.get("topic", String.class),
-                        row.get("partition", Integer.class),
-                        row.get("next_offset", Long.class)))));
+                .flatMap(result -> result.map((row, meta) -> Map.entry(
+                        new EventPartition(row.get("topic", String.class), row.get("partition", Integer.class)),
+                        row.get("next_offset", Long.class)))))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .map(LogPositions::of);
+    }
+
+    /**
+     * One signal once listening has begun, then one each time this region's applied offsets change
+     * (its sink's commits notify {@link GeokvNames#APPLIED_CHANNEL}), on a connection of its own;
+     * completes or errors when that connection is lost. A subscriber re-reads {@link
+     * #appliedPositions} on each signal: the first one covers every commit it could have missed.
+     */
+    public Flux<Long> appliedChanges() {
+        return Flux.usingWhen(listenerFactory.create(),
+                connection -> connection.createStatement("LISTEN " + GeokvNames.APPLIED_CHANNEL).execute()
+                        .flatMap(PostgresqlResult::getRowsUpdated)
+                        .thenMany(Flux.concat(Mono.just(0L), connection.getNotifications().map(n -> 1L))),
+                PostgresqlConnection::close);
     }
 
     /** Completes when the database answers; errors otherwise (health checks). */
@@ -118,16 +142,7 @@ public final class StateReader {
     /** A lazily connecting pool of this region's PostgreSQL; {@code purpose} names it in {@code pg_stat_activity}. */
     static ConnectionPoolConfiguration poolConfiguration(RegionProperties region, String purpose) {
         RegionProperties.Postgres pg = region.postgres();
-        PostgresqlConnectionConfiguration config = PostgresqlConnectionConfiguration.builder()
-                .host(pg.host())
-                .port(pg.port())
-                .database(pg.database())
-                .username(pg.username())
-                .password(pg.password().isEmpty() ? null : pg.password())
-                .applicationName(GeokvNames.connectionName(region.name(), purpose))
-                .connectTimeout(CONNECT_TIMEOUT)
-                .build();
-        return ConnectionPoolConfiguration.builder(new PostgresqlConnectionFactory(config))
+        return ConnectionPoolConfiguration.builder(connectionFactory(region, purpose))
                 .name(GeokvNames.connectionName(region.name(), purpose))
                 .initialSize(0)
                 .maxSize(pg.maxPoolSize())
@@ -138,6 +153,20 @@ public final class StateReader {
                 .maxCreateConnectionTime(CONNECT_TIMEOUT)
                 .maxIdleTime(Duration.ofMinutes(10))
                 .build();
+    }
+
+    private static PostgresqlConnectionFactory connectionFactory(RegionProperties region, String purpose) {
+        RegionProperties.Postgres pg = region.postgres();
+        PostgresqlConnectionConfiguration config = PostgresqlConnectionConfiguration.builder()
+                .host(pg.host())
+                .port(pg.port())
+                .database(pg.database())
+                .username(pg.username())
+                .password(pg.password().isEmpty() ? null : pg.password())
+                .applicationName(GeokvNames.connectionName(region.name(), purpose))
+                .connectTimeout(CONNECT_TIMEOUT)
+                .build();
+        return new PostgresqlConnectionFactory(config);
     }
 
     /** What the digest needs of one row, copied out of the driver's row while it is valid. */

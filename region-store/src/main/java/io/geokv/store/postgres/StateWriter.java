@@ -1,9 +1,14 @@
 package io.geokv.store.postgres;
 
+import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+
 import javax.sql.DataSource;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -74,23 +79,28 @@ public final class StateWriter {
      * visible or none, so the applied offsets always describe exactly what the database holds.
      *
      * @param states  states to store; when a key appears more than once the highest version is kept
-     * @param offsets per origin topic partition, the next offset not covered by these states
+     * <p>A commit that moves the applied offsets notifies {@link GeokvNames#APPLIED_CHANNEL}
+     * (PostgreSQL delivers it only once the transaction commits), so that whoever waits for this
+     * region to apply a position learns it at once instead of asking again and again.
+     *
+     * @param states  states to store; when a key appears more than once the highest version is kept
+     * @param covered per origin topic partition, the next offset not covered by these states
      * @throws StoreException when the transaction fails (nothing was written)
      */
-    public void write(List<MaterializedState> states, List<AppliedOffset> offsets) {
-        if (states.isEmpty() && offsets.isEmpty()) {
+    public void write(List<MaterializedState> states, LogPositions covered) {
+        if (states.isEmpty() && covered.isEmpty()) {
             return;
         }
         List<StateRow> rows = latestPerKey(states).stream().map(StateRow::of).toList();
-        Collection<AppliedOffset> latestOffsets = latestPerPartition(offsets);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 if (!rows.isEmpty()) {
                     upsertStates(c, rows);
                 }
-                if (!latestOffsets.isEmpty()) {
-                    upsertOffsets(c, latestOffsets);
+                if (!covered.isEmpty()) {
+                    upsertOffsets(c, covered);
+                    notifyApplied(c);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -109,15 +119,6 @@ public final class StateWriter {
         Map<MaterializedState, MaterializedState> latest = new TreeMap<>(BY_KEY);
         for (MaterializedState s : states) {
             latest.merge(s, s, (a, b) -> b.state().version() > a.state().version() ? b : a);
-        }
-        return latest.values();
-    }
-
-    static Collection<AppliedOffset> latestPerPartition(List<AppliedOffset> offsets) {
-        Map<AppliedOffset, AppliedOffset> latest = new TreeMap<>(
-                Comparator.comparing(AppliedOffset::topic).thenComparingInt(AppliedOffset::partition));
-        for (AppliedOffset o : offsets) {
-            latest.merge(o, o, (a, b) -> b.nextOffset() > a.nextOffset() ? b : a);
         }
         return latest.values();
     }
@@ -162,16 +163,16 @@ public final class StateWriter {
         }
     }
 
-    private static void upsertOffsets(Connection c, Collection<AppliedOffset> offsets) throws SQLException {
-        int n = offsets.size();
+    private static void upsertOffsets(Connection c, LogPositions covered) throws SQLException {
+        int n = covered.asMap().size();
         String[] topics = new String[n];
         Integer[] partitions = new Integer[n];
         Long[] next = new Long[n];
         int i = 0;
-        for (AppliedOffset o : offsets) {
-            topics[i] = o.topic();
-            partitions[i] = o.partition();
-            next[i] = o.nextOffset();
+        for (Map.Entry<EventPartition, Long> o : covered.asMap().entrySet()) {
+            topics[i] = o.getKey().topic();
+            partitions[i] = o.getKey().partition();
+            next[i] = o.getValue();
             i++;
         }
         List<Array> arrays = new ArrayList<>(3);
@@ -182,6 +183,12 @@ public final class StateWriter {
             ps.executeUpdate();
         } finally {
             free(arrays);
+        }
+    }
+
+    static void notifyApplied(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("NOTIFY " + GeokvNames.APPLIED_CHANNEL);
         }
     }
 

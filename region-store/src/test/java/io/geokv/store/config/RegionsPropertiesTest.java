@@ -134,7 +134,7 @@ class RegionsPropertiesTest {
     void bindingReportsAnInvalidRegion() {
         assertThatThrownBy(() -> bind(Map.of("geokv.regions[0].name", "Bad_Name")))
                 .isInstanceOf(BindException.class)
-                .hasRootCauseMessage("region name must match [a-z0-9-]+ but was 'Bad_Name'");
+                .hasRootCauseMessage("region name must match [a-z0-9-]+ and have at most 233 characters, but was 'Bad_Name'");
     }
 
     private static RegionsProperties bind(Map<String, String> properties) {

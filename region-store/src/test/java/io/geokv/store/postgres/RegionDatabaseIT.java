@@ -1,5 +1,7 @@
 package io.geokv.store.postgres;
 
+import static io.geokv.store.TestStates.covering;
+
 import io.geokv.store.TestStates;
 import io.geokv.store.config.RegionProperties;
 import org.junit.jupiter.api.Test;
@@ -53,7 +55,7 @@ class RegionDatabaseIT {
     void truncateEmptiesStatesAndOffsets() throws SQLException {
         try (RegionDatabase db = RegionDatabase.open(TestStates.region("created", 10))) {
             new StateWriter(db).write(List.of(m("t", "k", written(1, "v"))),
-                    List.of(new AppliedOffset("kv-events.us-east", 0, 1)));
+                    covering("kv-events.us-east", 0, 1));
 
             db.truncate();
 

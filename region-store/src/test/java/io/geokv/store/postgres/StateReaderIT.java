@@ -1,5 +1,9 @@
 package io.geokv.store.postgres;
 
+import static io.geokv.store.TestStates.covering;
+
+import io.geokv.position.LogPositions;
+
 import io.geokv.conflict.KeyState;
 import io.geokv.store.TestStates;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +59,7 @@ class StateReaderIT {
     @Test
     void findsWhatWasWritten() {
         KeyState state = TestStates.concurrent("x", "y");
-        new StateWriter(first).write(List.of(m("t", "k", state)), List.of());
+        new StateWriter(first).write(List.of(m("t", "k", state)), LogPositions.empty());
 
         KeyState found = firstReader.find("t", "k").block(TIMEOUT);
 
@@ -72,7 +76,7 @@ class StateReaderIT {
         new StateWriter(first).write(List.of(
                 m("t", "a", written(1, "a")),
                 m("t", "b", TestStates.deleted(written(1, "b"))),
-                m("u", "a", written(2, "c"))), List.of());
+                m("u", "a", written(2, "c"))), LogPositions.empty());
 
         assertThat(firstReader.countLive().block(TIMEOUT)).isEqualTo(2);
         RegionDigest digest = firstReader.digest().block(TIMEOUT);
@@ -90,9 +94,9 @@ class StateReaderIT {
         List<MaterializedState> shuffled = new ArrayList<>(states);
         Collections.shuffle(shuffled, new Random(42));
 
-        new StateWriter(first).write(states, List.of());
+        new StateWriter(first).write(states, LogPositions.empty());
         for (int from = 0; from < shuffled.size(); from += 300) {
-            new StateWriter(second).write(shuffled.subList(from, Math.min(shuffled.size(), from + 300)), List.of());
+            new StateWriter(second).write(shuffled.subList(from, Math.min(shuffled.size(), from + 300)), LogPositions.empty());
         }
 
         RegionDigest a = firstReader.digest().block(TIMEOUT);
@@ -103,11 +107,11 @@ class StateReaderIT {
         assertThat(a.sha256()).hasSize(64);
 
         // Replaying everything changes nothing.
-        new StateWriter(first).write(states, List.of());
+        new StateWriter(first).write(states, LogPositions.empty());
         assertThat(firstReader.digest().block(TIMEOUT)).isEqualTo(a);
 
         // One state moving on makes the regions differ.
-        new StateWriter(second).write(List.of(m("tenant-3", "key-3", written(9, "moved"))), List.of());
+        new StateWriter(second).write(List.of(m("tenant-3", "key-3", written(9, "moved"))), LogPositions.empty());
         RegionDigest moved = secondReader.digest().block(TIMEOUT);
         assertThat(moved.sha256()).isNotEqualTo(a.sha256());
         assertThat(moved.records()).isEqualTo(a.records());
@@ -116,8 +120,8 @@ class StateReaderIT {
     @Test
     void digestSeparatesTenantFromKey() {
         KeyState state = written(1, "v");
-        new StateWriter(first).write(List.of(m("ab", "c", state)), List.of());
-        new StateWriter(second).write(List.of(m("a", "bc", state)), List.of());
+        new StateWriter(first).write(List.of(m("ab", "c", state)), LogPositions.empty());
+        new StateWriter(second).write(List.of(m("a", "bc", state)), LogPositions.empty());
 
         assertThat(firstReader.digest().block(TIMEOUT).sha256())
                 .isNotEqualTo(secondReader.digest().block(TIMEOUT).sha256());
@@ -134,21 +138,29 @@ class StateReaderIT {
     }
 
     @Test
-    void listsAppliedOffsetsInOrder() {
-        new StateWriter(first).write(List.of(), List.of(
-                new AppliedOffset("kv-events.us-east", 1, 5),
-                new AppliedOffset("kv-events.eu-west", 0, 3),
-                new AppliedOffset("kv-events.us-east", 0, 8)));
+    void readsTheAppliedPositions() {
+        new StateWriter(first).write(List.of(), covering(
+                "kv-events.us-east", 1, 5, "kv-events.eu-west", 0, 3, "kv-events.us-east", 0, 8));
 
-        StepVerifier.create(firstReader.appliedOffsets())
-                .expectNext(new AppliedOffset("kv-events.eu-west", 0, 3))
-                .expectNext(new AppliedOffset("kv-events.us-east", 0, 8))
-                .expectNext(new AppliedOffset("kv-events.us-east", 1, 5))
-                .expectComplete()
+        assertThat(firstReader.appliedPositions().block(TIMEOUT))
+                .isEqualTo(covering("kv-events.eu-west", 0, 3, "kv-events.us-east", 0, 8, "kv-events.us-east", 1, 5));
+        assertThat(secondReader.appliedPositions().block(TIMEOUT)).isEqualTo(LogPositions.empty());
+    }
+
+    @Test
+    void signalsOnceListeningThenOnEveryCommitThatMovesTheAppliedPositionsAndOnATruncate() {
+        StepVerifier.create(firstReader.appliedChanges())
+                .expectNext(0L)
+                .then(() -> new StateWriter(first).write(List.of(m("t", "k", written(1, "v"))), LogPositions.empty()))
+                .expectNoEvent(Duration.ofMillis(200))
+                .then(() -> new StateWriter(first).write(List.of(), covering("kv-events.us-east", 0, 1)))
+                .expectNext(1L)
+                .then(() -> new StateWriter(second).write(List.of(), covering("kv-events.us-east", 0, 1)))
+                .expectNoEvent(Duration.ofMillis(200))
+                .then(first::truncate)
+                .expectNext(1L)
+                .thenCancel()
                 .verify(TIMEOUT);
-        // next_offset is exclusive: offset 7 is applied, offset 8 is not yet.
-        assertThat(new AppliedOffset("kv-events.us-east", 0, 8).covers(7)).isTrue();
-        assertThat(new AppliedOffset("kv-events.us-east", 0, 8).covers(8)).isFalse();
     }
 
     @Test
@@ -158,7 +170,7 @@ class StateReaderIT {
 
     @Test
     void aCorruptStoredStateIsAnErrorNamingTheKey() throws SQLException {
-        new StateWriter(first).write(List.of(m("t", "broken", written(1, "v"))), List.of());
+        new StateWriter(first).write(List.of(m("t", "broken", written(1, "v"))), LogPositions.empty());
         try (Connection c = first.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE kv_state SET state = ? WHERE key = 'broken'")) {
             ps.setBytes(1, new byte[] {1, 2, 3});

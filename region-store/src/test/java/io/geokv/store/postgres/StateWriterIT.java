@@ -1,5 +1,9 @@
 package io.geokv.store.postgres;
 
+import static io.geokv.store.TestStates.covering;
+
+import io.geokv.position.LogPositions;
+
 import io.geokv.conflict.KeyState;
 import io.geokv.store.TestStates;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +52,7 @@ class StateWriterIT {
         KeyState gone = TestStates.deleted(written(1, "bye"));
         KeyState both = TestStates.concurrent("left", "right");
 
-        writer.write(List.of(m("t1", "live", live), m("t1", "gone", gone), m("t2", "both", both)), List.of());
+        writer.write(List.of(m("t1", "live", live), m("t1", "gone", gone), m("t2", "both", both)), LogPositions.empty());
 
         Row liveRow = row("t1", "live");
         assertThat(liveRow.version).isEqualTo(live.version());
@@ -75,22 +79,22 @@ class StateWriterIT {
     void anOlderStateNeverOverwritesANewerOne() throws SQLException {
         KeyState newer = written(3, "v3");
         KeyState older = written(2, "v2");
-        writer.write(List.of(m("t", "k", newer)), List.of());
+        writer.write(List.of(m("t", "k", newer)), LogPositions.empty());
 
-        writer.write(List.of(m("t", "k", older)), List.of());
+        writer.write(List.of(m("t", "k", older)), LogPositions.empty());
 
         assertThat(row("t", "k").version).isEqualTo(newer.version());
         assertThat(TestStates.text(row("t", "k").value)).isEqualTo("v3");
 
         KeyState newest = written(4, "v4");
-        writer.write(List.of(m("t", "k", newest)), List.of());
+        writer.write(List.of(m("t", "k", newest)), LogPositions.empty());
         assertThat(TestStates.text(row("t", "k").value)).isEqualTo("v4");
     }
 
     @Test
     void writingTheSameBatchTwiceChangesNothing() throws SQLException {
         List<MaterializedState> batch = List.of(m("t", "a", written(1, "a")), m("t", "b", written(2, "b")));
-        List<AppliedOffset> offsets = List.of(new AppliedOffset("kv-events.us-east", 0, 2));
+        LogPositions offsets = covering("kv-events.us-east", 0, 2);
         writer.write(batch, offsets);
         Timestamp firstUpdate = row("t", "b").updatedAt;
         Map<String, Long> firstOffsets = offsets();
@@ -109,7 +113,7 @@ class StateWriterIT {
                 m("t", "k", written(2, "two")),
                 m("t", "k", written(5, "five")),
                 m("t", "other", written(1, "x")),
-                m("t", "k", written(3, "three"))), List.of());
+                m("t", "k", written(3, "three"))), LogPositions.empty());
 
         assertThat(TestStates.text(row("t", "k").value)).isEqualTo("five");
         assertThat(row("t", "k").version).isEqualTo(written(5, "five").version());
@@ -118,17 +122,11 @@ class StateWriterIT {
 
     @Test
     void appliedOffsetsOnlyMoveForward() throws SQLException {
-        writer.write(List.of(), List.of(
-                new AppliedOffset("kv-events.us-east", 0, 10),
-                new AppliedOffset("kv-events.us-east", 1, 4),
-                new AppliedOffset("kv-events.eu-west", 0, 7),
-                new AppliedOffset("kv-events.eu-west", 0, 3)));
+        writer.write(List.of(), covering("kv-events.us-east", 0, 10, "kv-events.us-east", 1, 4, "kv-events.eu-west", 0, 7, "kv-events.eu-west", 0, 3));
         assertThat(offsets()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "kv-events.us-east/0", 10L, "kv-events.us-east/1", 4L, "kv-events.eu-west/0", 7L));
 
-        writer.write(List.of(), List.of(
-                new AppliedOffset("kv-events.us-east", 0, 5),
-                new AppliedOffset("kv-events.us-east", 1, 9)));
+        writer.write(List.of(), covering("kv-events.us-east", 0, 5, "kv-events.us-east", 1, 9));
 
         assertThat(offsets()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "kv-events.us-east/0", 10L, "kv-events.us-east/1", 9L, "kv-events.eu-west/0", 7L));
@@ -136,7 +134,7 @@ class StateWriterIT {
 
     @Test
     void statesAndOffsetsCommitTogether() throws SQLException {
-        writer.write(List.of(m("t", "k", written(1, "v"))), List.of(new AppliedOffset("kv-events.us-east", 2, 1)));
+        writer.write(List.of(m("t", "k", written(1, "v"))), covering("kv-events.us-east", 2, 1));
 
         assertThat(count()).isEqualTo(1);
         assertThat(offsets()).containsExactlyEntriesOf(Map.of("kv-events.us-east/2", 1L));
@@ -152,7 +150,7 @@ class StateWriterIT {
             for (int i = from; i < from + batchSize; i++) {
                 batch.add(m("bench", "key-" + i, written(1, "value-" + i)));
             }
-            writer.write(batch, List.of(new AppliedOffset("kv-events.us-east", 0, from + batchSize)));
+            writer.write(batch, covering("kv-events.us-east", 0, from + batchSize));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
 

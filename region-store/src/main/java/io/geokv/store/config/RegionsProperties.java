@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The configured regions (PRODUCT.md section 2: regions are configuration, not code).
+ * The configured regions (docs/product.md, 'Regions and topology': regions are configuration, not code).
  * <p>
  * Bound from {@code geokv.*}, e.g. {@code geokv.regions[0].name=us-east},
  * {@code geokv.database-prefix=geokv_test_}. Defaults are resolved here, in the constructor,

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Randomized histories against a real deployment, checked by the history checker (README,
-# "Guarantees and how they are checked"): concurrent clients over the three regions, faults at
-# random moments (replication-streams SIGKILLed, Redis restarted, a region's PostgreSQL cut, an
-# event produced twice, clients cancelling, a gateway's clock skewed), and no anomaly allowed.
+# Randomized histories against a real deployment, checked by the history checker
+# (docs/consistency.md, "What is guaranteed, and how it is checked"): concurrent clients over the
+# three regions, faults at random moments (replication-streams SIGKILLed, Redis restarted, a
+# region's PostgreSQL cut, an event produced twice, clients cancelling, a gateway's clock skewed),
+# and no anomaly allowed.
 #
 # Usage: scripts/check-histories.sh [--histories N] [--seed S] [--seconds T]
 #   --histories N  how many histories (default 20)

@@ -37,7 +37,7 @@ import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.testing.TestKafka;
 
 /**
- * PRODUCT.md section 7: every kind of bad input gets a clear 4xx problem+json (never a 500) over
+ * docs/product.md, 'Bad input and durability': every kind of bad input gets a clear 4xx problem+json (never a 500) over
  * HTTP, and a bad event produced straight to Kafka goes to the dead-letter topic while good ones
  * keep flowing.
  */

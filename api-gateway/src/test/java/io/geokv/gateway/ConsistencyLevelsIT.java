@@ -25,7 +25,7 @@ import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.Sibling;
 import io.geokv.store.RegionStores;
 
-/** PRODUCT.md section 4: what the session and strong levels promise, checked against every region. */
+/** docs/product.md, 'Consistency levels': what the session and strong levels promise, checked against every region. */
 class ConsistencyLevelsIT {
 
     private static final List<String> REGIONS = List.of("us-east", "eu-west", "asia-pac");

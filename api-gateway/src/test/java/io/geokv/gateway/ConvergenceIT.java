@@ -18,7 +18,7 @@ import reactor.core.publisher.Flux;
 import io.geokv.testing.TestStores;
 
 /**
- * PRODUCT.md section 3, convergence: 1,000 keys written over REST across the three regions, a
+ * docs/product.md, 'Events and conflict resolution', convergence: 1,000 keys written over REST across the three regions, a
  * tenth of them written concurrently in two or three regions, end with every region serving the
  * same value for every key and all regions' digests equal.
  */

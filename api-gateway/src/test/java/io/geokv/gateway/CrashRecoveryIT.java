@@ -32,7 +32,7 @@ import io.geokv.topics.TopicOffsets;
 import io.geokv.testing.TestStores;
 
 /**
- * PRODUCT.md section 7, nothing acknowledged is lost: replication-streams is killed with SIGKILL in
+ * docs/product.md, 'Bad input and durability', nothing acknowledged is lost: replication-streams is killed with SIGKILL in
  * the middle of a load of acknowledged writes, started again, and afterwards every acknowledged
  * write is in every region's PostgreSQL. Runs in its own JVM (see the api-gateway pom), because it
  * hosts replication in a child process instead of in-process.

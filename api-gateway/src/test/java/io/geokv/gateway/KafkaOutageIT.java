@@ -20,7 +20,7 @@ import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestShutdown;
 
 /**
- * PRODUCT.md section 5's degraded modes: with Kafka unreachable, writes answer 503 within the write
+ * The degraded modes of docs/product.md, 'Geo-routing and failover': with Kafka unreachable, writes answer 503 within the write
  * timeout, never hang, and reads go on. The gateway here has a broker of its own, which the test stops;
  * the shared system keeps running.
  */

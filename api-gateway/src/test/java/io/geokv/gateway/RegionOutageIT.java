@@ -30,7 +30,7 @@ import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestShutdown;
 
 /**
- * PRODUCT.md section 5 under fire: a gateway of its own whose view of one region's PostgreSQL goes
+ * docs/product.md, 'Geo-routing and failover', under fire: a gateway of its own whose view of one region's PostgreSQL goes
  * through a TCP proxy that the test cuts, or whose Redis for one region is a redis-server the test
  * stops; the rest of the system (broker, replication, the other stores) keeps running.
  */

@@ -12,7 +12,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** The seed-compatible endpoints answer with exactly the JSON shapes of PRODUCT.md section 6. */
+/** The seed-compatible endpoints answer with exactly the JSON shapes of docs/product.md, 'HTTP API'. */
 class SeedApiIT {
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {};

@@ -2,7 +2,7 @@ package io.geokv.store;
 
 import java.util.Locale;
 
-/** Where a read was served from (PRODUCT.md section 5: responses say who served them). */
+/** Where a read was served from (docs/product.md, 'Geo-routing and failover': responses say who served them). */
 public enum Source {
     CACHE,
     DB;

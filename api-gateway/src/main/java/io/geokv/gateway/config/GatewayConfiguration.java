@@ -56,7 +56,7 @@ class GatewayConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
 
-    /** PRODUCT.md section 5's continents, for those of its regions that are configured. */
+    /** The continents of docs/product.md, 'Geo-routing and failover', for those of its regions that are configured. */
     private static final Map<Continent, String> DEFAULT_CONTINENTS = Map.of(
             Continent.AMERICAS, "us-east", Continent.EUROPE, "eu-west", Continent.AFRICA, "eu-west",
             Continent.ASIA, "asia-pac", Continent.OCEANIA, "asia-pac");

@@ -44,7 +44,7 @@ public record GatewayProperties(
         @DefaultValue("") String tokenSecret) {
 
     /**
-     * Region choice (PRODUCT.md section 5) and failover.
+     * Region choice (docs/product.md, 'Geo-routing and failover') and failover.
      *
      * @param tenants pinned tenants by name
      * @param continents the region of each continent (africa, americas, asia, europe, oceania); when
@@ -100,7 +100,7 @@ public record GatewayProperties(
             @DefaultValue("10ms") @NotNull Duration pollInterval) {}
 
     /**
-     * Resolution policies (PRODUCT.md section 3): {@code lww}, {@code siblings}, {@code json-set-union},
+     * Resolution policies (docs/product.md, 'Events and conflict resolution'): {@code lww}, {@code siblings}, {@code json-set-union},
      * or the bean name of any other {@link io.geokv.conflict.SiblingResolver} in the application context.
      *
      * @param defaultPolicy the policy of keys no rule matches

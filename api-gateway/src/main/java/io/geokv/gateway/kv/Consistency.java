@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 import io.geokv.gateway.problem.Problems;
 
-/** The {@code X-Consistency} levels of PRODUCT.md section 4. */
+/** The {@code X-Consistency} levels of docs/product.md, 'Consistency levels'. */
 public enum Consistency {
     EVENTUAL, SESSION, STRONG;
 

@@ -44,7 +44,7 @@ import io.geokv.store.RegionStores;
 import io.geokv.store.Source;
 
 /**
- * Writes and reads of one key at the consistency level a client asks for (PRODUCT.md section 4). A
+ * Writes and reads of one key at the consistency level a client asks for (docs/product.md, 'Consistency levels'). A
  * write becomes one event on the routed region's topic; a read resolves a region's merged state with
  * the key's resolution policy.
  */

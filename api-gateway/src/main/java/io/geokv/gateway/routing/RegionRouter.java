@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import io.geokv.event.InputRules;
 
 /**
- * Decides which region serves a request (PRODUCT.md section 5), first match wins: the
+ * Decides which region serves a request (docs/product.md, 'Geo-routing and failover'), first match wins: the
  * {@code X-Region} header; the tenant's pinned region; a country header set by a CDN, through its
  * continent; a configured client address range; the default region. Pure logic: malformed or
  * unknown headers are ignored and the next rule decides, except an {@code X-Region} naming no

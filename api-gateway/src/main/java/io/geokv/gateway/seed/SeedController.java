@@ -28,7 +28,7 @@ import io.geokv.gateway.routing.RequestRouting.Routed;
 import io.geokv.store.RegionStores;
 
 /**
- * The seed-compatible API (PRODUCT.md section 6), answering with exactly its JSON shapes; region
+ * The seed-compatible API (docs/product.md, 'HTTP API'), answering with exactly its JSON shapes; region
  * names are shown upper-case there.
  */
 @RestController

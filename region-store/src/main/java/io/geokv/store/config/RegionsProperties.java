@@ -12,7 +12,7 @@ import java.util.Set;
 import io.geokv.naming.GeokvNames;
 
 /**
- * The configured regions (PRODUCT.md section 2: regions are configuration, not code).
+ * The configured regions (docs/product.md, 'Regions and topology': regions are configuration, not code).
  * <p>
  * Bound from {@code geokv.*}, e.g. {@code geokv.regions[0].name=us-east},
  * {@code geokv.database-prefix=geokv_test_}. Defaults are resolved here, in the constructor,

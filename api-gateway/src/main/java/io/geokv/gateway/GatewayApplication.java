@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The geokv HTTP gateway: writes become events on the routed region's topic, reads come from its store. */
 @SpringBootApplication
-@ConfigurationPropertiesScan({"io.geokv.gateway", "io.geokv.store.config"})
+@ConfigurationPropertiesScan({"io.geokv.gateway", "io.geokv.store.config", "io.geokv.progress"})
 public class GatewayApplication {
 
     public static void main(String[] args) {

@@ -37,7 +37,9 @@ import io.geokv.store.RegionStores;
 import io.geokv.testing.TestKafka;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestShutdown;
-import io.geokv.topics.TopicOffsets;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.TopicOffsets;
 
 /**
  * Two conditional strong writes with the same {@code If-Match} can never both be applied, even when
@@ -137,13 +139,9 @@ class ConditionalWriteCancelIT {
     /** Every region's PostgreSQL has applied every event of every region's topic. */
     private void awaitEverythingApplied() {
         TopicOffsets topics = new TopicOffsets(cluster.gateway().getBean(Admin.class), Duration.ofSeconds(30));
-        Map<TopicPartition, Long> ends = topics.offsets(topics.eventPartitions(REGIONS), OffsetSpec.latest());
+        LogPositions ends = topics.ends(topics.eventPartitions(REGIONS));
+        RegionProgress progress = cluster.gateway().getBean(RegionProgress.class);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> REGIONS.stream()
-                .allMatch(region -> {
-                    Map<TopicPartition, Long> applied = new HashMap<>();
-                    cluster.stores().get(region).reader().appliedOffsets().collectList().block(Duration.ofSeconds(10))
-                            .forEach(o -> applied.put(new TopicPartition(o.topic(), o.partition()), o.nextOffset()));
-                    return ends.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
-                }));
+                .allMatch(region -> progress.hasApplied(region, ends)));
     }
 }

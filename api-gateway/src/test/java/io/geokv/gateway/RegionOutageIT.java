@@ -193,7 +193,7 @@ class RegionOutageIT {
     void aRegionWhoseSinkStopsApplyingBecomesUnhealthyAndRecoversAfter() throws Exception {
         ConfigurableApplicationContext gateway = gateway(Map.of(
                 "geokv.gateway.health.lag-threshold", "1s",
-                "geokv.gateway.lag-refresh-interval", "200ms"));
+                "geokv.progress.lag-interval", "200ms"));
         try {
             sinkStopsAndRecovers(gateway);
         } finally {

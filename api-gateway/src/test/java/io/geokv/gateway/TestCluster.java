@@ -8,7 +8,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.geokv.gateway.health.RegionHealthMonitor;
-import io.geokv.gateway.lag.ReplicationLagMonitor;
+import io.geokv.progress.RegionProgress;
 import io.geokv.store.RegionStores;
 import io.geokv.testing.TestKafka;
 import io.geokv.testing.TestReplication;
@@ -55,7 +55,7 @@ public final class TestCluster {
         Map<String, Object> properties = new LinkedHashMap<>(TestStores.properties());
         properties.put("spring.kafka.bootstrap-servers", TestKafka.bootstrapServers());
         properties.put("server.port", 0);
-        properties.put("geokv.gateway.lag-refresh-interval", "200ms");
+        properties.put("geokv.progress.lag-interval", "200ms");
         properties.put("geokv.gateway.token-secret", "integration-tests-only-secret");
         properties.put("geokv.gateway.resolution.rules[0].key-prefix", ResolutionPoliciesIT.SIBLINGS_PREFIX);
         properties.put("geokv.gateway.resolution.rules[0].policy", "siblings");
@@ -84,7 +84,7 @@ public final class TestCluster {
      */
     public static void retire(ConfigurableApplicationContext gateway) {
         gateway.getBean(RegionHealthMonitor.class).close();
-        gateway.getBean(ReplicationLagMonitor.class).close();
+        gateway.getBean(RegionProgress.class).close();
         gateway.getBean(RegionStores.class).close();
     }
 

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * every region's events into that region's PostgreSQL and Redis.
  */
 @SpringBootApplication
-@ConfigurationPropertiesScan({"io.geokv.replication", "io.geokv.store.config"})
+@ConfigurationPropertiesScan({"io.geokv.replication", "io.geokv.store.config", "io.geokv.progress"})
 public class ReplicationStreamsApplication {
 
     public static void main(String[] args) {

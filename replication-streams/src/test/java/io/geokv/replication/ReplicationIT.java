@@ -1,9 +1,8 @@
 package io.geokv.replication;
 
 import static io.geokv.replication.SharedReplication.REGIONS;
-import static io.geokv.replication.SharedReplication.appliedOffsets;
-import static io.geokv.replication.SharedReplication.eventTopicEndOffsets;
-import static io.geokv.replication.SharedReplication.nonEmpty;
+import static io.geokv.replication.SharedReplication.appliedPositions;
+import static io.geokv.replication.SharedReplication.eventTopicEnds;
 import static io.geokv.replication.SharedReplication.stores;
 import static io.geokv.replication.SharedReplication.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
 import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.KeyState;
@@ -221,13 +222,13 @@ class ReplicationIT {
             }
         }
         events.flush();
-        Map<TopicPartition, Long> end = nonEmpty(eventTopicEndOffsets());
-        assertThat(end.keySet()).extracting(TopicPartition::topic)
+        LogPositions end = eventTopicEnds();
+        assertThat(end.asMap().keySet()).extracting(EventPartition::topic)
                 .containsAll(REGIONS.stream().map(GeokvNames::eventTopic).toList());
 
         await().atMost(DEADLINE).untilAsserted(() -> {
             for (String region : REGIONS) {
-                assertThat(appliedOffsets(region)).as(region + " applied offsets (zero lag)").isEqualTo(end);
+                assertThat(appliedPositions(region)).as(region + " applied offsets (zero lag)").isEqualTo(end);
             }
         });
         for (String region : REGIONS) {

@@ -30,7 +30,8 @@ import io.geokv.naming.GeokvNames;
 import io.geokv.event.KvEventSerializer;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.store.RegionStores;
-import io.geokv.store.postgres.AppliedOffset;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.TopicOffsets;
 import io.geokv.testing.TestKafka;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestStores;
@@ -87,27 +88,14 @@ public final class SharedReplication implements BeforeAllCallback {
     }
 
     /** The end offset of every partition of every region's event topic. */
-    public static Map<TopicPartition, Long> eventTopicEndOffsets() {
-        Admin admin = context().getBean(Admin.class);
-        List<String> topics = REGIONS.stream().map(GeokvNames::eventTopic).toList();
-        Map<String, TopicDescription> described = get(admin.describeTopics(topics).allTopicNames());
-        Map<TopicPartition, OffsetSpec> request = described.values().stream()
-                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
-                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-        return get(admin.listOffsets(request).all()).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    public static LogPositions eventTopicEnds() {
+        TopicOffsets offsets = new TopicOffsets(context().getBean(Admin.class), Duration.ofSeconds(30));
+        return offsets.ends(offsets.eventPartitions(REGIONS));
     }
 
     /** How far a region's PostgreSQL has applied each event topic partition, as its applied-offset table says. */
-    public static Map<TopicPartition, Long> appliedOffsets(String region) {
-        return stores().get(region).reader().appliedOffsets().collectList().block(Duration.ofSeconds(10)).stream()
-                .collect(Collectors.toMap(o -> new TopicPartition(o.topic(), o.partition()), AppliedOffset::nextOffset));
-    }
-
-    /** End offsets without the partitions that never received a record (no region has anything to apply there). */
-    public static Map<TopicPartition, Long> nonEmpty(Map<TopicPartition, Long> endOffsets) {
-        return endOffsets.entrySet().stream().filter(e -> e.getValue() > 0)
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    public static LogPositions appliedPositions(String region) {
+        return stores().get(region).reader().appliedPositions().block(Duration.ofSeconds(10));
     }
 
     private static Properties producerConfig() {

@@ -8,8 +8,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.geokv.naming.GeokvNames;
-import io.geokv.gateway.lag.ReplicationLag;
-import io.geokv.gateway.lag.ReplicationLagMonitor;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.ReplicationLag;
 import io.geokv.gateway.health.Check;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.store.RegionStores;
@@ -23,13 +23,13 @@ class AdminController {
     private final RegionStores stores;
     private final RegionsProperties regions;
     private final HealthTracker health;
-    private final ReplicationLagMonitor lag;
+    private final RegionProgress progress;
 
-    AdminController(RegionStores stores, RegionsProperties regions, HealthTracker health, ReplicationLagMonitor lag) {
+    AdminController(RegionStores stores, RegionsProperties regions, HealthTracker health, RegionProgress progress) {
         this.stores = stores;
         this.regions = regions;
         this.health = health;
-        this.lag = lag;
+        this.progress = progress;
     }
 
     record RegionDigestView(String region, long records, long liveRecords, String digest) {}
@@ -48,7 +48,7 @@ class AdminController {
 
     @GetMapping("/replication-lag")
     List<ReplicationLag> replicationLag() {
-        return lag.current();
+        return progress.lag();
     }
 
     @GetMapping("/regions")

@@ -27,12 +27,14 @@ import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeepSiblings;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.SiblingResolver;
-import io.geokv.gateway.consistency.KeyLogEnds;
-import io.geokv.gateway.consistency.RegionProgress;
 import io.geokv.gateway.events.ClockSeed;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.kv.KvService;
-import io.geokv.gateway.lag.ReplicationLagMonitor;
+import io.geokv.gateway.lag.ReplicationLagMetrics;
+import io.geokv.progress.KeyLogEnds;
+import io.geokv.progress.ProgressProperties;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.TopicOffsets;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.health.RegionHealthMonitor;
 import io.geokv.gateway.resolution.ResolutionRules;
@@ -47,7 +49,6 @@ import io.geokv.store.config.RegionsProperties;
 import io.geokv.store.config.LimitsProperties;
 import io.geokv.store.config.TopicsProperties;
 import io.geokv.topics.RecordSizes;
-import io.geokv.topics.TopicOffsets;
 import io.geokv.topics.TopicProvisioner;
 
 /** Wires the gateway from typed configuration. */
@@ -111,10 +112,10 @@ class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RegionHealthMonitor regionHealthMonitor(RegionStores stores, Admin admin, ReplicationLagMonitor lag,
+    RegionHealthMonitor regionHealthMonitor(RegionStores stores, Admin admin, RegionProgress progress,
             HealthTracker tracker, MeterRegistry meters) {
         GatewayProperties.Health health = properties.health();
-        RegionHealthMonitor monitor = new RegionHealthMonitor(stores, admin, lag, tracker,
+        RegionHealthMonitor monitor = new RegionHealthMonitor(stores, admin, progress, tracker,
                 new RegionHealthMonitor.Settings(health.interval(), health.timeout(), health.lagThreshold()),
                 Clock.systemUTC(), meters);
         monitor.start();
@@ -196,25 +197,28 @@ class GatewayConfiguration {
 
     @Bean
     KvService kvService(RegionStores stores, EventPublisher publisher, HybridLogicalClock clock,
-            ResolutionRules resolution, ClientTokens tokens, HealthTracker health, KeyLimits limits, Admin admin) {
+            ResolutionRules resolution, ClientTokens tokens, HealthTracker health, KeyLimits limits, Admin admin,
+            RegionProgress progress) {
         GatewayProperties.Consistency consistency = properties.consistency();
         return new KvService(stores, publisher, clock,
                 properties.defaultTenant(), resolution, tokens,
-                new RegionProgress(stores, consistency.pollInterval()), health::serving,
+                progress, health::serving,
                 new KvService.Waits(consistency.sessionWait(), consistency.strongTimeout(), consistency.lockWait(),
                         consistency.lockHold(), publisher.lastAppendBound()),
-                limits, new KeyLogEnds(admin, stores.names(), properties.partitions()));
+                limits, new KeyLogEnds(new TopicOffsets(admin, Duration.ofSeconds(30)), stores.names(),
+                        properties.partitions()));
     }
 
-    @Bean(destroyMethod = "close")
-    ReplicationLagMonitor replicationLagMonitor(RegionStores stores, Admin admin, KafkaProperties kafka,
+    /** Started and stopped with the context (it is a {@code SmartLifecycle}). */
+    @Bean
+    RegionProgress regionProgress(RegionStores stores, ProgressProperties settings, Admin admin, KafkaProperties kafka,
             MeterRegistry meters) {
+        RegionProgress progress = new RegionProgress(stores, settings);
         Map<String, Object> props = peekingConsumer(kafka);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-        ReplicationLagMonitor monitor = new ReplicationLagMonitor(
-                stores, admin, new KafkaConsumer<>(props), Clock.systemUTC(), meters);
-        monitor.start(properties.lagRefreshInterval());
-        return monitor;
+        progress.measureLag(admin, new KafkaConsumer<>(props), Clock.systemUTC());
+        ReplicationLagMetrics.register(progress, meters);
+        return progress;
     }
 
     /** A consumer that reads a few records at positions it seeks to: no group, no commits, raw bytes. */

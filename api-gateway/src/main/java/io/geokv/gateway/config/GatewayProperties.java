@@ -21,7 +21,6 @@ import io.geokv.gateway.routing.Continent;
  * @param defaultTenant tenant used when a request has no {@code X-Tenant} header
  * @param writeTimeout how long a write waits for Kafka to acknowledge it before answering 503
  * @param partitions partitions of each event topic created by the gateway (must match replication-streams)
- * @param lagRefreshInterval how often replication lag is read from Kafka
  * @param resolution which resolution policy applies to which keys
  * @param consistency how long the session and strong levels may wait
  * @param routing how requests find their region, and where they go when it is unhealthy
@@ -36,7 +35,6 @@ public record GatewayProperties(
         @DefaultValue("default") @NotBlank String defaultTenant,
         @DefaultValue("10s") @NotNull Duration writeTimeout,
         @DefaultValue("3") int partitions,
-        @DefaultValue("1s") @NotNull Duration lagRefreshInterval,
         @DefaultValue @Valid @NotNull Resolution resolution,
         @DefaultValue @Valid @NotNull Consistency consistency,
         @DefaultValue @Valid @NotNull Routing routing,
@@ -90,14 +88,12 @@ public record GatewayProperties(
      * @param strongTimeout how long a strong write waits for every region to apply it (then 504; it still applies)
      * @param lockWait how long a conditional strong write waits for the key's lock in its home region (then 503)
      * @param lockHold the longest the lock stays held waiting for the home region to apply the write it accepted
-     * @param pollInterval how often a waiting request looks at the regions' applied offsets again
      */
     public record Consistency(
             @DefaultValue("2s") @NotNull Duration sessionWait,
             @DefaultValue("10s") @NotNull Duration strongTimeout,
             @DefaultValue("10s") @NotNull Duration lockWait,
-            @DefaultValue("60s") @NotNull Duration lockHold,
-            @DefaultValue("10ms") @NotNull Duration pollInterval) {}
+            @DefaultValue("60s") @NotNull Duration lockHold) {}
 
     /**
      * Resolution policies (docs/product.md, 'Events and conflict resolution'): {@code lww}, {@code siblings}, {@code json-set-union},

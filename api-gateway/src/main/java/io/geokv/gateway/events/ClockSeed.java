@@ -3,10 +3,8 @@ package io.geokv.gateway.events;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -16,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.event.KvEventCodec;
-import io.geokv.topics.TopicOffsets;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.TopicOffsets;
 
 /**
  * Makes a starting gateway's clock begin after every timestamp already in the event log. A gateway
@@ -39,15 +38,14 @@ public final class ClockSeed {
      */
     public static long observeLog(HybridLogicalClock clock, List<String> regions, TopicOffsets offsets,
             Consumer<byte[], byte[]> consumer) {
-        Map<TopicPartition, Long> ends = offsets.offsets(offsets.eventPartitions(regions), OffsetSpec.latest());
-        List<TopicPartition> written = ends.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
-                .toList();
+        LogPositions ends = offsets.ends(offsets.eventPartitions(regions));
+        List<TopicPartition> written = ends.asMap().keySet().stream().map(TopicOffsets::kafka).toList();
         if (written.isEmpty()) {
             return 0;
         }
         KvEventCodec codec = new KvEventCodec();
         consumer.assign(written);
-        written.forEach(tp -> consumer.seek(tp, ends.get(tp) - 1));
+        written.forEach(tp -> consumer.seek(tp, ends.next(TopicOffsets.of(tp)) - 1));
         Set<TopicPartition> pending = new HashSet<>(written);
         long highest = 0;
         long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();

@@ -18,8 +18,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.geokv.naming.GeokvNames;
-import io.geokv.gateway.lag.ReplicationLag;
-import io.geokv.gateway.lag.ReplicationLagMonitor;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.ReplicationLag;
 import io.geokv.store.RegionStore;
 import io.geokv.store.RegionStores;
 
@@ -38,18 +38,18 @@ public final class RegionHealthMonitor implements AutoCloseable {
 
     private final RegionStores stores;
     private final Admin admin;
-    private final ReplicationLagMonitor lag;
+    private final RegionProgress progress;
     private final HealthTracker tracker;
     private final Settings settings;
     private final Clock clock;
     private final MeterRegistry meters;
     private volatile Disposable running;
 
-    public RegionHealthMonitor(RegionStores stores, Admin admin, ReplicationLagMonitor lag, HealthTracker tracker,
+    public RegionHealthMonitor(RegionStores stores, Admin admin, RegionProgress progress, HealthTracker tracker,
             Settings settings, Clock clock, MeterRegistry meters) {
         this.stores = stores;
         this.admin = admin;
-        this.lag = lag;
+        this.progress = progress;
         this.tracker = tracker;
         this.settings = settings;
         this.clock = clock;
@@ -94,7 +94,7 @@ public final class RegionHealthMonitor implements AutoCloseable {
     }
 
     private void checkLag(String region) {
-        Optional<ReplicationLag> worst = lag.current().stream()
+        Optional<ReplicationLag> worst = progress.lag().stream()
                 .filter(l -> l.region().equals(region))
                 .max((a, b) -> Double.compare(a.lagSeconds(), b.lagSeconds()));
         boolean ok = worst.map(l -> l.lagSeconds() <= settings.lagThreshold().toSeconds()).orElse(true);

@@ -30,13 +30,14 @@ import io.geokv.event.InputRules;
 import io.geokv.event.KvEvents;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.gateway.consistency.HomeRegions;
-import io.geokv.gateway.consistency.KeyLogEnds;
-import io.geokv.gateway.consistency.RegionProgress;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.problem.Problems;
 import io.geokv.gateway.resolution.ResolutionRules;
 import io.geokv.gateway.session.SessionPositions;
-import io.geokv.gateway.session.SessionPositions.Partition;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.KeyLogEnds;
+import io.geokv.progress.RegionProgress;
 import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.store.Lookup;
 import io.geokv.store.RegionStore;
@@ -217,7 +218,7 @@ public final class KvService {
                                     .then(send(command, tenant, context, event));
                         })
                         .doOnNext(published::complete)
-                        .flatMap(accepted -> progress.awaitAll(List.of(home), accepted.positions(session), waits.lockHold())
+                        .flatMap(accepted -> progress.awaitAll(List.of(home), accepted.positions(session).positions(), waits.lockHold())
                                 .flatMap(applied -> {
                                     if (applied.isEmpty()) {
                                         log.error("home region {} did not apply the conditional write {} of {} within {};"
@@ -328,7 +329,7 @@ public final class KvService {
      */
     private Mono<WriteResult> awaitEveryRegion(WriteCommand command, String tenant, Published published,
             SessionPositions session, List<String> regions) {
-        return progress.awaitAll(regions, published.positions(session), waits.strong()).flatMap(applied -> {
+        return progress.awaitAll(regions, published.positions(session).positions(), waits.strong()).flatMap(applied -> {
             if (applied.size() < regions.size()) {
                 return Mono.error(strongTimeout(command, published, applied));
             }
@@ -421,20 +422,21 @@ public final class KvService {
             SiblingResolver resolver) {
         List<String> preference = new ArrayList<>(List.of(command.region()));
         servingRegions().stream().filter(r -> !r.equals(command.region())).forEach(preference::add);
-        List<Partition> keyPartitions = logEnds.partitionsOf(tenant, command.key());
-        return progress.firstToApply(preference, session, waits.session())
+        List<EventPartition> keyPartitions = logEnds.partitionsOf(tenant, command.key());
+        return progress.firstToApply(preference, session.positions(), waits.session())
                 .switchIfEmpty(Mono.error(() -> Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "session-not-available",
                         "no region had applied this session's writes after " + waits.session().toMillis()
                                 + " ms; they are durable, retry shortly")))
-                .flatMap(region -> progress.applied(region)
-                        .flatMap(applied -> stores.get(region).reader().find(tenant, command.key())
-                                .map(state -> {
-                                    Map<Partition, Long> seen = new HashMap<>();
-                                    keyPartitions.forEach(p -> seen.put(p, applied.getOrDefault(p, 0L)));
-                                    return result(tenant, command.key(), resolver, state, Source.DB, region,
-                                            List.of(region), Consistency.SESSION,
-                                            tokens.session(session.withSeen(seen)));
-                                }))
+                // What the region has applied is asked after the read, so the token covers all it showed.
+                .flatMap(region -> stores.get(region).reader().find(tenant, command.key())
+                        .flatMap(state -> progress.appliedNow(region).map(applied -> {
+                            LogPositions seen = LogPositions.empty();
+                            for (EventPartition partition : keyPartitions) {
+                                seen = seen.with(partition, applied.next(partition));
+                            }
+                            return result(tenant, command.key(), resolver, state, Source.DB, region,
+                                    List.of(region), Consistency.SESSION, tokens.session(session.withSeen(seen)));
+                        }))
                         .onErrorMap(StoreUnavailable::is, e -> StoreUnavailable.problem(region, e)));
     }
 
@@ -504,7 +506,7 @@ public final class KvService {
             RecordMetadata position) {
 
         SessionPositions positions(SessionPositions session) {
-            return session.withWrite(new Partition(position.topic(), position.partition()), position.offset(), timestamp);
+            return session.withWrite(new EventPartition(position.topic(), position.partition()), position.offset(), timestamp);
         }
 
         WriteResult result(ClientTokens tokens, SessionPositions session, Consistency level) {

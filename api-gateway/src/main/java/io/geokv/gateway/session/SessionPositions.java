@@ -1,20 +1,17 @@
 package io.geokv.gateway.session;
 
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.Map;
-import java.util.Objects;
-import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * What a session has written: for each event topic partition, the offset just past the session's
- * latest write there. A region has applied the session's writes when its applied offsets (the
- * {@code applied_offsets} table, written in the same transaction as the rows) reach every one of
- * them. This is the payload of the {@code X-Session} token.
+ * What a session has written and seen: for each event topic partition, the offset just past the
+ * session's latest write there (or what its reads have seen). A region has applied the session's
+ * writes when its applied positions cover {@link #positions()}. This is the payload of the {@code
+ * X-Session} token.
  *
  * <p>It also carries the session's {@link #clock() clock}: the highest hybrid logical clock timestamp
  * of its writes. A gateway observes it before stamping the session's next write, so that write wins
@@ -23,33 +20,13 @@ import java.util.stream.Collectors;
  */
 public final class SessionPositions {
 
-    /** A partition of an event topic. */
-    public record Partition(String topic, int partition) implements Comparable<Partition> {
+    private static final SessionPositions EMPTY = new SessionPositions(LogPositions.empty(), 0);
 
-        public Partition {
-            if (!TOPIC.matcher(Objects.requireNonNull(topic, "topic")).matches()) {
-                throw new IllegalArgumentException("not a Kafka topic name: '" + topic + "'");
-            }
-            if (partition < 0) {
-                throw new IllegalArgumentException("negative partition " + partition);
-            }
-        }
-
-        @Override
-        public int compareTo(Partition o) {
-            int byTopic = topic.compareTo(o.topic);
-            return byTopic != 0 ? byTopic : Integer.compare(partition, o.partition);
-        }
-    }
-
-    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    private static final SessionPositions EMPTY = new SessionPositions(new TreeMap<>(), 0);
-
-    private final SortedMap<Partition, Long> next;
+    private final LogPositions next;
     private final long clock;
 
-    private SessionPositions(TreeMap<Partition, Long> next, long clock) {
-        this.next = Collections.unmodifiableSortedMap(next);
+    private SessionPositions(LogPositions next, long clock) {
+        this.next = next;
         this.clock = clock;
     }
 
@@ -58,28 +35,20 @@ public final class SessionPositions {
     }
 
     /** These positions and a write at {@code offset} of {@code partition}, stamped {@code timestamp}. */
-    public SessionPositions withWrite(Partition partition, long offset, long timestamp) {
+    public SessionPositions withWrite(EventPartition partition, long offset, long timestamp) {
         if (offset < 0) {
             throw new IllegalArgumentException("negative offset " + offset);
         }
-        TreeMap<Partition, Long> joined = new TreeMap<>(next);
-        joined.merge(partition, offset + 1, Math::max);
-        return new SessionPositions(joined, Math.max(clock, timestamp));
+        return new SessionPositions(next.with(partition, offset + 1), Math.max(clock, timestamp));
     }
 
     /**
      * These positions and everything a read of the session has seen: per partition, at least {@code
-     * seenNext}. A later read must then be served by a region that has applied as much, which is what
+     * seen}. A later read must then be served by a region that has applied as much, which is what
      * makes the session's reads monotonic even when they are served by different regions.
      */
-    public SessionPositions withSeen(Map<Partition, Long> seenNext) {
-        TreeMap<Partition, Long> joined = new TreeMap<>(next);
-        seenNext.forEach((partition, offset) -> {
-            if (offset > 0) {
-                joined.merge(partition, offset, Math::max);
-            }
-        });
-        return new SessionPositions(joined, clock);
+    public SessionPositions withSeen(LogPositions seen) {
+        return new SessionPositions(next.join(seen), clock);
     }
 
     /** The highest timestamp of the session's writes; 0 for a session without writes. */
@@ -87,23 +56,14 @@ public final class SessionPositions {
         return clock;
     }
 
-    /** Per partition, the offset a region must have applied up to (exclusive); unmodifiable. */
-    public SortedMap<Partition, Long> nextOffsets() {
+    /** What a region must have applied to have applied every write of the session (and all it has seen). */
+    public LogPositions positions() {
         return next;
-    }
-
-    /**
-     * Whether a region that has applied each partition up to {@code appliedNext} (exclusive; missing
-     * partitions have applied nothing) has applied every write of the session.
-     */
-    public boolean appliedBy(Map<Partition, Long> appliedNext) {
-        return next.entrySet().stream()
-                .allMatch(e -> appliedNext.getOrDefault(e.getKey(), 0L) >= e.getValue());
     }
 
     /** URL-safe text: base64url of {@code clock|topic/partition/next;...}, sorted. */
     public String encode() {
-        String text = clock + "|" + next.entrySet().stream()
+        String text = clock + "|" + next.asMap().entrySet().stream()
                 .map(e -> e.getKey().topic() + "/" + e.getKey().partition() + "/" + e.getValue())
                 .collect(Collectors.joining(";"));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
@@ -130,7 +90,7 @@ public final class SessionPositions {
             throw new IllegalArgumentException("malformed clock", e);
         }
         String entries = text.substring(bar + 1);
-        TreeMap<Partition, Long> next = new TreeMap<>();
+        TreeMap<EventPartition, Long> next = new TreeMap<>();
         if (!entries.isEmpty()) {
             for (String entry : entries.split(";", -1)) {
                 String[] parts = entry.split("/", -1);
@@ -139,7 +99,7 @@ public final class SessionPositions {
                 }
                 try {
                     long offset = Long.parseLong(parts[2]);
-                    if (offset <= 0 || next.put(new Partition(parts[0], Integer.parseInt(parts[1])), offset) != null) {
+                    if (offset <= 0 || next.put(new EventPartition(parts[0], Integer.parseInt(parts[1])), offset) != null) {
                         throw new IllegalArgumentException("entry '" + entry + "' is repeated or has no write");
                     }
                 } catch (NumberFormatException e) {
@@ -150,7 +110,7 @@ public final class SessionPositions {
         if (clock < 0) {
             throw new IllegalArgumentException("negative clock");
         }
-        SessionPositions decoded = new SessionPositions(next, clock);
+        SessionPositions decoded = new SessionPositions(LogPositions.of(next), clock);
         if (!decoded.encode().equals(encoded)) {
             throw new IllegalArgumentException("not in canonical form");
         }

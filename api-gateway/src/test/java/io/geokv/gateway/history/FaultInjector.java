@@ -18,6 +18,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import io.geokv.progress.TopicOffsets;
+import io.geokv.position.LogPositions;
+import io.geokv.position.EventPartition;
 import io.geokv.naming.GeokvNames;
 import io.geokv.history.Fault;
 
@@ -39,12 +42,12 @@ final class FaultInjector implements Runnable {
     private final Recorder recorder;
     private final Random random;
     private final long deadlineNanos;
-    private final Map<TopicPartition, Long> historyStart;
+    private final LogPositions historyStart;
     private final String tenant;
     private volatile RuntimeException failure;
 
     FaultInjector(HistoryDeployment deployment, Recorder recorder, long seed, long deadlineNanos,
-            Map<TopicPartition, Long> historyStart, String tenant) {
+            LogPositions historyStart, String tenant) {
         this.deployment = deployment;
         this.recorder = recorder;
         this.random = new Random(seed);
@@ -112,7 +115,7 @@ final class FaultInjector implements Runnable {
             }
             default -> throw new IllegalArgumentException("unknown fault " + kind);
         }
-        Map<TopicPartition, Long> atHeal = deployment.logEnd();
+        LogPositions atHeal = deployment.logEnd();
         await("every region applies the log after " + kind).atMost(CATCH_UP).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(() -> deployment.everyRegionApplied(atHeal));
         recorder.fault(new Fault(kind, region, started, System.nanoTime()));
@@ -123,20 +126,20 @@ final class FaultInjector implements Runnable {
      * producer retry or an operator's re-publish does. Returns the region whose topic got it.
      */
     private String reproduceARecordedEvent() {
-        Map<TopicPartition, Long> end = deployment.logEnd();
-        List<TopicPartition> written = new ArrayList<>();
-        end.forEach((partition, offset) -> {
-            if (offset > historyStart.getOrDefault(partition, 0L)) {
+        LogPositions end = deployment.logEnd();
+        List<EventPartition> written = new ArrayList<>();
+        end.asMap().forEach((partition, offset) -> {
+            if (offset > historyStart.next(partition)) {
                 written.add(partition);
             }
         });
         if (written.isEmpty()) {
             return null;
         }
-        written.sort((a, b) -> a.toString().compareTo(b.toString()));
-        TopicPartition partition = written.get(random.nextInt(written.size()));
-        long from = historyStart.getOrDefault(partition, 0L);
-        long offset = from + (long) (random.nextDouble() * (end.get(partition) - from));
+        EventPartition chosen = written.get(random.nextInt(written.size()));
+        TopicPartition partition = TopicOffsets.kafka(chosen);
+        long from = historyStart.next(chosen);
+        long offset = from + (long) (random.nextDouble() * (end.next(chosen) - from));
         try (KafkaConsumer<byte[], byte[]> consumer = deployment.consumer();
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
             consumer.assign(List.of(partition));

@@ -31,7 +31,9 @@ import io.geokv.store.TcpProxy;
 import io.geokv.testing.TestKafka;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestStores;
-import io.geokv.topics.TopicOffsets;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.TopicOffsets;
 
 /**
  * The deployment histories run against, built so that every fault of the runner can be injected
@@ -137,25 +139,15 @@ final class HistoryDeployment implements AutoCloseable {
     }
 
     /** The end offset of every event partition: where the log stands now. */
-    Map<TopicPartition, Long> logEnd() {
+    LogPositions logEnd() {
         TopicOffsets offsets = topicOffsets();
-        return offsets.offsets(offsets.eventPartitions(REGIONS), OffsetSpec.latest());
+        return offsets.ends(offsets.eventPartitions(REGIONS));
     }
 
     /** Whether every region's PostgreSQL has applied every event up to {@code target}. */
-    boolean everyRegionApplied(Map<TopicPartition, Long> target) {
-        for (String region : REGIONS) {
-            Map<TopicPartition, Long> applied = new HashMap<>();
-            stores().get(region).reader().appliedOffsets().collectList().block(Duration.ofSeconds(10))
-                    .forEach(offset -> applied.put(new TopicPartition(offset.topic(), offset.partition()),
-                            offset.nextOffset()));
-            boolean caughtUp = target.entrySet().stream()
-                    .allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
-            if (!caughtUp) {
-                return false;
-            }
-        }
-        return true;
+    boolean everyRegionApplied(LogPositions target) {
+        RegionProgress progress = gateway.getBean(RegionProgress.class);
+        return REGIONS.stream().allMatch(region -> progress.hasApplied(region, target));
     }
 
     // Faults -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.common.TopicPartition;
 
+import io.geokv.position.LogPositions;
 import io.geokv.gateway.kv.GeokvHeaders;
 import io.geokv.history.History;
 import io.geokv.history.LoggedEvent;
@@ -35,7 +36,7 @@ final class HistoryRun {
 
     static History run(HistoryDeployment deployment, HistoryPlan plan) throws Exception {
         Recorder recorder = new Recorder();
-        Map<TopicPartition, Long> start = deployment.logEnd();
+        LogPositions start = deployment.logEnd();
         List<Integer> ports = deployment.gatewayPorts();
         List<HttpClient> gateways = ports.stream()
                 .map(port -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()).toList();
@@ -64,7 +65,7 @@ final class HistoryRun {
                     faults.failure());
         }
 
-        Map<TopicPartition, Long> end = deployment.logEnd();
+        LogPositions end = deployment.logEnd();
         await("every region applies the history's log").atMost(QUIESCE).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(() -> deployment.everyRegionApplied(end));
         Outcomes outcomes = new Outcomes(deployment);

@@ -20,6 +20,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
+import io.geokv.progress.TopicOffsets;
+import io.geokv.position.LogPositions;
+import io.geokv.position.EventPartition;
 import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.LastWriterWins;
@@ -45,12 +48,12 @@ final class Outcomes {
     }
 
     /** The tenant's events between {@code from} and {@code to}, per partition in log order. */
-    List<LoggedEvent> log(String tenant, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
+    List<LoggedEvent> log(String tenant, LogPositions from, LogPositions to) {
         List<LoggedEvent> log = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = deployment.consumer()) {
-            for (Map.Entry<TopicPartition, Long> end : to.entrySet()) {
-                TopicPartition partition = end.getKey();
-                long position = from.getOrDefault(partition, 0L);
+            for (Map.Entry<EventPartition, Long> end : to.asMap().entrySet()) {
+                TopicPartition partition = TopicOffsets.kafka(end.getKey());
+                long position = from.next(end.getKey());
                 if (position >= end.getValue()) {
                     continue;
                 }

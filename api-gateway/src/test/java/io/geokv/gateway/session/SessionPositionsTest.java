@@ -8,22 +8,33 @@ import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-import io.geokv.gateway.session.SessionPositions.Partition;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
 
 class SessionPositionsTest {
 
-    private final Partition east0 = new Partition("kv-events.us-east", 0);
-    private final Partition west2 = new Partition("kv-events.eu-west", 2);
+    private final EventPartition east0 = new EventPartition("kv-events.us-east", 0);
+    private final EventPartition west2 = new EventPartition("kv-events.eu-west", 2);
 
     @Test
     void aRegionHasAppliedTheSessionOnceItsAppliedOffsetsPassEveryWrite() {
         SessionPositions session = SessionPositions.empty().withWrite(east0, 10, 5).withWrite(west2, 4, 9).withWrite(east0, 7, 6);
-        assertThat(session.nextOffsets()).containsExactly(Map.entry(west2, 5L), Map.entry(east0, 11L));
-        assertThat(session.appliedBy(Map.of(east0, 11L, west2, 5L))).isTrue();
-        assertThat(session.appliedBy(Map.of(east0, 10L, west2, 9L))).isFalse();
-        assertThat(session.appliedBy(Map.of(east0, 20L))).as("a partition never applied").isFalse();
-        assertThat(SessionPositions.empty().appliedBy(Map.of())).isTrue();
+        assertThat(session.positions().asMap()).containsExactly(Map.entry(west2, 5L), Map.entry(east0, 11L));
+        assertThat(session.positions().coveredBy(LogPositions.of(Map.of(east0, 11L, west2, 5L)))).isTrue();
+        assertThat(session.positions().coveredBy(LogPositions.of(Map.of(east0, 10L, west2, 9L)))).isFalse();
+        assertThat(session.positions().coveredBy(LogPositions.of(Map.of(east0, 20L)))).as("a partition never applied")
+                .isFalse();
+        assertThat(SessionPositions.empty().positions().coveredBy(LogPositions.empty())).isTrue();
         assertThat(session.clock()).as("the latest write's timestamp").isEqualTo(9);
+    }
+
+    @Test
+    void whatAReadHasSeenJoinsTheWritesAndKeepsTheClock() {
+        SessionPositions session = SessionPositions.empty().withWrite(east0, 10, 5);
+        SessionPositions seen = session.withSeen(LogPositions.of(Map.of(east0, 3L, west2, 7L)));
+        assertThat(seen.positions().asMap()).containsExactly(Map.entry(west2, 7L), Map.entry(east0, 11L));
+        assertThat(seen.clock()).isEqualTo(5);
+        assertThat(SessionPositions.decode(seen.encode())).isEqualTo(seen);
     }
 
     @Test

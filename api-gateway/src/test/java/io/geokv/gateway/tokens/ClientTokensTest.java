@@ -10,14 +10,14 @@ import org.junit.jupiter.api.Test;
 import io.geokv.conflict.ContextTokens;
 import io.geokv.conflict.VersionVector;
 import io.geokv.gateway.session.SessionPositions;
-import io.geokv.gateway.session.SessionPositions.Partition;
+import io.geokv.position.EventPartition;
 
 class ClientTokensTest {
 
     private final ClientTokens tokens = new ClientTokens(new TokenSeal(bytes("a shared secret of the deployment")));
     private final VersionVector context = VersionVector.of(Map.of("us-east", 3L, "eu-west", 1L));
     private final SessionPositions session = SessionPositions.empty()
-            .withWrite(new Partition("kv-events.us-east", 2), 41, 1L << 40);
+            .withWrite(new EventPartition("kv-events.us-east", 2), 41, 1L << 40);
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);

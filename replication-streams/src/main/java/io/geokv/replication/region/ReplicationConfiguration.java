@@ -19,7 +19,9 @@ import io.geokv.store.RegionStores;
 import io.geokv.store.config.LimitsProperties;
 import io.geokv.store.config.RegionsProperties;
 import io.geokv.store.config.TopicsProperties;
-import io.geokv.topics.TopicOffsets;
+import io.geokv.progress.ProgressProperties;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.TopicOffsets;
 import io.geokv.topics.TopicProvisioner;
 
 /** Wires the regions' stores, Kafka clients and replications from typed configuration. */
@@ -53,8 +55,14 @@ class ReplicationConfiguration {
     }
 
     @Bean
-    RegionReplayer regionReplayer(Admin admin, RegionsProperties regions) {
-        return new RegionReplayer(admin, regions.names());
+    RegionReplayer regionReplayer(Admin admin, RegionsProperties regions, RegionProgress progress) {
+        return new RegionReplayer(admin, regions.names(), progress);
+    }
+
+    /** Started and stopped with the context (it is a {@code SmartLifecycle}): replays wait on it. */
+    @Bean
+    RegionProgress regionProgress(RegionStores stores, ProgressProperties settings) {
+        return new RegionProgress(stores, settings);
     }
 
     /**

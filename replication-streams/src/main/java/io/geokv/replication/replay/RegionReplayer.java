@@ -25,9 +25,11 @@ import io.geokv.naming.GeokvNames;
 import io.geokv.replication.merge.MergeTopology;
 import io.geokv.replication.region.RegionReplication;
 import io.geokv.replication.sink.RegionSink;
-import io.geokv.store.postgres.AppliedOffset;
 import io.geokv.store.postgres.RegionDigest;
-import io.geokv.topics.TopicOffsets;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.TopicOffsets;
 
 /**
  * Rebuilds one region's PostgreSQL and Redis from the event topics: stop its replication, forget its
@@ -47,6 +49,7 @@ public final class RegionReplayer {
 
     private final Admin admin;
     private final TopicOffsets offsets;
+    private final RegionProgress progress;
     private final List<String> allRegions;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
@@ -57,8 +60,9 @@ public final class RegionReplayer {
         }
     }
 
-    public RegionReplayer(Admin admin, List<String> allRegions) {
+    public RegionReplayer(Admin admin, List<String> allRegions, RegionProgress progress) {
         this.admin = admin;
+        this.progress = progress;
         this.offsets = new TopicOffsets(admin, ADMIN_TIMEOUT);
         this.allRegions = List.copyOf(allRegions);
     }
@@ -99,12 +103,12 @@ public final class RegionReplayer {
             replication.store().database().truncate();
             replication.store().cache().flush();
             skipSinkToEnd(region);
-            Map<TopicPartition, Long> target = offsets.offsets(offsets.eventPartitions(allRegions), OffsetSpec.latest());
+            LogPositions target = offsets.ends(offsets.eventPartitions(allRegions));
             replication.start(true);
             restarted = true;
-            awaitApplied(replication, target, started.plus(timeout));
+            awaitApplied(region, target, Duration.between(Instant.now(), started.plus(timeout)));
             RegionDigest digest = replication.store().reader().digest().block(ADMIN_TIMEOUT);
-            long events = target.values().stream().mapToLong(Long::longValue).sum();
+            long events = target.asMap().values().stream().mapToLong(Long::longValue).sum();
             long duration = Duration.between(started, Instant.now()).toMillis();
             log.info("region {}: replay caught up with {} events in {} ms", region, events, duration);
             return new ReplayResult(region, events, duration, digest.records(), digest.sha256());
@@ -171,30 +175,21 @@ public final class RegionReplayer {
     }
 
     private void skipSinkToEnd(String region) {
-        Set<TopicPartition> partitions = offsets.partitions(List.of(GeokvNames.materializedTopic(region)));
+        Set<EventPartition> partitions = offsets.partitions(List.of(GeokvNames.materializedTopic(region)));
+        LogPositions latest = offsets.ends(partitions);
         Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-        offsets.offsets(partitions, OffsetSpec.latest()).forEach((tp, offset) -> ends.put(tp, new OffsetAndMetadata(offset)));
+        partitions.forEach(p -> ends.put(TopicOffsets.kafka(p), new OffsetAndMetadata(latest.next(p))));
         await(() -> admin.alterConsumerGroupOffsets(GeokvNames.sinkGroup(region), ends).all()
                 .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     }
 
-    private void awaitApplied(RegionReplication replication, Map<TopicPartition, Long> target, Instant deadline) {
-        while (true) {
-            Map<TopicPartition, Long> applied = new HashMap<>();
-            for (AppliedOffset offset : replication.store().reader().appliedOffsets().collectList().block(ADMIN_TIMEOUT)) {
-                applied.put(new TopicPartition(offset.topic(), offset.partition()), offset.nextOffset());
-            }
-            boolean caughtUp = target.entrySet().stream()
-                    .allMatch(e -> e.getValue() == 0 || applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
-            if (caughtUp) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("replay of " + replication.region()
-                        + " did not catch up in time; it keeps running in the background. Applied " + applied
-                        + ", target " + target);
-            }
-            pause();
+    private void awaitApplied(String region, LogPositions target, Duration timeout) {
+        Boolean caughtUp = progress.awaitApplied(region, target, timeout.isNegative() ? Duration.ZERO : timeout)
+                .block(timeout.plus(ADMIN_TIMEOUT));
+        if (!Boolean.TRUE.equals(caughtUp)) {
+            throw new IllegalStateException("replay of " + region + " did not catch up in time; it keeps running in the"
+                    + " background. Applied " + progress.applied(region).map(Object::toString).orElse("(unknown)")
+                    + ", target " + target);
         }
     }
 

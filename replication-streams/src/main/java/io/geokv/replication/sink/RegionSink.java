@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,7 +42,8 @@ import io.geokv.event.EventTopics;
 import io.geokv.replication.merge.MergeTopology;
 import io.geokv.replication.merge.OriginHeaders;
 import io.geokv.store.RegionStore;
-import io.geokv.store.postgres.AppliedOffset;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
 import io.geokv.store.postgres.MaterializedState;
 import io.geokv.store.postgres.StoreException;
 import io.geokv.topics.RecordSizes;
@@ -145,10 +147,13 @@ public final class RegionSink {
     private void write(List<ConsumerRecord<String, byte[]>> records) {
         Map<String, ConsumerRecord<String, byte[]>> sources = new HashMap<>();
         Map<String, MaterializedState> latest = new LinkedHashMap<>();
-        Map<TopicPartition, Long> applied = new HashMap<>();
+        LogPositions offsets = LogPositions.empty();
         for (ConsumerRecord<String, byte[]> record : records) {
-            OriginHeaders.read(record.headers()).ifPresent(origin -> applied.merge(
-                    new TopicPartition(origin.topic(), origin.partition()), origin.offset() + 1, Math::max));
+            Optional<OriginHeaders.Origin> origin = OriginHeaders.read(record.headers());
+            if (origin.isPresent()) {
+                offsets = offsets.with(new EventPartition(origin.get().topic(), origin.get().partition()),
+                        origin.get().offset() + 1);
+            }
             if (record.value() != null) {
                 EventTopics.RecordKey key = EventTopics.parseRecordKey(record.key()).orElseThrow();
                 // Records of one key arrive in processing order, so the last one in a batch is the newest.
@@ -157,9 +162,6 @@ public final class RegionSink {
             }
         }
         List<MaterializedState> states = new ArrayList<>(latest.values());
-        List<AppliedOffset> offsets = applied.entrySet().stream()
-                .map(e -> new AppliedOffset(e.getKey().topic(), e.getKey().partition(), e.getValue()))
-                .toList();
         try {
             store.writer().write(states, offsets);
         } catch (StoreException e) {
@@ -187,7 +189,7 @@ public final class RegionSink {
         List<MaterializedState> written = new ArrayList<>(states.size());
         for (MaterializedState state : states) {
             try {
-                store.writer().write(List.of(state), List.of());
+                store.writer().write(List.of(state), LogPositions.empty());
                 written.add(state);
             } catch (StoreException e) {
                 if (e.isTransient()) {

@@ -1,9 +1,8 @@
 package io.geokv.replication.replay;
 
 import static io.geokv.replication.SharedReplication.REGIONS;
-import static io.geokv.replication.SharedReplication.appliedOffsets;
-import static io.geokv.replication.SharedReplication.eventTopicEndOffsets;
-import static io.geokv.replication.SharedReplication.nonEmpty;
+import static io.geokv.replication.SharedReplication.appliedPositions;
+import static io.geokv.replication.SharedReplication.eventTopicEnds;
 import static io.geokv.replication.SharedReplication.stores;
 import static io.geokv.replication.SharedReplication.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
 import io.geokv.naming.GeokvNames;
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.KeyState;
@@ -75,10 +76,10 @@ class RegionReplayIT {
         for (Future<RecordMetadata> ack : sent) {
             assertThat(ack).succeedsWithin(Duration.ofSeconds(30));
         }
-        Map<TopicPartition, Long> end = nonEmpty(eventTopicEndOffsets());
+        LogPositions end = eventTopicEnds();
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             for (String region : REGIONS) {
-                assertThat(appliedOffsets(region)).as(region + " applied offsets").isEqualTo(end);
+                assertThat(appliedPositions(region)).as(region + " applied offsets").isEqualTo(end);
             }
             assertThat(REGIONS.stream().map(RegionReplayIT::digest).distinct()).as("digests of all regions").hasSize(1);
         });
@@ -93,10 +94,10 @@ class RegionReplayIT {
         assertThat(result.region()).isEqualTo(EU);
         assertThat(result.digest()).isEqualTo(live.sha256());
         assertThat(result.records()).isEqualTo(live.records());
-        assertThat(result.eventsReplayed()).isEqualTo(end.values().stream().mapToLong(Long::longValue).sum());
+        assertThat(result.eventsReplayed()).isEqualTo(end.asMap().values().stream().mapToLong(Long::longValue).sum());
         assertThat(digest(EU)).isEqualTo(live);
         assertThat(digest(US)).as("us-east was not disturbed").isEqualTo(live);
-        assertThat(appliedOffsets(EU)).isEqualTo(end);
+        assertThat(appliedPositions(EU)).isEqualTo(end);
         KeyState rebuilt = find(EU, tenant, "k7");
         assertThat(rebuilt.siblings()).hasSize(2);
         assertThat(stores().get(EU).cache().get(tenant, "k7").block(Duration.ofSeconds(5)))
@@ -147,10 +148,10 @@ class RegionReplayIT {
                 .isInstanceOf(RuntimeException.class);
 
         assertThat(supervisor.region(EU).state()).isNotEqualTo(KafkaStreams.State.NOT_RUNNING);
-        Map<TopicPartition, Long> end = nonEmpty(eventTopicEndOffsets());
+        LogPositions end = eventTopicEnds();
         await().atMost(DEADLINE).untilAsserted(() -> {
             assertThat(supervisor.region(EU).state()).isEqualTo(KafkaStreams.State.RUNNING);
-            assertThat(appliedOffsets(EU)).isEqualTo(end);
+            assertThat(appliedPositions(EU)).isEqualTo(end);
             assertThat(find(EU, tenant, "before-failed-replay")).isNotNull();
             assertThat(digest(EU)).isEqualTo(digest(US));
         });

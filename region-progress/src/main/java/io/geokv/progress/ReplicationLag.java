@@ -1,4 +1,4 @@
-package io.geokv.gateway.lag;
+package io.geokv.progress;
 
 /**
  * How far region {@code region} is behind origin {@code origin}'s topic.
@@ -13,7 +13,7 @@ package io.geokv.gateway.lag;
 public record ReplicationLag(String region, String origin, long lagRecords, double lagSeconds,
         long consumerLagRecords, double consumerLagSeconds) {
 
-    static ReplicationLag none(String region, String origin) {
+    public static ReplicationLag none(String region, String origin) {
         return new ReplicationLag(region, origin, 0, 0, 0, 0);
     }
 }

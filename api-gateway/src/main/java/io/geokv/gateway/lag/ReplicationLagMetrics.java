@@ -1,0 +1,39 @@
+package io.geokv.gateway.lag;
+
+import io.geokv.progress.RegionProgress;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.ToDoubleFunction;
+
+/** Replication lag per region and origin as Prometheus gauges, read from {@link RegionProgress#lag()}. */
+public final class ReplicationLagMetrics {
+
+    private ReplicationLagMetrics() {}
+
+    public static void register(RegionProgress progress, MeterRegistry meters) {
+        for (String region : progress.regions()) {
+            for (String origin : progress.regions()) {
+                gauge(meters, progress, region, origin, "geokv.replication.lag.records", null,
+                        "events of origin the region's PostgreSQL has not applied yet", lag -> lag.lagRecords());
+                gauge(meters, progress, region, origin, "geokv.replication.lag.seconds", "seconds",
+                        "age of the oldest event of origin the region's PostgreSQL has not applied yet",
+                        lag -> lag.lagSeconds());
+                gauge(meters, progress, region, origin, "geokv.replication.consumer.lag.records", null,
+                        "events of origin not yet consumed by the region's Streams application",
+                        lag -> lag.consumerLagRecords());
+                gauge(meters, progress, region, origin, "geokv.replication.consumer.lag.seconds", "seconds",
+                        "age of the oldest event of origin the region's Streams application has not consumed",
+                        lag -> lag.consumerLagSeconds());
+            }
+        }
+    }
+
+    private static void gauge(MeterRegistry meters, RegionProgress progress, String region, String origin, String name,
+            String unit, String description, ToDoubleFunction<io.geokv.progress.ReplicationLag> figure) {
+        Gauge.builder(name, () -> figure.applyAsDouble(progress.lag(region, origin)))
+                .tags("region", region, "origin", origin)
+                .description(description)
+                .baseUnit(unit)
+                .register(meters);
+    }
+}

@@ -1,0 +1,97 @@
+package io.geokv.progress;
+
+import io.geokv.position.LogPositions;
+import io.geokv.store.postgres.StateReader;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * One region's applied positions, kept current: re-read from its PostgreSQL whenever its sink
+ * commits (a notification) or {@link #refresh} is called, one read at a time, with requests that
+ * arrive during a read served by one more read after it (so none is lost and none is repeated).
+ */
+final class AppliedFeed {
+
+    private static final Logger log = LoggerFactory.getLogger(AppliedFeed.class);
+
+    private final String region;
+    private final StateReader reader;
+    private final Duration readTimeout;
+    private final Runnable onRead;
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private final AtomicBoolean requested = new AtomicBoolean();
+    private volatile Optional<LogPositions> applied = Optional.empty();
+
+    AppliedFeed(String region, StateReader reader, Duration readTimeout, Runnable onRead) {
+        this.region = region;
+        this.reader = reader;
+        this.readTimeout = readTimeout;
+        this.onRead = onRead;
+    }
+
+    /**
+     * What the region had applied at the last read; empty when that read failed (a region that
+     * cannot be asked cannot show that it has applied anything) or none has finished yet.
+     */
+    Optional<LogPositions> applied() {
+        return applied;
+    }
+
+    /** Reads the region's applied positions now, leaving the feed as it is. */
+    Mono<LogPositions> readNow() {
+        return reader.appliedPositions().timeout(readTimeout);
+    }
+
+    /**
+     * Follows the region's commit notifications, listening again after {@code backoff} when the
+     * connection is lost. Each loss is followed by a read: notifications may have been missed, and
+     * a region whose database went away must stop counting as having applied anything.
+     */
+    Disposable follow(Duration backoff) {
+        return reader.appliedChanges()
+                .doOnNext(signal -> refresh())
+                .onErrorResume(e -> {
+                    log.debug("region {}: not listening for applied positions: {}", region, e.toString());
+                    return Mono.empty();
+                })
+                .doOnComplete(this::refresh)
+                .repeatWhen(ended -> ended.delayElements(backoff))
+                .subscribe();
+    }
+
+    void refresh() {
+        requested.set(true);
+        if (reading.compareAndSet(false, true)) {
+            read();
+        }
+    }
+
+    private void read() {
+        requested.set(false);
+        reader.appliedPositions().timeout(readTimeout).subscribe(
+                positions -> {
+                    applied = Optional.of(positions);
+                    finished();
+                },
+                error -> {
+                    if (applied.isPresent()) {
+                        log.debug("region {}: applied positions unavailable: {}", region, error.toString());
+                    }
+                    applied = Optional.empty();
+                    finished();
+                });
+    }
+
+    private void finished() {
+        onRead.run();
+        reading.set(false);
+        if (requested.get() && reading.compareAndSet(false, true)) {
+            read();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.geokv.progress;
+
+import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import reactor.core.publisher.Mono;
+
+/**
+ * Where the event topics stand, read with the Admin API: their partitions and their offsets, as
+ * {@link LogPositions}. Kafka's own {@link TopicPartition} stays at this edge.
+ */
+public final class TopicOffsets {
+
+    private final Admin admin;
+    private final Duration timeout;
+
+    public TopicOffsets(Admin admin, Duration timeout) {
+        this.admin = admin;
+        this.timeout = timeout;
+    }
+
+    /** Every partition of the given topics. */
+    public Set<EventPartition> partitions(Collection<String> topics) {
+        return get(admin.describeTopics(topics).allTopicNames()).values().stream()
+                .flatMap(d -> d.partitions().stream().map(p -> new EventPartition(d.name(), p.partition())))
+                .collect(Collectors.toSet());
+    }
+
+    /** Every partition of every region's event topic. */
+    public Set<EventPartition> eventPartitions(Collection<String> regions) {
+        return partitions(regions.stream().map(GeokvNames::eventTopic).toList());
+    }
+
+    /** The end of each partition: the offset the next record appended there gets. */
+    public LogPositions ends(Collection<EventPartition> partitions) {
+        return positions(get(admin.listOffsets(request(partitions, OffsetSpec.latest())).all()));
+    }
+
+    /** The first offset still kept in each partition (retention may have removed older ones). */
+    public LogPositions starts(Collection<EventPartition> partitions) {
+        return positions(get(admin.listOffsets(request(partitions, OffsetSpec.earliest())).all()));
+    }
+
+    /** {@link #ends}, without blocking. */
+    public Mono<LogPositions> endsLater(Collection<EventPartition> partitions) {
+        return Mono.fromCompletionStage(() ->
+                        admin.listOffsets(request(partitions, OffsetSpec.latest())).all().toCompletionStage())
+                .map(TopicOffsets::positions);
+    }
+
+    public static TopicPartition kafka(EventPartition partition) {
+        return new TopicPartition(partition.topic(), partition.partition());
+    }
+
+    public static EventPartition of(TopicPartition partition) {
+        return new EventPartition(partition.topic(), partition.partition());
+    }
+
+    private static Map<TopicPartition, OffsetSpec> request(Collection<EventPartition> partitions, OffsetSpec spec) {
+        return partitions.stream().collect(Collectors.toMap(TopicOffsets::kafka, p -> spec));
+    }
+
+    private static LogPositions positions(Map<TopicPartition, ListOffsetsResultInfo> offsets) {
+        return LogPositions.of(offsets.entrySet().stream()
+                .collect(Collectors.toMap(e -> of(e.getKey()), e -> e.getValue().offset())));
+    }
+
+    private <T> T get(KafkaFuture<T> future) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("Kafka did not answer within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted", e);
+        }
+    }
+}

@@ -14,6 +14,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 
 import io.geokv.store.RegionStore;
+import io.geokv.store.RegionStores;
 import io.geokv.testing.TestStores;
 
 /**
@@ -37,7 +38,7 @@ class ReplayIT {
                 .blockLast(Duration.ofMinutes(1));
         List<Map<String, Object>> before = awaitEqualDigests();
 
-        RegionStore euWest = cluster.stores().get("eu-west");
+        RegionStore euWest = cluster.replication().getBean(RegionStores.class).get("eu-west");
         euWest.database().truncate();
         euWest.cache().flush();
         assertThat(digestOf("eu-west").get("records")).isEqualTo(0);

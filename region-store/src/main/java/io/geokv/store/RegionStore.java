@@ -34,7 +34,7 @@ public final class RegionStore implements AutoCloseable {
         this.database = database;
         this.reader = reader;
         this.cache = cache;
-        this.writer = new StateWriter(database);
+        this.writer = database == null ? null : new StateWriter(database);
         this.locks = new KeyLocks(properties);
         this.intents = new ArbitrationIntents(properties);
     }
@@ -62,6 +62,15 @@ public final class RegionStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the read side of the region only: the R2DBC reader, the cache, the key locks and the
+     * arbitration intents, all connecting lazily. No JDBC pool and no migration: the region's
+     * writer (replication-streams) owns its schema. For the gateway, which never writes a state.
+     */
+    public static RegionStore openReadSide(RegionProperties properties) {
+        return new RegionStore(properties, null, new StateReader(properties), new StateCache(properties));
+    }
+
     public String name() {
         return properties.name();
     }
@@ -70,7 +79,9 @@ public final class RegionStore implements AutoCloseable {
         return properties;
     }
 
+    /** @throws IllegalStateException when the region was opened for its read side only */
     public RegionDatabase database() {
+        requireWriteSide();
         return database;
     }
 
@@ -92,8 +103,16 @@ public final class RegionStore implements AutoCloseable {
         return intents;
     }
 
+    /** @throws IllegalStateException when the region was opened for its read side only */
     public StateWriter writer() {
+        requireWriteSide();
         return writer;
+    }
+
+    private void requireWriteSide() {
+        if (database == null) {
+            throw new IllegalStateException("region " + name() + " was opened for its read side only");
+        }
     }
 
     /**
@@ -128,7 +147,9 @@ public final class RegionStore implements AutoCloseable {
             try {
                 Mono.when(reader.close(), locks.close(), intents.close()).block(Duration.ofSeconds(5));
             } finally {
-                database.close();
+                if (database != null) {
+                    database.close();
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ import io.geokv.store.config.RegionsProperties;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The stores of every configured region, in configuration order. */
 public final class RegionStores implements AutoCloseable {
@@ -21,10 +22,19 @@ public final class RegionStores implements AutoCloseable {
      * (which names the region) is thrown.
      */
     public static RegionStores open(RegionsProperties properties) {
+        return open(properties, RegionStore::open);
+    }
+
+    /** Opens every region's read side only (see {@link RegionStore#openReadSide}). */
+    public static RegionStores openReadSide(RegionsProperties properties) {
+        return open(properties, RegionStore::openReadSide);
+    }
+
+    private static RegionStores open(RegionsProperties properties, Function<RegionProperties, RegionStore> opener) {
         Map<String, RegionStore> opened = new LinkedHashMap<>();
         try {
             for (RegionProperties region : properties.regions()) {
-                opened.put(region.name(), RegionStore.open(region));
+                opened.put(region.name(), opener.apply(region));
             }
         } catch (RuntimeException e) {
             closeAll(opened.values(), e);

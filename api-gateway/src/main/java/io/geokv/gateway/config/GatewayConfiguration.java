@@ -74,7 +74,7 @@ class GatewayConfiguration {
 
     @Bean(destroyMethod = "close")
     RegionStores regionStores(RegionsProperties regions) {
-        return RegionStores.open(regions);
+        return RegionStores.openReadSide(regions);
     }
 
     @Bean

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark geokv against its raw components, measured in the same run on this machine:
-#   - builds what is missing, makes sure PostgreSQL, Redis, redis-benchmark and wrk (the HTTP load
-#     generator) are there;
+#   - builds when a jar is missing or older than the sources (scripts/lib/apps.sh), makes sure
+#     PostgreSQL, Redis, redis-benchmark and wrk (the HTTP load generator) are there;
 #   - starts its own Kafka broker, replication-streams and api-gateway on other ports, with
 #     databases and Redis databases of their own (never a user's data: geokv_bench_*, Redis 13-15),
 #     from a clean slate;
@@ -25,6 +25,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 source "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/kafka.sh
 source "$SCRIPT_DIR/lib/kafka.sh"
+# shellcheck source=lib/apps.sh
+source "$SCRIPT_DIR/lib/apps.sh"
 
 ROOT="$(geokv_root)"
 STATE="$ROOT/bench/tmp/run"
@@ -40,9 +42,10 @@ readonly REGIONS=(us-east eu-west asia-pac)
 readonly BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 APP_JAVA_OPTS="${GEOKV_APP_JAVA_OPTS:--Xmx1g}"
 
-readonly STREAMS_JAR="$ROOT/replication-streams/target/replication-streams-0.1.0-SNAPSHOT-exec.jar"
-readonly GATEWAY_JAR="$ROOT/api-gateway/target/api-gateway-0.1.0-SNAPSHOT-exec.jar"
-readonly BENCH_JAR="$ROOT/bench/target/bench-0.1.0-SNAPSHOT-exec.jar"
+STREAMS_JAR="$(app_jar replication-streams)"
+GATEWAY_JAR="$(app_jar api-gateway)"
+BENCH_JAR="$(app_jar bench)"
+readonly STREAMS_JAR GATEWAY_JAR BENCH_JAR
 
 usage() {
   cat <<EOF
@@ -75,21 +78,7 @@ require_command curl
   || die "GEOKV_BENCH_REDIS_FIRST_DATABASE=$REDIS_FIRST_DATABASE leaves no room for ${#REGIONS[@]} Redis databases (0-15)"
 
 # ---------------------------------------------------------------- build
-stale_jar() {
-  local jar="$1"
-  [[ ! -f "$jar" ]] && return 0
-  [[ -n "$(find "$ROOT" \( -path "$ROOT/.git" -o -path "$ROOT/.geokv-local" -o -path "$ROOT/bench/tmp" \
-             -o -path "$ROOT/bench/results" -o -path "$ROOT/scripts" -o -name target \) -prune \
-             -o \( -path '*/src/main/*' -o -name pom.xml \) -newer "$jar" -print -quit 2>/dev/null)" ]]
-}
-if stale_jar "$STREAMS_JAR" || stale_jar "$GATEWAY_JAR" || stale_jar "$BENCH_JAR"; then
-  require_command mvn "Maven is needed to build geokv"
-  log "building geokv and the bench (mvn -q -DskipTests install); this takes a while the first time"
-  (cd "$ROOT" && mvn -q -B -DskipTests install) || die "the build failed (see the Maven output above)"
-fi
-for jar in "$STREAMS_JAR" "$GATEWAY_JAR" "$BENCH_JAR"; do
-  [[ -f "$jar" ]] || die "the build did not produce ${jar#"$ROOT"/}"
-done
+apps_build_if_stale 0 "$STREAMS_JAR" "$GATEWAY_JAR" "$BENCH_JAR"
 
 # async-profiler's native library, from Maven Central (only with --profile).
 readonly ASYNC_PROFILER_VERSION="4.1"
@@ -162,8 +151,8 @@ gateway_pid=""
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  [[ -n "$gateway_pid" ]] && stop_pid "$gateway_pid" "api-gateway" 30
-  [[ -n "$streams_pid" ]] && stop_pid "$streams_pid" "replication-streams" 45
+  app_stop api-gateway "$gateway_pid" 30
+  app_stop replication-streams "$streams_pid" 45
   ((kafka_started)) && kafka_stop "$STATE"
   log "stopped what the bench started (logs: ${STATE#"$ROOT"/}/)"
   exit "$status"
@@ -172,24 +161,14 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start_app <name> <jar> <health url> <timeout> [args...]: start, wait until healthy; sets STARTED_PID.
-STARTED_PID=""
+# start_app <name> <jar> <health url> <timeout> [args...]: start, wait until healthy; sets APP_PID.
 start_app() {
   local name="$1" jar="$2" url="$3" timeout="$4"
   shift 4
   local logfile="$LOG_DIR/$name.log"
-  local -a java_opts
-  read -r -a java_opts <<<"$APP_JAVA_OPTS"
-  log "starting $name (log: ${logfile#"$ROOT"/})"
-  java "${java_opts[@]}" -jar "$jar" --spring.kafka.bootstrap-servers="$BOOTSTRAP" \
-    --geokv.database-prefix="$DATABASE_PREFIX" --geokv.redis-first-database="$REDIS_FIRST_DATABASE" \
-    "$@" >>"$logfile" 2>&1 </dev/null &
-  STARTED_PID=$!
-  if ! wait_for_http "$url" "$timeout" "$STARTED_PID"; then
-    show_log_tail "$logfile" 60
-    die "$name did not become healthy at $url within ${timeout}s"
-  fi
-  log "$name is healthy"
+  app_start_jar "$name" "$logfile" "$APP_JAVA_OPTS" "$jar" --spring.kafka.bootstrap-servers="$BOOTSTRAP" \
+    --geokv.database-prefix="$DATABASE_PREFIX" --geokv.redis-first-database="$REDIS_FIRST_DATABASE" "$@"
+  app_await_http "$name" "$APP_PID" "$logfile" "$APP_LOG_OFFSET" "$url" "$timeout"
 }
 
 # ---------------------------------------------------------------- start
@@ -199,10 +178,10 @@ kafka_broker_pid="$(kafka_pid "$STATE")"
 
 start_app replication-streams "$STREAMS_JAR" "http://127.0.0.1:$STREAMS_PORT/actuator/health" 180 \
   --server.port="$STREAMS_PORT" --geokv.replication.state-dir="$STATE/streams-state"
-streams_pid="$STARTED_PID"
+streams_pid="$APP_PID"
 start_app api-gateway "$GATEWAY_JAR" "http://127.0.0.1:$GATEWAY_PORT/health" 120 \
   --server.port="$GATEWAY_PORT"
-gateway_pid="$STARTED_PID"
+gateway_pid="$APP_PID"
 
 # ---------------------------------------------------------------- run
 mkdir -p "$ROOT/bench/results"

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Run the whole geokv system on this machine, without Docker:
-#   - the local PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379), started if they are down;
+#   - PostgreSQL and Redis: the ones that answer on 127.0.0.1:5432 and 127.0.0.1:6379 (or the
+#     ports below) when there are; else embedded ones started here, in one JVM of the
+#     local-services module (PostgreSQL 16 with its data in the state folder, and a Redis that
+#     keeps nothing: it is a cache). A PostgreSQL installed but down on 5432 is started instead
+#     when the script runs as root (pg_ctlcluster). One log line per store says which it is;
 #   - a single-node Kafka broker (KRaft) from the Maven Central jars on 127.0.0.1:9092;
 #   - replication-streams (actuator on :8010) and api-gateway (HTTP API on :8009).
+# Builds first when a jar it starts is missing or older than a source or pom file of the reactor
+# (mvn -q -B -DskipTests package: the jars stay in each module's target/).
 # Prints the URL when everything is healthy; Ctrl-C (or SIGTERM) stops what this script started
-# (the apps first, then the broker). State and logs live in .geokv-local/ at the repo root;
-# the broker's topics are kept there across runs.
+# (the apps first, then the broker, then the embedded stores). State and logs live in
+# .geokv-local/ at the repo root; the broker's topics and the embedded PostgreSQL's data are
+# kept there across runs.
 #
 # Usage: scripts/run-local.sh [--rebuild]
 # Environment:
@@ -13,12 +20,17 @@
 #   GEOKV_STREAMS_START_TIMEOUT    seconds to wait for replication-streams (default: 180)
 #   GEOKV_GATEWAY_START_TIMEOUT    seconds to wait for api-gateway (default: 120)
 #   GEOKV_KAFKA_JAVA_OPTS, GEOKV_KAFKA_START_TIMEOUT   see scripts/lib/kafka.sh
-#   GEOKV_LOCAL_STATE              state folder: broker data, Streams state, logs, pid files
-#                                  (default: .geokv-local at the repo root)
+#   GEOKV_LOCAL_STATE              state folder: broker data, Streams state, embedded PostgreSQL
+#                                  data, logs, pid files (default: .geokv-local at the repo root)
 #   GEOKV_GATEWAY_PORT             HTTP port of api-gateway (default: 8009)
 #   GEOKV_STREAMS_PORT             actuator port of replication-streams (default: 8010)
 #   GEOKV_KAFKA_PORT               Kafka broker port on 127.0.0.1 (default: 9092)
 #   GEOKV_KAFKA_CONTROLLER_PORT    Kafka controller port on 127.0.0.1 (default: 9093)
+#   GEOKV_POSTGRES_PORT            PostgreSQL port on 127.0.0.1 (default: 5432): used when a
+#                                  PostgreSQL answers there, else an embedded one starts there;
+#                                  passed to both apps as --geokv.regions[i].postgres.port
+#   GEOKV_REDIS_PORT               Redis port on 127.0.0.1 (default: 6379): likewise; passed to
+#                                  both apps as --geokv.regions[i].redis.uri
 #   GEOKV_DATABASE_PREFIX          prefix of the regions' PostgreSQL databases, passed to both
 #                                  apps as --geokv.database-prefix (default: the apps' geokv_)
 #   GEOKV_REDIS_FIRST_DATABASE     Redis logical database of the first region, passed to both
@@ -32,6 +44,10 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 source "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/kafka.sh
 source "$SCRIPT_DIR/lib/kafka.sh"
+# shellcheck source=lib/apps.sh
+source "$SCRIPT_DIR/lib/apps.sh"
+# shellcheck source=lib/local-services.sh
+source "$SCRIPT_DIR/lib/local-services.sh"
 
 ROOT="$(geokv_root)"
 STATE="${GEOKV_LOCAL_STATE:-$ROOT/.geokv-local}"
@@ -44,10 +60,16 @@ readonly KAFKA_PORT="${GEOKV_KAFKA_PORT:-9092}"
 readonly KAFKA_CONTROLLER_PORT="${GEOKV_KAFKA_CONTROLLER_PORT:-9093}"
 readonly STREAMS_PORT="${GEOKV_STREAMS_PORT:-8010}"
 readonly GATEWAY_PORT="${GEOKV_GATEWAY_PORT:-8009}"
+readonly POSTGRES_PORT="${GEOKV_POSTGRES_PORT:-5432}"
+readonly REDIS_PORT="${GEOKV_REDIS_PORT:-6379}"
 readonly BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+# The apps' default regions: named here only when the stores are on other ports (below).
+readonly REGIONS=(us-east eu-west asia-pac)
 
-readonly STREAMS_JAR="$ROOT/replication-streams/target/replication-streams-0.1.0-SNAPSHOT-exec.jar"
-readonly GATEWAY_JAR="$ROOT/api-gateway/target/api-gateway-0.1.0-SNAPSHOT-exec.jar"
+STREAMS_JAR="$(app_jar replication-streams)"
+GATEWAY_JAR="$(app_jar api-gateway)"
+LOCAL_SERVICES_JAR="$(app_jar local-services)"
+readonly STREAMS_JAR GATEWAY_JAR LOCAL_SERVICES_JAR
 readonly STREAMS_HEALTH="http://127.0.0.1:$STREAMS_PORT/actuator/health"
 readonly GATEWAY_HEALTH="http://127.0.0.1:$GATEWAY_PORT/health"
 
@@ -68,10 +90,11 @@ usage() {
   cat <<EOF
 Usage: scripts/run-local.sh [--rebuild]
 
-Starts PostgreSQL and Redis if needed, a local Kafka broker on $BOOTSTRAP,
-replication-streams (:$STREAMS_PORT) and api-gateway (:$GATEWAY_PORT); Ctrl-C stops them.
+Uses the PostgreSQL (127.0.0.1:$POSTGRES_PORT) and Redis (127.0.0.1:$REDIS_PORT) that answer, or starts
+embedded ones; starts a local Kafka broker on $BOOTSTRAP, replication-streams (:$STREAMS_PORT)
+and api-gateway (:$GATEWAY_PORT); Ctrl-C stops them.
 
-  --rebuild   run 'mvn -DskipTests install' even if the application jars exist
+  --rebuild   build (mvn -q -B -DskipTests package) even if the jars are up to date
   -h, --help  show this help
 EOF
 }
@@ -86,7 +109,8 @@ while (($# > 0)); do
   shift
 done
 
-for port_var in GEOKV_GATEWAY_PORT GEOKV_STREAMS_PORT GEOKV_KAFKA_PORT GEOKV_KAFKA_CONTROLLER_PORT; do
+for port_var in GEOKV_GATEWAY_PORT GEOKV_STREAMS_PORT GEOKV_KAFKA_PORT GEOKV_KAFKA_CONTROLLER_PORT \
+                GEOKV_POSTGRES_PORT GEOKV_REDIS_PORT; do
   if [[ -n "${!port_var:-}" && ! "${!port_var}" =~ ^[0-9]{1,5}$ ]]; then
     die "$port_var must be a TCP port number, not '${!port_var}'"
   fi
@@ -95,34 +119,35 @@ if [[ -n "${GEOKV_REDIS_FIRST_DATABASE:-}" && ! "$GEOKV_REDIS_FIRST_DATABASE" =~
   die "GEOKV_REDIS_FIRST_DATABASE must be a Redis database number, not '$GEOKV_REDIS_FIRST_DATABASE'"
 fi
 
+declare -A port_user=()
+for port_var in GATEWAY_PORT STREAMS_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT POSTGRES_PORT REDIS_PORT; do
+  if [[ -n "${port_user[${!port_var}]:-}" ]]; then
+    die "GEOKV_${port_user[${!port_var}]} and GEOKV_$port_var are both ${!port_var}; give them different ports"
+  fi
+  port_user[${!port_var}]="$port_var"
+done
+
+# Stores on other ports than the apps' defaults: every region is pointed at them, with the
+# Redis database the apps would pick themselves (the first region's, 1 unless set, plus its index).
+if [[ "$POSTGRES_PORT" != 5432 || "$REDIS_PORT" != 6379 ]]; then
+  redis_first_database="${GEOKV_REDIS_FIRST_DATABASE:-1}"
+  ((redis_first_database > 0)) || redis_first_database=1 # the apps read 0 as "unset" too
+  for i in "${!REGIONS[@]}"; do
+    COMMON_APP_ARGS+=("--geokv.regions[$i].name=${REGIONS[i]}"
+      "--geokv.regions[$i].postgres.port=$POSTGRES_PORT"
+      "--geokv.regions[$i].redis.uri=redis://127.0.0.1:$REDIS_PORT/$((redis_first_database + i))")
+  done
+fi
+
 require_command java "a Java 17+ runtime is needed"
 require_command curl
 
 mkdir -p "$LOG_DIR"
 
 # ---------------------------------------------------------------- build
-if ((rebuild)) || [[ ! -f "$STREAMS_JAR" || ! -f "$GATEWAY_JAR" ]]; then
-  require_command mvn "Maven is needed to build geokv"
-  log "building geokv (mvn -q -DskipTests install); this takes a while the first time"
-  (cd "$ROOT" && mvn -q -B -DskipTests install) || die "the build failed (see the Maven output above)"
-  for jar in "$STREAMS_JAR" "$GATEWAY_JAR"; do
-    [[ -f "$jar" ]] || die "the build did not produce ${jar#"$ROOT"/}"
-  done
-else
-  # The jars exist: say so when sources changed after they were built.
-  for jar in "$STREAMS_JAR" "$GATEWAY_JAR"; do
-    if [[ -n "$(find "$ROOT" \( -path "$ROOT/.git" -o -path "$ROOT/.geokv-local" -o -path "$STATE" -o -path "$ROOT/scripts" \) -prune \
-                 -o \( -path '*/src/*' -o -name pom.xml \) -newer "$jar" -print -quit 2>/dev/null)" ]]; then
-      log "note: sources changed since ${jar#"$ROOT"/} was built; run with --rebuild to use them"
-      break
-    fi
-  done
-fi
+apps_build_if_stale "$rebuild" "$STREAMS_JAR" "$GATEWAY_JAR" "$LOCAL_SERVICES_JAR"
 
 # ---------------------------------------------------------------- infrastructure
-ensure_postgres
-ensure_redis
-
 # describe_port_owner <port>: who listens there, if ss can tell.
 describe_port_owner() {
   if command -v ss >/dev/null 2>&1; then
@@ -151,6 +176,8 @@ refuse_busy_port "$KAFKA_PORT" "the Kafka broker"
 refuse_busy_port "$KAFKA_CONTROLLER_PORT" "the Kafka controller"
 refuse_busy_port "$STREAMS_PORT" "replication-streams" "$STATE/replication-streams.pid"
 refuse_busy_port "$GATEWAY_PORT" "api-gateway" "$STATE/api-gateway.pid"
+# PostgreSQL and Redis: the ones that answer, or embedded ones (started after the cleanup trap is set).
+local_services_plan "$STATE" "$POSTGRES_PORT" "$REDIS_PORT"
 
 # ---------------------------------------------------------------- cleanup
 kafka_started=0
@@ -166,18 +193,13 @@ cleanup() {
     kill "$sleep_pid" 2>/dev/null || true
     wait "$sleep_pid" 2>/dev/null || true
   fi
-  # Apps first (they flush to Kafka and PostgreSQL on shutdown), then the broker.
-  if [[ -n "$gateway_pid" ]]; then
-    stop_pid "$gateway_pid" "api-gateway" 30
-    rm -f "$STATE/api-gateway.pid"
-  fi
-  if [[ -n "$streams_pid" ]]; then
-    stop_pid "$streams_pid" "replication-streams" 45
-    rm -f "$STATE/replication-streams.pid"
-  fi
+  # Apps first (they flush to Kafka and PostgreSQL on shutdown), then the broker, then the stores.
+  app_stop api-gateway "$gateway_pid" 30 "$STATE/api-gateway.pid"
+  app_stop replication-streams "$streams_pid" 45 "$STATE/replication-streams.pid"
   if ((kafka_started)); then
     kafka_stop "$STATE"
   fi
+  local_services_stop "$STATE"
   log "stopped"
   exit "$status"
 }
@@ -185,42 +207,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start_app <name> <jar> [app args...]: start one app in the background, logging to
-# .geokv-local/logs/<name>.log; sets START_APP_PID (also recorded in .geokv-local/<name>.pid)
-# and START_APP_LOG_OFFSET (the log's size before this start).
-START_APP_PID=""
-START_APP_LOG_OFFSET=0
+# start_app <name> <jar> [app args...]: start one app against the broker, logging to
+# .geokv-local/logs/<name>.log; sets APP_PID (also recorded in .geokv-local/<name>.pid) and APP_LOG_OFFSET.
 start_app() {
   local name="$1" jar="$2"
   shift 2
-  local logfile="$LOG_DIR/$name.log"
-  local -a java_opts
-  read -r -a java_opts <<<"$APP_JAVA_OPTS"
-  START_APP_LOG_OFFSET="$(file_size "$logfile")"
-  printf '\n===== %s starting %s =====\n' "$(date '+%F %T')" "$name" >>"$logfile"
-  log "starting $name (log: ${logfile#"$ROOT"/})"
-  java "${java_opts[@]}" -jar "$jar" --spring.kafka.bootstrap-servers="$BOOTSTRAP" "$@" \
-    >>"$logfile" 2>&1 </dev/null &
-  START_APP_PID=$!
-  printf '%s\n' "$START_APP_PID" >"$STATE/$name.pid"
+  app_start_jar "$name" "$LOG_DIR/$name.log" "$APP_JAVA_OPTS" "$jar" --spring.kafka.bootstrap-servers="$BOOTSTRAP" "$@"
+  printf '%s\n' "$APP_PID" >"$STATE/$name.pid"
 }
 
-# await_app <name> <pid> <logOffset> <health url> <timeout>: wait (bounded) until the app is
-# healthy; on failure print the end of its log and exit (the EXIT trap stops everything).
-await_app() {
-  local name="$1" pid="$2" offset="$3" url="$4" timeout="$5"
-  local logfile="$LOG_DIR/$name.log" code=0
-  if wait_for_http "$url" "$timeout" "$pid"; then
-    log "$name is healthy ($url)"
-    return 0
-  fi
-  show_log_since "$logfile" "$offset" 60
-  if pid_alive "$pid"; then
-    die "$name did not become healthy at $url within ${timeout}s (full log: ${logfile#"$ROOT"/})"
-  fi
-  wait "$pid" 2>/dev/null || code=$?
-  die "$name exited during startup with exit code $code (full log: ${logfile#"$ROOT"/})"
-}
+# ---------------------------------------------------------------- PostgreSQL and Redis
+local_services_start "$STATE" "$LOG_DIR/local-services.log"
 
 # ---------------------------------------------------------------- Kafka
 kafka_started=1
@@ -233,9 +230,10 @@ start_app replication-streams "$STREAMS_JAR" \
   --server.port="$STREAMS_PORT" \
   --geokv.replication.state-dir="$STATE/streams-state" \
   ${COMMON_APP_ARGS[@]+"${COMMON_APP_ARGS[@]}"}
-streams_pid="$START_APP_PID"
-streams_log_offset="$START_APP_LOG_OFFSET"
-await_app replication-streams "$streams_pid" "$streams_log_offset" "$STREAMS_HEALTH" "$STREAMS_TIMEOUT"
+streams_pid="$APP_PID"
+streams_log_offset="$APP_LOG_OFFSET"
+app_await_http replication-streams "$streams_pid" "$LOG_DIR/replication-streams.log" "$streams_log_offset" \
+  "$STREAMS_HEALTH" "$STREAMS_TIMEOUT"
 
 # Context and session tokens stay valid across restarts: the key that seals them lives with the local state.
 if [[ -z "${GEOKV_GATEWAY_TOKEN_SECRET:-}" ]]; then
@@ -246,9 +244,10 @@ export GEOKV_GATEWAY_TOKEN_SECRET
 start_app api-gateway "$GATEWAY_JAR" \
   --server.port="$GATEWAY_PORT" \
   ${COMMON_APP_ARGS[@]+"${COMMON_APP_ARGS[@]}"}
-gateway_pid="$START_APP_PID"
-gateway_log_offset="$START_APP_LOG_OFFSET"
-await_app api-gateway "$gateway_pid" "$gateway_log_offset" "$GATEWAY_HEALTH" "$GATEWAY_TIMEOUT"
+gateway_pid="$APP_PID"
+gateway_log_offset="$APP_LOG_OFFSET"
+app_await_http api-gateway "$gateway_pid" "$LOG_DIR/api-gateway.log" "$gateway_log_offset" \
+  "$GATEWAY_HEALTH" "$GATEWAY_TIMEOUT"
 
 cat <<EOF
 
@@ -258,7 +257,7 @@ geokv is ready: http://localhost:$GATEWAY_PORT
   curl -H 'Accept: application/json' http://localhost:$GATEWAY_PORT/kv/greeting
   curl http://localhost:$GATEWAY_PORT/stats
 
-Logs: ${LOG_DIR#"$ROOT"/}/ (api-gateway.log, replication-streams.log) and ${STATE#"$ROOT"/}/kafka/logs/
+Logs: ${LOG_DIR#"$ROOT"/}/ (api-gateway.log, replication-streams.log$([[ -n "$LOCAL_SERVICES_PID" ]] && echo ', local-services.log')) and ${STATE#"$ROOT"/}/kafka/logs/
 Press Ctrl-C to stop everything.
 EOF
 
@@ -273,6 +272,10 @@ while true; do
   if ! pid_alive "$gateway_pid"; then
     show_log_since "$LOG_DIR/api-gateway.log" "$gateway_log_offset" 40
     die "api-gateway exited unexpectedly; stopping the rest"
+  fi
+  if [[ -n "$LOCAL_SERVICES_PID" ]] && ! pid_alive "$LOCAL_SERVICES_PID"; then
+    show_log_tail "$LOG_DIR/local-services.log" 40
+    die "the embedded PostgreSQL/Redis (local-services) exited unexpectedly; stopping the rest"
   fi
   if [[ -n "$kafka_broker_pid" ]] && ! pid_alive "$kafka_broker_pid"; then
     show_log_tail "$STATE/kafka/logs/server.log" 40

@@ -98,23 +98,34 @@ wait_for_port() {
   return 1
 }
 
-# wait_for_http <url> <seconds> [pid]: wait until GET <url> answers with a 2xx status.
-# With a pid, stop waiting (and fail) as soon as that process has exited.
-wait_for_http() {
-  local url="$1" seconds="$2" pid="${3:-}"
-  local deadline=$((SECONDS + seconds))
-  while ((SECONDS < deadline)); do
-    if curl -fsS -o /dev/null --max-time 3 "$url" 2>/dev/null; then
-      return 0
-    fi
-    if [[ -n "$pid" ]] && ! pid_alive "$pid"; then
-      log "process $pid exited before $url answered"
-      return 1
-    fi
-    sleep 1
-  done
-  log "$url did not answer with a 2xx status within ${seconds}s"
-  return 1
+# http_ok <url>: true when GET <url> answers with a 2xx status (within 3 s).
+http_ok() {
+  curl -fsS -o /dev/null --max-time 3 "$1" 2>/dev/null
+}
+
+# postgres_answers <host> <port>: true when a PostgreSQL server answers there. Speaks the wire
+# protocol itself (a startup message for user postgres, database postgres; any authentication
+# request or error is an answer), so no client tools are needed.
+postgres_answers() {
+  local reply
+  # shellcheck disable=SC2016 # $1 and $2 are expanded by the inner bash, on purpose.
+  reply="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "\x00\x00\x00\x29\x00\x03\x00\x00user\x00postgres\x00database\x00postgres\x00\x00" >&3
+    head -c 1 <&3
+    printf "X\x00\x00\x00\x04" >&3 # Terminate, then read to the end: a clean goodbye, nothing in the server log
+    cat <&3 >/dev/null' _ "$1" "$2" 2>/dev/null)" || return 1
+  [[ "$reply" == R || "$reply" == E ]]
+}
+
+# redis_answers <host> <port>: true when a Redis server there answers PING with PONG (one that
+# wants a password does not: the apps would not get in either).
+redis_answers() {
+  local reply
+  # shellcheck disable=SC2016 # $1 and $2 are expanded by the inner bash, on purpose.
+  reply="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "PING\r\n" >&3
+    IFS= read -r line <&3 && printf "%s" "$line"' _ "$1" "$2" 2>/dev/null)" || return 1
+  [[ "$reply" == +PONG* ]]
 }
 
 # stop_pid <pid> <name> [seconds]: SIGTERM, wait (bounded), then SIGKILL. No-op if already gone.
@@ -136,28 +147,44 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
-# ensure_postgres: make sure the local PostgreSQL answers on 127.0.0.1:5432, starting the
-# Debian cluster (pg_ctlcluster) when it is down.
-ensure_postgres() {
-  require_command pg_isready "install the PostgreSQL client and server"
-  if pg_isready -q -h 127.0.0.1 -p 5432; then
-    log "PostgreSQL is up on 127.0.0.1:5432"
-    return 0
+# start_installed_postgres: start the newest installed Debian cluster (pg_ctlcluster) and wait
+# until it answers on 127.0.0.1:5432. Fails, after saying why, when there is none or it does not
+# come up within 30 s.
+start_installed_postgres() {
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    log "PostgreSQL does not answer on 127.0.0.1:5432 and there is no Debian pg_ctlcluster to start it"
+    return 1
   fi
-  require_command pg_ctlcluster "PostgreSQL is down and there is no Debian pg_ctlcluster to start it; start it yourself"
   local version
   version="$(find /etc/postgresql -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null | sort -V | tail -n 1)"
-  [[ -n "$version" ]] || die "PostgreSQL is down and no cluster was found under /etc/postgresql; start it yourself"
+  if [[ -z "$version" ]]; then
+    log "PostgreSQL does not answer on 127.0.0.1:5432 and no cluster was found under /etc/postgresql"
+    return 1
+  fi
   log "PostgreSQL is down; starting cluster $version/main"
   if ! pg_ctlcluster --skip-systemctl-redirect "$version" main start; then
-    die "could not start PostgreSQL cluster $version/main (try: pg_ctlcluster $version main start, as root or postgres)"
+    log "could not start PostgreSQL cluster $version/main (try: pg_ctlcluster $version main start, as root or postgres)"
+    return 1
   fi
   local deadline=$((SECONDS + 30))
-  until pg_isready -q -h 127.0.0.1 -p 5432; do
-    ((SECONDS < deadline)) || die "PostgreSQL did not accept connections on 127.0.0.1:5432 within 30s"
+  until postgres_answers 127.0.0.1 5432; do
+    if ((SECONDS >= deadline)); then
+      log "PostgreSQL did not accept connections on 127.0.0.1:5432 within 30s"
+      return 1
+    fi
     sleep 0.5
   done
   log "PostgreSQL is up on 127.0.0.1:5432"
+}
+
+# ensure_postgres: make sure the local PostgreSQL answers on 127.0.0.1:5432, starting the
+# Debian cluster (pg_ctlcluster) when it is down.
+ensure_postgres() {
+  if postgres_answers 127.0.0.1 5432; then
+    log "PostgreSQL is up on 127.0.0.1:5432"
+    return 0
+  fi
+  start_installed_postgres || die "PostgreSQL is needed on 127.0.0.1:5432; start it yourself"
 }
 
 # ensure_redis: make sure a Redis answers on 127.0.0.1:6379, starting a throw-away one

@@ -18,37 +18,44 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-
-import io.geokv.testing.TestStores;
-
 /**
- * The README's first command, the way a new user meets it: {@code scripts/run-local.sh} starts
- * the broker and both applications from their exec jars and prints its URL; a value written in
- * us-east is served in asia-pac within 2 seconds; SIGTERM stops everything the script started.
+ * The README's first command, the way a new user meets it on a machine with only a JDK and Maven:
+ * {@code scripts/run-local.sh} finds nothing on its PostgreSQL and Redis ports, says so and starts
+ * embedded ones there, then the broker and both applications from their exec jars, and prints
+ * its URL; a value written in us-east is served in asia-pac within 2 seconds, from the embedded
+ * stores; SIGTERM stops everything the script started and frees every port it used.
  *
- * <p>The script runs as a child process with free ports, a temporary state folder, databases
- * {@code geokv_smoke_<region>} and the test Redis databases, so it never meets a run-local that
- * is already running on this machine, nor the other tests' PostgreSQL data. It never builds: the exec
- * jars come from the {@code package} phase of replication-streams and api-gateway.
+ * <p>The script runs as a child process with free ports for everything (PostgreSQL and Redis
+ * included, so the machine's own never answer there) and a temporary state folder, so it never
+ * meets a run-local that is already running on this machine, nor the other tests' data. It never
+ * builds: the exec jars come from the {@code package} phase of replication-streams, api-gateway
+ * and local-services. The other choice, the stores that answer being used, is checked on the
+ * machine's PostgreSQL and Redis without starting anything.
  */
 class RunLocalIT {
 
     private static final String DATABASE_PREFIX = "geokv_smoke_";
-    /** Shared with the in-process tests (whose keys differ); every other logical database has an owner. */
-    private static final int REDIS_FIRST_DATABASE = TestStores.REDIS_FIRST_DATABASE;
+    /** Not the apps' default, so that passing it on to the apps is checked too. */
+    private static final int REDIS_FIRST_DATABASE = 4;
+    private static final List<String> REGIONS = List.of("us-east", "eu-west", "asia-pac");
 
     private static final Duration START_DEADLINE = Duration.ofMinutes(4);
     private static final Duration REPLICATION_DEADLINE = Duration.ofSeconds(2);
@@ -69,15 +76,16 @@ class RunLocalIT {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
-    void runLocalServesAWriteInEveryRegionAndStopsOnSigterm() throws Exception {
+    void runLocalOnABareMachineServesAWriteInEveryRegionAndStopsOnSigterm() throws Exception {
         Path root = repositoryRoot();
         requireExecJars(root);
-        int[] ports = freePorts(4);
+        int[] ports = freePorts(6);
         int gatewayPort = ports[0];
         int streamsPort = ports[1];
         int kafkaPort = ports[2];
         int controllerPort = ports[3];
-        resetStores();
+        int postgresPort = ports[4];
+        int redisPort = ports[5];
         stateDir = Files.createTempDirectory("geokv-run-local-it-");
 
         // ---- run-local prints the URL
@@ -91,6 +99,8 @@ class RunLocalIT {
         builder.environment().put("GEOKV_STREAMS_PORT", Integer.toString(streamsPort));
         builder.environment().put("GEOKV_KAFKA_PORT", Integer.toString(kafkaPort));
         builder.environment().put("GEOKV_KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort));
+        builder.environment().put("GEOKV_POSTGRES_PORT", Integer.toString(postgresPort));
+        builder.environment().put("GEOKV_REDIS_PORT", Integer.toString(redisPort));
         builder.environment().put("GEOKV_DATABASE_PREFIX", DATABASE_PREFIX);
         builder.environment().put("GEOKV_REDIS_FIRST_DATABASE", Integer.toString(REDIS_FIRST_DATABASE));
         runLocal = builder.start();
@@ -121,6 +131,23 @@ class RunLocalIT {
             fail(e.getMessage() + diagnostics(), e);
         }
         started = runLocal.descendants().toList();
+
+        // ---- it said which stores it started, once each
+        List<String> lines = runLocalLog().lines().toList();
+        assertThat(lines)
+                .as("run-local's log%s", diagnostics())
+                .filteredOn(line -> line.endsWith("] nothing answers on 127.0.0.1:" + postgresPort
+                        + ": starting an embedded PostgreSQL there (data in " + stateDir + "/postgres)"))
+                .hasSize(1);
+        assertThat(lines)
+                .as("run-local's log%s", diagnostics())
+                .filteredOn(line -> line.endsWith("] nothing answers on 127.0.0.1:" + redisPort
+                        + ": starting an embedded Redis there (a cache: nothing is kept)"))
+                .hasSize(1);
+        assertThat(lines)
+                .as("run-local's log%s", diagnostics())
+                .anyMatch(line -> line.contains("] embedded PostgreSQL 16.") && line.contains(" on 127.0.0.1:" + postgresPort)
+                        && line.contains("Redis ") && line.endsWith(" on 127.0.0.1:" + redisPort));
 
         // ---- write in us-east
         String key = "hello-" + UUID.randomUUID();
@@ -171,6 +198,20 @@ class RunLocalIT {
                     + diagnostics(), e);
         }
 
+        // ---- the apps used the embedded stores: the regions' databases and caches are there
+        for (String region : REGIONS) {
+            String database = DATABASE_PREFIX + region.replace('-', '_');
+            try (Connection connection = DriverManager.getConnection(
+                    "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database, "postgres", "")) {
+                assertThat(connection.isValid(2)).as("database %s on the embedded PostgreSQL", database).isTrue();
+            }
+        }
+        int asiaPacCache = REDIS_FIRST_DATABASE + REGIONS.indexOf("asia-pac");
+        await("asia-pac's cache (Redis database " + asiaPacCache + " of the embedded Redis) to hold the key")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> redisKeys(redisPort, asiaPacCache) > 0);
+
         // ---- SIGTERM stops everything
         runLocal.destroy();
         if (!runLocal.waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
@@ -184,6 +225,9 @@ class RunLocalIT {
                     .as("something still listens on 127.0.0.1:%d after run-local stopped%s", port, diagnostics())
                     .isFalse();
         }
+        assertThat(stateDir.resolve("postgres").resolve("postmaster.pid"))
+                .as("the embedded PostgreSQL's pid file after run-local stopped (it removes it when it stops)%s", diagnostics())
+                .doesNotExist();
         List<ProcessHandle> survivors = new ArrayList<>();
         try {
             await("every process run-local started to be gone")
@@ -196,6 +240,38 @@ class RunLocalIT {
         assertThat(survivors.stream().map(RunLocalIT::describe).toList())
                 .as("processes run-local started that outlived it%s", diagnostics())
                 .isEmpty();
+    }
+
+    /**
+     * The other branch of run-local's choice, without starting anything: where a PostgreSQL and a
+     * Redis answer (this machine's, which the other integration tests use too), they are used and
+     * nothing embedded is asked for.
+     */
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void storesThatAnswerAreUsed() throws Exception {
+        Path root = repositoryRoot();
+        Path state = Files.createTempDirectory("geokv-run-local-plan-");
+        try {
+            Process plan = new ProcessBuilder("bash", "-c",
+                    "source scripts/lib/local-services.sh && local_services_plan \"$1\" 5432 6379"
+                            + " && echo \"embedded: ${LOCAL_SERVICES_ARGS[*]}\"", "plan", state.toString())
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            plan.getOutputStream().close();
+            String output = new String(plan.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(plan.waitFor(30, TimeUnit.SECONDS)).as("the plan to finish: %s", output).isTrue();
+            assertThat(plan.exitValue()).as("the plan's exit code: %s", output).isZero();
+            assertThat(output.lines().map(String::strip).toList())
+                    .as("the plan for 127.0.0.1:5432 and 127.0.0.1:6379")
+                    .anyMatch(line -> line.endsWith("] PostgreSQL answers on 127.0.0.1:5432: using it"))
+                    .anyMatch(line -> line.endsWith("] Redis answers on 127.0.0.1:6379: using it"))
+                    .contains("embedded:")
+                    .noneMatch(line -> line.contains("embedded PostgreSQL") || line.contains("embedded Redis"));
+        } finally {
+            deleteRecursively(state);
+        }
     }
 
     @AfterAll
@@ -228,6 +304,21 @@ class RunLocalIT {
         runLocal.descendants().forEach(ProcessHandle::destroyForcibly);
         family.forEach(ProcessHandle::destroyForcibly);
         runLocal.destroyForcibly();
+        // The embedded PostgreSQL's server is not a child of anything here (pg_ctl detaches it):
+        // if it outlived a killed local-services, its pid file still names it.
+        embeddedPostgresPid().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy);
+    }
+
+    private static Optional<Long> embeddedPostgresPid() {
+        Path pidFile = stateDir == null ? null : stateDir.resolve("postgres").resolve("postmaster.pid");
+        try {
+            if (pidFile == null || !Files.isRegularFile(pidFile)) {
+                return Optional.empty();
+            }
+            return Files.readAllLines(pidFile).stream().findFirst().map(String::strip).map(Long::valueOf);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     // ------------------------------------------------------------------ setup
@@ -244,7 +335,7 @@ class RunLocalIT {
     /** run-local would build when a jar is missing; this test wants the jars of this build instead. */
     private static void requireExecJars(Path root) throws IOException {
         String version = System.getProperty("geokv.project.version");
-        for (String module : List.of("replication-streams", "api-gateway")) {
+        for (String module : List.of("replication-streams", "api-gateway", "local-services")) {
             Path target = root.resolve(module).resolve("target");
             boolean present;
             String expected;
@@ -259,7 +350,7 @@ class RunLocalIT {
             }
             if (!present) {
                 fail(expected + " is missing: scripts/run-local.sh would build it. Package the reactor first"
-                        + " (mvn install -DskipTests, or run this test through mvn verify).");
+                        + " (mvn -DskipTests package, or run this test through mvn verify).");
             }
         }
     }
@@ -280,9 +371,13 @@ class RunLocalIT {
         }
     }
 
-    /** Drops the geokv_smoke_* databases and empties the Redis databases, so the run starts from nothing. */
-    private static void resetStores() {
-        TestStores.reset(DATABASE_PREFIX, REDIS_FIRST_DATABASE);
+    private static long redisKeys(int port, int database) {
+        RedisClient client = RedisClient.create("redis://127.0.0.1:" + port + "/" + database);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            return connection.sync().dbsize();
+        } finally {
+            client.shutdown();
+        }
     }
 
     // ------------------------------------------------------------------ checks and diagnostics

@@ -1,0 +1,155 @@
+# shellcheck shell=bash
+# geokv's own programs (the exec jars of the reactor modules) for the scripts: build them when
+# they are stale, start one in the background, await it, stop it. Source it:
+#   source "<repo>/scripts/lib/apps.sh"
+#   apps_build_if_stale 0 "$(app_jar api-gateway)"          # 1 instead of 0: build anyway
+#   app_start_jar api-gateway "$log" -Xmx1g "$(app_jar api-gateway)" --server.port=8009
+#   app_await_http api-gateway "$APP_PID" "$log" "$APP_LOG_OFFSET" http://127.0.0.1:8009/health 120
+#   app_stop api-gateway "$APP_PID" 30
+#
+# The build is `mvn -q -B -DskipTests package` at the repository root: the jars stay in each
+# module's target/, nothing is installed into the local Maven repository.
+
+if [[ -n "${GEOKV_APPS_SH_LOADED:-}" ]]; then
+  return 0
+fi
+GEOKV_APPS_SH_LOADED=1
+
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+# _apps_shown <path>: the path relative to the repository root when it is inside it.
+_apps_shown() {
+  printf '%s\n' "${1#"$(geokv_root)"/}"
+}
+
+# geokv_version: the project version, from the root pom.xml (the first <version> after </parent>).
+geokv_version() {
+  sed -n '/<\/parent>/,/<version>/ s:.*<version>\([^<]*\)</version>.*:\1:p' "$(geokv_root)/pom.xml" | head -n 1
+}
+
+# app_jar <module>: the module's runnable jar, <module>/target/<module>-<version>-exec.jar.
+app_jar() {
+  printf '%s/%s/target/%s-%s-exec.jar\n' "$(geokv_root)" "$1" "$1" "$(geokv_version)"
+}
+
+# _apps_build_inputs: what the jars are built from, one path a line: every pom.xml of the
+# reactor and each module's src/main (tests do not go into the jars).
+_apps_build_inputs() {
+  local root module
+  root="$(geokv_root)"
+  printf '%s\n' "$root/pom.xml"
+  while read -r module; do
+    printf '%s\n' "$root/$module/pom.xml" "$root/$module/src/main"
+  done < <(sed -n 's:^[[:space:]]*<module>\([^<]*\)</module>.*:\1:p' "$root/pom.xml")
+}
+
+# apps_stale_reason <jar>...: print why the jars need a build and succeed; fail when they are
+# all there and newer than every build input.
+apps_stale_reason() {
+  local jar oldest="" newer
+  for jar in "$@"; do
+    if [[ ! -f "$jar" ]]; then
+      printf '%s is missing\n' "$(_apps_shown "$jar")"
+      return 0
+    fi
+    if [[ -z "$oldest" || "$jar" -ot "$oldest" ]]; then
+      oldest="$jar"
+    fi
+  done
+  [[ -n "$oldest" ]] || return 1
+  local -a inputs
+  mapfile -t inputs < <(_apps_build_inputs)
+  newer="$(find "${inputs[@]}" -type f -newer "$oldest" -print -quit 2>/dev/null || true)"
+  if [[ -n "$newer" ]]; then
+    printf '%s changed after %s was built\n' "$(_apps_shown "$newer")" "$(_apps_shown "$oldest")"
+    return 0
+  fi
+  return 1
+}
+
+# apps_build_if_stale <rebuild: 0|1> <jar>...: build the reactor when <rebuild> is 1 or
+# apps_stale_reason says so; dies when the build fails or leaves a jar missing.
+apps_build_if_stale() {
+  local rebuild="$1" reason jar root
+  shift
+  root="$(geokv_root)"
+  if ((rebuild)); then
+    reason="asked with --rebuild"
+  elif ! reason="$(apps_stale_reason "$@")"; then
+    return 0
+  fi
+  require_command mvn "Maven is needed to build geokv"
+  log "building geokv (mvn -q -B -DskipTests package; $reason); this takes a while the first time"
+  (cd "$root" && mvn -q -B -DskipTests package) || die "the build failed (see the Maven output above)"
+  for jar in "$@"; do
+    [[ -f "$jar" ]] || die "the build did not produce $(_apps_shown "$jar")"
+  done
+  # Maven does not rewrite a jar whose contents did not change; it is current all the same.
+  touch "$@"
+}
+
+# app_start <name> <log file> <command...>: run the command (e.g. java ... -jar <jar> ...) in the
+# background with stdin closed, appending its output to <log file> after a header line. Sets
+# APP_PID and APP_LOG_OFFSET (the log's size before this start, so app_await shows only this run).
+APP_PID=""
+APP_LOG_OFFSET=0
+app_start() {
+  local name="$1" logfile="$2"
+  shift 2
+  mkdir -p "$(dirname "$logfile")"
+  APP_LOG_OFFSET="$(file_size "$logfile")"
+  printf '\n===== %s starting %s =====\n' "$(date '+%F %T')" "$name" >>"$logfile"
+  log "starting $name (log: $(_apps_shown "$logfile"))"
+  "$@" >>"$logfile" 2>&1 </dev/null &
+  APP_PID=$!
+}
+
+# app_start_jar <name> <log file> <java options> <jar> [args...]: app_start of
+# `java <java options> -jar <jar> <args>`; <java options> is one string, split on blanks.
+app_start_jar() {
+  local name="$1" logfile="$2" jar="$4" java_opts
+  read -r -a java_opts <<<"$3"
+  shift 4
+  app_start "$name" "$logfile" java "${java_opts[@]}" -jar "$jar" "$@"
+}
+
+# app_await <name> <pid> <log file> <log offset> <seconds> <state> <check...>: wait (bounded)
+# until the check command succeeds, then log "<name> is <state>". When the process exits first or
+# the time runs out, print what it logged since <log offset> and die (the caller's EXIT trap
+# stops the rest).
+app_await() {
+  local name="$1" pid="$2" logfile="$3" offset="$4" seconds="$5" state="$6" code=0
+  shift 6
+  local deadline=$((SECONDS + seconds))
+  while pid_alive "$pid" && ((SECONDS < deadline)); do
+    if "$@"; then
+      log "$name is $state"
+      return 0
+    fi
+    sleep 0.5
+  done
+  show_log_since "$logfile" "$offset" 60
+  if pid_alive "$pid"; then
+    die "$name did not become $state within ${seconds}s (full log: $(_apps_shown "$logfile"))"
+  fi
+  wait "$pid" 2>/dev/null || code=$?
+  die "$name exited during startup with exit code $code (full log: $(_apps_shown "$logfile"))"
+}
+
+# app_await_http <name> <pid> <log file> <log offset> <health url> <seconds>: app_await until
+# GET <health url> answers 2xx.
+app_await_http() {
+  app_await "$1" "$2" "$3" "$4" "$6" "healthy ($5)" http_ok "$5"
+}
+
+# app_stop <name> <pid> <seconds> [pid file]: SIGTERM, bounded wait, SIGKILL (stop_pid); then
+# remove the pid file, if given. A no-op for an empty pid.
+app_stop() {
+  local name="$1" pid="$2" seconds="$3" pidfile="${4:-}"
+  [[ -n "$pid" ]] || return 0
+  stop_pid "$pid" "$name" "$seconds"
+  if [[ -n "$pidfile" ]]; then
+    rm -f "$pidfile"
+  fi
+}

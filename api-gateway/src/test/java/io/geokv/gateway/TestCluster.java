@@ -7,7 +7,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.geokv.gateway.health.RegionHealthMonitor;
+import io.geokv.gateway.health.checks.RegionHealthMonitor;
 import io.geokv.progress.RegionProgress;
 import io.geokv.store.RegionStores;
 import io.geokv.testing.TestKafka;

@@ -27,8 +27,8 @@ import io.geokv.gateway.kv.KvService.ReadCommand;
 import io.geokv.gateway.kv.KvService.WriteCommand;
 import io.geokv.gateway.kv.KvService.WriteResult;
 import io.geokv.gateway.problem.Problems;
-import io.geokv.gateway.routing.RequestRouting;
-import io.geokv.gateway.routing.RequestRouting.Routed;
+import io.geokv.gateway.web.RequestRouting;
+import io.geokv.gateway.web.RequestRouting.Routed;
 
 /**
  * {@code PUT|GET|DELETE /kv/{key}}, geo-routed, and {@code /regions/{region}/kv/{key}} in a named

@@ -23,8 +23,8 @@ import io.geokv.gateway.kv.KvService.WriteCommand;
 import io.geokv.gateway.kv.MediaHeaders;
 import io.geokv.gateway.problem.Problems;
 import io.geokv.gateway.health.HealthTracker;
-import io.geokv.gateway.routing.RequestRouting;
-import io.geokv.gateway.routing.RequestRouting.Routed;
+import io.geokv.gateway.web.RequestRouting;
+import io.geokv.gateway.web.RequestRouting.Routed;
 import io.geokv.store.RegionStores;
 
 /**

@@ -1,4 +1,4 @@
-package io.geokv.replication.region;
+package io.geokv.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

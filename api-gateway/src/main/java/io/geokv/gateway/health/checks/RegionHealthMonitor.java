@@ -1,5 +1,7 @@
-package io.geokv.gateway.health;
+package io.geokv.gateway.health.checks;
 
+import io.geokv.gateway.health.HealthTracker;
+import io.geokv.gateway.health.Check;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package io.geokv.replication.region;
+package io.geokv.replication;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -14,6 +14,8 @@ import org.springframework.context.annotation.Configuration;
 
 import io.geokv.conflict.KeyLimits;
 import io.geokv.replication.config.ReplicationProperties;
+import io.geokv.replication.region.RegionReplication;
+import io.geokv.replication.region.ReplicationSupervisor;
 import io.geokv.replication.replay.RegionReplayer;
 import io.geokv.store.RegionStores;
 import io.geokv.store.config.LimitsProperties;

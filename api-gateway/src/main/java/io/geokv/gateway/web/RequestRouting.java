@@ -1,5 +1,8 @@
-package io.geokv.gateway.routing;
+package io.geokv.gateway.web;
 
+import io.geokv.gateway.routing.RegionRouter;
+import io.geokv.gateway.routing.Failover;
+import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,8 @@
-package io.geokv.gateway.health;
+package io.geokv.gateway.health.checks;
 
+import io.geokv.gateway.health.HealthTracker;
+import io.geokv.gateway.health.Check;
+import io.geokv.gateway.health.RegionStatus;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

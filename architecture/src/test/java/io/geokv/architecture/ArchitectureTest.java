@@ -1,0 +1,83 @@
+package io.geokv.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The structure of geokv, checked on every build: the domain decisions import no framework, the
+ * modules depend on each other in one direction only, and no two packages need each other.
+ */
+@AnalyzeClasses(packages = "io.geokv", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    /**
+     * The conflict model, log positions and names, routing, hashing (home regions), tokens, sessions
+     * and health decisions: pure logic, testable without any broker, database or web server.
+     */
+    @ArchTest
+    static final ArchRule domainLogicImportsNoFramework = noClasses()
+            .that().resideInAnyPackage(
+                    "io.geokv.conflict..",
+                    "io.geokv.position..",
+                    "io.geokv.naming..",
+                    "io.geokv.gateway.routing",
+                    "io.geokv.gateway.consistency",
+                    "io.geokv.gateway.tokens",
+                    "io.geokv.gateway.session",
+                    "io.geokv.gateway.health",
+                    "io.geokv.history..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "org.springframework..",
+                    "org.apache.kafka..",
+                    "io.r2dbc..",
+                    "java.sql..",
+                    "javax.sql..",
+                    "io.lettuce..",
+                    "reactor..",
+                    "io.micrometer..")
+            .because("domain decisions must be testable and reusable without any framework or I/O");
+
+    /** Libraries below, applications above; applications never use each other. */
+    @ArchTest
+    static final ArchRule modulesDependInOneDirection = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("event log").definedBy("io.geokv.conflict..", "io.geokv.event..", "io.geokv.naming..",
+                    "io.geokv.position..", "io.geokv.topics..")
+            .layer("region store").definedBy("io.geokv.store..")
+            .layer("region progress").definedBy("io.geokv.progress..")
+            .layer("replication").definedBy("io.geokv.replication..")
+            .layer("gateway").definedBy("io.geokv.gateway..")
+            .layer("history checker").definedBy("io.geokv.history..")
+            .layer("bench").definedBy("io.geokv.bench..")
+            .layer("local services").definedBy("io.geokv.local..")
+            .whereLayer("gateway").mayNotBeAccessedByAnyLayer()
+            .whereLayer("replication").mayNotBeAccessedByAnyLayer()
+            .whereLayer("bench").mayNotBeAccessedByAnyLayer()
+            .whereLayer("local services").mayNotBeAccessedByAnyLayer()
+            .whereLayer("history checker").mayNotBeAccessedByAnyLayer()
+            .whereLayer("region progress").mayOnlyBeAccessedByLayers("replication", "gateway")
+            .whereLayer("region store").mayOnlyBeAccessedByLayers("region progress", "replication", "gateway", "bench")
+            .because("each module has one job and is used only through the modules above it");
+
+    /** The history checker re-implements the merge rule on purpose: a bug in the merge cannot hide itself. */
+    @ArchTest
+    static final ArchRule historyCheckerStandsAlone = noClasses()
+            .that().resideInAPackage("io.geokv.history..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.geokv.conflict..", "io.geokv.event..",
+                    "io.geokv.store..", "io.geokv.progress..", "io.geokv.replication..", "io.geokv.gateway..");
+
+    /** Services speak the domain: HTTP stays in the web edge. */
+    @ArchTest
+    static final ArchRule servicesDoNotSpeakHttp = noClasses()
+            .that().haveSimpleNameEndingWith("Service")
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework.web..", "org.springframework.http..");
+
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("io.geokv.(**)").should().beFreeOfCycles();
+}

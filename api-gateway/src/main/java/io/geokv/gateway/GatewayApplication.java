@@ -1,8 +1,8 @@
 package io.geokv.gateway;
 
 import java.util.Map;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The geokv HTTP gateway: writes become events on the routed region's topic, reads come from its store. */

@@ -3,6 +3,11 @@ package io.geokv.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.geokv.conflict.KeyState;
+import io.geokv.conflict.LastWriterWins;
+import io.geokv.conflict.Sibling;
+import io.geokv.testing.TestReplication;
+import io.geokv.testing.TestShutdown;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,12 +20,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
-
-import io.geokv.conflict.KeyState;
-import io.geokv.conflict.LastWriterWins;
-import io.geokv.conflict.Sibling;
-import io.geokv.testing.TestReplication;
-import io.geokv.testing.TestShutdown;
 
 /**
  * Last-writer-wins follows hybrid logical clocks, not raw wall clocks: a session's later write wins
@@ -38,12 +37,18 @@ class ClockSkewIT {
     private static long latestBeforeStart;
     /** Started after {@link #BEFORE_START} was written, with a wall clock ten minutes behind the others'. */
     private static WebTestClient behind;
+
     private static ConfigurableApplicationContext behindGateway;
 
     @BeforeAll
     static void startAGatewayWhoseClockIsFarBehind() {
-        AHEAD.put().uri("/kv/" + BEFORE_START).header("X-Region", "us-east").bodyValue("x").exchange()
-                .expectStatus().isOk();
+        AHEAD.put()
+                .uri("/kv/" + BEFORE_START)
+                .header("X-Region", "us-east")
+                .bodyValue("x")
+                .exchange()
+                .expectStatus()
+                .isOk();
         latestBeforeStart = awaitTimestamp("us-east", BEFORE_START);
         behindGateway = gatewayWithClock(Duration.ofMinutes(-10));
         behind = TestCluster.client(behindGateway);
@@ -56,7 +61,8 @@ class ClockSkewIT {
 
     /** A gateway of the same deployment whose wall clock is {@code skew} off the others'. */
     private static ConfigurableApplicationContext gatewayWithClock(Duration skew) {
-        ConfigurableApplicationContext gateway = GatewayApplication.builder().registerShutdownHook(false)
+        ConfigurableApplicationContext gateway = GatewayApplication.builder()
+                .registerShutdownHook(false)
                 .initializers(context -> ((GenericApplicationContext) context)
                         .registerBean(Clock.class, () -> Clock.offset(Clock.systemUTC(), skew)))
                 .run(TestReplication.asArguments(TestCluster.extraGatewayProperties()));
@@ -69,19 +75,37 @@ class ClockSkewIT {
     void aSessionsLaterWriteWinsThroughAGatewayWhoseClockIsBehind() {
         for (int i = 0; i < 5; i++) {
             String key = "skew-" + UUID.randomUUID();
-            EntityExchangeResult<byte[]> first = AHEAD.put().uri("/kv/" + key).header("X-Region", "us-east")
-                    .bodyValue("first").exchange().expectStatus().isOk().expectBody().returnResult();
+            EntityExchangeResult<byte[]> first = AHEAD.put()
+                    .uri("/kv/" + key)
+                    .header("X-Region", "us-east")
+                    .bodyValue("first")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .returnResult();
             String session = first.getResponseHeaders().getFirst("X-Session");
-            behind.put().uri("/kv/" + key).header("X-Region", "eu-west").header("X-Session", session)
-                    .bodyValue("second").exchange().expectStatus().isOk();
+            behind.put()
+                    .uri("/kv/" + key)
+                    .header("X-Region", "eu-west")
+                    .header("X-Session", session)
+                    .bodyValue("second")
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
 
             for (String region : REGIONS) {
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                    KeyState state = CLUSTER.stores().get(region).reader().find("default", key).block();
+                    KeyState state = CLUSTER.stores()
+                            .get(region)
+                            .reader()
+                            .find("default", key)
+                            .block();
                     assertThat(state).isNotNull();
                     assertThat(state.version()).as(region + " has both writes").isEqualTo(2);
                     assertThat(LastWriterWins.winner(state.siblings()).map(ClockSkewIT::text))
-                            .as("the session's later write wins in " + region).contains("second");
+                            .as("the session's later write wins in " + region)
+                            .contains("second");
                 });
             }
         }
@@ -90,16 +114,29 @@ class ClockSkewIT {
     @Test
     void aGatewayStartedWithAClockFarBehindStampsAfterEverythingInTheLog() {
         String after = "after-start-" + UUID.randomUUID();
-        behind.put().uri("/kv/" + after).header("X-Region", "eu-west").bodyValue("y").exchange().expectStatus().isOk();
+        behind.put()
+                .uri("/kv/" + after)
+                .header("X-Region", "eu-west")
+                .bodyValue("y")
+                .exchange()
+                .expectStatus()
+                .isOk();
 
         assertThat(awaitTimestamp("eu-west", after)).isGreaterThan(latestBeforeStart);
     }
 
     private static long awaitTimestamp(String region, String key) {
-        return await().atMost(Duration.ofSeconds(10)).until(() -> {
-            KeyState state = CLUSTER.stores().get(region).reader().find("default", key).block();
-            return state == null ? -1L : state.siblings().get(0).timestamp();
-        }, ts -> ts > 0);
+        return await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> {
+                            KeyState state = CLUSTER.stores()
+                                    .get(region)
+                                    .reader()
+                                    .find("default", key)
+                                    .block();
+                            return state == null ? -1L : state.siblings().get(0).timestamp();
+                        },
+                        ts -> ts > 0);
     }
 
     private static String text(Sibling sibling) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geokv.conflict.LastWriterWins;
+import io.geokv.conflict.Sibling;
+import io.geokv.store.RegionStores;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,10 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
-
-import io.geokv.conflict.LastWriterWins;
-import io.geokv.conflict.Sibling;
-import io.geokv.store.RegionStores;
 
 /** docs/product.md, 'Consistency levels': what the session and strong levels promise, checked against every region. */
 class ConsistencyLevelsIT {
@@ -43,11 +42,17 @@ class ConsistencyLevelsIT {
 
     @Test
     void withItsSessionTokenAClientReadsItsOwnWriteInAnotherRegionRightAway() throws Exception {
-        assertThat(readsAfterWrites(true)).as("stale reads with the session token").isZero();
+        assertThat(readsAfterWrites(true))
+                .as("stale reads with the session token")
+                .isZero();
         int staleWithout = readsAfterWrites(false);
-        System.out.printf("session consistency: 200 of 200 reads in asia-pac saw the write just made in us-east with"
-                + " the session token; without it %d of 200 were stale%n", staleWithout);
-        assertThat(staleWithout).as("without the token, reads right after the write race replication").isPositive();
+        System.out.printf(
+                "session consistency: 200 of 200 reads in asia-pac saw the write just made in us-east with"
+                        + " the session token; without it %d of 200 were stale%n",
+                staleWithout);
+        assertThat(staleWithout)
+                .as("without the token, reads right after the write race replication")
+                .isPositive();
     }
 
     /** 8 clients, 25 writes each in us-east, each followed at once by a read in asia-pac; the stale reads. */
@@ -58,14 +63,23 @@ class ConsistencyLevelsIT {
             String session = null;
             for (int i = 0; i < 25; i++) {
                 String value = "v" + i;
-                EntityExchangeResult<byte[]> written = client.put().uri("/kv/" + key).header("X-Region", "us-east")
-                        .bodyValue(value).exchange().expectStatus().isOk().expectBody().returnResult();
+                EntityExchangeResult<byte[]> written = client.put()
+                        .uri("/kv/" + key)
+                        .header("X-Region", "us-east")
+                        .bodyValue(value)
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody()
+                        .returnResult();
                 session = written.getResponseHeaders().getFirst("X-Session");
-                WebTestClient.RequestHeadersSpec<?> read = client.get().uri("/kv/" + key).header("X-Region", "asia-pac");
+                WebTestClient.RequestHeadersSpec<?> read =
+                        client.get().uri("/kv/" + key).header("X-Region", "asia-pac");
                 if (withSession) {
                     read = read.header("X-Session", session);
                 }
-                EntityExchangeResult<byte[]> answer = read.exchange().expectBody().returnResult();
+                EntityExchangeResult<byte[]> answer =
+                        read.exchange().expectBody().returnResult();
                 boolean fresh = answer.getStatus() == HttpStatus.OK
                         && value.equals(new String(answer.getResponseBody(), StandardCharsets.UTF_8));
                 if (!fresh) {
@@ -73,7 +87,8 @@ class ConsistencyLevelsIT {
                 }
                 if (withSession) {
                     // The answer's token covers the session's writes and what this read saw (monotonic reads).
-                    assertThat(answer.getResponseHeaders().getFirst("X-Session")).isNotBlank();
+                    assertThat(answer.getResponseHeaders().getFirst("X-Session"))
+                            .isNotBlank();
                 }
             }
             return null;
@@ -89,11 +104,21 @@ class ConsistencyLevelsIT {
                 String key = "strong-it/" + UUID.randomUUID();
                 String region = REGIONS.get((clientNo + i) % REGIONS.size());
                 String value = "strong-" + i;
-                JsonNode body = JSON.readTree(client.put().uri("/kv/" + key).header("X-Region", region)
-                        .header("X-Consistency", "strong").bodyValue(value)
-                        .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
+                JsonNode body = JSON.readTree(client.put()
+                        .uri("/kv/" + key)
+                        .header("X-Region", region)
+                        .header("X-Consistency", "strong")
+                        .bodyValue(value)
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody()
+                        .returnResult()
+                        .getResponseBody());
                 for (String each : REGIONS) {
-                    assertThat(valueInPostgres(each, key)).as("%s in %s's PostgreSQL", key, each).isEqualTo(value);
+                    assertThat(valueInPostgres(each, key))
+                            .as("%s in %s's PostgreSQL", key, each)
+                            .isEqualTo(value);
                 }
                 assertThat(body.get("consistency").asText()).isEqualTo("strong");
                 List<String> appliedIn = new ArrayList<>();
@@ -109,26 +134,60 @@ class ConsistencyLevelsIT {
     @Test
     void aSessionReadOfADeletedKeyAnswers404WithTheContextOfTheDelete() {
         String key = "deleted-it/" + UUID.randomUUID();
-        client.put().uri("/kv/" + key).header("X-Region", "us-east").bodyValue("before").exchange().expectStatus().isOk();
-        String session = client.delete().uri("/kv/" + key).header("X-Region", "us-east").exchange()
-                .expectStatus().isOk().returnResult(byte[].class).getResponseHeaders().getFirst("X-Session");
+        client.put()
+                .uri("/kv/" + key)
+                .header("X-Region", "us-east")
+                .bodyValue("before")
+                .exchange()
+                .expectStatus()
+                .isOk();
+        String session = client.delete()
+                .uri("/kv/" + key)
+                .header("X-Region", "us-east")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .returnResult(byte[].class)
+                .getResponseHeaders()
+                .getFirst("X-Session");
 
-        EntityExchangeResult<byte[]> gone = client.get().uri("/kv/" + key).header("X-Region", "eu-west")
-                .header("X-Session", session).exchange()
-                .expectStatus().isNotFound()
-                .expectHeader().contentType("application/problem+json")
-                .expectBody().returnResult();
+        EntityExchangeResult<byte[]> gone = client.get()
+                .uri("/kv/" + key)
+                .header("X-Region", "eu-west")
+                .header("X-Session", session)
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectHeader()
+                .contentType("application/problem+json")
+                .expectBody()
+                .returnResult();
         String context = gone.getResponseHeaders().getFirst("X-Context");
         assertThat(context).as("the 404 of a deleted key carries its context").isNotBlank();
         assertThat(gone.getResponseHeaders().getFirst("X-Session")).isNotBlank();
 
         // Written with that context, the new value supersedes the delete instead of standing beside it.
-        client.put().uri("/kv/" + key).header("X-Region", "asia-pac").header("X-Context", context)
-                .header("X-Consistency", "strong").bodyValue("after").exchange().expectStatus().isOk();
+        client.put()
+                .uri("/kv/" + key)
+                .header("X-Region", "asia-pac")
+                .header("X-Context", context)
+                .header("X-Consistency", "strong")
+                .bodyValue("after")
+                .exchange()
+                .expectStatus()
+                .isOk();
         for (String region : REGIONS) {
-            assertThat(TestCluster.shared().stores().get(region).reader().find("default", key).block().siblings())
-                    .as("siblings in %s", region).singleElement()
-                    .satisfies(s -> assertThat(new String(s.value(), StandardCharsets.UTF_8)).isEqualTo("after"));
+            assertThat(TestCluster.shared()
+                            .stores()
+                            .get(region)
+                            .reader()
+                            .find("default", key)
+                            .block()
+                            .siblings())
+                    .as("siblings in %s", region)
+                    .singleElement()
+                    .satisfies(s -> assertThat(new String(s.value(), StandardCharsets.UTF_8))
+                            .isEqualTo("after"));
         }
     }
 
@@ -138,13 +197,26 @@ class ConsistencyLevelsIT {
         // the key's log as it stood when the read began, so it never misses an acknowledged write.
         for (int i = 0; i < 20; i++) {
             String key = "strong-read-it/" + UUID.randomUUID();
-            client.put().uri("/kv/" + key).header("X-Region", REGIONS.get(i % REGIONS.size())).bodyValue("fresh-" + i)
-                    .exchange().expectStatus().isOk();
-            client.get().uri("/kv/" + key).header("X-Region", "asia-pac").header("X-Consistency", "strong")
-                    .exchange().expectStatus().isOk()
-                    .expectHeader().valueEquals("X-Source", "db")
-                    .expectHeader().valueEquals("X-Regions-Read", "us-east,eu-west,asia-pac")
-                    .expectBody(String.class).isEqualTo("fresh-" + i);
+            client.put()
+                    .uri("/kv/" + key)
+                    .header("X-Region", REGIONS.get(i % REGIONS.size()))
+                    .bodyValue("fresh-" + i)
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
+            client.get()
+                    .uri("/kv/" + key)
+                    .header("X-Region", "asia-pac")
+                    .header("X-Consistency", "strong")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectHeader()
+                    .valueEquals("X-Source", "db")
+                    .expectHeader()
+                    .valueEquals("X-Regions-Read", "us-east,eu-west,asia-pac")
+                    .expectBody(String.class)
+                    .isEqualTo("fresh-" + i);
         }
     }
 
@@ -155,32 +227,52 @@ class ConsistencyLevelsIT {
     @Test
     void conditionalStrongWritesCountExactly() throws Exception {
         String key = "counter-it/" + UUID.randomUUID();
-        client.put().uri("/kv/" + key).header("X-Consistency", "strong").bodyValue("0").exchange().expectStatus().isOk();
+        client.put()
+                .uri("/kv/" + key)
+                .header("X-Consistency", "strong")
+                .bodyValue("0")
+                .exchange()
+                .expectStatus()
+                .isOk();
         AtomicInteger succeeded = new AtomicInteger();
         AtomicInteger preconditionFailed = new AtomicInteger();
         run(20, clientNo -> {
             String region = REGIONS.get(clientNo % REGIONS.size());
             int added = 0;
             while (added < 50) {
-                EntityExchangeResult<byte[]> read = client.get().uri("/kv/" + key).header("X-Region", region)
-                        .header("X-Consistency", "strong").exchange().expectStatus().isOk().expectBody().returnResult();
+                EntityExchangeResult<byte[]> read = client.get()
+                        .uri("/kv/" + key)
+                        .header("X-Region", region)
+                        .header("X-Consistency", "strong")
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody()
+                        .returnResult();
                 int current = Integer.parseInt(new String(read.getResponseBody(), StandardCharsets.UTF_8));
-                EntityExchangeResult<byte[]> write = client.put().uri("/kv/" + key).header("X-Region", region)
+                EntityExchangeResult<byte[]> write = client.put()
+                        .uri("/kv/" + key)
+                        .header("X-Region", region)
                         .header("X-Consistency", "strong")
                         .header("If-Match", read.getResponseHeaders().getFirst("X-Context"))
-                        .bodyValue(Integer.toString(current + 1)).exchange().expectBody().returnResult();
+                        .bodyValue(Integer.toString(current + 1))
+                        .exchange()
+                        .expectBody()
+                        .returnResult();
                 if (write.getStatus() == HttpStatus.OK) {
                     succeeded.incrementAndGet();
                     added++;
                 } else {
-                    assertThat(write.getStatus()).as(new String(write.getResponseBody(), StandardCharsets.UTF_8))
+                    assertThat(write.getStatus())
+                            .as(new String(write.getResponseBody(), StandardCharsets.UTF_8))
                             .isEqualTo(HttpStatus.PRECONDITION_FAILED);
                     preconditionFailed.incrementAndGet();
                 }
             }
             return null;
         });
-        System.out.printf("counter: %d successful increments, %d answered 412 and were retried%n",
+        System.out.printf(
+                "counter: %d successful increments, %d answered 412 and were retried%n",
                 succeeded.get(), preconditionFailed.get());
         assertThat(succeeded).hasValue(1000);
         for (String region : REGIONS) {
@@ -189,7 +281,10 @@ class ConsistencyLevelsIT {
     }
 
     private String valueInPostgres(String region, String key) {
-        return stores.get(region).reader().find(TENANT, key).blockOptional()
+        return stores.get(region)
+                .reader()
+                .find(TENANT, key)
+                .blockOptional()
                 .flatMap(state -> LastWriterWins.winner(state.siblings()))
                 .map(Sibling::value)
                 .map(bytes -> new String(bytes, StandardCharsets.UTF_8))

@@ -19,24 +19,42 @@ class CrossRegionReadIT {
     @Test
     void writeInUsEastIsReadInAsiaPacWithinTwoSeconds() {
         String key = "hello-" + UUID.randomUUID();
-        client.put().uri("/kv/" + key).header("X-Region", "us-east").bodyValue("world")
-                .exchange().expectStatus().isOk()
-                .expectHeader().valueEquals("X-Region", "us-east")
+        client.put()
+                .uri("/kv/" + key)
+                .header("X-Region", "us-east")
+                .bodyValue("world")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("X-Region", "us-east")
                 .expectBody()
-                .jsonPath("$.key").isEqualTo(key)
-                .jsonPath("$.region").isEqualTo("us-east")
-                .jsonPath("$.replicated_to.length()").isEqualTo(2)
-                .jsonPath("$.event_id").isNotEmpty()
-                .jsonPath("$.context").exists();
+                .jsonPath("$.key")
+                .isEqualTo(key)
+                .jsonPath("$.region")
+                .isEqualTo("us-east")
+                .jsonPath("$.replicated_to.length()")
+                .isEqualTo(2)
+                .jsonPath("$.event_id")
+                .isNotEmpty()
+                .jsonPath("$.context")
+                .exists();
 
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-            EntityExchangeResult<byte[]> read = client.get().uri("/kv/" + key).header("X-Region", "asia-pac")
-                    .exchange().expectBody().returnResult();
-            assertThat(read.getStatus()).isEqualTo(HttpStatus.OK);
-            assertThat(new String(read.getResponseBody(), StandardCharsets.UTF_8)).isEqualTo("world");
-            assertThat(read.getResponseHeaders().getFirst("X-Region")).isEqualTo("asia-pac");
-            assertThat(read.getResponseHeaders().getFirst("X-Source")).isIn("cache", "db");
-            assertThat(read.getResponseHeaders().getFirst("X-Context")).isNotBlank();
-        });
+        await().atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> {
+                    EntityExchangeResult<byte[]> read = client.get()
+                            .uri("/kv/" + key)
+                            .header("X-Region", "asia-pac")
+                            .exchange()
+                            .expectBody()
+                            .returnResult();
+                    assertThat(read.getStatus()).isEqualTo(HttpStatus.OK);
+                    assertThat(new String(read.getResponseBody(), StandardCharsets.UTF_8))
+                            .isEqualTo("world");
+                    assertThat(read.getResponseHeaders().getFirst("X-Region")).isEqualTo("asia-pac");
+                    assertThat(read.getResponseHeaders().getFirst("X-Source")).isIn("cache", "db");
+                    assertThat(read.getResponseHeaders().getFirst("X-Context")).isNotBlank();
+                });
     }
 }

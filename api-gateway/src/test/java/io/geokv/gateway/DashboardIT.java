@@ -17,11 +17,23 @@ class DashboardIT {
 
     @Test
     void theDashboardLoadsAndEveryEndpointItPollsAnswers() {
-        client.get().uri("/dashboard").exchange().expectStatus().isFound()
-                .expectHeader().location("/dashboard.html");
-        String page = client.get().uri("/dashboard.html").exchange().expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
-                .expectBody(String.class).returnResult().getResponseBody();
+        client.get()
+                .uri("/dashboard")
+                .exchange()
+                .expectStatus()
+                .isFound()
+                .expectHeader()
+                .location("/dashboard.html");
+        String page = client.get()
+                .uri("/dashboard.html")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.TEXT_HTML)
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
 
         List<String> endpoints = new ArrayList<>();
         Matcher paths = Pattern.compile("\"(/(?:health|admin|stats)[a-z/-]*)\"").matcher(page);
@@ -30,8 +42,13 @@ class DashboardIT {
         }
         assertThat(endpoints).contains("/health/regions", "/admin/replication-lag", "/stats", "/admin/digest");
         for (String endpoint : endpoints) {
-            client.get().uri(endpoint).exchange().expectStatus().isOk()
-                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON);
+            client.get()
+                    .uri(endpoint)
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectHeader()
+                    .contentTypeCompatibleWith(MediaType.APPLICATION_JSON);
         }
     }
 }

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geokv.conflict.VersionVector;
+import io.geokv.gateway.routing.RegionRouter;
+import io.geokv.gateway.session.SessionPositions;
+import io.geokv.gateway.tokens.ClientTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -27,11 +31,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.http.MediaType;
-
-import io.geokv.conflict.VersionVector;
-import io.geokv.gateway.routing.RegionRouter;
-import io.geokv.gateway.session.SessionPositions;
-import io.geokv.gateway.tokens.ClientTokens;
 
 /**
  * Malformed HTTP from a fixed seed: whatever a client sends, the gateway answers 4xx (with an
@@ -65,8 +64,10 @@ class HttpFuzzIT {
 
         @Override
         public String toString() {
-            return RawHttp.printable(text) + (body.length == 0 ? "" : " + body "
-                    + RawHttp.printable(new String(body, StandardCharsets.ISO_8859_1)));
+            return RawHttp.printable(text)
+                    + (body.length == 0
+                            ? ""
+                            : " + body " + RawHttp.printable(new String(body, StandardCharsets.ISO_8859_1)));
         }
     }
 
@@ -91,9 +92,12 @@ class HttpFuzzIT {
             statuses.merge(response.status(), 1, Integer::sum);
             check(i, sent, response, false).ifPresent(failures::add);
         }
-        System.out.printf("HttpFuzzIT: %d requests in %d ms, answers by status (0: closed) %s; slowest (%d ms): %s%n",
+        System.out.printf(
+                "HttpFuzzIT: %d requests in %d ms, answers by status (0: closed) %s; slowest (%d ms): %s%n",
                 REQUESTS, (System.nanoTime() - started) / 1_000_000, statuses, slowestNanos / 1_000_000, slowest);
-        assertThat(failures).as("seed %d: requests answered wrongly (%d)", SEED, failures.size()).isEmpty();
+        assertThat(failures)
+                .as("seed %d: requests answered wrongly (%d)", SEED, failures.size())
+                .isEmpty();
     }
 
     @Test
@@ -113,28 +117,47 @@ class HttpFuzzIT {
         }
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < garbage.size(); i++) {
-            check(i, garbage.get(i), HTTP.exchange(garbage.get(i).bytes(), garbage.get(i).halfClose()), true)
+            check(
+                            i,
+                            garbage.get(i),
+                            HTTP.exchange(garbage.get(i).bytes(), garbage.get(i).halfClose()),
+                            true)
                     .ifPresent(failures::add);
         }
-        assertThat(failures).as("seed %d: garbage answered wrongly (%d)", SEED, failures.size()).isEmpty();
+        assertThat(failures)
+                .as("seed %d: garbage answered wrongly (%d)", SEED, failures.size())
+                .isEmpty();
     }
 
     @Test
     @Order(3)
     void aGoodWriteIsStillReadableInEveryRegion() throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String key = "fuzz-good-" + UUID.randomUUID();
         URI base = URI.create("http://127.0.0.1:" + CLUSTER.port() + "/kv/" + key);
-        HttpResponse<String> written = client.send(HttpRequest.newBuilder(base).header("X-Region", "us-east")
-                .PUT(HttpRequest.BodyPublishers.ofString("survived")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> written = client.send(
+                HttpRequest.newBuilder(base)
+                        .header("X-Region", "us-east")
+                        .PUT(HttpRequest.BodyPublishers.ofString("survived"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
         for (String region : List.of("eu-west", "asia-pac")) {
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-                HttpResponse<String> read = client.send(HttpRequest.newBuilder(base).header("X-Region", region).GET()
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(read.statusCode()).as("%s: %s", region, read.body()).isEqualTo(200);
-                assertThat(read.body()).isEqualTo("survived");
-            });
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> {
+                        HttpResponse<String> read = client.send(
+                                HttpRequest.newBuilder(base)
+                                        .header("X-Region", region)
+                                        .GET()
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        assertThat(read.statusCode())
+                                .as("%s: %s", region, read.body())
+                                .isEqualTo(200);
+                        assertThat(read.body()).isEqualTo("survived");
+                    });
         }
     }
 
@@ -150,8 +173,9 @@ class HttpFuzzIT {
         } else if (response.status() >= 400 && response.hasBody() && !hasDetail(response)) {
             wrong = "a problem without a detail";
         }
-        return Optional.ofNullable(wrong).map(reason -> "#" + index + " (seed " + SEED + ") got " + reason
-                + "\n  request:  " + sent + "\n  response: " + response);
+        return Optional.ofNullable(wrong)
+                .map(reason -> "#" + index + " (seed " + SEED + ") got " + reason + "\n  request:  " + sent
+                        + "\n  response: " + response);
     }
 
     private static boolean hasDetail(RawHttp.Response response) {
@@ -175,12 +199,27 @@ class HttpFuzzIT {
     // --- well-framed requests with malformed parts -------------------------------------------------
 
     private static final String[] ENDPOINTS = {
-            "PUT /kv/{k}", "GET /kv/{k}", "DELETE /kv/{k}", "POST /write", "GET /read/{k}",
-            "GET /regions/{r}/kv/{k}", "PUT /regions/{r}/kv/{k}", "DELETE /regions/{r}/kv/{k}",
-            "GET /stats", "GET /health", "GET /health/regions", "GET /admin/regions", "GET /admin/replication-lag",
-            "GET /bench/ping", "GET /dashboard", "GET /actuator/health", "GET /no/such/path"};
+        "PUT /kv/{k}",
+        "GET /kv/{k}",
+        "DELETE /kv/{k}",
+        "POST /write",
+        "GET /read/{k}",
+        "GET /regions/{r}/kv/{k}",
+        "PUT /regions/{r}/kv/{k}",
+        "DELETE /regions/{r}/kv/{k}",
+        "GET /stats",
+        "GET /health",
+        "GET /health/regions",
+        "GET /admin/regions",
+        "GET /admin/replication-lag",
+        "GET /bench/ping",
+        "GET /dashboard",
+        "GET /actuator/health",
+        "GET /no/such/path"
+    };
     private static final String[] METHODS = {
-            "PATCH", "OPTIONS", "HEAD", "TRACE", "get", "FOO", "M-SEARCH", "PROPFIND", "PUT", "POST", "DELETE", "GET"};
+        "PATCH", "OPTIONS", "HEAD", "TRACE", "get", "FOO", "M-SEARCH", "PROPFIND", "PUT", "POST", "DELETE", "GET"
+    };
 
     private static Sent request(Random random, int index) {
         String[] endpoint = pick(random, ENDPOINTS).split(" ");
@@ -189,8 +228,13 @@ class HttpFuzzIT {
         if (random.nextInt(100) < 25) {
             target += "?" + pick(random, QUERIES).get();
         }
-        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(CLUSTER.port()).append("\r\n");
+        StringBuilder head = new StringBuilder(method)
+                .append(' ')
+                .append(target)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:")
+                .append(CLUSTER.port())
+                .append("\r\n");
         int headers = random.nextInt(6);
         for (int i = 0; i < headers; i++) {
             String[] header = pick(random, HEADERS).get().split(":", 2);
@@ -239,8 +283,16 @@ class HttpFuzzIT {
     }
 
     private static final List<Supplier<String>> QUERIES = List.of(
-            () -> "a=%zz", () -> "=&&=", () -> "x=1&x=2", () -> "%00=%00", () -> "q=" + "q".repeat(3000),
-            () -> "consistency=strong", () -> "a[b]=c", () -> "%", () -> "+%2B+", () -> latin1("ключ=日本"));
+            () -> "a=%zz",
+            () -> "=&&=",
+            () -> "x=1&x=2",
+            () -> "%00=%00",
+            () -> "q=" + "q".repeat(3000),
+            () -> "consistency=strong",
+            () -> "a[b]=c",
+            () -> "%",
+            () -> "+%2B+",
+            () -> latin1("ключ=日本"));
 
     private static final List<Supplier<String>> HEADERS = headers();
 
@@ -248,19 +300,49 @@ class HttpFuzzIT {
         String context = TOKENS.context(VersionVector.empty(), "default", "k");
         String session = TOKENS.session(SessionPositions.empty());
         List<Supplier<String>> headers = new ArrayList<>();
-        for (String accept : new String[] {"application/json;q=abc", "application/json;q=2", "*/*;q=-1", "foo", "",
-                ";", "*/", "application/json, text/*;q=0.5", "text/plain;charset=ebcdic", "application/json;charset=\"",
-                "application/json;" + "a=b;".repeat(300), "application/problem+json", "image/png", "\u00ff/\u00fe",
-                "*/*", "application/json;q=0.0", "application/*+json", ",,,", "text/html;level=1;q=0.7"}) {
+        for (String accept : new String[] {
+            "application/json;q=abc",
+            "application/json;q=2",
+            "*/*;q=-1",
+            "foo",
+            "",
+            ";",
+            "*/",
+            "application/json, text/*;q=0.5",
+            "text/plain;charset=ebcdic",
+            "application/json;charset=\"",
+            "application/json;" + "a=b;".repeat(300),
+            "application/problem+json",
+            "image/png",
+            "\u00ff/\u00fe",
+            "*/*",
+            "application/json;q=0.0",
+            "application/*+json",
+            ",,,",
+            "text/html;level=1;q=0.7"
+        }) {
             headers.add(() -> "Accept:" + accept);
         }
-        for (String type : new String[] {"foo", "application/json; charset=ebcdic", "application/json; charset=UTF-16",
-                "text/plain; charset=iso-8859-1", "multipart/form-data", "multipart/form-data; boundary=",
-                "application/x-www-form-urlencoded", "application/json;charset=utf-8;charset=latin1", "",
-                "application/octet-stream", "/", "application/json;charset=\"utf-8", "*/*", "text/*"}) {
+        for (String type : new String[] {
+            "foo",
+            "application/json; charset=ebcdic",
+            "application/json; charset=UTF-16",
+            "text/plain; charset=iso-8859-1",
+            "multipart/form-data",
+            "multipart/form-data; boundary=",
+            "application/x-www-form-urlencoded",
+            "application/json;charset=utf-8;charset=latin1",
+            "",
+            "application/octet-stream",
+            "/",
+            "application/json;charset=\"utf-8",
+            "*/*",
+            "text/*"
+        }) {
             headers.add(() -> "Content-Type:" + type);
         }
-        for (String level : new String[] {"strong", "eventual", "session", "STRONG", "", "psychic", "\u00ff", "s".repeat(2000)}) {
+        for (String level :
+                new String[] {"strong", "eventual", "session", "STRONG", "", "psychic", "\u00ff", "s".repeat(2000)}) {
             headers.add(() -> "X-Consistency:" + level);
         }
         for (String region : new String[] {"us-east", "eu-west", "asia-pac", "mars", "", "us-east,eu-west", "../etc"}) {
@@ -269,8 +351,18 @@ class HttpFuzzIT {
         for (String tenant : new String[] {"default", "", "Not A Tenant!", "a/b", "t".repeat(300), "%00", "\u00e9"}) {
             headers.add(() -> "X-Tenant:" + tenant);
         }
-        for (String token : new String[] {context, session, "%%", "", "a.b.c", context + "x", context.substring(1),
-                "A".repeat(5000), "....", "\u00ff\u00fe"}) {
+        for (String token : new String[] {
+            context,
+            session,
+            "%%",
+            "",
+            "a.b.c",
+            context + "x",
+            context.substring(1),
+            "A".repeat(5000),
+            "....",
+            "\u00ff\u00fe"
+        }) {
             headers.add(() -> "X-Context:" + token);
             headers.add(() -> "X-Session:" + token);
             headers.add(() -> "If-Match:" + token);
@@ -280,14 +372,25 @@ class HttpFuzzIT {
         headers.add(() -> "If-Match:W/\"x\"");
         headers.add(() -> "If-Match:\"");
         for (String country : RegionRouter.COUNTRY_HEADERS) {
-            for (String code : new String[] {"US", "DE", "JP", "ZZ", "", "xx", "U", "\u00ff\u00ff", "1234", "EU", "C".repeat(999)}) {
+            for (String code :
+                    new String[] {"US", "DE", "JP", "ZZ", "", "xx", "U", "\u00ff\u00ff", "1234", "EU", "C".repeat(999)
+                    }) {
                 headers.add(() -> country + ":" + code);
             }
         }
-        for (String forwarded : new String[] {"X-Forwarded-For:1.2.3.4", "X-Forwarded-For:not-an-ip",
-                "X-Forwarded-For:999.999.1.1, ::1", "X-Forwarded-For:", "Forwarded:for=\"[::1\"",
-                "Forwarded:proto=gopher;host=%zz", "Forwarded:for=1.2.3.4;by=;;", "X-Forwarded-Host:[::1",
-                "X-Forwarded-Port:99999999", "X-Forwarded-Proto:\u00ff", "X-Forwarded-Prefix:/../%zz"}) {
+        for (String forwarded : new String[] {
+            "X-Forwarded-For:1.2.3.4",
+            "X-Forwarded-For:not-an-ip",
+            "X-Forwarded-For:999.999.1.1, ::1",
+            "X-Forwarded-For:",
+            "Forwarded:for=\"[::1\"",
+            "Forwarded:proto=gopher;host=%zz",
+            "Forwarded:for=1.2.3.4;by=;;",
+            "X-Forwarded-Host:[::1",
+            "X-Forwarded-Port:99999999",
+            "X-Forwarded-Proto:\u00ff",
+            "X-Forwarded-Prefix:/../%zz"
+        }) {
             headers.add(() -> forwarded);
         }
         headers.add(() -> "X-Huge:" + "h".repeat(9000));
@@ -329,16 +432,36 @@ class HttpFuzzIT {
                 int depth = 500 + random.nextInt(3000);
                 return new Body("application/json", utf8("{\"key\":".repeat(depth) + "1" + "}".repeat(depth)));
             },
-            (random, i) -> new Body("application/json", utf8(pick(random, new String[] {"{\"key\":1,\"value\":[]}",
-                    "{\"key\":null,\"value\":\"v\"}", "null", "\"str\"", "{}", "[]", "1e999999", "{\"key\":\"\",\"value\":\"\"}",
-                    "{\"key\":\"a\u0007b\",\"value\":\"v\"}", "{\"key\":\"k\",\"key\":\"k2\",\"value\":\"v\"}",
-                    "{\"key\":\"k\",\"value\":\"\\ud800\"}", "{\"key\":\"k\",\"value\":\"v\",\"extra\":{\"a\":[1,2,{}]}}"}))),
-            (random, i) -> new Body(pick(random, new String[] {"application/json;charset=UTF-16",
-                    "application/json;charset=UTF-32", "application/json;charset=ISO-8859-1", "application/json;charset=UTF-16LE",
-                    "application/json;charset=x-IBM1047", "text/plain;charset=UTF-16"}), utf8(json(i))),
-            (random, i) -> new Body("application/json;charset=UTF-8",
-                    concat(utf8("{\"key\":\"fuzz-" + RUN + "-" + i + "\",\"value\":\""), new byte[] {(byte) 0xC0, (byte) 0xAF,
-                            (byte) 0xFF, (byte) 0xED, (byte) 0xA0, (byte) 0x80}, utf8("\"}"))),
+            (random, i) -> new Body("application/json", utf8(pick(random, new String[] {
+                "{\"key\":1,\"value\":[]}",
+                "{\"key\":null,\"value\":\"v\"}",
+                "null",
+                "\"str\"",
+                "{}",
+                "[]",
+                "1e999999",
+                "{\"key\":\"\",\"value\":\"\"}",
+                "{\"key\":\"a\u0007b\",\"value\":\"v\"}",
+                "{\"key\":\"k\",\"key\":\"k2\",\"value\":\"v\"}",
+                "{\"key\":\"k\",\"value\":\"\\ud800\"}",
+                "{\"key\":\"k\",\"value\":\"v\",\"extra\":{\"a\":[1,2,{}]}}"
+            }))),
+            (random, i) -> new Body(
+                    pick(random, new String[] {
+                        "application/json;charset=UTF-16",
+                        "application/json;charset=UTF-32",
+                        "application/json;charset=ISO-8859-1",
+                        "application/json;charset=UTF-16LE",
+                        "application/json;charset=x-IBM1047",
+                        "text/plain;charset=UTF-16"
+                    }),
+                    utf8(json(i))),
+            (random, i) -> new Body(
+                    "application/json;charset=UTF-8",
+                    concat(
+                            utf8("{\"key\":\"fuzz-" + RUN + "-" + i + "\",\"value\":\""),
+                            new byte[] {(byte) 0xC0, (byte) 0xAF, (byte) 0xFF, (byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                            utf8("\"}"))),
             (random, i) -> new Body("application/json", json(i).getBytes(Charset.forName("UTF-16"))),
             (random, i) -> new Body(null, random.nextInt(30) == 0 ? new byte[1024 * 1024 + 1] : utf8("value " + i)),
             (random, i) -> new Body("application/json", utf8(json(i))));
@@ -391,9 +514,11 @@ class HttpFuzzIT {
                 "PUT /kv/x HTTP/1.1\r\n" + host + "Content-Length: -5\r\n\r\nabc",
                 "PUT /kv/x HTTP/1.1\r\n" + host + "Content-Length: abc\r\n\r\nabc",
                 "PUT /kv/x HTTP/1.1\r\n" + host + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nabcdef",
-                "PUT /kv/x HTTP/1.1\r\n" + host + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+                "PUT /kv/x HTTP/1.1\r\n" + host
+                        + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
                 "PUT /kv/x HTTP/1.1\r\n" + host + "Content-Length: 10\r\n\r\nabc",
-                "POST /write HTTP/1.1\r\n" + host + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"key\":",
+                "POST /write HTTP/1.1\r\n" + host
+                        + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"key\":",
                 "PUT /kv/x HTTP/1.1\r\n" + host + "Expect: 100-continue\r\nContent-Length: 5\r\n\r\n",
                 "PUT /kv/x HTTP/1.1\r\n" + host + "Expect: 999-nonsense\r\nContent-Length: 1\r\n\r\nx");
         return raw.stream().map(text -> new Sent(text, new byte[0], true)).toList();

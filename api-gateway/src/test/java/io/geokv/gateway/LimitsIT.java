@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geokv.conflict.KeyState;
+import io.geokv.conflict.VersionVector;
+import io.geokv.gateway.tokens.ClientTokens;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -13,10 +16,6 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
-
-import io.geokv.conflict.KeyState;
-import io.geokv.conflict.VersionVector;
-import io.geokv.gateway.tokens.ClientTokens;
 
 /**
  * The key limits (geokv.limits.*, defaults: 1 MiB values, 12 siblings, 16 MiB states) hold whatever
@@ -38,8 +37,8 @@ class LimitsIT {
     @Test
     void concurrentLargeWritesFromEveryRegionNeverStopReplication() {
         String key = "large-" + UUID.randomUUID();
-        Flux.fromIterable(REGIONS).flatMap(region -> rest.put(region, key, region + "x".repeat(600 * 1024)),
-                        REGIONS.size())
+        Flux.fromIterable(REGIONS)
+                .flatMap(region -> rest.put(region, key, region + "x".repeat(600 * 1024)), REGIONS.size())
                 .doOnNext(answer -> assertThat(answer.status()).isEqualTo(200))
                 .blockLast(Duration.ofSeconds(30));
 
@@ -49,7 +48,12 @@ class LimitsIT {
                 KeyState state = state(region, key);
                 assertThat(state).isNotNull();
                 assertThat(state.version()).isEqualTo(3);
-                client.get().uri("/kv/" + key).header("X-Region", region).exchange().expectStatus().isOk();
+                client.get()
+                        .uri("/kv/" + key)
+                        .header("X-Region", region)
+                        .exchange()
+                        .expectStatus()
+                        .isOk();
             }
         });
     }
@@ -68,7 +72,12 @@ class LimitsIT {
                 KeyState state = state(region, key);
                 assertThat(state.version()).isEqualTo(300);
                 assertThat(state.siblings()).hasSizeLessThanOrEqualTo(12);
-                client.get().uri("/kv/" + key).header("X-Region", region).exchange().expectStatus().isOk();
+                client.get()
+                        .uri("/kv/" + key)
+                        .header("X-Region", region)
+                        .exchange()
+                        .expectStatus()
+                        .isOk();
             }
         });
     }
@@ -79,8 +88,14 @@ class LimitsIT {
         String nothingSeen = tokens.context(VersionVector.empty(), "default", key);
         for (int i = 0; i < 4; i++) {
             for (String region : REGIONS) {
-                client.put().uri("/kv/" + key).header("X-Region", region).header("X-Context", nothingSeen)
-                        .bodyValue("concurrent " + region + " " + i).exchange().expectStatus().isOk();
+                client.put()
+                        .uri("/kv/" + key)
+                        .header("X-Region", region)
+                        .header("X-Context", nothingSeen)
+                        .bodyValue("concurrent " + region + " " + i)
+                        .exchange()
+                        .expectStatus()
+                        .isOk();
             }
         }
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -89,31 +104,60 @@ class LimitsIT {
             assertThat(state.siblings()).as("4 per region, none superseded").hasSize(12);
         });
 
-        EntityExchangeResult<byte[]> refused = client.put().uri("/kv/" + key).header("X-Region", "us-east")
-                .header("X-Context", nothingSeen).bodyValue("one too many").exchange()
-                .expectStatus().isEqualTo(409)
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().returnResult();
+        EntityExchangeResult<byte[]> refused = client.put()
+                .uri("/kv/" + key)
+                .header("X-Region", "us-east")
+                .header("X-Context", nothingSeen)
+                .bodyValue("one too many")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409)
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .returnResult();
         JsonNode problem = JSON.readTree(refused.getResponseBody());
         assertThat(problem.get("type").asText()).endsWith("/too-many-siblings");
         assertThat(problem.get("detail").asText()).contains("keeps at most 12");
 
         // A blind write covers what the region holds: it resolves them, and is accepted.
-        client.put().uri("/kv/" + key).header("X-Region", "us-east").bodyValue("resolved").exchange()
-                .expectStatus().isOk();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> client.get().uri("/kv/" + key)
-                .header("X-Region", "eu-west").exchange().expectStatus().isOk()
-                .expectBody(String.class).isEqualTo("resolved"));
+        client.put()
+                .uri("/kv/" + key)
+                .header("X-Region", "us-east")
+                .bodyValue("resolved")
+                .exchange()
+                .expectStatus()
+                .isOk();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> client.get()
+                        .uri("/kv/" + key)
+                        .header("X-Region", "eu-west")
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(String.class)
+                        .isEqualTo("resolved"));
     }
 
     /** A write after the storm reaches every region within {@link #PROBE_DEADLINE}: replication never stopped. */
     private void assertEveryRegionStillReplicates() {
         for (String origin : REGIONS) {
             String probe = "probe-" + UUID.randomUUID();
-            client.put().uri("/kv/" + probe).header("X-Region", origin).bodyValue("p").exchange().expectStatus().isOk();
+            client.put()
+                    .uri("/kv/" + probe)
+                    .header("X-Region", origin)
+                    .bodyValue("p")
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
             for (String region : REGIONS) {
-                await().atMost(PROBE_DEADLINE).untilAsserted(() -> client.get().uri("/kv/" + probe)
-                        .header("X-Region", region).exchange().expectStatus().isOk());
+                await().atMost(PROBE_DEADLINE)
+                        .untilAsserted(() -> client.get()
+                                .uri("/kv/" + probe)
+                                .header("X-Region", region)
+                                .exchange()
+                                .expectStatus()
+                                .isOk());
             }
         }
     }

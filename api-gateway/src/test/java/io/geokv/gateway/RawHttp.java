@@ -39,7 +39,8 @@ final class RawHttp {
 
         @Override
         public String toString() {
-            return closed() ? "(connection closed, no answer)"
+            return closed()
+                    ? "(connection closed, no answer)"
                     : status + " " + headers + " " + RawHttp.printable(new String(body, StandardCharsets.ISO_8859_1));
         }
     }
@@ -108,7 +109,9 @@ final class RawHttp {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
         }
         String body = end < 0 ? "" : text.substring(end + 4);
@@ -127,7 +130,8 @@ final class RawHttp {
             if (lineEnd < 0) {
                 return data.toString();
             }
-            int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].trim(), 16);
+            int size = Integer.parseInt(
+                    chunked.substring(at, lineEnd).split(";")[0].trim(), 16);
             if (size == 0) {
                 return data.toString();
             }

@@ -3,6 +3,8 @@ package io.geokv.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.geokv.replication.region.RegionReplication;
+import io.geokv.replication.region.ReplicationSupervisor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +16,6 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 
-import io.geokv.replication.region.RegionReplication;
-import io.geokv.replication.region.ReplicationSupervisor;
-
 /**
  * Replication lag per region and origin, in records and seconds, at /admin/replication-lag and as
  * Prometheus gauges: it rises while a region's Streams application falls behind a load and returns
@@ -24,7 +23,8 @@ import io.geokv.replication.region.ReplicationSupervisor;
  */
 class ReplicationLagIT {
 
-    private static final ParameterizedTypeReference<List<Map<String, Object>>> LAGS = new ParameterizedTypeReference<>() {};
+    private static final ParameterizedTypeReference<List<Map<String, Object>>> LAGS =
+            new ParameterizedTypeReference<>() {};
 
     private final TestCluster cluster = TestCluster.shared();
     private final WebTestClient client = cluster.client();
@@ -33,30 +33,36 @@ class ReplicationLagIT {
     @Test
     void lagRisesUnderLoadAndReturnsToZeroWhenIdle() {
         awaitAllLagsZero();
-        RegionReplication euWest = cluster.replication().getBean(ReplicationSupervisor.class).region("eu-west");
+        RegionReplication euWest =
+                cluster.replication().getBean(ReplicationSupervisor.class).region("eu-west");
         euWest.stop();
         try {
             String run = UUID.randomUUID().toString().substring(0, 8);
             write(run, 0, 100);
-            long first = await().atMost(Duration.ofSeconds(15)).until(
-                    () -> lagRecords("eu-west", "us-east"), lag -> lag >= 100);
+            long first = await().atMost(Duration.ofSeconds(15))
+                    .until(() -> lagRecords("eu-west", "us-east"), lag -> lag >= 100);
             write(run, 100, 250);
-            long second = await().atMost(Duration.ofSeconds(15)).until(
-                    () -> lagRecords("eu-west", "us-east"), lag -> lag >= 250);
+            long second = await().atMost(Duration.ofSeconds(15))
+                    .until(() -> lagRecords("eu-west", "us-east"), lag -> lag >= 250);
             assertThat(second).isGreaterThan(first);
 
             Map<String, Object> euWestFromUsEast = lag("eu-west", "us-east");
-            assertThat(((Number) euWestFromUsEast.get("lag_seconds")).doubleValue()).isPositive();
-            assertThat(prometheusGauge("geokv_replication_lag_records", "eu-west", "us-east")).isGreaterThanOrEqualTo(250);
-            assertThat(prometheusGauge("geokv_replication_lag_seconds", "eu-west", "us-east")).isPositive();
+            assertThat(((Number) euWestFromUsEast.get("lag_seconds")).doubleValue())
+                    .isPositive();
+            assertThat(prometheusGauge("geokv_replication_lag_records", "eu-west", "us-east"))
+                    .isGreaterThanOrEqualTo(250);
+            assertThat(prometheusGauge("geokv_replication_lag_seconds", "eu-west", "us-east"))
+                    .isPositive();
             // The regions that kept running are not behind.
             await().atMost(Duration.ofSeconds(15)).until(() -> lagRecords("asia-pac", "us-east"), lag -> lag == 0);
         } finally {
             euWest.start(false);
         }
         awaitAllLagsZero();
-        assertThat(prometheusGauge("geokv_replication_lag_records", "eu-west", "us-east")).isZero();
-        assertThat(prometheusGauge("geokv_replication_lag_seconds", "eu-west", "us-east")).isZero();
+        assertThat(prometheusGauge("geokv_replication_lag_records", "eu-west", "us-east"))
+                .isZero();
+        assertThat(prometheusGauge("geokv_replication_lag_seconds", "eu-west", "us-east"))
+                .isZero();
     }
 
     private void write(String run, int from, int to) {
@@ -67,24 +73,36 @@ class ReplicationLagIT {
     }
 
     private void awaitAllLagsZero() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            List<Map<String, Object>> lags = lags();
-            assertThat(lags).hasSize(9);
-            assertThat(lags).allSatisfy(lag -> {
-                assertThat(((Number) lag.get("lag_records")).longValue()).isZero();
-                assertThat(((Number) lag.get("lag_seconds")).doubleValue()).isZero();
-            });
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    List<Map<String, Object>> lags = lags();
+                    assertThat(lags).hasSize(9);
+                    assertThat(lags).allSatisfy(lag -> {
+                        assertThat(((Number) lag.get("lag_records")).longValue())
+                                .isZero();
+                        assertThat(((Number) lag.get("lag_seconds")).doubleValue())
+                                .isZero();
+                    });
+                });
     }
 
     private List<Map<String, Object>> lags() {
-        return client.get().uri("/admin/replication-lag").exchange().expectStatus().isOk()
-                .expectBody(LAGS).returnResult().getResponseBody();
+        return client.get()
+                .uri("/admin/replication-lag")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(LAGS)
+                .returnResult()
+                .getResponseBody();
     }
 
     private Map<String, Object> lag(String region, String origin) {
-        return lags().stream().filter(l -> region.equals(l.get("region")) && origin.equals(l.get("origin")))
-                .findFirst().orElseThrow();
+        return lags().stream()
+                .filter(l -> region.equals(l.get("region")) && origin.equals(l.get("origin")))
+                .findFirst()
+                .orElseThrow();
     }
 
     private long lagRecords(String region, String origin) {
@@ -92,8 +110,14 @@ class ReplicationLagIT {
     }
 
     private double prometheusGauge(String name, String region, String origin) {
-        String scrape = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        String scrape = client.get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         Matcher line = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} (\\S+)$").matcher(scrape);
         while (line.find()) {
             String labels = line.group(1);

@@ -1,5 +1,6 @@
 package io.geokv.gateway;
 
+import io.geokv.testing.TestReplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import io.geokv.testing.TestReplication;
 
 /**
  * replication-streams in a JVM of its own, so a test can kill it the way a machine dies: SIGKILL,
@@ -35,7 +34,8 @@ public final class ReplicationProcess {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 "io.geokv.replication.ReplicationStreamsApplication"));
         command.addAll(List.of(TestReplication.asArguments(properties)));
         try {
@@ -72,5 +72,4 @@ public final class ReplicationProcess {
     public static Path logFile(String name) {
         return Path.of("target", "child-logs", name + ".log").toAbsolutePath();
     }
-
 }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geokv.conflict.VersionVector;
+import io.geokv.gateway.tokens.ClientTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -14,9 +16,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
-
-import io.geokv.conflict.VersionVector;
-import io.geokv.gateway.tokens.ClientTokens;
 
 /** Concurrent writes under the siblings and json-set-union policies, read in every region. */
 class ResolutionPoliciesIT {
@@ -51,9 +50,12 @@ class ResolutionPoliciesIT {
                         .containsExactlyInAnyOrder("from-east", "from-west");
                 assertThat(body.get("siblings").findValuesAsText("origin"))
                         .containsExactlyInAnyOrder("us-east", "eu-west");
-                assertThat(body.get("context").asText()).isEqualTo(read.getResponseHeaders().getFirst("X-Context"));
+                assertThat(body.get("context").asText())
+                        .isEqualTo(read.getResponseHeaders().getFirst("X-Context"));
                 if (context[0] != null) {
-                    assertThat(body.get("context").asText()).as("same context in every region").isEqualTo(context[0]);
+                    assertThat(body.get("context").asText())
+                            .as("same context in every region")
+                            .isEqualTo(context[0]);
                 }
                 context[0] = body.get("context").asText();
             });
@@ -64,7 +66,8 @@ class ResolutionPoliciesIT {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 EntityExchangeResult<byte[]> read = get(key, region);
                 assertThat(read.getStatus()).isEqualTo(HttpStatus.OK);
-                assertThat(new String(read.getResponseBody(), StandardCharsets.UTF_8)).isEqualTo("resolved");
+                assertThat(new String(read.getResponseBody(), StandardCharsets.UTF_8))
+                        .isEqualTo("resolved");
             });
         }
     }
@@ -86,12 +89,23 @@ class ResolutionPoliciesIT {
     }
 
     private void put(String key, String region, String value, String context) {
-        client.put().uri("/kv/" + key).header("X-Region", region).header("X-Context", context)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(value)
-                .exchange().expectStatus().isOk();
+        client.put()
+                .uri("/kv/" + key)
+                .header("X-Region", region)
+                .header("X-Context", context)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(value)
+                .exchange()
+                .expectStatus()
+                .isOk();
     }
 
     private EntityExchangeResult<byte[]> get(String key, String region) {
-        return client.get().uri("/kv/" + key).header("X-Region", region).exchange().expectBody().returnResult();
+        return client.get()
+                .uri("/kv/" + key)
+                .header("X-Region", region)
+                .exchange()
+                .expectBody()
+                .returnResult();
     }
 }

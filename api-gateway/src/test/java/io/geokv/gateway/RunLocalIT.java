@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -29,8 +31,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -55,14 +55,17 @@ class RunLocalIT {
     private static final String DATABASE_PREFIX = "geokv_smoke_";
     /** Not the apps' default, so that passing it on to the apps is checked too. */
     private static final int REDIS_FIRST_DATABASE = 4;
+
     private static final List<String> REGIONS = List.of("us-east", "eu-west", "asia-pac");
 
     private static final Duration START_DEADLINE = Duration.ofMinutes(4);
     private static final Duration REPLICATION_DEADLINE = Duration.ofSeconds(2);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(90);
 
-    private static final Path LOG = Path.of("target", "child-logs", "run-local.log").toAbsolutePath();
-    private static final Path KEPT_STATE_LOGS = Path.of("target", "child-logs", "run-local-state").toAbsolutePath();
+    private static final Path LOG =
+            Path.of("target", "child-logs", "run-local.log").toAbsolutePath();
+    private static final Path KEPT_STATE_LOGS =
+            Path.of("target", "child-logs", "run-local-state").toAbsolutePath();
 
     private static Process runLocal;
     private static Path stateDir;
@@ -116,7 +119,8 @@ class RunLocalIT {
                     .until(() -> {
                         List<String> lines = runLocalLog().lines().toList();
                         if (lines.stream().anyMatch(line -> line.contains("building geokv"))) {
-                            throw new IllegalStateException("run-local started a Maven build: the exec jars were missing or stale");
+                            throw new IllegalStateException(
+                                    "run-local started a Maven build: the exec jars were missing or stale");
                         }
                         if (lines.stream().anyMatch(line -> line.strip().equals(readyLine))) {
                             return true;
@@ -146,14 +150,17 @@ class RunLocalIT {
                 .hasSize(1);
         assertThat(lines)
                 .as("run-local's log%s", diagnostics())
-                .anyMatch(line -> line.contains("] embedded PostgreSQL 16.") && line.contains(" on 127.0.0.1:" + postgresPort)
-                        && line.contains("Redis ") && line.endsWith(" on 127.0.0.1:" + redisPort));
+                .anyMatch(line -> line.contains("] embedded PostgreSQL 16.")
+                        && line.contains(" on 127.0.0.1:" + postgresPort)
+                        && line.contains("Redis ")
+                        && line.endsWith(" on 127.0.0.1:" + redisPort));
 
         // ---- write in us-east
         String key = "hello-" + UUID.randomUUID();
         URI uri = URI.create(baseUrl + "/kv/" + key);
         // What curl -X PUT ... -d world sends.
-        HttpResponse<String> put = http.send(HttpRequest.newBuilder(uri)
+        HttpResponse<String> put = http.send(
+                HttpRequest.newBuilder(uri)
                         .header("X-Region", "us-east")
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .timeout(Duration.ofSeconds(15))
@@ -188,14 +195,22 @@ class RunLocalIT {
                         lastGet.set(response);
                         return response.statusCode() == 200
                                 && "world".equals(response.body())
-                                && response.headers().firstValue("X-Region").filter("asia-pac"::equals).isPresent();
+                                && response.headers()
+                                        .firstValue("X-Region")
+                                        .filter("asia-pac"::equals)
+                                        .isPresent();
                     });
         } catch (ConditionTimeoutException e) {
             HttpResponse<String> last = lastGet.get();
-            fail("asia-pac did not serve the value written in us-east within " + REPLICATION_DEADLINE.toMillis() + " ms; "
-                    + (last == null ? "no answer (" + lastError.get() + ")"
-                            : "last answer " + last.statusCode() + " " + last.headers().map() + ": " + last.body())
-                    + diagnostics(), e);
+            fail(
+                    "asia-pac did not serve the value written in us-east within " + REPLICATION_DEADLINE.toMillis()
+                            + " ms; "
+                            + (last == null
+                                    ? "no answer (" + lastError.get() + ")"
+                                    : "last answer " + last.statusCode() + " "
+                                            + last.headers().map() + ": " + last.body())
+                            + diagnostics(),
+                    e);
         }
 
         // ---- the apps used the embedded stores: the regions' databases and caches are there
@@ -203,7 +218,9 @@ class RunLocalIT {
             String database = DATABASE_PREFIX + region.replace('-', '_');
             try (Connection connection = DriverManager.getConnection(
                     "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + database, "postgres", "")) {
-                assertThat(connection.isValid(2)).as("database %s on the embedded PostgreSQL", database).isTrue();
+                assertThat(connection.isValid(2))
+                        .as("database %s on the embedded PostgreSQL", database)
+                        .isTrue();
             }
         }
         int asiaPacCache = REDIS_FIRST_DATABASE + REGIONS.indexOf("asia-pac");
@@ -226,7 +243,9 @@ class RunLocalIT {
                     .isFalse();
         }
         assertThat(stateDir.resolve("postgres").resolve("postmaster.pid"))
-                .as("the embedded PostgreSQL's pid file after run-local stopped (it removes it when it stops)%s", diagnostics())
+                .as(
+                        "the embedded PostgreSQL's pid file after run-local stopped (it removes it when it stops)%s",
+                        diagnostics())
                 .doesNotExist();
         List<ProcessHandle> survivors = new ArrayList<>();
         try {
@@ -253,15 +272,21 @@ class RunLocalIT {
         Path root = repositoryRoot();
         Path state = Files.createTempDirectory("geokv-run-local-plan-");
         try {
-            Process plan = new ProcessBuilder("bash", "-c",
-                    "source scripts/lib/local-services.sh && local_services_plan \"$1\" 5432 6379"
-                            + " && echo \"embedded: ${LOCAL_SERVICES_ARGS[*]}\"", "plan", state.toString())
+            Process plan = new ProcessBuilder(
+                            "bash",
+                            "-c",
+                            "source scripts/lib/local-services.sh && local_services_plan \"$1\" 5432 6379"
+                                    + " && echo \"embedded: ${LOCAL_SERVICES_ARGS[*]}\"",
+                            "plan",
+                            state.toString())
                     .directory(root.toFile())
                     .redirectErrorStream(true)
                     .start();
             plan.getOutputStream().close();
             String output = new String(plan.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(plan.waitFor(30, TimeUnit.SECONDS)).as("the plan to finish: %s", output).isTrue();
+            assertThat(plan.waitFor(30, TimeUnit.SECONDS))
+                    .as("the plan to finish: %s", output)
+                    .isTrue();
             assertThat(plan.exitValue()).as("the plan's exit code: %s", output).isZero();
             assertThat(output.lines().map(String::strip).toList())
                     .as("the plan for 127.0.0.1:5432 and 127.0.0.1:6379")
@@ -315,7 +340,10 @@ class RunLocalIT {
             if (pidFile == null || !Files.isRegularFile(pidFile)) {
                 return Optional.empty();
             }
-            return Files.readAllLines(pidFile).stream().findFirst().map(String::strip).map(Long::valueOf);
+            return Files.readAllLines(pidFile).stream()
+                    .findFirst()
+                    .map(String::strip)
+                    .map(Long::valueOf);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -329,7 +357,8 @@ class RunLocalIT {
                 return dir;
             }
         }
-        throw new IllegalStateException("no scripts/run-local.sh in " + Path.of("").toAbsolutePath() + " or above");
+        throw new IllegalStateException(
+                "no scripts/run-local.sh in " + Path.of("").toAbsolutePath() + " or above");
     }
 
     /** run-local would build when a jar is missing; this test wants the jars of this build instead. */
@@ -417,7 +446,8 @@ class RunLocalIT {
 
     private static List<Path> stateLogs() {
         List<Path> logs = new ArrayList<>();
-        for (Path dir : List.of(stateDir.resolve("logs"), stateDir.resolve("kafka").resolve("logs"))) {
+        for (Path dir :
+                List.of(stateDir.resolve("logs"), stateDir.resolve("kafka").resolve("logs"))) {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> files = Files.list(dir)) {
                     files.filter(Files::isRegularFile).sorted().forEach(logs::add);
@@ -430,7 +460,11 @@ class RunLocalIT {
     }
 
     private static void appendTail(StringBuilder text, Path file, int lines) {
-        text.append("\n----- last ").append(lines).append(" lines of ").append(file).append(" -----\n");
+        text.append("\n----- last ")
+                .append(lines)
+                .append(" lines of ")
+                .append(file)
+                .append(" -----\n");
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             long length = in.length();
             long start = Math.max(0, length - 256 * 1024);
@@ -438,7 +472,8 @@ class RunLocalIT {
             in.seek(start);
             in.readFully(bytes);
             List<String> all = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-            all.subList(Math.max(0, all.size() - lines), all.size()).forEach(line -> text.append(line).append('\n'));
+            all.subList(Math.max(0, all.size() - lines), all.size())
+                    .forEach(line -> text.append(line).append('\n'));
         } catch (IOException e) {
             text.append("(unreadable: ").append(e).append(")\n");
         }
@@ -469,5 +504,4 @@ class RunLocalIT {
             }
         }
     }
-
 }

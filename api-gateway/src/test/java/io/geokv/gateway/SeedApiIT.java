@@ -21,10 +21,16 @@ class SeedApiIT {
 
     @Test
     void writeAnswersWithPrimaryRegionAndReplicas() {
-        Map<String, Object> body = client.post().uri("/write").contentType(MediaType.APPLICATION_JSON)
+        Map<String, Object> body = client.post()
+                .uri("/write")
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("key", "seed-" + UUID.randomUUID(), "value", "v"))
-                .exchange().expectStatus().isOk()
-                .expectBody(JSON).returnResult().getResponseBody();
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
         assertThat(body).containsOnlyKeys("primary_region", "replicated_to");
         assertThat(body.get("primary_region")).isEqualTo("US-EAST");
         assertThat(body.get("replicated_to")).isEqualTo(List.of("EU-WEST", "ASIA-PAC"));
@@ -33,17 +39,31 @@ class SeedApiIT {
     @Test
     void writeInAnotherRegionIsReadEverywhere() {
         String key = "seed-" + UUID.randomUUID();
-        Map<String, Object> written = client.post().uri("/write").header("X-Region", "EU-WEST")
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", key, "value", "bonjour"))
-                .exchange().expectStatus().isOk()
-                .expectBody(JSON).returnResult().getResponseBody();
-        assertThat(written).containsEntry("primary_region", "EU-WEST")
+        Map<String, Object> written = client.post()
+                .uri("/write")
+                .header("X-Region", "EU-WEST")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("key", key, "value", "bonjour"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
+        assertThat(written)
+                .containsEntry("primary_region", "EU-WEST")
                 .containsEntry("replicated_to", List.of("US-EAST", "ASIA-PAC"));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            Map<String, Object> read = client.get().uri("/read/" + key).header("X-Region", "asia-pac")
-                    .exchange().expectStatus().isOk()
-                    .expectBody(JSON).returnResult().getResponseBody();
+            Map<String, Object> read = client.get()
+                    .uri("/read/" + key)
+                    .header("X-Region", "asia-pac")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody(JSON)
+                    .returnResult()
+                    .getResponseBody();
             assertThat(read).containsOnlyKeys("value", "region", "source", "latency_ms");
             assertThat(read).containsEntry("value", "bonjour").containsEntry("region", "ASIA-PAC");
             assertThat(read.get("source")).isIn("cache", "db");
@@ -54,11 +74,22 @@ class SeedApiIT {
     @Test
     void statsListEveryRegionWithItsRecordCount() {
         String key = "seed-" + UUID.randomUUID();
-        client.post().uri("/write").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("key", key, "value", "counted")).exchange().expectStatus().isOk();
+        client.post()
+                .uri("/write")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("key", key, "value", "counted"))
+                .exchange()
+                .expectStatus()
+                .isOk();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            Map<String, Object> stats = client.get().uri("/stats").exchange().expectStatus().isOk()
-                    .expectBody(JSON).returnResult().getResponseBody();
+            Map<String, Object> stats = client.get()
+                    .uri("/stats")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody(JSON)
+                    .returnResult()
+                    .getResponseBody();
             assertThat(stats).containsOnlyKeys("regions", "healthy_regions", "replication_enabled");
             assertThat(stats).containsEntry("healthy_regions", 3).containsEntry("replication_enabled", true);
             @SuppressWarnings("unchecked")
@@ -74,8 +105,14 @@ class SeedApiIT {
 
     @Test
     void healthReportsEveryRegion() {
-        Map<String, Object> health = client.get().uri("/health").exchange().expectStatus().isOk()
-                .expectBody(JSON).returnResult().getResponseBody();
+        Map<String, Object> health = client.get()
+                .uri("/health")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
         assertThat(health).containsEntry("status", "UP");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> regions = (List<Map<String, Object>>) health.get("regions");

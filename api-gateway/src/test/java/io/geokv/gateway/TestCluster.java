@@ -1,12 +1,5 @@
 package io.geokv.gateway;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.web.reactive.server.WebTestClient;
-
 import io.geokv.gateway.health.checks.RegionHealthMonitor;
 import io.geokv.progress.RegionProgress;
 import io.geokv.store.RegionStores;
@@ -14,6 +7,12 @@ import io.geokv.testing.TestKafka;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestShutdown;
 import io.geokv.testing.TestStores;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The whole system in this JVM, once: a real KRaft broker, replication-streams for every region and

@@ -22,7 +22,8 @@ class ArchitectureTest {
      */
     @ArchTest
     static final ArchRule domainLogicImportsNoFramework = noClasses()
-            .that().resideInAnyPackage(
+            .that()
+            .resideInAnyPackage(
                     "io.geokv.conflict..",
                     "io.geokv.position..",
                     "io.geokv.naming..",
@@ -32,7 +33,9 @@ class ArchitectureTest {
                     "io.geokv.gateway.session",
                     "io.geokv.gateway.health",
                     "io.geokv.history..")
-            .should().dependOnClassesThat().resideInAnyPackage(
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
                     "org.springframework..",
                     "org.apache.kafka..",
                     "io.r2dbc..",
@@ -47,37 +50,68 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule modulesDependInOneDirection = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
-            .layer("event log").definedBy("io.geokv.conflict..", "io.geokv.event..", "io.geokv.naming..",
-                    "io.geokv.position..", "io.geokv.topics..")
-            .layer("region store").definedBy("io.geokv.store..")
-            .layer("region progress").definedBy("io.geokv.progress..")
-            .layer("replication").definedBy("io.geokv.replication..")
-            .layer("gateway").definedBy("io.geokv.gateway..")
-            .layer("history checker").definedBy("io.geokv.history..")
-            .layer("bench").definedBy("io.geokv.bench..")
-            .layer("local services").definedBy("io.geokv.local..")
-            .whereLayer("gateway").mayNotBeAccessedByAnyLayer()
-            .whereLayer("replication").mayNotBeAccessedByAnyLayer()
-            .whereLayer("bench").mayNotBeAccessedByAnyLayer()
-            .whereLayer("local services").mayNotBeAccessedByAnyLayer()
-            .whereLayer("history checker").mayNotBeAccessedByAnyLayer()
-            .whereLayer("region progress").mayOnlyBeAccessedByLayers("replication", "gateway")
-            .whereLayer("region store").mayOnlyBeAccessedByLayers("region progress", "replication", "gateway", "bench")
+            .layer("event log")
+            .definedBy(
+                    "io.geokv.conflict..",
+                    "io.geokv.event..",
+                    "io.geokv.naming..",
+                    "io.geokv.position..",
+                    "io.geokv.topics..")
+            .layer("region store")
+            .definedBy("io.geokv.store..")
+            .layer("region progress")
+            .definedBy("io.geokv.progress..")
+            .layer("replication")
+            .definedBy("io.geokv.replication..")
+            .layer("gateway")
+            .definedBy("io.geokv.gateway..")
+            .layer("history checker")
+            .definedBy("io.geokv.history..")
+            .layer("bench")
+            .definedBy("io.geokv.bench..")
+            .layer("local services")
+            .definedBy("io.geokv.local..")
+            .whereLayer("gateway")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("replication")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("bench")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("local services")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("history checker")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("region progress")
+            .mayOnlyBeAccessedByLayers("replication", "gateway")
+            .whereLayer("region store")
+            .mayOnlyBeAccessedByLayers("region progress", "replication", "gateway", "bench")
             .because("each module has one job and is used only through the modules above it");
 
     /** The history checker re-implements the merge rule on purpose: a bug in the merge cannot hide itself. */
     @ArchTest
     static final ArchRule historyCheckerStandsAlone = noClasses()
-            .that().resideInAPackage("io.geokv.history..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.geokv.conflict..", "io.geokv.event..",
-                    "io.geokv.store..", "io.geokv.progress..", "io.geokv.replication..", "io.geokv.gateway..");
+            .that()
+            .resideInAPackage("io.geokv.history..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.geokv.conflict..",
+                    "io.geokv.event..",
+                    "io.geokv.store..",
+                    "io.geokv.progress..",
+                    "io.geokv.replication..",
+                    "io.geokv.gateway..");
 
     /** Services speak the domain: HTTP stays in the web edge. */
     @ArchTest
     static final ArchRule servicesDoNotSpeakHttp = noClasses()
-            .that().haveSimpleNameEndingWith("Service")
-            .should().dependOnClassesThat().resideInAnyPackage("org.springframework.web..", "org.springframework.http..");
+            .that()
+            .haveSimpleNameEndingWith("Service")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.springframework.web..", "org.springframework.http..");
 
     @ArchTest
-    static final ArchRule noPackageCycles = slices().matching("io.geokv.(**)").should().beFreeOfCycles();
+    static final ArchRule noPackageCycles =
+            slices().matching("io.geokv.(**)").should().beFreeOfCycles();
 }

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +22,10 @@ import picocli.CommandLine.Parameters;
  * api-gateway) plus PostgreSQL and Redis, all on this machine, runs the scenarios in order
  * (materialize, replay, write, read, lag, memory), writes the JSON report and prints a short table.
  */
-@Command(name = "geokv-bench", mixinStandardHelpOptions = true, subcommands = BenchCommand.Validate.class,
+@Command(
+        name = "geokv-bench",
+        mixinStandardHelpOptions = true,
+        subcommands = BenchCommand.Validate.class,
         description = "Runs the geokv benchmark scenarios against a local geokv and writes a JSON report.")
 public final class BenchCommand implements Callable<Integer> {
 
@@ -32,14 +34,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Every scenario small (the whole run in under 2 minutes).")
     boolean quick;
 
-    @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8009", description = "api-gateway base URL (loopback only).")
+    @Option(
+            names = "--gateway",
+            defaultValue = "http://127.0.0.1:8009",
+            description = "api-gateway base URL (loopback only).")
     String gateway;
 
-    @Option(names = "--streams", defaultValue = "http://127.0.0.1:8010",
+    @Option(
+            names = "--streams",
+            defaultValue = "http://127.0.0.1:8010",
             description = "replication-streams base URL, for its replay actuator (loopback only).")
     String streams;
 
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap server (loopback only).")
+    @Option(
+            names = "--bootstrap",
+            defaultValue = "127.0.0.1:9092",
+            description = "Kafka bootstrap server (loopback only).")
     String bootstrap;
 
     @Option(names = "--postgres-host", defaultValue = "127.0.0.1")
@@ -51,7 +61,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--postgres-user", defaultValue = "postgres")
     String postgresUser;
 
-    @Option(names = "--database-prefix", defaultValue = "geokv_bench_",
+    @Option(
+            names = "--database-prefix",
+            defaultValue = "geokv_bench_",
             description = "geokv.database-prefix of the geokv under test; the raw reference uses the same databases.")
     String databasePrefix;
 
@@ -64,7 +76,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--redis-port", defaultValue = "6379")
     int redisPort;
 
-    @Option(names = "--redis-database", defaultValue = "13",
+    @Option(
+            names = "--redis-database",
+            defaultValue = "13",
             description = "Redis logical database redis-benchmark may use (the bench's own).")
     int redisDatabase;
 
@@ -77,14 +91,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--output", description = "Result file (default: bench/results/<date>[-quick].json).")
     Path output;
 
-    @Option(names = "--profiler-lib", description = "libasyncProfiler.so: profile every --pid process during each scenario.")
+    @Option(
+            names = "--profiler-lib",
+            description = "libasyncProfiler.so: profile every --pid process during each scenario.")
     Path profilerLibrary;
 
-    @Option(names = "--profile-dir", defaultValue = "bench/tmp/profiles",
+    @Option(
+            names = "--profile-dir",
+            defaultValue = "bench/tmp/profiles",
             description = "Where the profiles go (<scenario>-<process>.<format>).")
     Path profileDirectory;
 
-    @Option(names = "--profile-format", defaultValue = "html",
+    @Option(
+            names = "--profile-format",
+            defaultValue = "html",
             description = "html (flame graphs) or collapsed (one line per stack).")
     String profileFormat;
 
@@ -109,19 +129,23 @@ public final class BenchCommand implements Callable<Integer> {
         Instant startedAt = Instant.now();
         double loadAtStart = Machine.loadAverage();
         long t0 = System.nanoTime();
-        Path file = output != null ? output
-                : Path.of("bench", "results", LocalDateTime.now().format(FILE_TIME) + (quick ? "-quick" : "") + ".json");
+        Path file = output != null
+                ? output
+                : Path.of(
+                        "bench", "results", LocalDateTime.now().format(FILE_TIME) + (quick ? "-quick" : "") + ".json");
 
         List<ScenarioResult> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         WrkLoad load = new WrkLoad(s.gatewayUrl(), s.connections(), s.warmup(), s.measure());
         // materialize first: it needs the replication idle and its databases clean.
-        ScenarioResult materialize = attempt(failures, results, MaterializeScenario.ID, () -> new MaterializeScenario(s).run());
+        ScenarioResult materialize =
+                attempt(failures, results, MaterializeScenario.ID, () -> new MaterializeScenario(s).run());
         // replay right after materialize: the topics then hold exactly the materialize events.
-        ScenarioResult replay = attempt(failures, results, ReplayScenario.ID, () -> new ReplayScenario(s, materialize).run());
+        ScenarioResult replay =
+                attempt(failures, results, ReplayScenario.ID, () -> new ReplayScenario(s, materialize).run());
         if (replay != null && Boolean.FALSE.equals(replay.figures().get("digest_equal"))) {
-            failures.add(ReplayScenario.ID + ": the digest of " + ReplayScenario.REGION + " after the replay differs from "
-                    + ReplayScenario.COMPARED_REGION + "'s");
+            failures.add(ReplayScenario.ID + ": the digest of " + ReplayScenario.REGION
+                    + " after the replay differs from " + ReplayScenario.COMPARED_REGION + "'s");
         }
         // The HTTP ceiling is measured right before each HTTP scenario, so both see the same machine load
         // (and outside its profile, which then shows the scenario alone).
@@ -136,11 +160,16 @@ public final class BenchCommand implements Callable<Integer> {
         attempt(failures, results, LagScenario.ID, () -> new LagScenario(s).run());
         attempt(failures, results, MemoryScenario.ID, () -> new MemoryScenario(s).run());
 
-        Map<String, Object> report = BenchReport.build(quick ? "quick" : "full", startedAt,
-                (System.nanoTime() - t0) / 1_000_000, Machine.current(), s.toMap(), results);
+        Map<String, Object> report = BenchReport.build(
+                quick ? "quick" : "full",
+                startedAt,
+                (System.nanoTime() - t0) / 1_000_000,
+                Machine.current(),
+                s.toMap(),
+                results);
         // Other work on the machine skews every figure (ratios less than absolute numbers): say how busy it was.
-        ((Map<String, Object>) report.get("machine")).put("load_average_1m",
-                Map.of("start", loadAtStart, "end", Machine.loadAverage()));
+        ((Map<String, Object>) report.get("machine"))
+                .put("load_average_1m", Map.of("start", loadAtStart, "end", Machine.loadAverage()));
         if (!failures.isEmpty()) {
             report.put("failures", failures);
         }
@@ -181,7 +210,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs one scenario (profiled when asked); its result, or null (and a failure) when it threw. */
-    private ScenarioResult attempt(List<String> failures, List<ScenarioResult> results, String id, ScenarioRun scenario) {
+    private ScenarioResult attempt(
+            List<String> failures, List<ScenarioResult> results, String id, ScenarioRun scenario) {
         progress("scenario " + id);
         if (profiler != null) {
             profiler.start();
@@ -211,27 +241,48 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchSettings settings() {
-        return new BenchSettings(quick, gateway.replaceAll("/+$", ""), streams.replaceAll("/+$", ""), bootstrap,
-                postgresHost, postgresPort, postgresUser, System.getenv().getOrDefault("PGPASSWORD", ""), databasePrefix,
-                List.copyOf(regions), redisHost, redisPort, redisDatabase, connections, 200,
-                quick ? 20_000 : 300_000, quick ? 5_000 : 30_000, quick ? Duration.ofSeconds(90) : Duration.ofMinutes(10),
+        return new BenchSettings(
+                quick,
+                gateway.replaceAll("/+$", ""),
+                streams.replaceAll("/+$", ""),
+                bootstrap,
+                postgresHost,
+                postgresPort,
+                postgresUser,
+                System.getenv().getOrDefault("PGPASSWORD", ""),
+                databasePrefix,
+                List.copyOf(regions),
+                redisHost,
+                redisPort,
+                redisDatabase,
+                connections,
+                200,
+                quick ? 20_000 : 300_000,
+                quick ? 5_000 : 30_000,
+                quick ? Duration.ofSeconds(90) : Duration.ofMinutes(10),
                 quick ? Duration.ofMinutes(3) : Duration.ofMinutes(10),
                 quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10),
                 quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30),
-                quick ? 1_000 : 10_000, quick ? 100_000 : 1_000_000,
-                quick ? 200 : 2_000, quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60), Map.copyOf(pids));
+                quick ? 1_000 : 10_000,
+                quick ? 100_000 : 1_000_000,
+                quick ? 200 : 2_000,
+                quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60),
+                Map.copyOf(pids));
     }
 
     /** The load generators target this machine only. */
     static void requireLoopback(String host, String option) throws Exception {
         if (host == null || !InetAddress.getByName(host).isLoopbackAddress()) {
-            throw new CommandLine.ParameterException(new CommandLine(new BenchCommand()),
+            throw new CommandLine.ParameterException(
+                    new CommandLine(new BenchCommand()),
                     option + " must point at this machine (127.0.0.1), not " + host);
         }
     }
 
     /** {@code validate <file>...}: exit 1 and list the problems when a result file is incomplete. */
-    @Command(name = "validate", mixinStandardHelpOptions = true,
+    @Command(
+            name = "validate",
+            mixinStandardHelpOptions = true,
             description = "Checks result files: every scenario with figures, a raw reference and a ratio.")
     static final class Validate implements Callable<Integer> {
 

@@ -1,5 +1,7 @@
 package io.geokv.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,9 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * The JSON file of one run ({@code bench/results/<date>[-quick].json}) and its short table.
@@ -29,8 +28,13 @@ public final class BenchReport {
 
     private BenchReport() {}
 
-    public static Map<String, Object> build(String mode, Instant startedAt, long durationMs, Machine machine,
-                                            Map<String, Object> settings, List<ScenarioResult> results) {
+    public static Map<String, Object> build(
+            String mode,
+            Instant startedAt,
+            long durationMs,
+            Machine machine,
+            Map<String, Object> settings,
+            List<ScenarioResult> results) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema_version", SCHEMA_VERSION);
         m.put("tool", "geokv scripts/bench.sh");
@@ -59,11 +63,18 @@ public final class BenchReport {
     /** A short aligned table: one line per scenario with its headline figure, reference, ratio and goal. */
     public static String table(List<ScenarioResult> results) {
         String format = "%-12s %-26s %-42s %7s %5s %4s%n";
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, format,
-                "scenario", "geokv", "raw reference", "ratio", "goal", "met"));
+        StringBuilder out = new StringBuilder(
+                String.format(Locale.ROOT, format, "scenario", "geokv", "raw reference", "ratio", "goal", "met"));
         for (ScenarioResult r : results) {
-            out.append(String.format(Locale.ROOT, format, r.id(), headline(r.figures()),
-                    r.rawReference() == null ? "-" : shortName(r.rawReference().name()) + " " + headline(r.rawReference().figures()),
+            out.append(String.format(
+                    Locale.ROOT,
+                    format,
+                    r.id(),
+                    headline(r.figures()),
+                    r.rawReference() == null
+                            ? "-"
+                            : shortName(r.rawReference().name()) + " "
+                                    + headline(r.rawReference().figures()),
                     r.ratio() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.ratio()),
                     r.goal() == null ? "-" : goal(r.goal()),
                     r.goalMet() == null ? "-" : r.goalMet() ? "yes" : "NO"));
@@ -72,7 +83,8 @@ public final class BenchReport {
     }
 
     private static String goal(ScenarioResult.Goal goal) {
-        return goal.figure() == null ? String.format(Locale.ROOT, "%.2f", goal.value())
+        return goal.figure() == null
+                ? String.format(Locale.ROOT, "%.2f", goal.value())
                 : String.format(Locale.ROOT, "<%.0fms", goal.value());
     }
 
@@ -81,14 +93,23 @@ public final class BenchReport {
     }
 
     private static String headline(Map<String, Object> figures) {
-        for (String key : List.of("records_per_s_per_region", "records_per_s", "rows_per_s_per_region", "throughput_rps", "rps",
-                "achieved_writes_per_s", "rate_per_s", "rss_total_mib")) {
+        for (String key : List.of(
+                "records_per_s_per_region",
+                "records_per_s",
+                "rows_per_s_per_region",
+                "throughput_rps",
+                "rps",
+                "achieved_writes_per_s",
+                "rate_per_s",
+                "rss_total_mib")) {
             Object value = figures.get(key);
             if (value instanceof Number n) {
                 String unit = key.equals("rss_total_mib") ? " MiB total" : "/s";
                 String text = String.format(Locale.ROOT, "%.0f%s", n.doubleValue(), unit);
                 Object p99 = figures.get("p99_ms");
-                return p99 instanceof Number p ? text + String.format(Locale.ROOT, " p99 %.1fms", p.doubleValue()) : text;
+                return p99 instanceof Number p
+                        ? text + String.format(Locale.ROOT, " p99 %.1fms", p.doubleValue())
+                        : text;
             }
         }
         return "-";

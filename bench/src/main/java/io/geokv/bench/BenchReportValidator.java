@@ -1,5 +1,6 @@
 package io.geokv.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,8 +8,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Checks that a result file is complete: machine figures, and every scenario of this slice with
@@ -19,7 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class BenchReportValidator {
 
     /** Scenario ids every result file must contain. */
-    public static final List<String> REQUIRED_SCENARIOS = List.of("materialize", "replay", "write", "read", "lag", "memory");
+    public static final List<String> REQUIRED_SCENARIOS =
+            List.of("materialize", "replay", "write", "read", "lag", "memory");
     /** Schema version 1 files (kept as history) predate the lag scenario. */
     private static final String ADDED_IN_SCHEMA_2 = "lag";
 
@@ -102,8 +102,10 @@ public final class BenchReportValidator {
             return; // reported only (memory): reference and ratio are null by design
         }
         JsonNode raw = s.path("raw_reference");
-        if (!raw.isObject() || raw.path("name").asText("").isBlank()
-                || !raw.path("figures").isObject() || raw.path("figures").isEmpty()) {
+        if (!raw.isObject()
+                || raw.path("name").asText("").isBlank()
+                || !raw.path("figures").isObject()
+                || raw.path("figures").isEmpty()) {
             problems.add(id + ": raw_reference needs a name and figures");
         }
         if (!s.path("ratio").isNumber() || !Double.isFinite(s.path("ratio").asDouble())) {

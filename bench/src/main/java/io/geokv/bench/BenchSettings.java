@@ -10,11 +10,33 @@ import java.util.Map;
 import java.util.Properties;
 
 /** Everything a run needs: where the pieces are, and how big each scenario is (quick or full). */
-record BenchSettings(boolean quick, String gatewayUrl, String streamsUrl, String bootstrap, String postgresHost, int postgresPort,
-                     String postgresUser, String postgresPassword, String databasePrefix, List<String> regions,
-                     String redisHost, int redisPort, int redisDatabase, int connections, int valueSize,
-                     int materializeRecords, int materializeWarmupRecords, Duration materializeTimeout, Duration replayTimeout, Duration warmup, Duration measure,
-                     int hotKeys, int redisRequests, int lagRate, Duration lagDuration, Map<String, Long> pids) {
+record BenchSettings(
+        boolean quick,
+        String gatewayUrl,
+        String streamsUrl,
+        String bootstrap,
+        String postgresHost,
+        int postgresPort,
+        String postgresUser,
+        String postgresPassword,
+        String databasePrefix,
+        List<String> regions,
+        String redisHost,
+        int redisPort,
+        int redisDatabase,
+        int connections,
+        int valueSize,
+        int materializeRecords,
+        int materializeWarmupRecords,
+        Duration materializeTimeout,
+        Duration replayTimeout,
+        Duration warmup,
+        Duration measure,
+        int hotKeys,
+        int redisRequests,
+        int lagRate,
+        Duration lagDuration,
+        Map<String, Long> pids) {
 
     static final String TENANT = "bench";
 

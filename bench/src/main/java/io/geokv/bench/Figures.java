@@ -27,7 +27,8 @@ final class Figures {
     }
 
     /** p50, p99, p99.9, max and mean latencies given in microseconds, as milliseconds. */
-    static Map<String, Object> latencies(long p50Micros, long p99Micros, long p999Micros, long maxMicros, double meanMicros) {
+    static Map<String, Object> latencies(
+            long p50Micros, long p99Micros, long p999Micros, long maxMicros, double meanMicros) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("p50_ms", ms(p50Micros));
         m.put("p99_ms", ms(p99Micros));

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
-
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -70,8 +69,9 @@ final class LagScenario {
         figures.put("achieved_writes_per_s", Figures.round(writes.achievedRate(), 1));
         Visibility visibility = awaitVisible(prefix, writes);
         if (visibility.missing() > 0) {
-            throw new IllegalStateException(visibility.missing() + " acknowledged writes never became visible in another region within "
-                    + s.materializeTimeout().toSeconds() + " s");
+            throw new IllegalStateException(
+                    visibility.missing() + " acknowledged writes never became visible in another region within "
+                            + s.materializeTimeout().toSeconds() + " s");
         }
         figures.putAll(latencies(visibility.lag()));
         figures.put("visible_before_ack", visibility.beforeAck());
@@ -80,7 +80,8 @@ final class LagScenario {
 
         // The same rate geokv actually carried, so both sides see the same load.
         int rawRate = (int) Math.max(1, Math.round(writes.achievedRate()));
-        Map<String, Object> kafka = kafkaEndToEnd(rawRate, (int) Math.min((long) rawRate * s.lagDuration().toSeconds(), n));
+        Map<String, Object> kafka = kafkaEndToEnd(
+                rawRate, (int) Math.min((long) rawRate * s.lagDuration().toSeconds(), n));
         double kafkaP99 = ((Number) kafka.get("p99_ms")).doubleValue();
 
         Map<String, Object> counts = new LinkedHashMap<>();
@@ -89,12 +90,19 @@ final class LagScenario {
         counts.put("write_errors", writes.errors());
         counts.put("region_rows_measured", visibility.lag().getTotalCount());
         counts.put("kafka_records", kafka.get("records"));
-        return new ScenarioResult(ID,
-                "steady " + rate + " PUT /kv per s offered for " + s.lagDuration().toSeconds()
+        return new ScenarioResult(
+                ID,
+                "steady " + rate + " PUT /kv per s offered for "
+                        + s.lagDuration().toSeconds()
                         + " s over the regions; per write, acknowledgement to visible in every other region's PostgreSQL",
-                figures, new ScenarioResult.RawReference("kafka_produce_to_consume", kafka), List.of(),
-                Figures.ratio(((Number) figures.get("p99_ms")).doubleValue(), kafkaP99), "p99_ms / raw p99_ms",
-                ScenarioResult.Goal.figureBelow("p99_ms", GOAL_P99_MS), s.valueSize(), counts,
+                figures,
+                new ScenarioResult.RawReference("kafka_produce_to_consume", kafka),
+                List.of(),
+                Figures.ratio(((Number) figures.get("p99_ms")).doubleValue(), kafkaP99),
+                "p99_ms / raw p99_ms",
+                ScenarioResult.Goal.figureBelow("p99_ms", GOAL_P99_MS),
+                s.valueSize(),
+                counts,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -111,7 +119,8 @@ final class LagScenario {
      * Sending stops when the scenario's duration is over, whether or not all n were sent.
      */
     private Writes write(String prefix, int n, int rate) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         byte[] value = WriteScenario.body(s.valueSize()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         AtomicLongArray ackMicros = new AtomicLongArray(n);
         AtomicLong acknowledged = new AtomicLong();
@@ -132,7 +141,8 @@ final class LagScenario {
                     .header("X-Region", region(i))
                     .header("X-Tenant", BenchSettings.TENANT)
                     .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(value)).build();
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(value))
+                    .build();
             client.sendAsync(put, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
                 if (failure == null && response.statusCode() == 200) {
                     ackMicros.set(index, epochMicros(Instant.now()));
@@ -250,19 +260,22 @@ final class LagScenario {
             consumer.poll(Duration.ZERO);
             long t0 = System.nanoTime();
             // One thread paces the producer, this one consumes: the record carries its send time.
-            Thread sender = new Thread(() -> {
-                for (int i = 0; i < n; i++) {
-                    long due = t0 + (long) (i * 1e9 / rate);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    byte[] value = new byte[s.valueSize()];
-                    java.nio.ByteBuffer.wrap(value).putLong(System.nanoTime());
-                    producer.send(new ProducerRecord<>(RAW_TOPIC, Integer.toString(i).getBytes(), value));
-                }
-                producer.flush();
-            }, "bench-lag-raw-producer");
+            Thread sender = new Thread(
+                    () -> {
+                        for (int i = 0; i < n; i++) {
+                            long due = t0 + (long) (i * 1e9 / rate);
+                            long wait = due - System.nanoTime();
+                            if (wait > 0) {
+                                LockSupport.parkNanos(wait);
+                            }
+                            byte[] value = new byte[s.valueSize()];
+                            java.nio.ByteBuffer.wrap(value).putLong(System.nanoTime());
+                            producer.send(new ProducerRecord<>(
+                                    RAW_TOPIC, Integer.toString(i).getBytes(), value));
+                        }
+                        producer.flush();
+                    },
+                    "bench-lag-raw-producer");
             sender.start();
             long deadline = System.nanoTime() + s.lagDuration().toNanos() + TimeUnit.SECONDS.toNanos(60);
             while (received < n && System.nanoTime() < deadline) {
@@ -290,8 +303,12 @@ final class LagScenario {
     }
 
     private static Map<String, Object> latencies(Histogram h) {
-        return Figures.latencies(h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
-                h.getMaxValue(), h.getMean());
+        return Figures.latencies(
+                h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99),
+                h.getValueAtPercentile(99.9),
+                h.getMaxValue(),
+                h.getMean());
     }
 
     private static long epochMicros(Instant instant) {

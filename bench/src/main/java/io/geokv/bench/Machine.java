@@ -12,7 +12,9 @@ record Machine(int cores, long memoryBytes, String javaVersion, String os) {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             memory = os.getTotalMemorySize();
         }
-        return new Machine(Runtime.getRuntime().availableProcessors(), memory,
+        return new Machine(
+                Runtime.getRuntime().availableProcessors(),
+                memory,
                 System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     }

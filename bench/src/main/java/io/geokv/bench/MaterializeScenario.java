@@ -1,5 +1,11 @@
 package io.geokv.bench;
 
+import io.geokv.conflict.VersionVector;
+import io.geokv.event.EventTopics;
+import io.geokv.event.KvEventSerializer;
+import io.geokv.event.KvEvents;
+import io.geokv.event.avro.KvEvent;
+import io.geokv.naming.GeokvNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,18 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.conflict.VersionVector;
-import io.geokv.event.EventTopics;
-import io.geokv.event.KvEventSerializer;
-import io.geokv.event.KvEvents;
-import io.geokv.event.avro.KvEvent;
 
 /**
  * N events produced straight to the region topics (unique keys, spread over the regions), then the
@@ -60,7 +58,8 @@ final class MaterializeScenario {
         produce(run + "w", warmup);
         Map<String, Long> warmed = awaitMaterialized(beforeWarmup, warmup, w0);
         if (warmed.containsValue(0L)) {
-            throw new IllegalStateException("the " + warmup + " warmup events were not materialized in every region in time");
+            throw new IllegalStateException(
+                    "the " + warmup + " warmup events were not materialized in every region in time");
         }
 
         Map<String, Long> baseline = baseline();
@@ -70,8 +69,10 @@ final class MaterializeScenario {
         Map<String, Long> doneNanos = awaitMaterialized(baseline, n, t0);
 
         Map<String, Object> figures = new LinkedHashMap<>();
-        long slowest = doneNanos.values().stream().mapToLong(Long::longValue).max().orElse(0);
-        boolean complete = doneNanos.values().stream().allMatch(v -> v > 0) && doneNanos.size() == s.regions().size();
+        long slowest =
+                doneNanos.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        boolean complete = doneNanos.values().stream().allMatch(v -> v > 0)
+                && doneNanos.size() == s.regions().size();
         double geokvRate = complete ? Figures.perSecond(n, slowest) : 0;
         figures.put("records_per_s_per_region", Figures.round(geokvRate, 1));
         figures.put("all_regions_s", Figures.round(slowest / 1e9, 3));
@@ -89,11 +90,19 @@ final class MaterializeScenario {
         counts.put("warmup_events", warmup);
         counts.put("regions", s.regions().size());
         counts.put("raw_rows_per_region", n);
-        return new ScenarioResult(ID,
-                n + " events of " + s.valueSize() + " bytes produced to the region topics after " + warmup + " warmup events; time until every region's PostgreSQL holds every key",
-                figures, new ScenarioResult.RawReference("jdbc_batched_upsert", raw), List.of(),
-                Figures.ratio(geokvRate, rawRate), "records_per_s_per_region / raw rows_per_s_per_region",
-                ScenarioResult.Goal.ratioAtLeast(0.6), s.valueSize(), counts, (System.nanoTime() - started) / 1_000_000);
+        return new ScenarioResult(
+                ID,
+                n + " events of " + s.valueSize() + " bytes produced to the region topics after " + warmup
+                        + " warmup events; time until every region's PostgreSQL holds every key",
+                figures,
+                new ScenarioResult.RawReference("jdbc_batched_upsert", raw),
+                List.of(),
+                Figures.ratio(geokvRate, rawRate),
+                "records_per_s_per_region / raw rows_per_s_per_region",
+                ScenarioResult.Goal.ratioAtLeast(0.6),
+                s.valueSize(),
+                counts,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     private long produce(String run, int n) throws Exception {
@@ -112,10 +121,19 @@ final class MaterializeScenario {
             for (int i = 0; i < n; i++) {
                 String region = regions.get(i % regions.size());
                 String key = "m-" + run + "-" + i;
-                KvEvent event = KvEvents.newEvent(UUID.randomUUID().toString(), BenchSettings.TENANT, key, value,
-                        "application/octet-stream", region, VersionVector.empty(), System.currentTimeMillis() << 16);
-                producer.send(new ProducerRecord<>(GeokvNames.eventTopic(region),
-                        EventTopics.recordKey(BenchSettings.TENANT, key), event), (md, e) -> {
+                KvEvent event = KvEvents.newEvent(
+                        UUID.randomUUID().toString(),
+                        BenchSettings.TENANT,
+                        key,
+                        value,
+                        "application/octet-stream",
+                        region,
+                        VersionVector.empty(),
+                        System.currentTimeMillis() << 16);
+                producer.send(
+                        new ProducerRecord<>(
+                                GeokvNames.eventTopic(region), EventTopics.recordKey(BenchSettings.TENANT, key), event),
+                        (md, e) -> {
                             if (e != null) {
                                 failed.incrementAndGet();
                             }
@@ -160,8 +178,10 @@ final class MaterializeScenario {
 
     private Map<String, Object> rawUpsert(int n) throws Exception {
         for (String region : s.regions()) {
-            try (Connection c = s.connect(region); Statement st = c.createStatement()) {
-                // The same shape as geokv's own table, by construction: the raw writer pays for the same rows and indexes.
+            try (Connection c = s.connect(region);
+                    Statement st = c.createStatement()) {
+                // The same shape as geokv's own table, by construction: the raw writer pays for the same rows and
+                // indexes.
                 st.execute("CREATE TABLE IF NOT EXISTS bench_raw_kv (LIKE kv_state INCLUDING ALL)");
                 st.execute("TRUNCATE bench_raw_kv");
             }
@@ -185,7 +205,8 @@ final class MaterializeScenario {
         } finally {
             pool.shutdownNow();
             for (String region : s.regions()) {
-                try (Connection c = s.connect(region); Statement st = c.createStatement()) {
+                try (Connection c = s.connect(region);
+                        Statement st = c.createStatement()) {
                     st.execute("DROP TABLE IF EXISTS bench_raw_kv");
                 }
             }
@@ -210,11 +231,13 @@ final class MaterializeScenario {
                 + "state_digest = EXCLUDED.state_digest, value = EXCLUDED.value, content_type = EXCLUDED.content_type, "
                 + "deleted = EXCLUDED.deleted, sibling_count = EXCLUDED.sibling_count, updated_at = now()");
         long t0 = System.nanoTime();
-        try (Connection c = s.connect(region); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (Connection c = s.connect(region);
+                PreparedStatement ps = c.prepareStatement(sql.toString())) {
             for (int done = 0; done < n; ) {
                 int rows = Math.min(ROWS_PER_STATEMENT, n - done);
                 for (int r = 0; r < ROWS_PER_STATEMENT; r++) {
-                    // A short last batch is padded with distinct filler rows (one statement may not upsert a row twice).
+                    // A short last batch is padded with distinct filler rows (one statement may not upsert a row
+                    // twice).
                     int i = done + Math.min(r, rows - 1);
                     String key = r < rows ? "raw-" + i : "raw-pad-" + done + "-" + r;
                     int p = r * 9;

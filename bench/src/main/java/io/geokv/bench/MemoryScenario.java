@@ -36,8 +36,18 @@ final class MemoryScenario {
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("processes", s.pids().size());
         counts.put("processes_measured", measured);
-        return new ScenarioResult(ID, "resident memory (VmRSS) of each process after the run", figures,
-                null, null, null, null, null, null, counts, (System.nanoTime() - started) / 1_000_000);
+        return new ScenarioResult(
+                ID,
+                "resident memory (VmRSS) of each process after the run",
+                figures,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                counts,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** VmRSS of a process in bytes, or -1 when it cannot be read. */

@@ -3,7 +3,6 @@ package io.geokv.bench;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -22,7 +21,9 @@ final class RawTopics {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
                 return;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException) || System.nanoTime() > deadline) {
@@ -35,7 +36,11 @@ final class RawTopics {
 
     /** Deletes the topic; an unknown topic is fine. */
     static void delete(Admin admin, String topic) throws Exception {
-        admin.deleteTopics(List.of(topic)).all().toCompletionStage().exceptionally(e -> null)
-                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        admin.deleteTopics(List.of(topic))
+                .all()
+                .toCompletionStage()
+                .exceptionally(e -> null)
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 }

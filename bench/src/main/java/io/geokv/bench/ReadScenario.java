@@ -44,8 +44,10 @@ final class ReadScenario {
         byte[] value = new byte[s.valueSize()];
         new Random(11).nextBytes(value);
 
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         int written = prewrite(client, run, k, regions, value);
         if (written != k) {
             throw new IllegalStateException("could not write the hot keys: " + written + " of " + k + " acknowledged");
@@ -53,11 +55,13 @@ final class ReadScenario {
         int cached = warm(client, run, k, regions);
 
         // Each key is read in the region it was written to (key i in regions[i % R]).
-        WrkLoad.Result geokv = load.run(ID,
-                "local regions = {" + String.join(", ", regions.stream().map(WrkLoad::lua).toList()) + "}\n"
-                + "local prefix = " + WrkLoad.lua("/kv/bench-r-" + run + "-") + "\n"
-                + "local hot = " + k + "\n"
-                + """
+        WrkLoad.Result geokv = load.run(
+                ID,
+                "local regions = {"
+                        + String.join(", ", regions.stream().map(WrkLoad::lua).toList()) + "}\n"
+                        + "local prefix = " + WrkLoad.lua("/kv/bench-r-" + run + "-") + "\n"
+                        + "local hot = " + k + "\n"
+                        + """
                 request = function()
                   local key = math.random(0, hot - 1)
                   return wrk.format("GET", prefix .. key, {["X-Region"] = regions[(key % #regions) + 1]})
@@ -77,12 +81,19 @@ final class ReadScenario {
         counts.put("errors", geokv.errors());
         counts.put("connections", s.connections());
         counts.put("ceiling_requests_ok", ceiling.ok());
-        return new ScenarioResult(ID,
-                "cached GET /kv of " + k + " hot keys, " + s.connections() + " connections, " + s.valueSize() + "-byte values",
-                figures, new ScenarioResult.RawReference("http_ceiling_get_bench_ping", ceiling.figures()),
+        return new ScenarioResult(
+                ID,
+                "cached GET /kv of " + k + " hot keys, " + s.connections() + " connections, " + s.valueSize()
+                        + "-byte values",
+                figures,
+                new ScenarioResult.RawReference("http_ceiling_get_bench_ping", ceiling.figures()),
                 List.of(new ScenarioResult.RawReference("redis_benchmark_get", redis)),
-                Figures.ratio(geokv.throughput(), ceiling.throughput()), "throughput_rps / raw throughput_rps",
-                ScenarioResult.Goal.ratioAtLeast(0.7), s.valueSize(), counts, (System.nanoTime() - started) / 1_000_000);
+                Figures.ratio(geokv.throughput(), ceiling.throughput()),
+                "throughput_rps / raw throughput_rps",
+                ScenarioResult.Goal.ratioAtLeast(0.7),
+                s.valueSize(),
+                counts,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     private String url(String run, long i) {
@@ -105,9 +116,11 @@ final class ReadScenario {
         AtomicInteger ok = new AtomicInteger();
         for (int i = 0; i < k; i++) {
             inFlight.acquire();
-            HttpRequest put = request(url(run, i)).header("X-Region", region(regions, i))
+            HttpRequest put = request(url(run, i))
+                    .header("X-Region", region(regions, i))
                     .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(value)).build();
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(value))
+                    .build();
             client.sendAsync(put, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
                 if (failure == null && response.statusCode() == 200) {
                     ok.incrementAndGet();
@@ -129,19 +142,24 @@ final class ReadScenario {
         long deadline = System.nanoTime() + s.materializeTimeout().toNanos();
         int cached = 0;
         for (int i = 0; i < k; i++) {
-            HttpRequest get = request(url(run, i)).header("X-Region", region(regions, i)).GET().build();
+            HttpRequest get = request(url(run, i))
+                    .header("X-Region", region(regions, i))
+                    .GET()
+                    .build();
             while (true) {
                 HttpResponse<Void> first = client.send(get, HttpResponse.BodyHandlers.discarding());
                 if (first.statusCode() == 200) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("hot key " + i + " was not readable in time (status " + first.statusCode() + ")");
+                    throw new IllegalStateException(
+                            "hot key " + i + " was not readable in time (status " + first.statusCode() + ")");
                 }
                 Thread.sleep(50);
             }
             HttpResponse<Void> second = client.send(get, HttpResponse.BodyHandlers.discarding());
-            if (second.statusCode() == 200 && second.headers().firstValue("X-Source").orElse("").equals("cache")) {
+            if (second.statusCode() == 200
+                    && second.headers().firstValue("X-Source").orElse("").equals("cache")) {
                 cached++;
             }
         }
@@ -151,9 +169,19 @@ final class ReadScenario {
     /** redis-benchmark GET with the same client count on the bench's own Redis database; empty figures if absent. */
     private Map<String, Object> redisBenchmark() throws IOException, InterruptedException {
         Map<String, Object> m = new LinkedHashMap<>();
-        List<String> common = List.of("redis-benchmark", "-h", s.redisHost(), "-p", Integer.toString(s.redisPort()),
-                "--dbnum", Integer.toString(s.redisDatabase()), "-c", Integer.toString(s.connections()),
-                "-d", Integer.toString(s.valueSize()), "--csv");
+        List<String> common = List.of(
+                "redis-benchmark",
+                "-h",
+                s.redisHost(),
+                "-p",
+                Integer.toString(s.redisPort()),
+                "--dbnum",
+                Integer.toString(s.redisDatabase()),
+                "-c",
+                Integer.toString(s.connections()),
+                "-d",
+                Integer.toString(s.valueSize()),
+                "--csv");
         // The GET test reads the key the SET test writes: populate it first so GET returns a value.
         List<String> set = new ArrayList<>(common);
         set.addAll(List.of("-n", "1000", "-t", "set"));
@@ -197,8 +225,12 @@ final class ReadScenario {
                 rows.add(line.replace("\"", "").split(","));
             }
         }
-        String[] header = rows.stream().filter(r -> r[0].equals("test")).findFirst().orElse(null);
-        String[] data = rows.stream().filter(r -> r[0].toUpperCase().startsWith("GET")).findFirst().orElse(null);
+        String[] header =
+                rows.stream().filter(r -> r[0].equals("test")).findFirst().orElse(null);
+        String[] data = rows.stream()
+                .filter(r -> r[0].toUpperCase().startsWith("GET"))
+                .findFirst()
+                .orElse(null);
         if (data == null) {
             throw new IllegalStateException("redis-benchmark printed no GET result: " + csv);
         }

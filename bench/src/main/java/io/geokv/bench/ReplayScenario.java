@@ -1,5 +1,6 @@
 package io.geokv.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,8 +9,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Rebuilds one region ({@value #REGION}) from the topics through replication-streams'
@@ -23,6 +22,7 @@ final class ReplayScenario {
     static final String REGION = "eu-west";
     /** The region whose digest the replayed one must equal. */
     static final String COMPARED_REGION = "us-east";
+
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DIGEST_TIMEOUT = Duration.ofSeconds(60);
 
@@ -37,18 +37,24 @@ final class ReplayScenario {
     ScenarioResult run() throws Exception {
         long started = System.nanoTime();
         if (materialize == null) {
-            throw new IllegalStateException("replay needs the materialize scenario of the same run (its events and its figure)");
+            throw new IllegalStateException(
+                    "replay needs the materialize scenario of the same run (its events and its figure)");
         }
         Object liveRate = materialize.figures().get("records_per_s_per_region");
         if (!(liveRate instanceof Number live) || live.doubleValue() <= 0) {
-            throw new IllegalStateException("materialize reported no per-region records/s to compare with: " + liveRate);
+            throw new IllegalStateException(
+                    "materialize reported no per-region records/s to compare with: " + liveRate);
         }
 
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .build();
         HttpRequest replay = HttpRequest.newBuilder(URI.create(s.streamsUrl() + "/actuator/replay/" + REGION))
-                .timeout(s.replayTimeout()).header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
+                .timeout(s.replayTimeout())
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
         long t0 = System.nanoTime();
         HttpResponse<String> answer = client.send(replay, HttpResponse.BodyHandlers.ofString());
         long wallNanos = System.nanoTime() - t0;
@@ -87,21 +93,32 @@ final class ReplayScenario {
         counts.put("events", events);
         counts.put("materialize_events", materialize.counts().get("events"));
         counts.put("records", records);
-        return new ScenarioResult(ID,
+        return new ScenarioResult(
+                ID,
                 "region " + REGION + " rebuilt from the topics (" + events + " events) through POST /actuator/replay; "
                         + "its digest compared with " + COMPARED_REGION + "'s",
-                figures, new ScenarioResult.RawReference("materialize_same_run", raw), List.of(),
-                Figures.ratio(rate, live.doubleValue()), "records_per_s / materialize records_per_s_per_region",
-                ScenarioResult.Goal.ratioAtLeast(1.0), s.valueSize(), counts, (System.nanoTime() - started) / 1_000_000);
+                figures,
+                new ScenarioResult.RawReference("materialize_same_run", raw),
+                List.of(),
+                Figures.ratio(rate, live.doubleValue()),
+                "records_per_s / materialize records_per_s_per_region",
+                ScenarioResult.Goal.ratioAtLeast(1.0),
+                s.valueSize(),
+                counts,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** The region's digest from the gateway's {@code GET /admin/digest}. */
     private String gatewayDigest(HttpClient client, String region) throws Exception {
         HttpRequest get = HttpRequest.newBuilder(URI.create(s.gatewayUrl() + "/admin/digest"))
-                .timeout(DIGEST_TIMEOUT).header("Accept", "application/json").GET().build();
+                .timeout(DIGEST_TIMEOUT)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
         HttpResponse<String> answer = client.send(get, HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() / 100 != 2) {
-            throw new IllegalStateException("GET /admin/digest answered " + answer.statusCode() + ": " + abbreviate(answer.body()));
+            throw new IllegalStateException(
+                    "GET /admin/digest answered " + answer.statusCode() + ": " + abbreviate(answer.body()));
         }
         for (JsonNode view : BenchReport.JSON.readTree(answer.body())) {
             if (region.equals(view.path("region").asText())) {

@@ -56,13 +56,15 @@ final class ScenarioProfiler {
 
     private boolean command(long pid, String name, String arguments) {
         // Quoted: jcmd would otherwise parse the agent's "k=v" options as its own named arguments.
-        ProcessBuilder jcmd = new ProcessBuilder(jcmd(), Long.toString(pid), "JVMTI.agent_load", library.toString(),
-                '"' + arguments + '"').redirectErrorStream(true);
+        ProcessBuilder jcmd = new ProcessBuilder(
+                        jcmd(), Long.toString(pid), "JVMTI.agent_load", library.toString(), '"' + arguments + '"')
+                .redirectErrorStream(true);
         try {
             Process process = jcmd.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             // jcmd exits 0 even when the agent refuses; the agent's own return code is in its output.
-            if (!process.waitFor(JCMD_TIMEOUT_S, TimeUnit.SECONDS) || process.exitValue() != 0
+            if (!process.waitFor(JCMD_TIMEOUT_S, TimeUnit.SECONDS)
+                    || process.exitValue() != 0
                     || !output.contains("return code: 0")) {
                 System.err.println("profiler: " + name + " (pid " + pid + ") refused '" + arguments + "': " + output);
                 return false;

@@ -20,10 +20,18 @@ import java.util.Map;
  * @param counts          how many records/requests/errors were involved
  * @param durationMs      wall time of the whole scenario, references included
  */
-public record ScenarioResult(String id, String description, Map<String, Object> figures,
-                             RawReference rawReference, List<RawReference> otherReferences,
-                             Double ratio, String ratioOf, Goal goal, Integer recordSize,
-                             Map<String, Object> counts, long durationMs) {
+public record ScenarioResult(
+        String id,
+        String description,
+        Map<String, Object> figures,
+        RawReference rawReference,
+        List<RawReference> otherReferences,
+        Double ratio,
+        String ratioOf,
+        Goal goal,
+        Integer recordSize,
+        Map<String, Object> counts,
+        long durationMs) {
 
     /** A raw component's name and figures. */
     public record RawReference(String name, Map<String, Object> figures) {
@@ -79,7 +87,9 @@ public record ScenarioResult(String id, String description, Map<String, Object> 
         m.put("description", description);
         m.put("figures", figures);
         m.put("raw_reference", rawReference == null ? null : rawReference.toMap());
-        m.put("other_references", otherReferences.stream().map(RawReference::toMap).toList());
+        m.put(
+                "other_references",
+                otherReferences.stream().map(RawReference::toMap).toList());
         m.put("ratio", ratio == null ? null : Figures.round(ratio, 4));
         m.put("ratio_of", ratioOf);
         m.put("goal", goal == null ? null : goal.value());

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,10 +39,14 @@ final class WriteScenario {
         byte[] value = body.getBytes(java.nio.charset.StandardCharsets.US_ASCII); // the same value for the raw producer
         String run = Long.toString(System.currentTimeMillis(), 36);
         // Keys bench-w-<run>-<phase>-<wrk thread>-<counter>: unique across threads, warmup and measured run.
-        WrkLoad.Result geokv = load.run(ID, "local body = " + WrkLoad.lua(body) + "\n"
-                + "local regions = {" + String.join(", ", s.regions().stream().map(WrkLoad::lua).toList()) + "}\n"
-                + "local prefix = " + WrkLoad.lua("/kv/bench-w-" + run + "-") + "\n"
-                + """
+        WrkLoad.Result geokv = load.run(
+                ID,
+                "local body = " + WrkLoad.lua(body) + "\n"
+                        + "local regions = {"
+                        + String.join(
+                                ", ", s.regions().stream().map(WrkLoad::lua).toList()) + "}\n"
+                        + "local prefix = " + WrkLoad.lua("/kv/bench-w-" + run + "-") + "\n"
+                        + """
                 local n = 0
                 request = function()
                   n = n + 1
@@ -62,13 +65,21 @@ final class WriteScenario {
         counts.put("ceiling_requests_ok", ceiling.ok());
         counts.put("kafka_records", kafka.get("records"));
         Map<String, Object> figures = geokv.figures();
-        figures.put("ratio_to_kafka_producer", Figures.round(
-                Figures.ratio(geokv.throughput(), ((Number) kafka.get("records_per_s")).doubleValue()), 4));
-        return new ScenarioResult(ID,
+        figures.put(
+                "ratio_to_kafka_producer",
+                Figures.round(
+                        Figures.ratio(geokv.throughput(), ((Number) kafka.get("records_per_s")).doubleValue()), 4));
+        return new ScenarioResult(
+                ID,
                 "PUT /kv (eventual, acks=all), " + s.connections() + " connections, " + s.valueSize() + "-byte values",
-                figures, new ScenarioResult.RawReference("http_ceiling_get_bench_ping", ceiling.figures()),
+                figures,
+                new ScenarioResult.RawReference("http_ceiling_get_bench_ping", ceiling.figures()),
                 List.of(new ScenarioResult.RawReference("kafka_producer_acks_all", kafka)),
-                ratio, "throughput_rps / raw throughput_rps", ScenarioResult.Goal.ratioAtLeast(0.5), s.valueSize(), counts,
+                ratio,
+                "throughput_rps / raw throughput_rps",
+                ScenarioResult.Goal.ratioAtLeast(0.5),
+                s.valueSize(),
+                counts,
                 (System.nanoTime() - started) / 1_000_000);
     }
 

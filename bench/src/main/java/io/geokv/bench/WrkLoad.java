@@ -1,5 +1,6 @@
 package io.geokv.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The HTTP load generator: {@code wrk}, a native closed-loop generator in its own process, with
@@ -47,9 +46,16 @@ final class WrkLoad {
      * What one measured run gave; latencies in microseconds. {@code requests} counts every answer
      * wrk completed, {@code statusErrors} the non-2xx ones among them.
      */
-    record Result(long requests, long durationMicros, Map<String, Long> errorsByKind,
-                  long p50Micros, long p99Micros, long p999Micros, long maxMicros, double meanMicros,
-                  String generator) {
+    record Result(
+            long requests,
+            long durationMicros,
+            Map<String, Long> errorsByKind,
+            long p50Micros,
+            long p99Micros,
+            long p999Micros,
+            long maxMicros,
+            double meanMicros,
+            String generator) {
 
         long statusErrors() {
             return errorsByKind.getOrDefault("status", 0L);
@@ -144,14 +150,29 @@ final class WrkLoad {
 
     private Result runOnce(Path script, String phase, Duration duration) throws IOException, InterruptedException {
         long seconds = Math.max(1, duration.toSeconds());
-        List<String> command = new ArrayList<>(List.of("wrk", "-t", Integer.toString(THREADS),
-                "-c", Integer.toString(connections), "-d", seconds + "s",
-                "--timeout", REQUEST_TIMEOUT.toSeconds() + "s", "-s", script.toString(), baseUrl, "--", phase));
+        List<String> command = new ArrayList<>(List.of(
+                "wrk",
+                "-t",
+                Integer.toString(THREADS),
+                "-c",
+                Integer.toString(connections),
+                "-d",
+                seconds + "s",
+                "--timeout",
+                REQUEST_TIMEOUT.toSeconds() + "s",
+                "-s",
+                script.toString(),
+                baseUrl,
+                "--",
+                phase));
         Path output = Files.createTempFile("geokv-bench-wrk-", ".out");
         try {
             Process process;
             try {
-                process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .start();
             } catch (IOException e) {
                 throw new IOException("wrk is not available (Debian: apt-get install wrk): " + e.getMessage(), e);
             }
@@ -173,7 +194,9 @@ final class WrkLoad {
 
     /** Reads the result line the {@code done} hook printed. */
     static Result parse(String output, String generator) throws IOException {
-        String line = output.lines().filter(l -> l.startsWith(RESULT_PREFIX)).findFirst()
+        String line = output.lines()
+                .filter(l -> l.startsWith(RESULT_PREFIX))
+                .findFirst()
                 .orElseThrow(() -> new IOException("wrk printed no result line: " + output.strip()));
         JsonNode root = BenchReport.JSON.readTree(line.substring(RESULT_PREFIX.length()));
         Map<String, Long> errors = new LinkedHashMap<>();
@@ -181,8 +204,15 @@ final class WrkLoad {
             errors.put(kind, root.path("errors").path(kind).asLong());
         }
         JsonNode latency = root.path("latency_us");
-        return new Result(root.path("requests").asLong(), root.path("duration_us").asLong(), errors,
-                latency.path("p50").asLong(), latency.path("p99").asLong(), latency.path("p99_9").asLong(),
-                latency.path("max").asLong(), latency.path("mean").asDouble(), generator);
+        return new Result(
+                root.path("requests").asLong(),
+                root.path("duration_us").asLong(),
+                errors,
+                latency.path("p50").asLong(),
+                latency.path("p99").asLong(),
+                latency.path("p99_9").asLong(),
+                latency.path("max").asLong(),
+                latency.path("mean").asDouble(),
+                generator);
     }
 }

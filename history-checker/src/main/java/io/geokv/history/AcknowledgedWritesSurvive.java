@@ -22,7 +22,9 @@ public final class AcknowledgedWritesSurvive implements HistoryCheck {
                 continue;
             }
             if (op.eventId() == null) {
-                anomalies.add(Anomaly.of(AnomalyType.LOST_WRITE, op,
+                anomalies.add(Anomaly.of(
+                        AnomalyType.LOST_WRITE,
+                        op,
                         "acknowledged " + op.kind() + " has no event id to find it in the log"));
                 continue;
             }
@@ -30,21 +32,30 @@ public final class AcknowledgedWritesSurvive implements HistoryCheck {
             List<EventFate> fates = key.map(k -> k.fatesOf(op.eventId())).orElse(List.of());
             if (fates.isEmpty()) {
                 List<KeyRef> elsewhere = log.keys().values().stream()
-                        .filter(k -> !k.fatesOf(op.eventId()).isEmpty()).map(KeyModel::key).toList();
-                anomalies.add(Anomaly.of(AnomalyType.LOST_WRITE, op,
+                        .filter(k -> !k.fatesOf(op.eventId()).isEmpty())
+                        .map(KeyModel::key)
+                        .toList();
+                anomalies.add(Anomaly.of(
+                        AnomalyType.LOST_WRITE,
+                        op,
                         "event " + op.eventId() + " is not in the log of " + op.keyRef()
                                 + (elsewhere.isEmpty() ? "" : " but in that of " + elsewhere)));
             } else if (!fates.contains(EventFate.COUNTED)) {
-                anomalies.add(Anomaly.of(AnomalyType.REFUSED_ACKNOWLEDGED_WRITE, op,
+                anomalies.add(Anomaly.of(
+                        AnomalyType.REFUSED_ACKNOWLEDGED_WRITE,
+                        op,
                         "event " + op.eventId() + " is in the log but never counted: " + fates));
             } else {
                 // Every counted dot is by construction a sibling or covered; checked anyway so that
                 // a change to the model cannot silently drop writes.
                 KeyModel model = key.get();
                 Dot dot = model.dotOf(op.eventId()).orElseThrow();
-                boolean sibling = model.siblings().stream().anyMatch(s -> s.dot().equals(dot));
+                boolean sibling =
+                        model.siblings().stream().anyMatch(s -> s.dot().equals(dot));
                 if (!sibling && !model.isCovered(dot)) {
-                    anomalies.add(Anomaly.of(AnomalyType.LOST_WRITE, op,
+                    anomalies.add(Anomaly.of(
+                            AnomalyType.LOST_WRITE,
+                            op,
                             "dot " + dot + " of event " + op.eventId() + " is neither a sibling nor superseded"));
                 }
             }

@@ -18,8 +18,8 @@ public record Anomaly(AnomalyType type, String tenant, String key, Long operatio
     }
 
     static Anomaly of(AnomalyType type, KeyRef key, Long operationId, String detail) {
-        return new Anomaly(type, key == null ? null : key.tenant(), key == null ? null : key.key(),
-                operationId, detail);
+        return new Anomaly(
+                type, key == null ? null : key.tenant(), key == null ? null : key.key(), operationId, detail);
     }
 
     static Anomaly of(AnomalyType type, Operation op, String detail) {

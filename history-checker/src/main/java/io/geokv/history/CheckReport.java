@@ -25,8 +25,9 @@ public record CheckReport(
         Map<String, Long> byType = new TreeMap<>();
         anomalies.forEach(a -> byType.merge(a.type().label(), 1L, Long::sum));
         Map<String, Map<String, Long>> ops = new TreeMap<>();
-        history.operations().forEach(op -> ops.computeIfAbsent(op.kind().name(), k -> new TreeMap<>())
-                .merge(op.outcome().name(), 1L, Long::sum));
+        history.operations()
+                .forEach(op -> ops.computeIfAbsent(op.kind().name(), k -> new TreeMap<>())
+                        .merge(op.outcome().name(), 1L, Long::sum));
         Map<String, Long> faults = new TreeMap<>();
         history.faults().forEach(f -> faults.merge(f.kind(), 1L, Long::sum));
         return new CheckReport(history.seed(), anomalies.size(), byType, ops, faults, List.copyOf(anomalies));

@@ -9,8 +9,7 @@ import java.util.TreeMap;
  */
 public final class Contexts {
 
-    private Contexts() {
-    }
+    private Contexts() {}
 
     /** The counter {@code context} holds for {@code region}, 0 if none. */
     public static long get(Map<String, Long> context, String region) {

@@ -32,15 +32,17 @@ public final class CountersAreExact implements HistoryCheck {
             statesByKey.computeIfAbsent(s.keyRef(), k -> new ArrayList<>()).add(s);
         }
         List<Anomaly> anomalies = new ArrayList<>();
-        writesByKey.forEach((key, writes) -> initialValue(writes).ifPresent(initial ->
-                anomalies.addAll(checkCounter(key, initial, writes,
-                        statesByKey.getOrDefault(key, List.of()), log.key(key)))));
+        writesByKey.forEach((key, writes) -> initialValue(writes)
+                .ifPresent(initial -> anomalies.addAll(
+                        checkCounter(key, initial, writes, statesByKey.getOrDefault(key, List.of()), log.key(key)))));
         return anomalies;
     }
 
     /** The initial value if {@code writes} are those of a counter key, else empty. */
     static Optional<Long> initialValue(List<Operation> writes) {
-        List<Operation> others = writes.stream().filter(w -> w.kind() != OperationKind.CAS_INCREMENT).toList();
+        List<Operation> others = writes.stream()
+                .filter(w -> w.kind() != OperationKind.CAS_INCREMENT)
+                .toList();
         boolean hasIncrements = others.size() < writes.size();
         if (!hasIncrements || others.size() != 1) {
             return Optional.empty();
@@ -70,16 +72,17 @@ public final class CountersAreExact implements HistoryCheck {
                 continue;
             }
             acknowledged++;
-            Optional<Long> written = w.expectedValue() != null
-                    ? Optional.of(w.expectedValue() + 1) : parse(w.value());
+            Optional<Long> written = w.expectedValue() != null ? Optional.of(w.expectedValue() + 1) : parse(w.value());
             if (written.isEmpty()) {
                 continue;
             }
             Operation earlier = byWrittenValue.putIfAbsent(written.get(), w);
             if (earlier != null) {
-                anomalies.add(Anomaly.of(AnomalyType.DUPLICATE_INCREMENT, w,
-                        "operations " + earlier.id() + " and " + w.id() + " both succeeded writing "
-                                + written.get() + ": two conditional writes with the same If-Match"));
+                anomalies.add(Anomaly.of(
+                        AnomalyType.DUPLICATE_INCREMENT,
+                        w,
+                        "operations " + earlier.id() + " and " + w.id() + " both succeeded writing " + written.get()
+                                + ": two conditional writes with the same If-Match"));
             }
         }
         long lowest = initial + acknowledged;
@@ -88,13 +91,19 @@ public final class CountersAreExact implements HistoryCheck {
             Optional<Long> value = parse(observed.getValue());
             String where = observed.getKey();
             if (value.isEmpty() || value.get() < lowest) {
-                anomalies.add(Anomaly.of(AnomalyType.LOST_INCREMENT, key, null,
-                        where + " shows " + observed.getValue() + " but initial " + initial + " plus "
-                                + acknowledged + " acknowledged increments is " + lowest));
+                anomalies.add(Anomaly.of(
+                        AnomalyType.LOST_INCREMENT,
+                        key,
+                        null,
+                        where + " shows " + observed.getValue() + " but initial " + initial + " plus " + acknowledged
+                                + " acknowledged increments is " + lowest));
             } else if (value.get() > highest) {
-                anomalies.add(Anomaly.of(AnomalyType.PHANTOM_INCREMENT, key, null,
-                        where + " shows " + value.get() + " but at most " + highest + " (initial " + initial
-                                + ", " + acknowledged + " acknowledged and " + unknown + " unknown increments)"));
+                anomalies.add(Anomaly.of(
+                        AnomalyType.PHANTOM_INCREMENT,
+                        key,
+                        null,
+                        where + " shows " + value.get() + " but at most " + highest + " (initial " + initial + ", "
+                                + acknowledged + " acknowledged and " + unknown + " unknown increments)"));
             }
         }
         return anomalies;
@@ -111,7 +120,8 @@ public final class CountersAreExact implements HistoryCheck {
             states.forEach(s -> values.put("region " + s.region(), s.visibleValue()));
         } else if (model.isPresent()) {
             List<CountedEvent> siblings = model.get().siblings();
-            values.put("the log (" + siblings.size() + " siblings)",
+            values.put(
+                    "the log (" + siblings.size() + " siblings)",
                     siblings.size() == 1 ? siblings.get(0).event().value() : null);
         }
         return values;

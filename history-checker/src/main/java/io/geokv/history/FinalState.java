@@ -9,14 +9,15 @@ import java.util.Objects;
  * @param siblingEventIds event ids of the key's siblings (tombstones included), sorted
  * @param visibleValue what a read in that region showed, null for 404
  */
-public record FinalState(
-        String region, String tenant, String key, List<String> siblingEventIds, String visibleValue) {
+public record FinalState(String region, String tenant, String key, List<String> siblingEventIds, String visibleValue) {
 
     public FinalState {
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(key, "key");
-        siblingEventIds = siblingEventIds == null ? List.of() : siblingEventIds.stream().sorted().toList();
+        siblingEventIds = siblingEventIds == null
+                ? List.of()
+                : siblingEventIds.stream().sorted().toList();
     }
 
     /** The key this state is about. */

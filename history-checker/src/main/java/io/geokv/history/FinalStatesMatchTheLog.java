@@ -23,9 +23,13 @@ public final class FinalStatesMatchTheLog implements HistoryCheck {
         for (FinalState state : history.finalStates()) {
             reportingRegions.add(state.region());
             seen.add(state.region() + "\u0000" + state.tenant() + "\u0000" + state.key());
-            List<String> expected = log.key(state.keyRef()).map(KeyModel::siblingEventIds).orElse(List.of());
+            List<String> expected =
+                    log.key(state.keyRef()).map(KeyModel::siblingEventIds).orElse(List.of());
             if (!expected.equals(state.siblingEventIds())) {
-                anomalies.add(Anomaly.of(AnomalyType.DIVERGED_STATE, state.keyRef(), null,
+                anomalies.add(Anomaly.of(
+                        AnomalyType.DIVERGED_STATE,
+                        state.keyRef(),
+                        null,
                         "region " + state.region() + " holds siblings " + state.siblingEventIds()
                                 + " but the log implies " + expected));
             }
@@ -36,7 +40,10 @@ public final class FinalStatesMatchTheLog implements HistoryCheck {
                 KeyRef key = model.key();
                 if (!model.counted().isEmpty()
                         && !seen.contains(region + "\u0000" + key.tenant() + "\u0000" + key.key())) {
-                    anomalies.add(Anomaly.of(AnomalyType.DIVERGED_STATE, key, null,
+                    anomalies.add(Anomaly.of(
+                            AnomalyType.DIVERGED_STATE,
+                            key,
+                            null,
                             "region " + region + " has no state of the key but the log implies siblings "
                                     + model.siblingEventIds()));
                 }
@@ -47,13 +54,17 @@ public final class FinalStatesMatchTheLog implements HistoryCheck {
             // Once digests are recorded, a region without one cannot be shown to have converged.
             for (String region : history.regions()) {
                 if (!digests.containsKey(region)) {
-                    anomalies.add(new Anomaly(AnomalyType.DIGESTS_DIFFER, null, null, null,
-                            "region " + region + " reported no digest"));
+                    anomalies.add(new Anomaly(
+                            AnomalyType.DIGESTS_DIFFER, null, null, null, "region " + region + " reported no digest"));
                 }
             }
         }
         if (digests.values().stream().distinct().count() > 1) {
-            anomalies.add(new Anomaly(AnomalyType.DIGESTS_DIFFER, null, null, null,
+            anomalies.add(new Anomaly(
+                    AnomalyType.DIGESTS_DIFFER,
+                    null,
+                    null,
+                    null,
                     "regions' digests differ: " + new TreeMap<>(digests)));
         }
         return anomalies;

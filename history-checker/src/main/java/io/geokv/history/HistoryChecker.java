@@ -17,8 +17,7 @@ public final class HistoryChecker {
             new ReadsSeeLoggedWrites(),
             new NoServerErrors());
 
-    private HistoryChecker() {
-    }
+    private HistoryChecker() {}
 
     /** Every violation found in {@code history}; empty if it satisfies all checks. */
     public static List<Anomaly> check(History history) {

@@ -17,8 +17,7 @@ public final class HistoryFiles {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private HistoryFiles() {
-    }
+    private HistoryFiles() {}
 
     /** The mapper used for histories and reports. */
     static ObjectMapper mapper() {

@@ -71,10 +71,11 @@ public final class KeyModel {
      * dot), as the README documents; empty when the key has no sibling.
      */
     public Optional<CountedEvent> lastWriterWins() {
-        return siblings.stream().max(Comparator.comparingLong((CountedEvent c) -> c.event().timestamp())
-                .thenComparing(c -> c.dot().origin())
-                .thenComparing(c -> c.event().eventId())
-                .thenComparing(CountedEvent::dot));
+        return siblings.stream()
+                .max(Comparator.comparingLong((CountedEvent c) -> c.event().timestamp())
+                        .thenComparing(c -> c.dot().origin())
+                        .thenComparing(c -> c.event().eventId())
+                        .thenComparing(CountedEvent::dot));
     }
 
     /** The siblings' event ids, sorted: what every region's final state must hold. */

@@ -31,8 +31,7 @@ import java.util.TreeMap;
  */
 public final class LogModel {
 
-    private static final Comparator<LoggedEvent> LOG_ORDER =
-            Comparator.comparingLong(LoggedEvent::partitionOffset);
+    private static final Comparator<LoggedEvent> LOG_ORDER = Comparator.comparingLong(LoggedEvent::partitionOffset);
 
     private final Map<KeyRef, KeyModel> keys;
 
@@ -47,7 +46,8 @@ public final class LogModel {
         }
         Map<KeyRef, Map<String, List<LoggedEvent>>> byKeyAndOrigin = new TreeMap<>();
         for (LoggedEvent e : log) {
-            byKeyAndOrigin.computeIfAbsent(e.keyRef(), k -> new TreeMap<>())
+            byKeyAndOrigin
+                    .computeIfAbsent(e.keyRef(), k -> new TreeMap<>())
                     .computeIfAbsent(e.origin(), o -> new ArrayList<>())
                     .add(e);
         }

@@ -20,13 +20,15 @@ public final class NoServerErrors implements HistoryCheck {
                 continue;
             }
             if (!op.problemJson()) {
-                anomalies.add(Anomaly.of(AnomalyType.SERVER_ERROR, op,
-                        op.status() + " without an application/problem+json body"));
+                anomalies.add(Anomaly.of(
+                        AnomalyType.SERVER_ERROR, op, op.status() + " without an application/problem+json body"));
             } else if (op.status() != 503 && op.status() != 504) {
                 anomalies.add(Anomaly.of(AnomalyType.SERVER_ERROR, op, op.status() + " problem " + op.problemType()));
             } else if (history.faults().stream()
                     .noneMatch(f -> f.overlaps(op.invokedAtNanos(), op.effectiveCompletedAtNanos()))) {
-                anomalies.add(Anomaly.of(AnomalyType.SERVER_ERROR, op,
+                anomalies.add(Anomaly.of(
+                        AnomalyType.SERVER_ERROR,
+                        op,
                         op.status() + " problem " + op.problemType() + " outside every fault window"));
             }
         }

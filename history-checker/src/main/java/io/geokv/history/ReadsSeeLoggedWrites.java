@@ -23,10 +23,14 @@ public final class ReadsSeeLoggedWrites implements HistoryCheck {
                 continue;
             }
             Optional<KeyModel> model = log.key(read.keyRef());
-            if (read.readValue() != null && model.stream().flatMap(m -> m.counted().stream())
-                    .noneMatch(c -> read.readValue().equals(c.event().value())
-                            && Contexts.covers(read.readContext(), c.dot()))) {
-                anomalies.add(Anomaly.of(AnomalyType.PHANTOM_READ, read,
+            if (read.readValue() != null
+                    && model.stream()
+                            .flatMap(m -> m.counted().stream())
+                            .noneMatch(c -> read.readValue().equals(c.event().value())
+                                    && Contexts.covers(read.readContext(), c.dot()))) {
+                anomalies.add(Anomaly.of(
+                        AnomalyType.PHANTOM_READ,
+                        read,
                         "read value '" + read.readValue() + "' is not that of a counted event of " + read.keyRef()
                                 + " covered by the read's context " + new TreeMap<>(read.readContext())));
                 continue;
@@ -34,12 +38,16 @@ public final class ReadsSeeLoggedWrites implements HistoryCheck {
             for (String eventId : read.readEventIds()) {
                 Optional<Dot> dot = model.flatMap(m -> m.dotOf(eventId));
                 if (dot.isEmpty()) {
-                    anomalies.add(Anomaly.of(AnomalyType.PHANTOM_READ, read,
+                    anomalies.add(Anomaly.of(
+                            AnomalyType.PHANTOM_READ,
+                            read,
                             "read sibling " + eventId + " is not a counted event of " + read.keyRef()));
                     break;
                 }
                 if (!Contexts.covers(read.readContext(), dot.get())) {
-                    anomalies.add(Anomaly.of(AnomalyType.PHANTOM_READ, read,
+                    anomalies.add(Anomaly.of(
+                            AnomalyType.PHANTOM_READ,
+                            read,
                             "read sibling " + eventId + " (dot " + dot.get() + ") is not covered by the read's context "
                                     + new TreeMap<>(read.readContext())));
                     break;

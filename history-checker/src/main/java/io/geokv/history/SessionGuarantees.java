@@ -24,24 +24,28 @@ import java.util.TreeMap;
  */
 public final class SessionGuarantees implements HistoryCheck {
 
-    private record SessionKey(String session, KeyRef key) {
-    }
+    private record SessionKey(String session, KeyRef key) {}
 
     @Override
     public List<Anomaly> check(History history, LogModel log) {
-        Map<SessionKey, List<Operation>> bySession = new TreeMap<>(
-                Comparator.comparing(SessionKey::session).thenComparing(SessionKey::key));
+        Map<SessionKey, List<Operation>> bySession =
+                new TreeMap<>(Comparator.comparing(SessionKey::session).thenComparing(SessionKey::key));
         for (Operation op : history.operations()) {
             if (op.session() != null && (op.isAcknowledgedWrite() || op.isAnsweredRead(OperationKind.SESSION_READ))) {
-                bySession.computeIfAbsent(new SessionKey(op.session(), op.keyRef()), k -> new ArrayList<>()).add(op);
+                bySession
+                        .computeIfAbsent(new SessionKey(op.session(), op.keyRef()), k -> new ArrayList<>())
+                        .add(op);
             }
         }
         List<Anomaly> anomalies = new ArrayList<>();
         bySession.forEach((sk, ops) -> {
             Optional<KeyModel> model = log.key(sk.key());
-            List<Operation> reads = ops.stream().filter(o -> o.kind() == OperationKind.SESSION_READ)
-                    .sorted(Comparator.comparingLong(Operation::invokedAtNanos)).toList();
-            List<Operation> writes = ops.stream().filter(Operation::isAcknowledgedWrite).toList();
+            List<Operation> reads = ops.stream()
+                    .filter(o -> o.kind() == OperationKind.SESSION_READ)
+                    .sorted(Comparator.comparingLong(Operation::invokedAtNanos))
+                    .toList();
+            List<Operation> writes =
+                    ops.stream().filter(Operation::isAcknowledgedWrite).toList();
             for (Operation read : reads) {
                 readYourWrites(read, writes, model).ifPresent(anomalies::add);
                 monotonic(read, reads).ifPresent(anomalies::add);
@@ -60,7 +64,9 @@ public final class SessionGuarantees implements HistoryCheck {
             }
             Optional<Dot> dot = model.get().dotOf(write.eventId());
             if (dot.isPresent() && !Contexts.covers(read.readContext(), dot.get())) {
-                return Optional.of(Anomaly.of(AnomalyType.READ_YOUR_WRITES, read,
+                return Optional.of(Anomaly.of(
+                        AnomalyType.READ_YOUR_WRITES,
+                        read,
                         "session " + read.session() + " read context " + new TreeMap<>(read.readContext())
                                 + " misses its own write " + write.id() + " (dot " + dot.get() + ")"));
             }
@@ -71,7 +77,9 @@ public final class SessionGuarantees implements HistoryCheck {
     private static Optional<Anomaly> monotonic(Operation read, List<Operation> reads) {
         for (Operation earlier : reads) {
             if (earlier.precedes(read) && !Contexts.dominates(read.readContext(), earlier.readContext())) {
-                return Optional.of(Anomaly.of(AnomalyType.MONOTONIC_READS, read,
+                return Optional.of(Anomaly.of(
+                        AnomalyType.MONOTONIC_READS,
+                        read,
                         "session " + read.session() + " read context " + new TreeMap<>(read.readContext())
                                 + " is older than that of its earlier read " + earlier.id() + ": "
                                 + new TreeMap<>(earlier.readContext())));

@@ -40,9 +40,11 @@ public final class StrongReadsSeeAcknowledgedWrites implements HistoryCheck {
                 }
                 Optional<Dot> dot = model.get().dotOf(write.eventId());
                 if (dot.isPresent() && !Contexts.covers(read.readContext(), dot.get())) {
-                    anomalies.add(Anomaly.of(AnomalyType.STALE_STRONG_READ, read,
-                            "strong read context " + new TreeMap<>(read.readContext()) + " misses write "
-                                    + write.id() + " (dot " + dot.get() + ") acknowledged before it started"));
+                    anomalies.add(Anomaly.of(
+                            AnomalyType.STALE_STRONG_READ,
+                            read,
+                            "strong read context " + new TreeMap<>(read.readContext()) + " misses write " + write.id()
+                                    + " (dot " + dot.get() + ") acknowledged before it started"));
                     break;
                 }
             }

@@ -22,10 +22,14 @@ public final class VisibleValuesFollowTheLog implements HistoryCheck {
             Optional<CountedEvent> winner = log.key(state.keyRef()).flatMap(KeyModel::lastWriterWins);
             String expected = winner.map(w -> w.event().value()).orElse(null);
             if (!Objects.equals(expected, state.visibleValue())) {
-                anomalies.add(Anomaly.of(AnomalyType.STALE_VISIBLE_VALUE, state.keyRef(), null,
+                anomalies.add(Anomaly.of(
+                        AnomalyType.STALE_VISIBLE_VALUE,
+                        state.keyRef(),
+                        null,
                         "region " + state.region() + " shows " + shown(state.visibleValue())
                                 + " but last-writer-wins over the log's siblings shows " + shown(expected)
-                                + winner.map(w -> " (event " + w.event().eventId() + ")").orElse("")));
+                                + winner.map(w -> " (event " + w.event().eventId() + ")")
+                                        .orElse("")));
             }
         }
         return anomalies;

@@ -46,10 +46,13 @@ class HistoryCheckerTest {
         History broken = withLog(withoutReadOfW1(VALID), log);
 
         // The key it landed in has no final state either: diverged-state for it, not asserted here.
-        assertThat(HistoryChecker.check(broken)).filteredOn(a -> a.key().equals("cart")).singleElement().satisfies(a -> {
-            assertThat(a.type()).isEqualTo(AnomalyType.LOST_WRITE);
-            assertThat(a.detail()).contains("elsewhere");
-        });
+        assertThat(HistoryChecker.check(broken))
+                .filteredOn(a -> a.key().equals("cart"))
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.type()).isEqualTo(AnomalyType.LOST_WRITE);
+                    assertThat(a.detail()).contains("elsewhere");
+                });
     }
 
     @Test
@@ -66,8 +69,8 @@ class HistoryCheckerTest {
 
     @Test
     void unknownWritesMayOrMayNotBeInTheLog() {
-        History absent = changeOperation(withLog(withoutReadOfW1(VALID), without(VALID.log(), "w1")), 2,
-                o -> o.outcome(Outcome.UNKNOWN, 0));
+        History absent = changeOperation(
+                withLog(withoutReadOfW1(VALID), without(VALID.log(), "w1")), 2, o -> o.outcome(Outcome.UNKNOWN, 0));
         History present = changeOperation(VALID, 2, o -> o.outcome(Outcome.UNKNOWN, 0));
 
         assertThat(HistoryChecker.check(absent)).isEmpty();
@@ -140,8 +143,14 @@ class HistoryCheckerTest {
 
     @Test
     void anIncrementWithUnknownOutcomeMayHaveApplied() {
-        History maybe = addOperation(Ops.withoutLastWriterWins(VALID), op(20, OperationKind.CAS_INCREMENT, "counter").process("p5")
-                .expected(2).at(90, 100).outcome(Outcome.UNKNOWN, 0).build());
+        History maybe = addOperation(
+                Ops.withoutLastWriterWins(VALID),
+                op(20, OperationKind.CAS_INCREMENT, "counter")
+                        .process("p5")
+                        .expected(2)
+                        .at(90, 100)
+                        .outcome(Outcome.UNKNOWN, 0)
+                        .build());
 
         assertThat(HistoryChecker.check(maybe)).isEmpty();
         assertThat(types(HistoryChecker.check(replaceFinalState(maybe, state(EAST, "counter", "3", "a2")))))
@@ -151,7 +160,8 @@ class HistoryCheckerTest {
     @Test
     void twoSuccessfulIncrementsWritingTheSameValueAreADuplicate() {
         // The losing CAS of p3 (same If-Match as a2) succeeds instead: both write 2.
-        History both = changeOperation(VALID, 12, o -> o.outcome(Outcome.OK, 200).event("e5"));
+        History both =
+                changeOperation(VALID, 12, o -> o.outcome(Outcome.OK, 200).event("e5"));
         List<LoggedEvent> log = new ArrayList<>(both.log());
         log.add(event(EAST, 5, "e5", "counter", Map.of(EAST, 1L, WEST, 1L), "2"));
         both = withLog(both, log);
@@ -162,8 +172,10 @@ class HistoryCheckerTest {
 
         List<Anomaly> anomalies = HistoryChecker.check(both);
 
-        assertThat(anomalies).filteredOn(a -> a.type() == AnomalyType.DUPLICATE_INCREMENT)
-                .singleElement().satisfies(a -> assertThat(a.operationId()).isEqualTo(12L));
+        assertThat(anomalies)
+                .filteredOn(a -> a.type() == AnomalyType.DUPLICATE_INCREMENT)
+                .singleElement()
+                .satisfies(a -> assertThat(a.operationId()).isEqualTo(12L));
         // Three acknowledged increments from 0 should read 3: the duplicate also lost one.
         assertThat(types(anomalies)).containsOnly(AnomalyType.DUPLICATE_INCREMENT, AnomalyType.LOST_INCREMENT);
     }
@@ -180,8 +192,8 @@ class HistoryCheckerTest {
 
     @Test
     void aSessionReadOverlappingItsWriteNeedNotSeeIt() {
-        History overlapping = changeOperation(VALID, 5,
-                o -> o.at(55, 80).read("b", Map.of(EAST, 1L, WEST, 1L), "e1", "w1"));
+        History overlapping =
+                changeOperation(VALID, 5, o -> o.at(55, 80).read("b", Map.of(EAST, 1L, WEST, 1L), "e1", "w1"));
 
         assertThat(HistoryChecker.check(overlapping)).isEmpty();
     }
@@ -189,8 +201,14 @@ class HistoryCheckerTest {
     @Test
     void aSessionReadSeeingLessThanAnEarlierOneBreaksMonotonicReads() {
         // Still covers the session's own writes (us-east:1 and asia-pac:1), but not eu-west:1 read before.
-        History broken = addOperation(VALID, op(15, OperationKind.SESSION_READ, "cart").session("s1")
-                .region(ASIA).at(90, 100).read("c", Map.of(EAST, 1L, ASIA, 1L), "a1").build());
+        History broken = addOperation(
+                VALID,
+                op(15, OperationKind.SESSION_READ, "cart")
+                        .session("s1")
+                        .region(ASIA)
+                        .at(90, 100)
+                        .read("c", Map.of(EAST, 1L, ASIA, 1L), "a1")
+                        .build());
 
         assertThat(HistoryChecker.check(broken)).singleElement().satisfies(a -> {
             assertThat(a.type()).isEqualTo(AnomalyType.MONOTONIC_READS);
@@ -210,8 +228,14 @@ class HistoryCheckerTest {
 
     @Test
     void readingARefusedEventIsAPhantomRead() {
-        History broken = addOperation(VALID, op(16, OperationKind.EVENTUAL_READ, "forged").process("p5")
-                .region(WEST).at(90, 100).read("f", Map.of(WEST, 1L), "w-forged").build());
+        History broken = addOperation(
+                VALID,
+                op(16, OperationKind.EVENTUAL_READ, "forged")
+                        .process("p5")
+                        .region(WEST)
+                        .at(90, 100)
+                        .read("f", Map.of(WEST, 1L), "w-forged")
+                        .build());
 
         assertThat(HistoryChecker.check(broken)).singleElement().satisfies(a -> {
             assertThat(a.type()).isEqualTo(AnomalyType.PHANTOM_READ);
@@ -221,16 +245,28 @@ class HistoryCheckerTest {
 
     @Test
     void readingASiblingTheReadsContextDoesNotCoverIsAPhantomRead() {
-        History broken = addOperation(VALID, op(16, OperationKind.EVENTUAL_READ, "cart").process("p5")
-                .region(ASIA).at(90, 100).read("c", Map.of(EAST, 1L, WEST, 1L), "a1").build());
+        History broken = addOperation(
+                VALID,
+                op(16, OperationKind.EVENTUAL_READ, "cart")
+                        .process("p5")
+                        .region(ASIA)
+                        .at(90, 100)
+                        .read("c", Map.of(EAST, 1L, WEST, 1L), "a1")
+                        .build());
 
         assertThat(types(HistoryChecker.check(broken))).containsExactly(AnomalyType.PHANTOM_READ);
     }
 
     @Test
     void readingAValueNoCountedEventWroteIsAPhantomRead() {
-        History broken = addOperation(VALID, op(16, OperationKind.EVENTUAL_READ, "cart").process("p5")
-                .region(ASIA).at(90, 100).read("never-written", Map.of(EAST, 1L, WEST, 1L, ASIA, 1L)).build());
+        History broken = addOperation(
+                VALID,
+                op(16, OperationKind.EVENTUAL_READ, "cart")
+                        .process("p5")
+                        .region(ASIA)
+                        .at(90, 100)
+                        .read("never-written", Map.of(EAST, 1L, WEST, 1L, ASIA, 1L))
+                        .build());
 
         assertThat(HistoryChecker.check(broken)).singleElement().satisfies(a -> {
             assertThat(a.type()).isEqualTo(AnomalyType.PHANTOM_READ);
@@ -257,9 +293,13 @@ class HistoryCheckerTest {
 
     @Test
     void lastWriterWinsPicksTheLatestTimestampAmongConcurrentSiblings() {
-        KeyModel key = LogModel.of(List.of(
-                Ops.event(EAST, 5, "early", "k", Map.of(), "old"),
-                Ops.event(WEST, 9, "late", "k", Map.of(), "new")), 4).key(new KeyRef(Ops.TENANT, "k")).orElseThrow();
+        KeyModel key = LogModel.of(
+                        List.of(
+                                Ops.event(EAST, 5, "early", "k", Map.of(), "old"),
+                                Ops.event(WEST, 9, "late", "k", Map.of(), "new")),
+                        4)
+                .key(new KeyRef(Ops.TENANT, "k"))
+                .orElseThrow();
 
         assertThat(key.siblingEventIds()).containsExactly("early", "late");
         assertThat(key.lastWriterWins()).map(c -> c.event().value()).contains("new");
@@ -267,8 +307,14 @@ class HistoryCheckerTest {
 
     @Test
     void anEventualReadMayBeStale() {
-        History stale = addOperation(VALID, op(16, OperationKind.EVENTUAL_READ, "cart").process("p5")
-                .region(EAST).at(90, 100).read("a", Map.of(EAST, 1L), "e1").build());
+        History stale = addOperation(
+                VALID,
+                op(16, OperationKind.EVENTUAL_READ, "cart")
+                        .process("p5")
+                        .region(EAST)
+                        .at(90, 100)
+                        .read("a", Map.of(EAST, 1L), "e1")
+                        .build());
 
         assertThat(HistoryChecker.check(stale)).isEmpty();
     }
@@ -282,7 +328,8 @@ class HistoryCheckerTest {
 
     @Test
     void a500ProblemDuringAFaultIsStillAServerError() {
-        History broken = changeOperation(VALID, 14, o -> o.outcome(Outcome.FAIL, 500).problem());
+        History broken =
+                changeOperation(VALID, 14, o -> o.outcome(Outcome.FAIL, 500).problem());
 
         assertThat(types(HistoryChecker.check(broken))).containsExactly(AnomalyType.SERVER_ERROR);
     }
@@ -315,16 +362,30 @@ class HistoryCheckerTest {
     @Test
     void theCapSupersedesAnOriginsOldestConcurrentWriteWithoutAnomaly() {
         List<Operation> ops = List.of(
-                op(1, OperationKind.BLIND_WRITE, "k").value("1").at(10, 20).event("e1").build(),
-                op(2, OperationKind.BLIND_WRITE, "k").process("p2").value("2").at(10, 20).event("e2").build(),
-                op(3, OperationKind.BLIND_WRITE, "k").process("p3").value("3").at(10, 20).event("e3").build());
+                op(1, OperationKind.BLIND_WRITE, "k")
+                        .value("1")
+                        .at(10, 20)
+                        .event("e1")
+                        .build(),
+                op(2, OperationKind.BLIND_WRITE, "k")
+                        .process("p2")
+                        .value("2")
+                        .at(10, 20)
+                        .event("e2")
+                        .build(),
+                op(3, OperationKind.BLIND_WRITE, "k")
+                        .process("p3")
+                        .value("3")
+                        .at(10, 20)
+                        .event("e3")
+                        .build());
         List<LoggedEvent> log = List.of(
                 event(EAST, 0, "e1", "k", Map.of(), "1"),
                 event(EAST, 1, "e2", "k", Map.of(), "2"),
                 event(EAST, 2, "e3", "k", Map.of(), "3"));
         List<FinalState> states = List.of(state(EAST, "k", "3", "e2", "e3"), state(WEST, "k", "3", "e2", "e3"));
-        History capped = new History(7, List.of(EAST, WEST), 2, ops, List.of(), log, states,
-                Map.of(EAST, "d", WEST, "d"), true);
+        History capped =
+                new History(7, List.of(EAST, WEST), 2, ops, List.of(), log, states, Map.of(EAST, "d", WEST, "d"), true);
 
         assertThat(HistoryChecker.check(capped)).isEmpty();
         KeyModel model = LogModel.of(capped).key(new KeyRef(Ops.TENANT, "k")).orElseThrow();

@@ -21,7 +21,8 @@ class LogModelTest {
 
     @Test
     void anImmediateRedeliveryIsADuplicateButALaterOneIsCountedAgain() {
-        KeyModel model = model(4,
+        KeyModel model = model(
+                4,
                 event("a", 0, "x", "k", Map.of(), "1"),
                 event("a", 1, "x", "k", Map.of(), "1"),
                 event("a", 2, "y", "k", Map.of(), "2"),
@@ -34,9 +35,8 @@ class LogModelTest {
 
     @Test
     void aContextClaimingItsOwnDotIsRefusedAndTheNextEventTakesThatDot() {
-        KeyModel model = model(4,
-                event("a", 0, "x", "k", Map.of("a", 1L), "1"),
-                event("a", 1, "y", "k", Map.of("b", 5L), "2"));
+        KeyModel model =
+                model(4, event("a", 0, "x", "k", Map.of("a", 1L), "1"), event("a", 1, "y", "k", Map.of("b", 5L), "2"));
 
         assertThat(model.fatesOf("x")).containsExactly(EventFate.REFUSED);
         assertThat(model.dotOf("x")).isEmpty();
@@ -46,18 +46,16 @@ class LogModelTest {
 
     @Test
     void aRepeatOfARefusedEventIsRefusedAgainNotADuplicate() {
-        KeyModel model = model(4,
-                event("a", 0, "x", "k", Map.of("a", 3L), "1"),
-                event("a", 1, "x", "k", Map.of("a", 3L), "1"));
+        KeyModel model =
+                model(4, event("a", 0, "x", "k", Map.of("a", 3L), "1"), event("a", 1, "x", "k", Map.of("a", 3L), "1"));
 
         assertThat(model.fatesOf("x")).containsExactly(EventFate.REFUSED, EventFate.REFUSED);
     }
 
     @Test
     void theLogIsOrderedByOffsetNotByListPosition() {
-        KeyModel model = model(4,
-                event("a", 5, "second", "k", Map.of("a", 1L), "2"),
-                event("a", 1, "first", "k", Map.of(), "1"));
+        KeyModel model = model(
+                4, event("a", 5, "second", "k", Map.of("a", 1L), "2"), event("a", 1, "first", "k", Map.of(), "1"));
 
         assertThat(model.dotOf("first")).contains(new Dot("a", 1));
         assertThat(model.siblingEventIds()).containsExactly("second");
@@ -65,7 +63,8 @@ class LogModelTest {
 
     @Test
     void concurrentWritesOfDifferentOriginsAreAllSiblings() {
-        KeyModel model = model(1,
+        KeyModel model = model(
+                1,
                 event("a", 0, "x", "k", Map.of(), "1"),
                 event("b", 0, "y", "k", Map.of(), "2"),
                 event("c", 0, "z", "k", Map.of("a", 1L), "3"));
@@ -98,8 +97,11 @@ class LogModelTest {
             assertThat(sibling).isNotEqualTo(model.isCovered(c.dot()));
         }
         long perOriginSiblings = ORIGINS.stream()
-                .mapToLong(o -> model.siblings().stream().filter(s -> s.dot().origin().equals(o)).count())
-                .max().orElse(0);
+                .mapToLong(o -> model.siblings().stream()
+                        .filter(s -> s.dot().origin().equals(o))
+                        .count())
+                .max()
+                .orElse(0);
         assertThat(perOriginSiblings).isLessThanOrEqualTo(cap);
     }
 

@@ -10,8 +10,7 @@ final class Ops {
 
     static final String TENANT = "t";
 
-    private Ops() {
-    }
+    private Ops() {}
 
     /** A mutable operation under construction. */
     static final class Op {
@@ -34,26 +33,82 @@ final class Ops {
         List<String> readEventIds = List.of();
         Long expectedValue;
 
-        Op process(String p) { process = p; return this; }
-        Op session(String s) { session = s; return this; }
-        Op region(String r) { region = r; return this; }
-        Op value(String v) { value = v; return this; }
-        Op at(long invoked, long completed) { invokedAt = invoked; completedAt = completed; return this; }
-        Op outcome(Outcome o, int s) { outcome = o; status = s; return this; }
-        Op problem() { problemJson = true; return this; }
-        Op event(String e) { eventId = e; return this; }
+        Op process(String p) {
+            process = p;
+            return this;
+        }
+
+        Op session(String s) {
+            session = s;
+            return this;
+        }
+
+        Op region(String r) {
+            region = r;
+            return this;
+        }
+
+        Op value(String v) {
+            value = v;
+            return this;
+        }
+
+        Op at(long invoked, long completed) {
+            invokedAt = invoked;
+            completedAt = completed;
+            return this;
+        }
+
+        Op outcome(Outcome o, int s) {
+            outcome = o;
+            status = s;
+            return this;
+        }
+
+        Op problem() {
+            problemJson = true;
+            return this;
+        }
+
+        Op event(String e) {
+            eventId = e;
+            return this;
+        }
+
         Op read(String v, Map<String, Long> context, String... siblings) {
             readValue = v;
             readContext = context;
             readEventIds = List.of(siblings);
             return this;
         }
-        Op expected(long e) { expectedValue = e; value = Long.toString(e + 1); return this; }
+
+        Op expected(long e) {
+            expectedValue = e;
+            value = Long.toString(e + 1);
+            return this;
+        }
 
         Operation build() {
-            return new Operation(id, process, session, kind, tenant, key, region, value, invokedAt, completedAt,
-                    outcome, status, problemJson, problemJson ? "https://geokv.io/problems/test" : null, eventId, readValue,
-                    readContext, readEventIds, expectedValue);
+            return new Operation(
+                    id,
+                    process,
+                    session,
+                    kind,
+                    tenant,
+                    key,
+                    region,
+                    value,
+                    invokedAt,
+                    completedAt,
+                    outcome,
+                    status,
+                    problemJson,
+                    problemJson ? "https://geokv.io/problems/test" : null,
+                    eventId,
+                    readValue,
+                    readContext,
+                    readEventIds,
+                    expectedValue);
         }
     }
 
@@ -85,8 +140,8 @@ final class Ops {
         return op;
     }
 
-    static LoggedEvent event(String origin, long offset, String eventId, String key, Map<String, Long> context,
-            String value) {
+    static LoggedEvent event(
+            String origin, long offset, String eventId, String key, Map<String, Long> context, String value) {
         return new LoggedEvent(origin, offset, eventId, TENANT, key, context, value, offset);
     }
 
@@ -95,8 +150,16 @@ final class Ops {
     }
 
     static History withOperations(History h, List<Operation> operations) {
-        return new History(h.seed(), h.regions(), h.siblingsPerOrigin(), operations, h.faults(), h.log(),
-                h.finalStates(), h.digests(), h.lastWriterWins());
+        return new History(
+                h.seed(),
+                h.regions(),
+                h.siblingsPerOrigin(),
+                operations,
+                h.faults(),
+                h.log(),
+                h.finalStates(),
+                h.digests(),
+                h.lastWriterWins());
     }
 
     /** {@code h} with operation {@code id} changed by {@code change}. */
@@ -115,18 +178,42 @@ final class Ops {
     }
 
     static History withLog(History h, List<LoggedEvent> log) {
-        return new History(h.seed(), h.regions(), h.siblingsPerOrigin(), h.operations(), h.faults(), log,
-                h.finalStates(), h.digests(), h.lastWriterWins());
+        return new History(
+                h.seed(),
+                h.regions(),
+                h.siblingsPerOrigin(),
+                h.operations(),
+                h.faults(),
+                log,
+                h.finalStates(),
+                h.digests(),
+                h.lastWriterWins());
     }
 
     static History withFinalStates(History h, List<FinalState> states) {
-        return new History(h.seed(), h.regions(), h.siblingsPerOrigin(), h.operations(), h.faults(), h.log(),
-                states, h.digests(), h.lastWriterWins());
+        return new History(
+                h.seed(),
+                h.regions(),
+                h.siblingsPerOrigin(),
+                h.operations(),
+                h.faults(),
+                h.log(),
+                states,
+                h.digests(),
+                h.lastWriterWins());
     }
 
     static History withDigests(History h, Map<String, String> digests) {
-        return new History(h.seed(), h.regions(), h.siblingsPerOrigin(), h.operations(), h.faults(), h.log(),
-                h.finalStates(), digests, h.lastWriterWins());
+        return new History(
+                h.seed(),
+                h.regions(),
+                h.siblingsPerOrigin(),
+                h.operations(),
+                h.faults(),
+                h.log(),
+                h.finalStates(),
+                digests,
+                h.lastWriterWins());
     }
 
     /** {@code h}'s final states with those of {@code key} in {@code region} replaced by {@code state}. */
@@ -135,8 +222,16 @@ final class Ops {
      * without changing its siblings, to look at one check alone.
      */
     static History withoutLastWriterWins(History h) {
-        return new History(h.seed(), h.regions(), h.siblingsPerOrigin(), h.operations(), h.faults(), h.log(),
-                h.finalStates(), h.digests(), false);
+        return new History(
+                h.seed(),
+                h.regions(),
+                h.siblingsPerOrigin(),
+                h.operations(),
+                h.faults(),
+                h.log(),
+                h.finalStates(),
+                h.digests(),
+                false);
     }
 
     static History replaceFinalState(History h, FinalState state) {

@@ -39,29 +39,90 @@ final class ValidHistory {
     static final String ASIA = "asia-pac";
     static final List<String> REGIONS = List.of(EAST, WEST, ASIA);
 
-    private ValidHistory() {
-    }
+    private ValidHistory() {}
 
     static History build() {
         List<Operation> ops = List.of(
-                op(1, BLIND_WRITE, "cart").session("s1").region(EAST).value("a").at(10, 20).event("e1").build(),
-                op(2, BLIND_WRITE, "cart").process("p2").region(WEST).value("b").at(10, 20).event("w1").build(),
-                op(3, SESSION_READ, "cart").session("s1").region(WEST).at(30, 40)
-                        .read("b", Map.of(EAST, 1L, WEST, 1L), "e1", "w1").build(),
-                op(4, CONTEXT_WRITE, "cart").session("s1").region(ASIA).value("c").at(50, 60).event("a1").build(),
-                op(5, SESSION_READ, "cart").session("s1").region(EAST).at(70, 80)
-                        .read("c", Map.of(EAST, 1L, WEST, 1L, ASIA, 1L), "a1").build(),
-                op(6, BLIND_WRITE, "gone").region(EAST).value("x").at(10, 20).event("e2").build(),
+                op(1, BLIND_WRITE, "cart")
+                        .session("s1")
+                        .region(EAST)
+                        .value("a")
+                        .at(10, 20)
+                        .event("e1")
+                        .build(),
+                op(2, BLIND_WRITE, "cart")
+                        .process("p2")
+                        .region(WEST)
+                        .value("b")
+                        .at(10, 20)
+                        .event("w1")
+                        .build(),
+                op(3, SESSION_READ, "cart")
+                        .session("s1")
+                        .region(WEST)
+                        .at(30, 40)
+                        .read("b", Map.of(EAST, 1L, WEST, 1L), "e1", "w1")
+                        .build(),
+                op(4, CONTEXT_WRITE, "cart")
+                        .session("s1")
+                        .region(ASIA)
+                        .value("c")
+                        .at(50, 60)
+                        .event("a1")
+                        .build(),
+                op(5, SESSION_READ, "cart")
+                        .session("s1")
+                        .region(EAST)
+                        .at(70, 80)
+                        .read("c", Map.of(EAST, 1L, WEST, 1L, ASIA, 1L), "a1")
+                        .build(),
+                op(6, BLIND_WRITE, "gone")
+                        .region(EAST)
+                        .value("x")
+                        .at(10, 20)
+                        .event("e2")
+                        .build(),
                 op(7, DELETE, "gone").region(EAST).at(30, 40).event("e3").build(),
-                op(9, BLIND_WRITE, "counter").region(EAST).value("0").at(10, 20).event("e4").build(),
-                op(10, CAS_INCREMENT, "counter").region(WEST).expected(0).at(30, 40).event("w2").build(),
-                op(11, CAS_INCREMENT, "counter").process("p2").region(ASIA).expected(1).at(50, 60).event("a2").build(),
-                op(12, CAS_INCREMENT, "counter").process("p3").region(EAST).expected(1).at(50, 60)
-                        .outcome(Outcome.FAIL, 412).problem().build(),
-                op(13, STRONG_READ, "counter").process("p3").region(EAST).at(70, 80)
-                        .read("2", Map.of(EAST, 1L, WEST, 1L, ASIA, 1L), "a2").build(),
-                op(14, EVENTUAL_READ, "cart").process("p4").region(WEST).at(1500, 1600)
-                        .outcome(Outcome.FAIL, 503).problem().build());
+                op(9, BLIND_WRITE, "counter")
+                        .region(EAST)
+                        .value("0")
+                        .at(10, 20)
+                        .event("e4")
+                        .build(),
+                op(10, CAS_INCREMENT, "counter")
+                        .region(WEST)
+                        .expected(0)
+                        .at(30, 40)
+                        .event("w2")
+                        .build(),
+                op(11, CAS_INCREMENT, "counter")
+                        .process("p2")
+                        .region(ASIA)
+                        .expected(1)
+                        .at(50, 60)
+                        .event("a2")
+                        .build(),
+                op(12, CAS_INCREMENT, "counter")
+                        .process("p3")
+                        .region(EAST)
+                        .expected(1)
+                        .at(50, 60)
+                        .outcome(Outcome.FAIL, 412)
+                        .problem()
+                        .build(),
+                op(13, STRONG_READ, "counter")
+                        .process("p3")
+                        .region(EAST)
+                        .at(70, 80)
+                        .read("2", Map.of(EAST, 1L, WEST, 1L, ASIA, 1L), "a2")
+                        .build(),
+                op(14, EVENTUAL_READ, "cart")
+                        .process("p4")
+                        .region(WEST)
+                        .at(1500, 1600)
+                        .outcome(Outcome.FAIL, 503)
+                        .problem()
+                        .build());
         List<LoggedEvent> log = List.of(
                 event(EAST, 0, "e1", "cart", Map.of(), "a"),
                 event(WEST, 0, "w1", "cart", Map.of(), "b"),
@@ -79,8 +140,15 @@ final class ValidHistory {
             states.add(state(region, "gone", null, "e3"));
             states.add(state(region, "counter", "2", "a2"));
         }
-        return new History(42, REGIONS, 4, ops,
+        return new History(
+                42,
+                REGIONS,
+                4,
+                ops,
                 List.of(new Fault("kill-replication", WEST, 1000, 2000)),
-                log, states, Map.of(EAST, "d1", WEST, "d1", ASIA, "d1"), true);
+                log,
+                states,
+                Map.of(EAST, "d1", WEST, "d1", ASIA, "d1"),
+                true);
     }
 }

@@ -32,7 +32,9 @@ import redis.embedded.RedisServer;
  * create their databases themselves. Its data stays in {@code --postgres-data} across runs. Redis
  * is a cache here: nothing is persisted.
  */
-@Command(name = "local-services", mixinStandardHelpOptions = true,
+@Command(
+        name = "local-services",
+        mixinStandardHelpOptions = true,
         description = "Runs an embedded PostgreSQL and/or Redis on 127.0.0.1 until SIGTERM.")
 public final class LocalServices implements Callable<Integer> {
 
@@ -54,7 +56,9 @@ public final class LocalServices implements Callable<Integer> {
     @Option(names = "--redis-dir", description = "Redis's working folder (its pid file; nothing is persisted).")
     Path redisDir;
 
-    @Option(names = "--binaries-dir", required = true,
+    @Option(
+            names = "--binaries-dir",
+            required = true,
             description = "Where the PostgreSQL binaries are unpacked (once).")
     Path binariesDir;
 
@@ -78,7 +82,8 @@ public final class LocalServices implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (postgresPort == null && redisPort == null) {
-            throw new ParameterException(spec.commandLine(), "nothing to start: give --postgres-port and/or --redis-port");
+            throw new ParameterException(
+                    spec.commandLine(), "nothing to start: give --postgres-port and/or --redis-port");
         }
         if (postgresPort != null && postgresData == null) {
             throw new ParameterException(spec.commandLine(), "--postgres-port needs --postgres-data");

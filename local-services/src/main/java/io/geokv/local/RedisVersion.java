@@ -23,7 +23,8 @@ final class RedisVersion {
             OutputStream request = socket.getOutputStream();
             request.write("*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n".getBytes(StandardCharsets.US_ASCII));
             request.flush();
-            BufferedReader reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader reply =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String header = reply.readLine();
             if (header == null || !header.startsWith("$")) {
                 throw new IOException("Redis on " + host + ":" + port + " answered INFO with " + header);

@@ -30,7 +30,8 @@ class LocalServicesTest {
 
     @Test
     void postgresNeedsItsDataFolder() {
-        assertThat(run("--binaries-dir", "target/unused", "--postgres-port", "1")).isEqualTo(2);
+        assertThat(run("--binaries-dir", "target/unused", "--postgres-port", "1"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--postgres-port needs --postgres-data");
     }
 

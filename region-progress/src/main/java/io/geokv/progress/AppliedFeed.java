@@ -73,18 +73,20 @@ final class AppliedFeed {
 
     private void read() {
         requested.set(false);
-        reader.appliedPositions().timeout(readTimeout).subscribe(
-                positions -> {
-                    applied = Optional.of(positions);
-                    finished();
-                },
-                error -> {
-                    if (applied.isPresent()) {
-                        log.debug("region {}: applied positions unavailable: {}", region, error.toString());
-                    }
-                    applied = Optional.empty();
-                    finished();
-                });
+        reader.appliedPositions()
+                .timeout(readTimeout)
+                .subscribe(
+                        positions -> {
+                            applied = Optional.of(positions);
+                            finished();
+                        },
+                        error -> {
+                            if (applied.isPresent()) {
+                                log.debug("region {}: applied positions unavailable: {}", region, error.toString());
+                            }
+                            applied = Optional.empty();
+                            finished();
+                        });
     }
 
     private void finished() {

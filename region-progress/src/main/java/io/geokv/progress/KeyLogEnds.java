@@ -27,7 +27,9 @@ public final class KeyLogEnds {
     /** The partition the key's events go to, in every region's topic. */
     public List<EventPartition> partitionsOf(String tenant, String key) {
         int partition = EventTopics.partitionOf(EventTopics.recordKey(tenant, key), partitions);
-        return regions.stream().map(region -> new EventPartition(GeokvNames.eventTopic(region), partition)).toList();
+        return regions.stream()
+                .map(region -> new EventPartition(GeokvNames.eventTopic(region), partition))
+                .toList();
     }
 
     /** The positions just past the key's last event in every region's topic. */

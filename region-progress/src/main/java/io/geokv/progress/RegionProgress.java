@@ -14,11 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -43,8 +43,9 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
     public RegionProgress(RegionStores stores, ProgressProperties settings) {
         this.settings = settings;
         for (String region : stores.names()) {
-            feeds.put(region, new AppliedFeed(region, stores.get(region).reader(), settings.readTimeout(),
-                    this::wakeWaiters));
+            feeds.put(
+                    region,
+                    new AppliedFeed(region, stores.get(region).reader(), settings.readTimeout(), this::wakeWaiters));
         }
     }
 
@@ -123,8 +124,12 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
      * has within {@code wait}.
      */
     public Mono<String> firstToApply(List<String> preference, LogPositions positions, Duration wait) {
-        return await(() -> preference.stream().filter(region -> hasApplied(region, positions)).findFirst(),
-                wait, Optional::empty);
+        return await(
+                () -> preference.stream()
+                        .filter(region -> hasApplied(region, positions))
+                        .findFirst(),
+                wait,
+                Optional::empty);
     }
 
     /** Completes with true once {@code region} has applied {@code positions}, false if it has not within {@code timeout}. */
@@ -139,11 +144,17 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
     public Mono<List<String>> awaitAll(List<String> regions, LogPositions positions, Duration timeout) {
         return Mono.defer(() -> {
             Set<String> done = ConcurrentHashMap.newKeySet();
-            Supplier<List<String>> inOrder = () -> regions.stream().filter(done::contains).toList();
-            return await(() -> {
-                regions.stream().filter(region -> hasApplied(region, positions)).forEach(done::add);
-                return done.size() == regions.size() ? Optional.of(inOrder.get()) : Optional.empty();
-            }, timeout, () -> Optional.of(inOrder.get()));
+            Supplier<List<String>> inOrder =
+                    () -> regions.stream().filter(done::contains).toList();
+            return await(
+                    () -> {
+                        regions.stream()
+                                .filter(region -> hasApplied(region, positions))
+                                .forEach(done::add);
+                        return done.size() == regions.size() ? Optional.of(inOrder.get()) : Optional.empty();
+                    },
+                    timeout,
+                    () -> Optional.of(inOrder.get()));
         });
     }
 
@@ -152,7 +163,8 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
         ReplicationLagSampler sampler = lag;
         if (sampler == null) {
             List<ReplicationLag> none = new ArrayList<>();
-            feeds.keySet().forEach(region -> feeds.keySet().forEach(origin -> none.add(ReplicationLag.none(region, origin))));
+            feeds.keySet()
+                    .forEach(region -> feeds.keySet().forEach(origin -> none.add(ReplicationLag.none(region, origin))));
             return none;
         }
         return sampler.latest();
@@ -180,7 +192,8 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
             Waiter<T> waiter = new Waiter<>(check);
             waiters.add(waiter);
             waiter.check();
-            return waiter.result.asMono()
+            return waiter.result
+                    .asMono()
                     .timeout(wait, Mono.defer(() -> Mono.justOrEmpty(onTimeout.get())))
                     .doFinally(signal -> waiters.remove(waiter));
         });

@@ -10,8 +10,13 @@ package io.geokv.progress;
  * by what the Streams application has consumed but the sink has not yet written: a sink that stops
  * shows as applied lag growing while the consumer lag stays at zero.
  */
-public record ReplicationLag(String region, String origin, long lagRecords, double lagSeconds,
-        long consumerLagRecords, double consumerLagSeconds) {
+public record ReplicationLag(
+        String region,
+        String origin,
+        long lagRecords,
+        double lagSeconds,
+        long consumerLagRecords,
+        double consumerLagSeconds) {
 
     public static ReplicationLag none(String region, String origin) {
         return new ReplicationLag(region, origin, 0, 0, 0, 0);

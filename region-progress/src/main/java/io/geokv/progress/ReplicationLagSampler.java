@@ -50,7 +50,11 @@ final class ReplicationLagSampler implements AutoCloseable {
         return thread;
     });
 
-    ReplicationLagSampler(List<String> regions, Admin admin, Consumer<byte[], byte[]> peeker, Clock clock,
+    ReplicationLagSampler(
+            List<String> regions,
+            Admin admin,
+            Consumer<byte[], byte[]> peeker,
+            Clock clock,
             Function<String, Optional<LogPositions>> applied) {
         this.regions = regions;
         this.admin = admin;
@@ -93,13 +97,15 @@ final class ReplicationLagSampler implements AutoCloseable {
         LogPositions starts = offsets.starts(partitions);
         List<ReplicationLag> result = new ArrayList<>();
         for (String region : regions) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin
-                    .listConsumerGroupOffsets(GeokvNames.streamsApplicationId(region)).partitionsToOffsetAndMetadata()
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                            GeokvNames.streamsApplicationId(region))
+                    .partitionsToOffsetAndMetadata()
                     .get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             LogPositions consumed = starts;
             for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : committed.entrySet()) {
                 if (offset.getValue() != null) {
-                    consumed = consumed.with(TopicOffsets.of(offset.getKey()), offset.getValue().offset());
+                    consumed = consumed.with(
+                            TopicOffsets.of(offset.getKey()), offset.getValue().offset());
                 }
             }
             Map<String, Behind> consumerLag = behind(region, consumed, ends, ReplicationLag::consumerLagSeconds);
@@ -111,8 +117,8 @@ final class ReplicationLagSampler implements AutoCloseable {
             for (String origin : regions) {
                 Behind readers = appliedLag.get(origin);
                 Behind consumer = consumerLag.get(origin);
-                result.add(new ReplicationLag(region, origin, readers.records(), readers.seconds(),
-                        consumer.records(), consumer.seconds()));
+                result.add(new ReplicationLag(
+                        region, origin, readers.records(), readers.seconds(), consumer.records(), consumer.seconds()));
             }
         }
         return List.copyOf(result);
@@ -130,8 +136,8 @@ final class ReplicationLagSampler implements AutoCloseable {
     }
 
     /** Per origin, records between {@code positions} and {@code ends}, and the age of the oldest of them. */
-    private Map<String, Behind> behind(String region, LogPositions positions, LogPositions ends,
-            ToDoubleFunction<ReplicationLag> lastSeconds) {
+    private Map<String, Behind> behind(
+            String region, LogPositions positions, LogPositions ends, ToDoubleFunction<ReplicationLag> lastSeconds) {
         Map<EventPartition, Long> oldestBehind = peekTimestamps(positions, ends);
         long now = clock.millis();
         Map<String, Behind> result = new HashMap<>();
@@ -141,7 +147,8 @@ final class ReplicationLagSampler implements AutoCloseable {
             long oldest = oldestBehind.entrySet().stream()
                     .filter(e -> e.getKey().topic().equals(topic))
                     .mapToLong(Map.Entry::getValue)
-                    .min().orElse(Long.MAX_VALUE);
+                    .min()
+                    .orElse(Long.MAX_VALUE);
             double seconds;
             if (records == 0) {
                 seconds = 0;

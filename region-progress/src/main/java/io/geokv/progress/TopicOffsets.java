@@ -47,18 +47,21 @@ public final class TopicOffsets {
 
     /** The end of each partition: the offset the next record appended there gets. */
     public LogPositions ends(Collection<EventPartition> partitions) {
-        return positions(get(admin.listOffsets(request(partitions, OffsetSpec.latest())).all()));
+        return positions(
+                get(admin.listOffsets(request(partitions, OffsetSpec.latest())).all()));
     }
 
     /** The first offset still kept in each partition (retention may have removed older ones). */
     public LogPositions starts(Collection<EventPartition> partitions) {
-        return positions(get(admin.listOffsets(request(partitions, OffsetSpec.earliest())).all()));
+        return positions(get(
+                admin.listOffsets(request(partitions, OffsetSpec.earliest())).all()));
     }
 
     /** {@link #ends}, without blocking. */
     public Mono<LogPositions> endsLater(Collection<EventPartition> partitions) {
-        return Mono.fromCompletionStage(() ->
-                        admin.listOffsets(request(partitions, OffsetSpec.latest())).all().toCompletionStage())
+        return Mono.fromCompletionStage(() -> admin.listOffsets(request(partitions, OffsetSpec.latest()))
+                        .all()
+                        .toCompletionStage())
                 .map(TopicOffsets::positions);
     }
 

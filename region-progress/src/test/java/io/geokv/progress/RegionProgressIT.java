@@ -45,10 +45,12 @@ class RegionProgressIT {
         stores = RegionStores.open(new RegionsProperties(
                 List.of(a, TestStates.withPostgresPort(b, proxyToB.port())), TestStates.PREFIX, 10));
         stores.all().forEach(store -> store.database().truncate());
-        progress = new RegionProgress(stores, new ProgressProperties(HOUR, Duration.ofMillis(100), Duration.ofSeconds(2), HOUR));
+        progress = new RegionProgress(
+                stores, new ProgressProperties(HOUR, Duration.ofMillis(100), Duration.ofSeconds(2), HOUR));
         progress.start();
-        await().atMost(WAIT).until(() -> progress.applied("progress-a").isPresent()
-                && progress.applied("progress-b").isPresent());
+        await().atMost(WAIT)
+                .until(() -> progress.applied("progress-a").isPresent()
+                        && progress.applied("progress-b").isPresent());
     }
 
     @AfterEach
@@ -78,17 +80,22 @@ class RegionProgressIT {
         LogPositions target = covering(TOPIC, 1, 3);
         stores.get("progress-b").writer().write(List.of(), target);
 
-        assertThat(progress.firstToApply(List.of("progress-a", "progress-b"), target, WAIT).block(WAIT))
+        assertThat(progress.firstToApply(List.of("progress-a", "progress-b"), target, WAIT)
+                        .block(WAIT))
                 .isEqualTo("progress-b");
-        assertThat(progress.awaitAll(List.of("progress-a", "progress-b"), target, Duration.ofMillis(300)).block(WAIT))
-                .as("only b has applied when the wait ends").containsExactly("progress-b");
+        assertThat(progress.awaitAll(List.of("progress-a", "progress-b"), target, Duration.ofMillis(300))
+                        .block(WAIT))
+                .as("only b has applied when the wait ends")
+                .containsExactly("progress-b");
 
         stores.get("progress-a").writer().write(List.of(), target);
         await().atMost(WAIT).until(() -> progress.hasApplied("progress-a", target));
-        assertThat(progress.firstToApply(List.of("progress-a", "progress-b"), target, WAIT).block(WAIT))
+        assertThat(progress.firstToApply(List.of("progress-a", "progress-b"), target, WAIT)
+                        .block(WAIT))
                 .isEqualTo("progress-a");
         assertThat(progress.firstToApply(List.of("progress-a"), covering(TOPIC, 1, 4), Duration.ofMillis(200))
-                .blockOptional(WAIT)).isEmpty();
+                        .blockOptional(WAIT))
+                .isEmpty();
     }
 
     @Test
@@ -100,11 +107,13 @@ class RegionProgressIT {
         proxyToB.cut();
         // Only a read can find out: the one the listening connection's loss brings about.
         await().atMost(WAIT).until(() -> progress.applied("progress-b").isEmpty());
-        assertThat(progress.firstToApply(List.of("progress-b"), target, Duration.ofMillis(300)).blockOptional(WAIT))
+        assertThat(progress.firstToApply(List.of("progress-b"), target, Duration.ofMillis(300))
+                        .blockOptional(WAIT))
                 .isEmpty();
 
         proxyToB.restore();
-        assertThat(progress.awaitApplied("progress-b", target, WAIT).block(WAIT)).isTrue();
+        assertThat(progress.awaitApplied("progress-b", target, WAIT).block(WAIT))
+                .isTrue();
     }
 
     @Test

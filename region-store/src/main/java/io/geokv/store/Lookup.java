@@ -1,7 +1,6 @@
 package io.geokv.store;
 
 import io.geokv.conflict.KeyState;
-
 import java.util.Objects;
 
 /**

@@ -7,11 +7,10 @@ import io.geokv.store.postgres.KeyLocks;
 import io.geokv.store.postgres.RegionDatabase;
 import io.geokv.store.postgres.StateReader;
 import io.geokv.store.postgres.StateWriter;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-
-import java.time.Duration;
 
 /**
  * Everything one region stores: PostgreSQL (the source of truth; JDBC writer, R2DBC reader) and
@@ -125,8 +124,12 @@ public final class RegionStore implements AutoCloseable {
         Mono<Lookup> fromCache = cache.get(tenant, key)
                 .map(state -> new Lookup(state, Source.CACHE))
                 .onErrorResume(e -> {
-                    log.debug("region {}: cache read of {}/{} failed, reading PostgreSQL: {}",
-                            name(), tenant, key, e.toString());
+                    log.debug(
+                            "region {}: cache read of {}/{} failed, reading PostgreSQL: {}",
+                            name(),
+                            tenant,
+                            key,
+                            e.toString());
                     return Mono.empty();
                 });
         Mono<Lookup> fromDatabase = reader.find(tenant, key)

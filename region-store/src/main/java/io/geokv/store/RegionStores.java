@@ -2,7 +2,6 @@ package io.geokv.store;
 
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.config.RegionsProperties;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,21 @@
 package io.geokv.store;
 
 import static io.geokv.store.TestStates.covering;
-
-import io.geokv.position.LogPositions;
+import static io.geokv.store.TestStates.m;
+import static io.geokv.store.TestStates.written;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.geokv.conflict.KeyState;
+import io.geokv.position.LogPositions;
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.config.RegionsProperties;
 import io.geokv.store.postgres.StoreException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,17 +23,6 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
-
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.List;
-
-import static io.geokv.store.TestStates.m;
-import static io.geokv.store.TestStates.written;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 class RegionStoreIT {
 
@@ -78,7 +75,9 @@ class RegionStoreIT {
         store.cache().putAll(List.of(m("t", "k", newer)));
 
         // A reader that had fetched the older state from PostgreSQL before the sink moved on.
-        StepVerifier.create(store.cache().putIfAbsent("t", "k", older)).expectNext(false).verifyComplete();
+        StepVerifier.create(store.cache().putIfAbsent("t", "k", older))
+                .expectNext(false)
+                .verifyComplete();
 
         Lookup lookup = store.read("t", "k").block(TIMEOUT);
         assertThat(lookup.source()).isEqualTo(Source.CACHE);
@@ -95,7 +94,8 @@ class RegionStoreIT {
                 long start = System.nanoTime();
                 Lookup lookup = degraded.read("t", "k").block(TIMEOUT);
                 assertThat(lookup.source()).isEqualTo(Source.DB);
-                assertThat(TestStates.text(lookup.state().siblings().get(0).value())).isEqualTo("v");
+                assertThat(TestStates.text(lookup.state().siblings().get(0).value()))
+                        .isEqualTo("v");
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
             }
             StepVerifier.create(degraded.read("t", "absent")).expectComplete().verify(TIMEOUT);
@@ -106,7 +106,8 @@ class RegionStoreIT {
     void survivesRedisGoingAwayAndUsesItAgainWhenBack() throws Exception {
         store.writer().write(List.of(m("t", "k", written(1, "v"))), LogPositions.empty());
         try (TcpProxy proxy = new TcpProxy(6379);
-             RegionStore flaky = RegionStore.open(TestStates.withRedisPort(TestStates.region("store", 12), proxy.port()))) {
+                RegionStore flaky =
+                        RegionStore.open(TestStates.withRedisPort(TestStates.region("store", 12), proxy.port()))) {
             assertThat(flaky.read("t", "k").block(TIMEOUT).source()).isEqualTo(Source.DB);
             assertThat(flaky.read("t", "k").block(TIMEOUT).source()).isEqualTo(Source.CACHE);
 
@@ -125,43 +126,63 @@ class RegionStoreIT {
     void everyPoolReconnectsOnceAPostgresqlOutageIsOver() throws Exception {
         store.writer().write(List.of(m("t", "pooled", written(1, "v"))), LogPositions.empty());
         try (TcpProxy proxy = new TcpProxy(5432);
-             RegionStore flaky = RegionStore.open(TestStates.withPostgresPort(TestStates.region("store", 12), proxy.port()))) {
+                RegionStore flaky =
+                        RegionStore.open(TestStates.withPostgresPort(TestStates.region("store", 12), proxy.port()))) {
             // Fill each pool with several connections, then cut them all.
             Flux.range(0, 6).flatMap(i -> flaky.reader().find("t", "pooled")).blockLast(TIMEOUT);
             Flux.range(0, 6).flatMap(i -> flaky.intents().find("t", "pooled")).blockLast(TIMEOUT);
-            Flux.range(0, 6).flatMap(i -> flaky.locks().whileLocked("t", "pooled-" + i, Duration.ofSeconds(1),
-                    lock -> Mono.delay(Duration.ofMillis(50)))).blockLast(TIMEOUT);
+            Flux.range(0, 6)
+                    .flatMap(i -> flaky.locks()
+                            .whileLocked(
+                                    "t",
+                                    "pooled-" + i,
+                                    Duration.ofSeconds(1),
+                                    lock -> Mono.delay(Duration.ofMillis(50))))
+                    .blockLast(TIMEOUT);
             proxy.cut();
             proxy.restore();
 
             // The first use after the outage finds dead connections in the pool: it must not fail.
             assertThat(flaky.reader().find("t", "pooled").block(TIMEOUT)).isNotNull();
             flaky.intents().record("t", "pooled", "e1").block(TIMEOUT);
-            assertThat(flaky.locks().whileLocked("t", "pooled-0", Duration.ofSeconds(1), lock -> Mono.just(1))
-                    .block(TIMEOUT)).isEqualTo(1);
+            assertThat(flaky.locks()
+                            .whileLocked("t", "pooled-0", Duration.ofSeconds(1), lock -> Mono.just(1))
+                            .block(TIMEOUT))
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void aHolderLearnsThatItsLockWasLostWithItsConnectionAndAnotherTakerHasIt() throws Exception {
         try (TcpProxy proxy = new TcpProxy(5432);
-             RegionStore flaky = RegionStore.open(TestStates.withPostgresPort(TestStates.region("store", 12), proxy.port()))) {
+                RegionStore flaky =
+                        RegionStore.open(TestStates.withPostgresPort(TestStates.region("store", 12), proxy.port()))) {
             CompletableFuture<Void> locked = new CompletableFuture<>();
             CompletableFuture<Void> goOn = new CompletableFuture<>();
-            CompletableFuture<String> holder = flaky.locks().whileLocked("t", "lost", Duration.ofSeconds(1),
-                    lock -> lock.verify().doOnSuccess(held -> locked.complete(null))
-                            .then(Mono.fromFuture(goOn))
-                            .then(lock.verify())
-                            .thenReturn("published")).toFuture();
+            CompletableFuture<String> holder = flaky.locks()
+                    .whileLocked(
+                            "t",
+                            "lost",
+                            Duration.ofSeconds(1),
+                            lock -> lock.verify()
+                                    .doOnSuccess(held -> locked.complete(null))
+                                    .then(Mono.fromFuture(goOn))
+                                    .then(lock.verify())
+                                    .thenReturn("published"))
+                    .toFuture();
             locked.get(5, TimeUnit.SECONDS);
 
             proxy.cut();
             proxy.restore();
-            assertThat(store.locks().whileLocked("t", "lost", Duration.ofSeconds(5), lock -> Mono.just("taken"))
-                    .block(TIMEOUT)).as("PostgreSQL released the lock with its connection").isEqualTo("taken");
+            assertThat(store.locks()
+                            .whileLocked("t", "lost", Duration.ofSeconds(5), lock -> Mono.just("taken"))
+                            .block(TIMEOUT))
+                    .as("PostgreSQL released the lock with its connection")
+                    .isEqualTo("taken");
 
             goOn.complete(null);
-            assertThatThrownBy(holder::join).hasCauseInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(holder::join)
+                    .hasCauseInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("was lost");
         }
     }
@@ -197,7 +218,8 @@ class RegionStoreIT {
         try (RegionStores stores = RegionStores.open(props)) {
             assertThat(stores.names()).containsExactly("stores-a", "stores-b");
             assertThat(stores.get("stores-b").name()).isEqualTo("stores-b");
-            assertThat(stores.get("stores-b").properties().postgres().database()).isEqualTo("geokv_storetest_stores_b");
+            assertThat(stores.get("stores-b").properties().postgres().database())
+                    .isEqualTo("geokv_storetest_stores_b");
             StepVerifier.create(stores.get("stores-a").reader().ping()).verifyComplete();
             assertThatThrownBy(() -> stores.get("mars"))
                     .isInstanceOf(IllegalArgumentException.class)

@@ -55,46 +55,51 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void acceptLoop() {
-        Thread t = new Thread(() -> {
-            while (!listener.isClosed()) {
-                try {
-                    Socket client = listener.accept();
-                    synchronized (this) {
-                        if (cut) {
-                            client.close();
-                            continue;
+        Thread t = new Thread(
+                () -> {
+                    while (!listener.isClosed()) {
+                        try {
+                            Socket client = listener.accept();
+                            synchronized (this) {
+                                if (cut) {
+                                    client.close();
+                                    continue;
+                                }
+                                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                                sockets.add(client);
+                                sockets.add(upstream);
+                                pump(client, upstream);
+                                pump(upstream, client);
+                            }
+                        } catch (IOException e) {
+                            // listener closed, or the target refused: this connection is dropped
                         }
-                        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                        sockets.add(client);
-                        sockets.add(upstream);
-                        pump(client, upstream);
-                        pump(upstream, client);
                     }
-                } catch (IOException e) {
-                    // listener closed, or the target refused: this connection is dropped
-                }
-            }
-        }, "tcp-proxy-accept-" + listener.getLocalPort());
+                },
+                "tcp-proxy-accept-" + listener.getLocalPort());
         t.setDaemon(true);
         t.start();
     }
 
     private static void pump(Socket from, Socket to) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // either side closed
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, "tcp-proxy-pump");
+        Thread t = new Thread(
+                () -> {
+                    byte[] buffer = new byte[16 * 1024];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buffer)) >= 0) {
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // either side closed
+                    } finally {
+                        closeQuietly(from);
+                        closeQuietly(to);
+                    }
+                },
+                "tcp-proxy-pump");
         t.setDaemon(true);
         t.start();
     }

@@ -1,15 +1,13 @@
 package io.geokv.store;
 
-import io.geokv.position.EventPartition;
-import io.geokv.position.LogPositions;
-
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.VersionVector;
 import io.geokv.conflict.Write;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.config.RegionsProperties;
 import io.geokv.store.postgres.MaterializedState;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +18,7 @@ public final class TestStates {
 
     public static final String PREFIX = "geokv_storetest_";
 
-    private TestStates() {
-    }
+    private TestStates() {}
 
     /**
      * A test region whose database is {@code geokv_storetest_<name>} and whose Redis logical
@@ -39,23 +36,27 @@ public final class TestStates {
     /** The same region and Redis logical database, reached through another local port (a proxy). */
     public static RegionProperties withRedisPort(RegionProperties region, int port) {
         String uri = region.redis().uri().replace(":6379/", ":" + port + "/");
-        return new RegionProperties(region.name(), region.postgres(),
+        return new RegionProperties(
+                region.name(),
+                region.postgres(),
                 new RegionProperties.Redis(uri, region.redis().ttl()));
     }
 
     /** The same region and database, its PostgreSQL reached through another local port (a proxy). */
     public static RegionProperties withPostgresPort(RegionProperties region, int port) {
         RegionProperties.Postgres pg = region.postgres();
-        return new RegionProperties(region.name(),
-                new RegionProperties.Postgres(pg.host(), port, pg.database(), pg.username(), pg.password(),
-                        pg.maxPoolSize()),
+        return new RegionProperties(
+                region.name(),
+                new RegionProperties.Postgres(
+                        pg.host(), port, pg.database(), pg.username(), pg.password(), pg.maxPoolSize()),
                 region.redis());
     }
 
     /** The same region with its PostgreSQL at a port nothing listens on. */
     public static RegionProperties withDeadPostgres(RegionProperties region) {
         RegionProperties.Postgres pg = region.postgres();
-        return new RegionProperties(region.name(),
+        return new RegionProperties(
+                region.name(),
                 new RegionProperties.Postgres(pg.host(), closedPort(), pg.database(), pg.username(), pg.password(), 2),
                 region.redis());
     }
@@ -77,7 +78,8 @@ public final class TestStates {
     public static LogPositions covering(Object... topicPartitionNext) {
         LogPositions positions = LogPositions.empty();
         for (int i = 0; i < topicPartitionNext.length; i += 3) {
-            positions = positions.with(new EventPartition((String) topicPartitionNext[i], (Integer) topicPartitionNext[i + 1]),
+            positions = positions.with(
+                    new EventPartition((String) topicPartitionNext[i], (Integer) topicPartitionNext[i + 1]),
                     ((Number) topicPartitionNext[i + 2]).longValue());
         }
         return positions;
@@ -94,8 +96,8 @@ public final class TestStates {
 
     /** {@code base} followed by a delete that supersedes it. */
     public static KeyState deleted(KeyState base) {
-        return base.receive(new Write("del-" + base.version(), "us-east", base.context(), null, null,
-                9_000L + base.version()));
+        return base.receive(
+                new Write("del-" + base.version(), "us-east", base.context(), null, null, 9_000L + base.version()));
     }
 
     /** Two writes from two regions that had not seen each other: two siblings. */

@@ -1,5 +1,18 @@
 package io.geokv.replication;
 
+import io.geokv.conflict.KeyLimits;
+import io.geokv.progress.ProgressProperties;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.TopicOffsets;
+import io.geokv.replication.config.ReplicationProperties;
+import io.geokv.replication.region.RegionReplication;
+import io.geokv.replication.region.ReplicationSupervisor;
+import io.geokv.replication.replay.RegionReplayer;
+import io.geokv.store.RegionStores;
+import io.geokv.store.config.LimitsProperties;
+import io.geokv.store.config.RegionsProperties;
+import io.geokv.store.config.TopicsProperties;
+import io.geokv.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
@@ -11,20 +24,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import io.geokv.conflict.KeyLimits;
-import io.geokv.replication.config.ReplicationProperties;
-import io.geokv.replication.region.RegionReplication;
-import io.geokv.replication.region.ReplicationSupervisor;
-import io.geokv.replication.replay.RegionReplayer;
-import io.geokv.store.RegionStores;
-import io.geokv.store.config.LimitsProperties;
-import io.geokv.store.config.RegionsProperties;
-import io.geokv.store.config.TopicsProperties;
-import io.geokv.progress.ProgressProperties;
-import io.geokv.progress.RegionProgress;
-import io.geokv.progress.TopicOffsets;
-import io.geokv.topics.TopicProvisioner;
 
 /** Wires the regions' stores, Kafka clients and replications from typed configuration. */
 @Configuration(proxyBeanMethods = false)
@@ -41,19 +40,35 @@ class ReplicationConfiguration {
     }
 
     @Bean
-    ReplicationSupervisor replicationSupervisor(ReplicationProperties properties, RegionsProperties regions,
-            LimitsProperties limitsProperties, TopicsProperties topicsProperties, RegionStores stores, Admin admin,
-            KafkaProperties kafka, MeterRegistry meters) {
+    ReplicationSupervisor replicationSupervisor(
+            ReplicationProperties properties,
+            RegionsProperties regions,
+            LimitsProperties limitsProperties,
+            TopicsProperties topicsProperties,
+            RegionStores stores,
+            Admin admin,
+            KafkaProperties kafka,
+            MeterRegistry meters) {
         KeyLimits limits = limitsProperties.forRegions(regions.names().size());
         TopicOffsets topics = new TopicOffsets(admin, Duration.ofSeconds(30));
-        TopicProvisioner provisioner = new TopicProvisioner(admin, Duration.ofSeconds(30), limits,
-                topicsProperties.durability());
-        return new ReplicationSupervisor(properties, regions.names(), stores, provisioner,
-                (region, store) -> new RegionReplication(region, regions.names(), properties, limits,
+        TopicProvisioner provisioner =
+                new TopicProvisioner(admin, Duration.ofSeconds(30), limits, topicsProperties.durability());
+        return new ReplicationSupervisor(
+                properties,
+                regions.names(),
+                stores,
+                provisioner,
+                (region, store) -> new RegionReplication(
+                        region,
+                        regions.names(),
+                        properties,
+                        limits,
                         replicatedLikeEventTopics(kafka.buildStreamsProperties(), provisioner.durabilityForCluster()),
-                        kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
+                        kafka.buildConsumerProperties(),
+                        kafka.buildProducerProperties(),
                         topic -> topics.partitions(List.of(topic)).size(),
-                        store, meters));
+                        store,
+                        meters));
     }
 
     @Bean
@@ -73,10 +88,12 @@ class ReplicationConfiguration {
      * spring.kafka.streams.properties.topic.min.insync.replicas} say otherwise: left to the broker's
      * default they could live on one replica while the log they summarize lives on three.
      */
-    static Map<String, Object> replicatedLikeEventTopics(Map<String, Object> streams, TopicProvisioner.Durability durability) {
+    static Map<String, Object> replicatedLikeEventTopics(
+            Map<String, Object> streams, TopicProvisioner.Durability durability) {
         Map<String, Object> config = new HashMap<>(streams);
         config.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) durability.replicationFactor());
-        config.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), durability.minInsyncReplicas());
+        config.putIfAbsent(
+                StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), durability.minInsyncReplicas());
         return config;
     }
 }

@@ -8,6 +8,22 @@ import static io.geokv.replication.SharedReplication.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.geokv.conflict.HybridLogicalClock;
+import io.geokv.conflict.KeyState;
+import io.geokv.conflict.KeyStateCodec;
+import io.geokv.conflict.LastWriterWins;
+import io.geokv.conflict.Sibling;
+import io.geokv.conflict.VersionVector;
+import io.geokv.conflict.Write;
+import io.geokv.event.EventTopics;
+import io.geokv.event.KvEvents;
+import io.geokv.event.avro.KvEvent;
+import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import io.geokv.replication.merge.OriginHeaders;
+import io.geokv.replication.region.ReplicationSupervisor;
+import io.geokv.testing.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,24 +46,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.geokv.position.EventPartition;
-import io.geokv.position.LogPositions;
-import io.geokv.naming.GeokvNames;
-import io.geokv.conflict.HybridLogicalClock;
-import io.geokv.conflict.KeyState;
-import io.geokv.conflict.KeyStateCodec;
-import io.geokv.conflict.LastWriterWins;
-import io.geokv.conflict.Sibling;
-import io.geokv.conflict.VersionVector;
-import io.geokv.conflict.Write;
-import io.geokv.event.EventTopics;
-import io.geokv.event.KvEvents;
-import io.geokv.event.avro.KvEvent;
-import io.geokv.replication.merge.MergeTopology;
-import io.geokv.replication.merge.OriginHeaders;
-import io.geokv.replication.region.ReplicationSupervisor;
-import io.geokv.testing.TestKafka;
 
 /**
  * Events produced straight to Kafka, as any client may, end up in every region's PostgreSQL and
@@ -92,9 +90,12 @@ class ReplicationIT {
                 KeyState state = find(region, tenant, "greeting");
                 assertThat(state).as(region).isNotNull();
                 assertThat(state.version()).as(region).isEqualTo(2);
-                assertThat(state.siblings()).as(region + ": concurrent writes are both kept").hasSize(2);
+                assertThat(state.siblings())
+                        .as(region + ": concurrent writes are both kept")
+                        .hasSize(2);
                 assertThat(winner(state)).as(region).isEqualTo("hello from later");
-                KeyState cached = stores().get(region).cache().get(tenant, "greeting").block(Duration.ofSeconds(5));
+                KeyState cached =
+                        stores().get(region).cache().get(tenant, "greeting").block(Duration.ofSeconds(5));
                 assertThat(cached).as(region + " Redis").isEqualTo(state);
             }
         });
@@ -105,31 +106,37 @@ class ReplicationIT {
         String tenant = uniqueTenant();
         String recordKey = EventTopics.recordKey(tenant, "k");
         byte[] garbage = ("not an event " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
-        RecordMetadata bad = raw.send(new ProducerRecord<>(GeokvNames.eventTopic(EU), recordKey, garbage)).get();
+        RecordMetadata bad = raw.send(new ProducerRecord<>(GeokvNames.eventTopic(EU), recordKey, garbage))
+                .get();
         send(put(EU, tenant, "k", "valid after garbage", VersionVector.empty(), CLOCK.tick()));
 
         await().atMost(DEADLINE).untilAsserted(() -> {
             for (String region : REGIONS) {
-                assertThat(find(region, tenant, "k")).as(region).isNotNull()
+                assertThat(find(region, tenant, "k"))
+                        .as(region)
+                        .isNotNull()
                         .satisfies(state -> assertThat(winner(state)).isEqualTo("valid after garbage"));
             }
         });
         // Every region has now processed and committed the garbage (it came first in the same
         // partition), so every dead letter it caused is already readable.
         List<ConsumerRecord<String, byte[]>> letters = deadLettersWithKey(recordKey);
-        assertThat(letters).as("only the region owning the topic dead-letters it").singleElement().satisfies(letter -> {
-            assertThat(letter.value()).isEqualTo(garbage);
-            assertThat(header(letter, OriginHeaders.ERROR_REASON)).startsWith("undecodable event");
-            assertThat(header(letter, OriginHeaders.DEAD_LETTERED_BY)).isEqualTo(EU);
-            assertThat(OriginHeaders.read(letter.headers())).get().satisfies(origin -> {
-                assertThat(origin.topic()).isEqualTo(bad.topic());
-                assertThat(origin.partition()).isEqualTo(bad.partition());
-                assertThat(origin.offset()).isEqualTo(bad.offset());
-            });
-        });
+        assertThat(letters)
+                .as("only the region owning the topic dead-letters it")
+                .singleElement()
+                .satisfies(letter -> {
+                    assertThat(letter.value()).isEqualTo(garbage);
+                    assertThat(header(letter, OriginHeaders.ERROR_REASON)).startsWith("undecodable event");
+                    assertThat(header(letter, OriginHeaders.DEAD_LETTERED_BY)).isEqualTo(EU);
+                    assertThat(OriginHeaders.read(letter.headers())).get().satisfies(origin -> {
+                        assertThat(origin.topic()).isEqualTo(bad.topic());
+                        assertThat(origin.partition()).isEqualTo(bad.partition());
+                        assertThat(origin.offset()).isEqualTo(bad.offset());
+                    });
+                });
         ReplicationSupervisor supervisor = SharedReplication.context().getBean(ReplicationSupervisor.class);
-        assertThat(supervisor.hosted().values()).allSatisfy(
-                replication -> assertThat(replication.state()).isEqualTo(KafkaStreams.State.RUNNING));
+        assertThat(supervisor.hosted().values())
+                .allSatisfy(replication -> assertThat(replication.state()).isEqualTo(KafkaStreams.State.RUNNING));
     }
 
     /**
@@ -141,14 +148,20 @@ class ReplicationIT {
     void aStateThePostgresRefusesForGoodIsDeadLetteredAndTheSinkGoesOn() throws Exception {
         String tenant = uniqueTenant();
         String recordKey = EventTopics.recordKey(tenant, "nul");
-        KeyState refused = KeyState.empty().receive(new Write(UUID.randomUUID().toString(), EU, VersionVector.empty(),
-                new byte[] {1}, "text/plain\u0000", CLOCK.tick()));
-        raw.send(new ProducerRecord<>(GeokvNames.materializedTopic(US), null, recordKey,
-                KeyStateCodec.encode(refused))).get();
+        KeyState refused = KeyState.empty()
+                .receive(new Write(
+                        UUID.randomUUID().toString(),
+                        EU,
+                        VersionVector.empty(),
+                        new byte[] {1},
+                        "text/plain\u0000",
+                        CLOCK.tick()));
+        raw.send(new ProducerRecord<>(GeokvNames.materializedTopic(US), null, recordKey, KeyStateCodec.encode(refused)))
+                .get();
         send(put(US, tenant, "after", "applied after the refused state", VersionVector.empty(), CLOCK.tick()));
 
-        await().atMost(DEADLINE).untilAsserted(() ->
-                assertThat(find(US, tenant, "after")).isNotNull());
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(find(US, tenant, "after")).isNotNull());
         assertThat(find(US, tenant, "nul")).isNull();
         assertThat(deadLettersWithKey(recordKey)).singleElement().satisfies(letter -> {
             assertThat(letter.value()).isEqualTo(KeyStateCodec.encode(refused));
@@ -169,15 +182,24 @@ class ReplicationIT {
         for (int round = 0; round < 3; round++) {
             for (String region : REGIONS) {
                 large[round] = (byte) region.hashCode();
-                send(KvEvents.newEvent(UUID.randomUUID().toString(), tenant, "large", large,
-                        "application/octet-stream", region, VersionVector.empty(), CLOCK.tick()));
+                send(KvEvents.newEvent(
+                        UUID.randomUUID().toString(),
+                        tenant,
+                        "large",
+                        large,
+                        "application/octet-stream",
+                        region,
+                        VersionVector.empty(),
+                        CLOCK.tick()));
             }
         }
         send(put(EU, tenant, "probe", "after the large ones", VersionVector.empty(), CLOCK.tick()));
 
         await().atMost(DEADLINE).untilAsserted(() -> {
             for (String region : REGIONS) {
-                assertThat(find(region, tenant, "probe")).as("probe in " + region).isNotNull();
+                assertThat(find(region, tenant, "probe"))
+                        .as("probe in " + region)
+                        .isNotNull();
                 KeyState state = find(region, tenant, "large");
                 assertThat(state).as(region).isNotNull();
                 assertThat(state.version()).isEqualTo(9);
@@ -205,8 +227,12 @@ class ReplicationIT {
                 KeyState state = find(region, tenant, "k");
                 assertThat(state).as(region).isNotNull();
                 assertThat(state.lastEventIds()).as(region).containsEntry(EU, next.getEventId());
-                assertThat(state.version()).as(region + ": three records, two distinct events").isEqualTo(2);
-                assertThat(state.siblings()).extracting(Sibling::eventId).as(region)
+                assertThat(state.version())
+                        .as(region + ": three records, two distinct events")
+                        .isEqualTo(2);
+                assertThat(state.siblings())
+                        .extracting(Sibling::eventId)
+                        .as(region)
                         .containsExactlyInAnyOrder(once.getEventId(), next.getEventId());
             }
         });
@@ -217,18 +243,23 @@ class ReplicationIT {
         String tenant = uniqueTenant();
         for (String origin : REGIONS) {
             for (int i = 0; i < 5; i++) {
-                events.send(new ProducerRecord<>(GeokvNames.eventTopic(origin), EventTopics.recordKey(tenant, "k" + i),
+                events.send(new ProducerRecord<>(
+                        GeokvNames.eventTopic(origin),
+                        EventTopics.recordKey(tenant, "k" + i),
                         put(origin, tenant, "k" + i, origin + " " + i, VersionVector.empty(), CLOCK.tick())));
             }
         }
         events.flush();
         LogPositions end = eventTopicEnds();
-        assertThat(end.asMap().keySet()).extracting(EventPartition::topic)
+        assertThat(end.asMap().keySet())
+                .extracting(EventPartition::topic)
                 .containsAll(REGIONS.stream().map(GeokvNames::eventTopic).toList());
 
         await().atMost(DEADLINE).untilAsserted(() -> {
             for (String region : REGIONS) {
-                assertThat(appliedPositions(region)).as(region + " applied offsets (zero lag)").isEqualTo(end);
+                assertThat(appliedPositions(region))
+                        .as(region + " applied offsets (zero lag)")
+                        .isEqualTo(end);
             }
         });
         for (String region : REGIONS) {
@@ -238,16 +269,27 @@ class ReplicationIT {
 
     // ---------------------------------------------------------------- helpers
 
-    private static KvEvent put(String origin, String tenant, String key, String value, VersionVector context, long hlc) {
-        return KvEvents.newEvent(UUID.randomUUID().toString(), tenant, key, value.getBytes(StandardCharsets.UTF_8),
-                "text/plain", origin, context, hlc);
+    private static KvEvent put(
+            String origin, String tenant, String key, String value, VersionVector context, long hlc) {
+        return KvEvents.newEvent(
+                UUID.randomUUID().toString(),
+                tenant,
+                key,
+                value.getBytes(StandardCharsets.UTF_8),
+                "text/plain",
+                origin,
+                context,
+                hlc);
     }
 
     /** Produces like any client: to the origin's topic, keyed tenant/key, waiting for the broker's acknowledgement. */
     private static void send(KvEvent event) {
         try {
-            events.send(new ProducerRecord<>(GeokvNames.eventTopic(event.getOriginRegion()),
-                    EventTopics.recordKey(event.getTenant(), event.getKey()), event)).get();
+            events.send(new ProducerRecord<>(
+                            GeokvNames.eventTopic(event.getOriginRegion()),
+                            EventTopics.recordKey(event.getTenant(), event.getKey()),
+                            event))
+                    .get();
         } catch (Exception e) {
             throw new AssertionError("producing " + event.getEventId() + " failed", e);
         }
@@ -278,7 +320,8 @@ class ReplicationIT {
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(GeokvNames.DEAD_LETTER_TOPIC).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -1,5 +1,13 @@
 package io.geokv.replication;
 
+import io.geokv.event.KvEventSerializer;
+import io.geokv.event.avro.KvEvent;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.TopicOffsets;
+import io.geokv.store.RegionStores;
+import io.geokv.testing.TestKafka;
+import io.geokv.testing.TestReplication;
+import io.geokv.testing.TestStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,29 +20,15 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.event.KvEventSerializer;
-import io.geokv.event.avro.KvEvent;
-import io.geokv.store.RegionStores;
-import io.geokv.position.LogPositions;
-import io.geokv.progress.TopicOffsets;
-import io.geokv.testing.TestKafka;
-import io.geokv.testing.TestReplication;
-import io.geokv.testing.TestStores;
 
 /**
  * The replication app of this module's integration tests: started once per test JVM (on the
@@ -52,7 +46,8 @@ public final class SharedReplication implements BeforeAllCallback {
     public static final String DATABASE_PREFIX = "geokv_rsit_";
     public static final int REDIS_FIRST_DATABASE = 7;
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedReplication.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(SharedReplication.class);
     private static volatile ConfigurableApplicationContext context;
 
     @Override

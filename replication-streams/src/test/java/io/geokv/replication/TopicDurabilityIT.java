@@ -3,6 +3,9 @@ package io.geokv.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.geokv.conflict.KeyLimits;
+import io.geokv.topics.TopicProvisioner;
+import io.geokv.topics.TopicProvisioner.Durability;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-
-import io.geokv.conflict.KeyLimits;
-import io.geokv.topics.TopicProvisioner;
-import io.geokv.topics.TopicProvisioner.Durability;
 
 /**
  * On a cluster of three brokers, geokv's topics and Streams' own topics get three replicas and
@@ -53,43 +52,58 @@ class TopicDurabilityIT {
 
     @Test
     void byDefaultEveryTopicHasThreeReplicasAndTwoMustHaveAWrite() throws Exception {
-        TopicProvisioner provisioner = new TopicProvisioner(admin, Duration.ofSeconds(30), LIMITS, new Durability(null, null));
+        TopicProvisioner provisioner =
+                new TopicProvisioner(admin, Duration.ofSeconds(30), LIMITS, new Durability(null, null));
         provisioner.ensureEventTopics(List.of("durable"), 2);
 
-        TopicDescription topic = admin.describeTopics(List.of("kv-events.durable")).allTopicNames().get().get("kv-events.durable");
-        assertThat(topic.partitions()).hasSize(2).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+        TopicDescription topic = admin.describeTopics(List.of("kv-events.durable"))
+                .allTopicNames()
+                .get()
+                .get("kv-events.durable");
+        assertThat(topic.partitions())
+                .hasSize(2)
+                .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
         assertThat(minInsyncReplicas("kv-events.durable")).isEqualTo("2");
 
-        Map<String, Object> streams = ReplicationConfiguration.replicatedLikeEventTopics(Map.of(),
-                provisioner.durabilityForCluster());
-        assertThat(streams).containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
+        Map<String, Object> streams =
+                ReplicationConfiguration.replicatedLikeEventTopics(Map.of(), provisioner.durabilityForCluster());
+        assertThat(streams)
+                .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
                 .containsEntry(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), 2);
     }
 
     @Test
     void whatAUserConfiguresWins() {
-        TopicProvisioner provisioner = new TopicProvisioner(admin, Duration.ofSeconds(30), LIMITS, new Durability((short) 2, 1));
+        TopicProvisioner provisioner =
+                new TopicProvisioner(admin, Duration.ofSeconds(30), LIMITS, new Durability((short) 2, 1));
         assertThat(provisioner.durabilityForCluster()).isEqualTo(new Durability((short) 2, 1));
 
         Map<String, Object> streams = ReplicationConfiguration.replicatedLikeEventTopics(
                 Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3), provisioner.durabilityForCluster());
-        assertThat(streams).as("spring.kafka.streams.replication-factor is kept")
+        assertThat(streams)
+                .as("spring.kafka.streams.replication-factor is kept")
                 .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
                 .containsEntry(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), 1);
     }
 
     @Test
     void moreReplicasThanBrokersFailsLoudly() {
-        TopicProvisioner provisioner = new TopicProvisioner(admin, Duration.ofSeconds(30), LIMITS, new Durability((short) 4, null));
+        TopicProvisioner provisioner =
+                new TopicProvisioner(admin, Duration.ofSeconds(30), LIMITS, new Durability((short) 4, null));
 
         assertThatThrownBy(() -> provisioner.ensureEventTopics(List.of("too-many"), 1))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("replication-factor is 4").hasMessageContaining("3 broker(s)");
+                .hasMessageContaining("replication-factor is 4")
+                .hasMessageContaining("3 broker(s)");
     }
 
     private static String minInsyncReplicas(String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        return admin.describeConfigs(List.of(resource)).all().get().get(resource)
-                .get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value();
+        return admin.describeConfigs(List.of(resource))
+                .all()
+                .get()
+                .get(resource)
+                .get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)
+                .value();
     }
 }

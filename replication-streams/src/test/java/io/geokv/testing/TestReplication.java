@@ -1,5 +1,6 @@
 package io.geokv.testing;
 
+import io.geokv.replication.ReplicationStreamsApplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
-
-import io.geokv.replication.ReplicationStreamsApplication;
 
 /** Starts replication-streams against the test broker and stores, in this JVM. */
 public final class TestReplication {
@@ -27,7 +26,9 @@ public final class TestReplication {
 
     /** Command-line arguments outrank the application's own configuration file; default properties would not. */
     public static String[] asArguments(Map<String, Object> properties) {
-        return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
     }
 
     public static ConfigurableApplicationContext start() {

@@ -58,14 +58,15 @@ public final class TestStores {
 
     /** Drops every region's database named {@code databasePrefix<region>}. */
     public static void dropDatabases(String databasePrefix) {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+        try (Connection connection =
+                        DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
                 Statement statement = connection.createStatement()) {
             for (String region : REGIONS) {
-                statement.execute("DROP DATABASE IF EXISTS " + databasePrefix + region.replace('-', '_') + " WITH (FORCE)");
+                statement.execute(
+                        "DROP DATABASE IF EXISTS " + databasePrefix + region.replace('-', '_') + " WITH (FORCE)");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 for the integration tests", e);
         }
     }
-
 }

@@ -16,16 +16,13 @@ public final class ContextTokens {
     private static final String MALFORMED = "malformed context token";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    private ContextTokens() {
-    }
+    private ContextTokens() {}
 
     /** The token of {@code v}. */
     public static String encode(VersionVector v) {
         Objects.requireNonNull(v, "version vector");
-        byte[] bytes = new CanonicalWriter()
-                .byteValue(FORMAT_VERSION)
-                .versionVector(v)
-                .toByteArray();
+        byte[] bytes =
+                new CanonicalWriter().byteValue(FORMAT_VERSION).versionVector(v).toByteArray();
         return ENCODER.encodeToString(bytes);
     }
 

@@ -31,8 +31,7 @@ public record KeyLimits(long maxValueBytes, int maxSiblings, int warnSiblings, l
     public static final int MAX_REGION_BYTES = 64;
 
     /** Encoded size of a sibling besides its value: dot, event id, content type, timestamp, lengths. */
-    static final long SIBLING_OVERHEAD_BYTES =
-            MAX_REGION_BYTES + MAX_EVENT_ID_BYTES + MAX_CONTENT_TYPE_BYTES + 64;
+    static final long SIBLING_OVERHEAD_BYTES = MAX_REGION_BYTES + MAX_EVENT_ID_BYTES + MAX_CONTENT_TYPE_BYTES + 64;
 
     /** Encoded size per region of the applied and covered vectors and the last event id, plus framing. */
     static final long REGION_OVERHEAD_BYTES = 3L * MAX_REGION_BYTES + MAX_EVENT_ID_BYTES + 64;
@@ -49,8 +48,8 @@ public record KeyLimits(long maxValueBytes, int maxSiblings, int warnSiblings, l
                     + " of regions (" + regions + "): each region may keep one concurrent value");
         }
         if (warnSiblings < 1 || warnSiblings > maxSiblings) {
-            throw new IllegalArgumentException("warn-siblings must be between 1 and max-siblings (" + maxSiblings
-                    + "), not " + warnSiblings);
+            throw new IllegalArgumentException(
+                    "warn-siblings must be between 1 and max-siblings (" + maxSiblings + "), not " + warnSiblings);
         }
         long oneEach = regions * (REGION_OVERHEAD_BYTES + maxValueBytes + SIBLING_OVERHEAD_BYTES);
         if (maxStateBytes < oneEach) {

@@ -26,8 +26,8 @@ import java.util.TreeMap;
  */
 public final class KeyState {
 
-    private static final KeyState EMPTY = new KeyState(
-            VersionVector.empty(), VersionVector.empty(), new TreeMap<>(), List.of());
+    private static final KeyState EMPTY =
+            new KeyState(VersionVector.empty(), VersionVector.empty(), new TreeMap<>(), List.of());
 
     private final VersionVector applied;
     private final VersionVector covered;
@@ -36,7 +36,9 @@ public final class KeyState {
     private volatile byte[] encoded;
 
     private KeyState(
-            VersionVector applied, VersionVector covered, TreeMap<String, String> lastEventIds,
+            VersionVector applied,
+            VersionVector covered,
+            TreeMap<String, String> lastEventIds,
             List<Sibling> siblings) {
         this.applied = applied;
         this.covered = covered;
@@ -55,22 +57,20 @@ public final class KeyState {
      * @throws IllegalArgumentException if the parts violate an invariant
      */
     static KeyState restore(
-            VersionVector applied, VersionVector covered, Map<String, String> lastEventIds,
-            List<Sibling> siblings) {
+            VersionVector applied, VersionVector covered, Map<String, String> lastEventIds, List<Sibling> siblings) {
         Objects.requireNonNull(applied, "applied");
         Objects.requireNonNull(covered, "covered");
         TreeMap<String, String> ids = new TreeMap<>();
-        lastEventIds.forEach((region, id) ->
-                ids.put(Text.requireName(region, "region"), Text.requireName(id, "last event id")));
+        lastEventIds.forEach(
+                (region, id) -> ids.put(Text.requireName(region, "region"), Text.requireName(id, "last event id")));
         if (!ids.keySet().equals(applied.asMap().keySet())) {
-            throw new IllegalArgumentException("last event ids are known for regions "
-                    + ids.keySet() + " but applied regions are " + applied.asMap().keySet());
+            throw new IllegalArgumentException("last event ids are known for regions " + ids.keySet()
+                    + " but applied regions are " + applied.asMap().keySet());
         }
         Dot previous = null;
         for (Sibling s : siblings) {
             if (previous != null && previous.compareTo(s.dot()) >= 0) {
-                throw new IllegalArgumentException("siblings are not strictly sorted by dot at "
-                        + s.dot());
+                throw new IllegalArgumentException("siblings are not strictly sorted by dot at " + s.dot());
             }
             if (!applied.covers(s.dot())) {
                 throw new IllegalArgumentException("sibling " + s.dot() + " was never applied");
@@ -120,8 +120,13 @@ public final class KeyState {
         Dot dot = new Dot(w.origin(), applied.get(w.origin()) + 1);
         long supersededUpTo = dot.counter() - siblingsPerOrigin;
         if (supersededUpTo > w.context().get(w.origin())) {
-            w = new Write(w.eventId(), w.origin(), w.context().with(new Dot(w.origin(), supersededUpTo)),
-                    w.rawValue(), w.contentType(), w.timestamp());
+            w = new Write(
+                    w.eventId(),
+                    w.origin(),
+                    w.context().with(new Dot(w.origin(), supersededUpTo)),
+                    w.rawValue(),
+                    w.contentType(),
+                    w.timestamp());
         }
         return apply(dot, w);
     }
@@ -161,8 +166,7 @@ public final class KeyState {
         Objects.requireNonNull(dot, "dot");
         Objects.requireNonNull(w, "write");
         if (!dot.region().equals(w.origin())) {
-            throw new IllegalArgumentException(
-                    "dot " + dot + " does not belong to origin " + w.origin());
+            throw new IllegalArgumentException("dot " + dot + " does not belong to origin " + w.origin());
         }
         VersionVector context = w.context();
         VersionVector newCovered = covered.join(context);
@@ -182,8 +186,7 @@ public final class KeyState {
             while (at < newSiblings.size() && newSiblings.get(at).dot().compareTo(dot) < 0) {
                 at++;
             }
-            newSiblings.add(at, new Sibling(
-                    dot, w.eventId(), w.rawValue(), w.contentType(), w.timestamp()));
+            newSiblings.add(at, new Sibling(dot, w.eventId(), w.rawValue(), w.contentType(), w.timestamp()));
         }
 
         TreeMap<String, String> newIds = new TreeMap<>(lastEventIds);
@@ -298,7 +301,7 @@ public final class KeyState {
 
     @Override
     public String toString() {
-        return "KeyState{applied=" + applied + ", covered=" + covered + ", lastEventIds="
-                + lastEventIds + ", siblings=" + siblings + "}";
+        return "KeyState{applied=" + applied + ", covered=" + covered + ", lastEventIds=" + lastEventIds + ", siblings="
+                + siblings + "}";
     }
 }

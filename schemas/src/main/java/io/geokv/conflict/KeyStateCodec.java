@@ -32,8 +32,7 @@ public final class KeyStateCodec {
     private static final int HAS_CONTENT_TYPE = 2;
     private static final String MALFORMED = "malformed key state encoding";
 
-    private KeyStateCodec() {
-    }
+    private KeyStateCodec() {}
 
     /** The canonical bytes of {@code s} (a fresh array). */
     public static byte[] encode(KeyState s) {
@@ -52,8 +51,7 @@ public final class KeyStateCodec {
         w.varLong(s.siblings().size());
         for (Sibling sib : s.siblings()) {
             w.string(sib.dot().region()).varLong(sib.dot().counter()).string(sib.eventId());
-            int flags = (sib.isTombstone() ? 0 : HAS_VALUE)
-                    | (sib.contentType() == null ? 0 : HAS_CONTENT_TYPE);
+            int flags = (sib.isTombstone() ? 0 : HAS_VALUE) | (sib.contentType() == null ? 0 : HAS_CONTENT_TYPE);
             w.byteValue(flags);
             if (!sib.isTombstone()) {
                 w.bytes(sib.rawValue());
@@ -111,8 +109,7 @@ public final class KeyStateCodec {
                 byte[] value = (flags & HAS_VALUE) != 0 ? r.bytes() : null;
                 String contentType = (flags & HAS_CONTENT_TYPE) != 0 ? r.string() : null;
                 long timestamp = r.fixedLong();
-                siblings.add(new Sibling(
-                        new Dot(region, counter), eventId, value, contentType, timestamp));
+                siblings.add(new Sibling(new Dot(region, counter), eventId, value, contentType, timestamp));
             }
             r.expectEnd();
             return KeyState.restore(applied, covered, ids, siblings);

@@ -17,8 +17,7 @@ public final class LastWriterWins implements SiblingResolver {
      * Ascending order of precedence: timestamp, then region id, then event id (then the dot, to
      * make it total). The winner is the greatest element.
      */
-    public static final Comparator<Sibling> ORDER = Comparator
-            .comparingLong(Sibling::timestamp)
+    public static final Comparator<Sibling> ORDER = Comparator.comparingLong(Sibling::timestamp)
             .thenComparing((Sibling s) -> s.dot().region())
             .thenComparing(Sibling::eventId)
             .thenComparing(Sibling::dot);
@@ -26,7 +25,8 @@ public final class LastWriterWins implements SiblingResolver {
     /** The winner's value; the key reads as absent when the winner is a delete. */
     @Override
     public Resolution resolve(List<Sibling> siblings) {
-        return winner(siblings).filter(winner -> !winner.isTombstone())
+        return winner(siblings)
+                .filter(winner -> !winner.isTombstone())
                 .<Resolution>map(Resolution.Value::of)
                 .orElse(Resolution.ABSENT);
     }

@@ -34,7 +34,9 @@ public sealed interface Resolution {
         @Override
         public boolean equals(Object o) {
             return this == o
-                    || (o instanceof Value v && Arrays.equals(value, v.value) && Objects.equals(contentType, v.contentType));
+                    || (o instanceof Value v
+                            && Arrays.equals(value, v.value)
+                            && Objects.equals(contentType, v.contentType));
         }
 
         @Override

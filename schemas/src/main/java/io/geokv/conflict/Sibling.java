@@ -61,8 +61,8 @@ public record Sibling(Dot dot, String eventId, byte[] value, String contentType,
 
     @Override
     public String toString() {
-        return "Sibling[dot=" + dot + ", eventId=" + eventId + ", value=" + describe(value)
-                + ", contentType=" + contentType + ", timestamp=" + timestamp + "]";
+        return "Sibling[dot=" + dot + ", eventId=" + eventId + ", value=" + describe(value) + ", contentType="
+                + contentType + ", timestamp=" + timestamp + "]";
     }
 
     static String describe(byte[] value) {

@@ -3,8 +3,7 @@ package io.geokv.conflict;
 /** Validation of the text fields of the model (package-private). */
 final class Text {
 
-    private Text() {
-    }
+    private Text() {}
 
     /**
      * Requires a non-null, non-blank, well-formed (no unpaired surrogate) string, so that it has

@@ -14,8 +14,7 @@ import java.util.Objects;
  * @param timestamp the hybrid logical clock value of the write at its origin
  */
 public record Write(
-        String eventId, String origin, VersionVector context, byte[] value, String contentType,
-        long timestamp) {
+        String eventId, String origin, VersionVector context, byte[] value, String contentType, long timestamp) {
 
     public Write {
         Text.requireName(eventId, "event id");

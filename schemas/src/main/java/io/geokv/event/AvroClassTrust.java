@@ -21,19 +21,18 @@ import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
  */
 public final class AvroClassTrust {
 
-  private static final List<Class<?>> GENERATED =
-      List.of(KvEvent.class, CausalContext.class, ContextEntry.class);
+    private static final List<Class<?>> GENERATED = List.of(KvEvent.class, CausalContext.class, ContextEntry.class);
 
-  private AvroClassTrust() {}
+    private AvroClassTrust() {}
 
-  /** Makes Avro trust the generated event classes. Idempotent and thread-safe. */
-  public static synchronized void ensureTrusted() {
-    ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
-    if (GENERATED.stream().allMatch(current::isTrusted)) {
-      return;
+    /** Makes Avro trust the generated event classes. Idempotent and thread-safe. */
+    public static synchronized void ensureTrusted() {
+        ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
+        if (GENERATED.stream().allMatch(current::isTrusted)) {
+            return;
+        }
+        ClassSecurityValidator.Builder ours = ClassSecurityValidator.builder();
+        GENERATED.forEach(ours::add);
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(current, ours.build()));
     }
-    ClassSecurityValidator.Builder ours = ClassSecurityValidator.builder();
-    GENERATED.forEach(ours::add);
-    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(current, ours.build()));
-  }
 }

@@ -13,19 +13,19 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public class KvEventDeserializer implements Deserializer<KvEvent> {
 
-  private final KvEventCodec codec;
+    private final KvEventCodec codec;
 
-  /** A deserializer with the default codec (current schema plus the bundled schema history). */
-  public KvEventDeserializer() {
-    this(DefaultCodec.INSTANCE);
-  }
+    /** A deserializer with the default codec (current schema plus the bundled schema history). */
+    public KvEventDeserializer() {
+        this(DefaultCodec.INSTANCE);
+    }
 
-  public KvEventDeserializer(KvEventCodec codec) {
-    this.codec = Objects.requireNonNull(codec, "codec");
-  }
+    public KvEventDeserializer(KvEventCodec codec) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+    }
 
-  @Override
-  public KvEvent deserialize(String topic, byte[] data) {
-    return data == null ? null : codec.decode(data);
-  }
+    @Override
+    public KvEvent deserialize(String topic, byte[] data) {
+        return data == null ? null : codec.decode(data);
+    }
 }

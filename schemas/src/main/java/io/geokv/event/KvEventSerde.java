@@ -12,27 +12,27 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class KvEventSerde implements Serde<KvEvent> {
 
-  private final KvEventSerializer serializer;
-  private final KvEventDeserializer deserializer;
+    private final KvEventSerializer serializer;
+    private final KvEventDeserializer deserializer;
 
-  /** A serde with the default codec (current schema plus the bundled schema history). */
-  public KvEventSerde() {
-    this(DefaultCodec.INSTANCE);
-  }
+    /** A serde with the default codec (current schema plus the bundled schema history). */
+    public KvEventSerde() {
+        this(DefaultCodec.INSTANCE);
+    }
 
-  public KvEventSerde(KvEventCodec codec) {
-    Objects.requireNonNull(codec, "codec");
-    this.serializer = new KvEventSerializer(codec);
-    this.deserializer = new KvEventDeserializer(codec);
-  }
+    public KvEventSerde(KvEventCodec codec) {
+        Objects.requireNonNull(codec, "codec");
+        this.serializer = new KvEventSerializer(codec);
+        this.deserializer = new KvEventDeserializer(codec);
+    }
 
-  @Override
-  public Serializer<KvEvent> serializer() {
-    return serializer;
-  }
+    @Override
+    public Serializer<KvEvent> serializer() {
+        return serializer;
+    }
 
-  @Override
-  public Deserializer<KvEvent> deserializer() {
-    return deserializer;
-  }
+    @Override
+    public Deserializer<KvEvent> deserializer() {
+        return deserializer;
+    }
 }

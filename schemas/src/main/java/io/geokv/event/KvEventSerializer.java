@@ -11,19 +11,19 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class KvEventSerializer implements Serializer<KvEvent> {
 
-  private final KvEventCodec codec;
+    private final KvEventCodec codec;
 
-  /** A serializer with the default codec (current schema plus the bundled schema history). */
-  public KvEventSerializer() {
-    this(DefaultCodec.INSTANCE);
-  }
+    /** A serializer with the default codec (current schema plus the bundled schema history). */
+    public KvEventSerializer() {
+        this(DefaultCodec.INSTANCE);
+    }
 
-  public KvEventSerializer(KvEventCodec codec) {
-    this.codec = Objects.requireNonNull(codec, "codec");
-  }
+    public KvEventSerializer(KvEventCodec codec) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+    }
 
-  @Override
-  public byte[] serialize(String topic, KvEvent event) {
-    return event == null ? null : codec.encode(event);
-  }
+    @Override
+    public byte[] serialize(String topic, KvEvent event) {
+        return event == null ? null : codec.encode(event);
+    }
 }

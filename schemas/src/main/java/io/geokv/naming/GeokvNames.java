@@ -68,9 +68,10 @@ public final class GeokvNames {
         for (String a : regions) {
             for (String b : regions) {
                 if (!a.equals(b) && b.startsWith(a + "-")) {
-                    throw new IllegalArgumentException("regions '" + a + "' and '" + b + "' cannot both be configured: the"
-                            + " internal topics of " + streamsApplicationId(b) + " would look like those of "
-                            + streamsApplicationId(a));
+                    throw new IllegalArgumentException(
+                            "regions '" + a + "' and '" + b + "' cannot both be configured: the"
+                                    + " internal topics of " + streamsApplicationId(b) + " would look like those of "
+                                    + streamsApplicationId(a));
                 }
             }
         }

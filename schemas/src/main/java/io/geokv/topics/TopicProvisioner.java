@@ -1,5 +1,7 @@
 package io.geokv.topics;
 
+import io.geokv.conflict.KeyLimits;
+import io.geokv.naming.GeokvNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,9 +24,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.conflict.KeyLimits;
 
 /**
  * Creates geokv's topics if they are missing. Safe to call from every process at every start: an
@@ -56,10 +55,11 @@ public final class TopicProvisioner {
             if (replicationFactor != null && replicationFactor < 1) {
                 throw new IllegalArgumentException("replication factor must be at least 1, not " + replicationFactor);
             }
-            if (minInsyncReplicas != null && (minInsyncReplicas < 1
-                    || (replicationFactor != null && minInsyncReplicas > replicationFactor))) {
-                throw new IllegalArgumentException("min.insync.replicas must be between 1 and the replication factor, not "
-                        + minInsyncReplicas);
+            if (minInsyncReplicas != null
+                    && (minInsyncReplicas < 1
+                            || (replicationFactor != null && minInsyncReplicas > replicationFactor))) {
+                throw new IllegalArgumentException(
+                        "min.insync.replicas must be between 1 and the replication factor, not " + minInsyncReplicas);
             }
         }
     }
@@ -94,15 +94,17 @@ public final class TopicProvisioner {
      * @throws IllegalStateException if the configured replication factor exceeds the broker count
      */
     public Durability durabilityForCluster() {
-        int brokers = get(admin.describeCluster().nodes(), "counting the brokers of the cluster").size();
+        int brokers = get(admin.describeCluster().nodes(), "counting the brokers of the cluster")
+                .size();
         short replicas = durability.replicationFactor() != null
-                ? durability.replicationFactor() : (short) Math.max(1, Math.min(3, brokers));
+                ? durability.replicationFactor()
+                : (short) Math.max(1, Math.min(3, brokers));
         if (replicas > brokers) {
             throw new IllegalStateException("geokv.topics.replication-factor is " + replicas + " but the cluster has "
                     + brokers + " broker(s)");
         }
-        int inSync = durability.minInsyncReplicas() != null
-                ? durability.minInsyncReplicas() : Math.max(1, replicas - 1);
+        int inSync =
+                durability.minInsyncReplicas() != null ? durability.minInsyncReplicas() : Math.max(1, replicas - 1);
         return new Durability(replicas, inSync);
     }
 
@@ -139,15 +141,17 @@ public final class TopicProvisioner {
 
     /** A topic of merged states derived from the event log, kept only for {@code retention}. */
     public NewTopic derived(String name, int partitions, Duration retention) {
-        return new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(Map.of(
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()),
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(limits.stateRecordBytes())));
+        return new NewTopic(name, Optional.of(partitions), Optional.empty())
+                .configs(Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()),
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(limits.stateRecordBytes())));
     }
 
     public void ensure(List<NewTopic> wanted) {
         Durability resolved = durabilityForCluster();
-        List<NewTopic> topics = wanted.stream().map(topic -> withDurability(topic, resolved)).toList();
+        List<NewTopic> topics =
+                wanted.stream().map(topic -> withDurability(topic, resolved)).toList();
         for (NewTopic topic : topics) {
             try {
                 admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -156,7 +160,8 @@ public final class TopicProvisioner {
                     throw new KafkaException("could not create topic " + topic.name(), e.getCause());
                 }
             } catch (TimeoutException e) {
-                throw new KafkaException("Kafka did not answer within " + timeout + " while creating " + topic.name(), e);
+                throw new KafkaException(
+                        "Kafka did not answer within " + timeout + " while creating " + topic.name(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new KafkaException("interrupted while creating " + topic.name(), e);
@@ -169,14 +174,16 @@ public final class TopicProvisioner {
     private static NewTopic withDurability(NewTopic topic, Durability durability) {
         Map<String, String> configs = new HashMap<>(topic.configs());
         configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(durability.minInsyncReplicas()));
-        return new NewTopic(topic.name(), Optional.of(topic.numPartitions()), Optional.of(durability.replicationFactor()))
+        return new NewTopic(
+                        topic.name(), Optional.of(topic.numPartitions()), Optional.of(durability.replicationFactor()))
                 .configs(configs);
     }
 
     /** Topics made before the limits were raised must take the records the limits now allow. */
     private void raiseMessageSizes(List<NewTopic> topics) {
         List<ConfigResource> resources = topics.stream()
-                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name())).toList();
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name()))
+                .toList();
         Map<ConfigResource, Config> current =
                 get(admin.describeConfigs(resources).all(), "reading max.message.bytes of " + resources);
         Map<ConfigResource, Collection<AlterConfigOp>> raises = new HashMap<>();
@@ -185,8 +192,11 @@ public final class TopicProvisioner {
             String needed = topic.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             ConfigEntry actual = current.get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (needed != null && (actual == null || Long.parseLong(actual.value()) < Long.parseLong(needed))) {
-                raises.put(resource, List.of(new AlterConfigOp(
-                        new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, needed), AlterConfigOp.OpType.SET)));
+                raises.put(
+                        resource,
+                        List.of(new AlterConfigOp(
+                                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, needed),
+                                AlterConfigOp.OpType.SET)));
             }
         }
         if (!raises.isEmpty()) {
@@ -208,7 +218,8 @@ public final class TopicProvisioner {
     }
 
     private void checkPartitions(List<NewTopic> topics) {
-        Map<String, TopicDescription> described = describe(topics.stream().map(NewTopic::name).toList());
+        Map<String, TopicDescription> described =
+                describe(topics.stream().map(NewTopic::name).toList());
         for (NewTopic topic : topics) {
             int wanted = topic.numPartitions();
             int actual = described.get(topic.name()).partitions().size();

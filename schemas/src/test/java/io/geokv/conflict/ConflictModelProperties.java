@@ -46,9 +46,7 @@ class ConflictModelProperties {
                         kinds, index, index, index, timestamps, Arbitraries.of(true, false, false))
                 .as(Op::new);
         return Combinators.combine(
-                        Arbitraries.integers().between(2, 4),
-                        ops.list().ofMaxSize(40),
-                        Arbitraries.longs())
+                        Arbitraries.integers().between(2, 4), ops.list().ofMaxSize(40), Arbitraries.longs())
                 .as(Scenario::new);
     }
 
@@ -62,8 +60,7 @@ class ConflictModelProperties {
             assertThat(s).isEqualTo(first);
             assertThat(s.digest()).isEqualTo(first.digest());
             assertThat(KeyStateCodec.encode(s)).isEqualTo(KeyStateCodec.encode(first));
-            assertThat(LastWriterWins.winner(s.siblings()))
-                    .isEqualTo(LastWriterWins.winner(first.siblings()));
+            assertThat(LastWriterWins.winner(s.siblings())).isEqualTo(LastWriterWins.winner(first.siblings()));
             for (SiblingResolver policy : POLICIES) {
                 assertThat(policy.resolve(s.siblings())).isEqualTo(policy.resolve(first.siblings()));
             }
@@ -91,8 +88,7 @@ class ConflictModelProperties {
                 Dot dot = sim.dotOf(o, i);
                 Write w = topic.get(i);
                 if (!allContexts.covers(dot)) {
-                    expected.add(new Sibling(
-                            dot, w.eventId(), w.value(), w.contentType(), w.timestamp()));
+                    expected.add(new Sibling(dot, w.eventId(), w.value(), w.contentType(), w.timestamp()));
                 }
             }
         }
@@ -154,8 +150,7 @@ class ConflictModelProperties {
         String origin = pick(freshOrigins(sim, s), originPick);
 
         VersionVector context = s.context().join(VersionVector.of(without(extra, origin)));
-        Write w = new Write("client-write", origin, context,
-                delete ? null : new byte[] {42}, null, 7);
+        Write w = new Write("client-write", origin, context, delete ? null : new byte[] {42}, null, 7);
         KeyState after = s.receive(w);
 
         Dot expectedDot = new Dot(origin, s.applied().get(origin) + 1);
@@ -193,24 +188,19 @@ class ConflictModelProperties {
         String b = origins.get(ib);
         VersionVector extraV = VersionVector.of(without(without(extra, a), b));
 
-        Write wa = new Write("wa", a, contextFrom(s, contextA).join(extraV),
-                deleteA ? null : new byte[] {1}, "x/a", 5);
-        Write wb = new Write("wb", b, contextFrom(s, contextB).join(extraV),
-                deleteB ? null : new byte[] {2}, "x/b", 5);
+        Write wa = new Write("wa", a, contextFrom(s, contextA).join(extraV), deleteA ? null : new byte[] {1}, "x/a", 5);
+        Write wb = new Write("wb", b, contextFrom(s, contextB).join(extraV), deleteB ? null : new byte[] {2}, "x/b", 5);
 
         KeyState ab = s.receive(wa).receive(wb);
         KeyState ba = s.receive(wb).receive(wa);
 
         assertThat(ab).isEqualTo(ba);
         assertThat(ab.digest()).isEqualTo(ba.digest());
-        assertThat(ab.siblings())
-                .extracting(Sibling::eventId)
-                .contains("wa", "wb");
+        assertThat(ab.siblings()).extracting(Sibling::eventId).contains("wa", "wb");
         Dot da = new Dot(a, s.applied().get(a) + 1);
         Dot db = new Dot(b, s.applied().get(b) + 1);
         assertThat(ab.siblings()).extracting(Sibling::dot).contains(da, db);
-        assertThat(LastWriterWins.winner(ab.siblings()))
-                .isEqualTo(LastWriterWins.winner(ba.siblings()));
+        assertThat(LastWriterWins.winner(ab.siblings())).isEqualTo(LastWriterWins.winner(ba.siblings()));
     }
 
     /** A context that cannot cover the next dot of a fresh origin of {@code s}. */
@@ -236,16 +226,15 @@ class ConflictModelProperties {
         Simulation sim = Simulation.runSchedule(scenario);
         KeyState s = sim.reachable.get(Math.floorMod(statePick, sim.reachable.size()));
         String origin = pick(sim.regions, originPick);
-        Write w = new Write("dup", origin, VersionVector.of(context),
-                delete ? null : new byte[] {9, 9}, "a/b", 3);
+        Write w = new Write("dup", origin, VersionVector.of(context), delete ? null : new byte[] {9, 9}, "a/b", 3);
 
         Dot dot = new Dot(origin, Math.max(1, s.applied().get(origin) + 1 - counterOffset));
         KeyState once = s.apply(dot, w);
         assertThat(once.apply(dot, w)).isEqualTo(once);
         assertThat(once.apply(dot, w).digest()).isEqualTo(once.digest());
 
-        Write receivable = new Write("dup", origin, VersionVector.of(without(context, origin)),
-                delete ? null : new byte[] {9, 9}, "a/b", 3);
+        Write receivable = new Write(
+                "dup", origin, VersionVector.of(without(context, origin)), delete ? null : new byte[] {9, 9}, "a/b", 3);
         KeyState received = s.receive(receivable);
         assertThat(received.receive(receivable)).isEqualTo(received);
         assertThat(received.receive(receivable).version()).isEqualTo(s.version() + 1);
@@ -265,8 +254,8 @@ class ConflictModelProperties {
         Simulation sim = Simulation.run(scenario);
         KeyState s = sim.states[0];
         String origin = pick(sim.regions, originPick);
-        Write w = new Write("foreign-context", origin, VersionVector.of(foreign),
-                delete ? null : new byte[] {7}, null, 11);
+        Write w = new Write(
+                "foreign-context", origin, VersionVector.of(foreign), delete ? null : new byte[] {7}, null, 11);
         Dot dot = new Dot(origin, s.applied().get(origin) + 1);
 
         Optional<String> refusal = s.causalityViolation(w);
@@ -283,7 +272,9 @@ class ConflictModelProperties {
 
     @Provide
     Arbitrary<Map<String, Long>> foreignContexts() {
-        return Arbitraries.maps(Arbitraries.of(Simulation.REGION_NAMES), Arbitraries.longs().between(0, 12))
+        return Arbitraries.maps(
+                        Arbitraries.of(Simulation.REGION_NAMES),
+                        Arbitraries.longs().between(0, 12))
                 .ofMaxSize(4);
     }
 
@@ -308,8 +299,7 @@ class ConflictModelProperties {
     // ---------------------------------------------------------------- 5. digest and codec
 
     @Property(tries = TRIES)
-    void digestsAreEqualExactlyWhenStatesAre(
-            @ForAll("scenarios") Scenario scenario, @ForAll int i, @ForAll int j) {
+    void digestsAreEqualExactlyWhenStatesAre(@ForAll("scenarios") Scenario scenario, @ForAll int i, @ForAll int j) {
         Simulation sim = Simulation.runSchedule(scenario);
         KeyState a = sim.reachable.get(Math.floorMod(i, sim.reachable.size()));
         KeyState b = sim.reachable.get(Math.floorMod(j, sim.reachable.size()));
@@ -358,8 +348,7 @@ class ConflictModelProperties {
         };
         assertDecodesCanonicallyOrRejects(corrupted);
         if (mutation == 1) {
-            assertThatThrownBy(() -> KeyStateCodec.decode(corrupted))
-                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> KeyStateCodec.decode(corrupted)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 

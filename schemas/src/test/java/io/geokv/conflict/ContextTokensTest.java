@@ -14,14 +14,15 @@ class ContextTokensTest {
 
     @Test
     void roundTrips() {
-        for (VersionVector v : new VersionVector[] {VersionVector.empty(), SAMPLE,
-                VersionVector.of(Map.of("x", Long.MAX_VALUE))}) {
+        for (VersionVector v :
+                new VersionVector[] {VersionVector.empty(), SAMPLE, VersionVector.of(Map.of("x", Long.MAX_VALUE))}) {
             String token = ContextTokens.encode(v);
             assertThat(token).matches("[A-Za-z0-9_-]+");
             assertThat(ContextTokens.decode(token)).isEqualTo(v);
         }
-        assertThat(ContextTokens.encode(SAMPLE)).isEqualTo(ContextTokens.encode(
-                VersionVector.of(Map.of("ap-south", 300L, "eu-west", 2L, "us-east", 5L))));
+        assertThat(ContextTokens.encode(SAMPLE))
+                .isEqualTo(
+                        ContextTokens.encode(VersionVector.of(Map.of("ap-south", 300L, "eu-west", 2L, "us-east", 5L))));
     }
 
     @Test
@@ -33,13 +34,24 @@ class ContextTokensTest {
         byte[] truncated = java.util.Arrays.copyOf(raw, raw.length - 1);
         byte[] wrongVersion = raw.clone();
         wrongVersion[0] = 9;
-        for (String bad : new String[] {null, "", "   ", "!!!", "not a token", "AQA=",
-                " " + valid, valid + "*", valid + "A", enc.encodeToString(trailing),
-                enc.encodeToString(truncated), enc.encodeToString(wrongVersion),
-                enc.encodeToString(new byte[] {1, 1, 1, 'a', 0}),
-                enc.encodeToString(new byte[] {1, 2, 1, 'b', 1, 1, 'a', 1}),
-                enc.encodeToString(new byte[] {1, 1, 1, ' ', 1}),
-                enc.encodeToString(new byte[] {1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F})}) {
+        for (String bad : new String[] {
+            null,
+            "",
+            "   ",
+            "!!!",
+            "not a token",
+            "AQA=",
+            " " + valid,
+            valid + "*",
+            valid + "A",
+            enc.encodeToString(trailing),
+            enc.encodeToString(truncated),
+            enc.encodeToString(wrongVersion),
+            enc.encodeToString(new byte[] {1, 1, 1, 'a', 0}),
+            enc.encodeToString(new byte[] {1, 2, 1, 'b', 1, 1, 'a', 1}),
+            enc.encodeToString(new byte[] {1, 1, 1, ' ', 1}),
+            enc.encodeToString(new byte[] {1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F})
+        }) {
             assertThatThrownBy(() -> ContextTokens.decode(bad))
                     .as("token %s", bad)
                     .isExactlyInstanceOf(IllegalArgumentException.class)

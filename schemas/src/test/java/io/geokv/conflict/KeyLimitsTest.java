@@ -32,15 +32,24 @@ class KeyLimitsTest {
     @Test
     void theLargestPossibleStateFitsTheBound() {
         KeyLimits limits = new KeyLimits(1000, 6, 3, 64_000, 3);
-        List<String> regions = List.of("r".repeat(KeyLimits.MAX_REGION_BYTES - 1) + "a",
-                "r".repeat(KeyLimits.MAX_REGION_BYTES - 1) + "b", "r".repeat(KeyLimits.MAX_REGION_BYTES - 1) + "c");
+        List<String> regions = List.of(
+                "r".repeat(KeyLimits.MAX_REGION_BYTES - 1) + "a",
+                "r".repeat(KeyLimits.MAX_REGION_BYTES - 1) + "b",
+                "r".repeat(KeyLimits.MAX_REGION_BYTES - 1) + "c");
         KeyState s = KeyState.empty();
         int id = 0;
         for (int round = 0; round < 10; round++) {
             for (String region : regions) {
                 String eventId = String.format("%0" + KeyLimits.MAX_EVENT_ID_BYTES + "d", id++);
-                s = s.receive(new Write(eventId, region, VersionVector.empty(), new byte[1000],
-                        "t/" + "x".repeat(KeyLimits.MAX_CONTENT_TYPE_BYTES - 2), Long.MAX_VALUE), limits.siblingsPerOrigin());
+                s = s.receive(
+                        new Write(
+                                eventId,
+                                region,
+                                VersionVector.empty(),
+                                new byte[1000],
+                                "t/" + "x".repeat(KeyLimits.MAX_CONTENT_TYPE_BYTES - 2),
+                                Long.MAX_VALUE),
+                        limits.siblingsPerOrigin());
             }
         }
         assertThat(s.siblings()).hasSize(limits.siblingsBound());

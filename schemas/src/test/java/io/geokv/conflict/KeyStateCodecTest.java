@@ -12,10 +12,9 @@ class KeyStateCodecTest {
 
     private static KeyState sample() {
         KeyState s = KeyState.empty()
-                .receive(new Write("e1", "us-east", null,
-                        "héllo €".getBytes(StandardCharsets.UTF_8), "text/plain", 1L << 40))
-                .receive(new Write("w1", "eu-west", VersionVector.of(Map.of("ap-south", 2L)),
-                        null, null, -5))
+                .receive(new Write(
+                        "e1", "us-east", null, "héllo €".getBytes(StandardCharsets.UTF_8), "text/plain", 1L << 40))
+                .receive(new Write("w1", "eu-west", VersionVector.of(Map.of("ap-south", 2L)), null, null, -5))
                 .receive(new Write("w2", "eu-west", null, new byte[0], null, Long.MAX_VALUE));
         assertThat(s.siblings()).hasSize(3);
         return s;
@@ -31,14 +30,14 @@ class KeyStateCodecTest {
             assertThat(KeyStateCodec.encode(decoded)).isEqualTo(bytes);
             assertThat(decoded.digest()).isEqualTo(s.digest());
         }
-        assertThat(KeyStateCodec.decode(KeyStateCodec.encode(KeyState.empty())).isEmpty()).isTrue();
+        assertThat(KeyStateCodec.decode(KeyStateCodec.encode(KeyState.empty())).isEmpty())
+                .isTrue();
     }
 
     @Test
     void equalStatesHaveEqualBytes() {
         assertThat(KeyStateCodec.encode(sample())).isEqualTo(KeyStateCodec.encode(sample()));
-        assertThat(KeyStateCodec.encode(sample()))
-                .isNotEqualTo(KeyStateCodec.encode(KeyState.empty()));
+        assertThat(KeyStateCodec.encode(sample())).isNotEqualTo(KeyStateCodec.encode(KeyState.empty()));
     }
 
     @Test
@@ -79,8 +78,7 @@ class KeyStateCodecTest {
         // applied with a zero counter
         assertMalformed(new byte[] {1, 1, 1, 'a', 0, 0, 0, 0});
         // applied with unsorted regions
-        assertMalformed(new byte[] {1, 2, 1, 'b', 1, 1, 'a', 1, 0, 2, 1, 'a', 1, 'x', 1, 'b',
-                1, 'y', 0});
+        assertMalformed(new byte[] {1, 2, 1, 'b', 1, 1, 'a', 1, 0, 2, 1, 'a', 1, 'x', 1, 'b', 1, 'y', 0});
         // non-minimal varint for the applied count
         assertMalformed(new byte[] {1, (byte) 0x80, 0, 0, 0, 0});
         // invalid UTF-8 region
@@ -94,8 +92,7 @@ class KeyStateCodecTest {
     @Test
     void validHandMadeEncodingDecodes() {
         // applied {a=1}, covered {}, ids {a=e}, sibling a:1 "e", tombstone, no type, ts 0
-        byte[] bytes = {1, 1, 1, 'a', 1, 0, 1, 1, 'a', 1, 'e', 1, 1, 'a', 1, 1, 'e', 0,
-            0, 0, 0, 0, 0, 0, 0, 0};
+        byte[] bytes = {1, 1, 1, 'a', 1, 0, 1, 1, 'a', 1, 'e', 1, 1, 'a', 1, 1, 'e', 0, 0, 0, 0, 0, 0, 0, 0, 0};
         KeyState s = KeyStateCodec.decode(bytes);
         assertThat(s).isEqualTo(KeyState.empty().receive(new Write("e", "a", null, null, null, 0)));
         assertThat(KeyStateCodec.encode(s)).isEqualTo(bytes);

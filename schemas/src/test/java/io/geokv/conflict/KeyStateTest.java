@@ -13,8 +13,7 @@ class KeyStateTest {
     private static final String WEST = "eu-west";
     private static final String SOUTH = "ap-south";
 
-    private static Write write(String id, String origin, VersionVector context, String value,
-            long ts) {
+    private static Write write(String id, String origin, VersionVector context, String value, long ts) {
         byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
         return new Write(id, origin, context, bytes, value == null ? null : "text/plain", ts);
     }
@@ -69,10 +68,10 @@ class KeyStateTest {
         KeyState we = KeyState.empty().receive(west).receive(east);
         assertThat(ew).isEqualTo(we);
         assertThat(ew.digest()).isEqualTo(we.digest());
-        assertThat(ew.siblings()).extracting(KeyStateTest::text)
+        assertThat(ew.siblings())
+                .extracting(KeyStateTest::text)
                 .containsExactly("from-west", "from-east"); // sorted by dot: eu-west < us-east
-        assertThat(LastWriterWins.winner(ew.siblings())).map(KeyStateTest::text)
-                .contains("from-west");
+        assertThat(LastWriterWins.winner(ew.siblings())).map(KeyStateTest::text).contains("from-west");
 
         KeyState resolved = ew.receive(write("e2", EAST, ew.context(), "merged", 30));
         assertThat(resolved.siblings()).extracting(KeyStateTest::text).containsExactly("merged");
@@ -177,8 +176,7 @@ class KeyStateTest {
         s.siblings().get(0).value()[1] = 9;
         assertThat(s.siblings().get(0).value()).containsExactly(1, 2, 3);
         assertThat(s.digest()).isEqualTo(digest);
-        assertThatThrownBy(() -> s.siblings().clear())
-                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> s.siblings().clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
@@ -205,13 +203,17 @@ class KeyStateTest {
         KeyState b = KeyState.empty().receive(write("b1", WEST, null, "w", 1));
         Write hijacked = write("b2", EAST, a.context(), "lost?", 9);
 
-        assertThat(b.causalityViolation(hijacked)).get().asString()
+        assertThat(b.causalityViolation(hijacked))
+                .get()
+                .asString()
                 .contains("context claims 5 events of origin us-east", "only its event number 1");
         assertThatThrownBy(() -> b.receive(hijacked)).isInstanceOf(IllegalArgumentException.class);
         // Claims of other origins' events are not the write's own: they stay (a writer may have seen more).
         Write seenMore = write("b3", EAST, VersionVector.of(Map.of(WEST, 7L)), "fine", 9);
         assertThat(b.causalityViolation(seenMore)).isEmpty();
-        assertThat(b.receive(seenMore).siblings()).extracting(KeyStateTest::text).containsExactly("fine");
+        assertThat(b.receive(seenMore).siblings())
+                .extracting(KeyStateTest::text)
+                .containsExactly("fine");
     }
 
     @Test

@@ -9,8 +9,12 @@ import org.junit.jupiter.api.Test;
 class ResolutionPoliciesTest {
 
     private static Sibling sibling(String region, long counter, String value, long timestamp) {
-        return new Sibling(new Dot(region, counter), region + "-" + counter,
-                value == null ? null : value.getBytes(StandardCharsets.UTF_8), "application/json", timestamp);
+        return new Sibling(
+                new Dot(region, counter),
+                region + "-" + counter,
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                timestamp);
     }
 
     private static Resolution.Value value(String json) {
@@ -32,8 +36,7 @@ class ResolutionPoliciesTest {
     @Test
     void siblingsAreAllShownAndConcurrentDeletesDoNotHideValues() {
         KeepSiblings siblings = new KeepSiblings();
-        assertThat(siblings.resolve(List.of(west, east)))
-                .isEqualTo(new Resolution.Conflict(List.of(west, east)));
+        assertThat(siblings.resolve(List.of(west, east))).isEqualTo(new Resolution.Conflict(List.of(west, east)));
         assertThat(siblings.resolve(List.of(east, westDelete))).isEqualTo(Resolution.Value.of(east));
         assertThat(siblings.resolve(List.of(westDelete))).isEqualTo(Resolution.ABSENT);
     }

@@ -13,15 +13,19 @@ final class Simulation {
 
     static final List<String> REGION_NAMES = List.of("ap-south", "eu-west", "us-east", "us-west");
 
-    enum Kind { WRITE_CURRENT, WRITE_BLIND, WRITE_OLD, DELIVER, REDELIVER }
+    enum Kind {
+        WRITE_CURRENT,
+        WRITE_BLIND,
+        WRITE_OLD,
+        DELIVER,
+        REDELIVER
+    }
 
     /** One scheduled step; indexes are taken modulo the number of regions / choices. */
-    record Op(Kind kind, int region, int origin, int pick, long timestamp, boolean delete) {
-    }
+    record Op(Kind kind, int region, int origin, int pick, long timestamp, boolean delete) {}
 
     /** A generated run: number of regions, schedule, and the seed of the final delivery order. */
-    record Scenario(int regionCount, List<Op> ops, long drainSeed) {
-    }
+    record Scenario(int regionCount, List<Op> ops, long drainSeed) {}
 
     final List<String> regions;
     final List<List<Write>> topics = new ArrayList<>();
@@ -30,6 +34,7 @@ final class Simulation {
     final List<List<VersionVector>> seenContexts = new ArrayList<>();
     /** Every state any region went through, starting with the empty one. */
     final List<KeyState> reachable = new ArrayList<>();
+
     private final int siblingsPerOrigin;
     private int sequence;
 

@@ -38,13 +38,11 @@ class VersionVectorTest {
         assertThatThrownBy(() -> vv("us-east", -1)).isInstanceOf(IllegalArgumentException.class);
         Map<String, Long> nullCounter = new HashMap<>();
         nullCounter.put("us-east", null);
-        assertThatThrownBy(() -> VersionVector.of(nullCounter))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VersionVector.of(nullCounter)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> vv(" ", 1)).isInstanceOf(IllegalArgumentException.class);
         Map<String, Long> nullRegion = new HashMap<>();
         nullRegion.put(null, 1L);
-        assertThatThrownBy(() -> VersionVector.of(nullRegion))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VersionVector.of(nullRegion)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -53,8 +51,7 @@ class VersionVectorTest {
         VersionVector v = VersionVector.of(input);
         input.put("a", 9L);
         assertThat(v.get("a")).isEqualTo(1);
-        assertThatThrownBy(() -> v.asMap().put("b", 2L))
-                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> v.asMap().put("b", 2L)).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test

@@ -16,159 +16,157 @@ import org.junit.jupiter.api.Test;
 
 class KvEventCodecTest {
 
-  private final KvEventCodec codec = new KvEventCodec();
+    private final KvEventCodec codec = new KvEventCodec();
 
-  @Test
-  void garbageIsRejectedWithAClearMessage() {
-    byte[] garbage = "{\"key\":\"not avro at all\"}".getBytes(StandardCharsets.UTF_8);
+    @Test
+    void garbageIsRejectedWithAClearMessage() {
+        byte[] garbage = "{\"key\":\"not avro at all\"}".getBytes(StandardCharsets.UTF_8);
 
-    assertThatThrownBy(() -> codec.decode(garbage))
-        .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("not Avro single-object encoding")
-        .hasMessageContaining("0x7B 0x22");
-  }
-
-  @Test
-  void tooShortForAHeaderIsRejected() {
-    assertThatThrownBy(() -> codec.decode(new byte[0]))
-        .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("0 bytes is shorter than the 10-byte single-object encoding header");
-    assertThatThrownBy(() -> codec.decode(new byte[] {(byte) 0xC3, 0x01, 1, 2}))
-        .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("shorter than");
-  }
-
-  @Test
-  void truncatedBodyIsRejected() {
-    byte[] full = codec.encode(TestEvents.put().build());
-    byte[] truncated = Arrays.copyOf(full, full.length - 5);
-
-    assertThatThrownBy(() -> codec.decode(truncated))
-        .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("truncated: the input ends before the event does");
-  }
-
-  @Test
-  void hugeDeclaredLengthIsRejectedWithoutAllocatingIt() {
-    byte[] valid = codec.encode(TestEvents.put().build());
-    // header, then an eventId whose declared length is about 1.9 GB, then a few bytes
-    byte[] hostile = Arrays.copyOf(valid, KvEventCodec.HEADER_LENGTH + 10);
-    long zigzag = 1_900_000_000L << 1;
-    int at = KvEventCodec.HEADER_LENGTH;
-    while ((zigzag & ~0x7FL) != 0) {
-      hostile[at++] = (byte) ((zigzag & 0x7F) | 0x80);
-      zigzag >>>= 7;
-    }
-    hostile[at] = (byte) zigzag;
-    long before = Runtime.getRuntime().totalMemory();
-
-    assertThatThrownBy(() -> codec.decode(hostile))
-        .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("truncated");
-    assertThat(Runtime.getRuntime().totalMemory() - before).isLessThan(512L * 1024 * 1024);
-  }
-
-  @Test
-  void corruptVarintIsRejected() {
-    byte[] valid = codec.encode(TestEvents.put().build());
-    byte[] corrupt = Arrays.copyOf(valid, valid.length);
-    for (int i = KvEventCodec.HEADER_LENGTH; i < KvEventCodec.HEADER_LENGTH + 10; i++) {
-      corrupt[i] = (byte) 0xFF; // a varint longer than 64 bits
+        assertThatThrownBy(() -> codec.decode(garbage))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("not Avro single-object encoding")
+                .hasMessageContaining("0x7B 0x22");
     }
 
-    assertThatThrownBy(() -> codec.decode(corrupt))
-        .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("corrupt body");
-  }
-
-  @Test
-  void everyProperPrefixIsRejected() {
-    byte[] full = codec.encode(TestEvents.put().build());
-    for (int len = 0; len < full.length; len++) {
-      byte[] prefix = Arrays.copyOf(full, len);
-      assertThatThrownBy(() -> codec.decode(prefix))
-          .as("prefix of %d of %d bytes", len, full.length)
-          .isInstanceOf(SerializationException.class);
+    @Test
+    void tooShortForAHeaderIsRejected() {
+        assertThatThrownBy(() -> codec.decode(new byte[0]))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("0 bytes is shorter than the 10-byte single-object encoding header");
+        assertThatThrownBy(() -> codec.decode(new byte[] {(byte) 0xC3, 0x01, 1, 2}))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("shorter than");
     }
-  }
 
-  @Test
-  void trailingBytesAreRejected() {
-    byte[] full = codec.encode(TestEvents.delete());
-    byte[] longer = Arrays.copyOf(full, full.length + 3);
+    @Test
+    void truncatedBodyIsRejected() {
+        byte[] full = codec.encode(TestEvents.put().build());
+        byte[] truncated = Arrays.copyOf(full, full.length - 5);
 
-    assertThatThrownBy(() -> codec.decode(longer))
-        .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("3 unexpected trailing bytes");
-  }
-
-  @Test
-  void unknownFingerprintIsRejected() {
-    byte[] bytes = codec.encode(TestEvents.put().build());
-    bytes[2] ^= (byte) 0xFF; // a fingerprint no reader knows
-
-    assertThatThrownBy(() -> codec.decode(bytes))
-        .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("unknown writer schema fingerprint " + KvEventCodec.fingerprintHex(bytes))
-        .hasMessageContaining("schema version this reader does not know");
-  }
-
-  @Test
-  void incompleteEventCannotBeEncoded() {
-    KvEvent incomplete = new KvEvent();
-    incomplete.setEventId("e1");
-    incomplete.setContext(new CausalContext(List.of()));
-
-    assertThatThrownBy(() -> codec.encode(incomplete))
-        .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("cannot encode KvEvent e1");
-  }
-
-  @Test
-  void onlyKvEventSchemasAreAcceptedAsWriterSchemas() {
-    assertThatThrownBy(() -> new KvEventCodec(List.of(CausalContext.getClassSchema())))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("must be the record io.geokv.event.avro.KvEvent")
-        .hasMessageContaining("io.geokv.event.avro.CausalContext");
-  }
-
-  @Test
-  void bundledHistoryLoadsAndEachSchemaIsCompatibleBothWays() {
-    List<Schema> history = KvEventCodec.bundledHistory();
-    Schema current = KvEvent.getClassSchema();
-
-    assertThat(new KvEventCodec().knownWriterSchemas()).hasSize(1 + history.size());
-    for (Schema old : history) {
-      assertMutuallyCompatible(current, old);
+        assertThatThrownBy(() -> codec.decode(truncated))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("truncated: the input ends before the event does");
     }
-  }
 
-  @Test
-  void historyIndexSkipsCommentsAndLoadsListedFiles() {
-    List<Schema> loaded =
-        KvEventCodec.loadHistory(getClass().getClassLoader(), TestEvents.EVOLUTION_FOLDER);
+    @Test
+    void hugeDeclaredLengthIsRejectedWithoutAllocatingIt() {
+        byte[] valid = codec.encode(TestEvents.put().build());
+        // header, then an eventId whose declared length is about 1.9 GB, then a few bytes
+        byte[] hostile = Arrays.copyOf(valid, KvEventCodec.HEADER_LENGTH + 10);
+        long zigzag = 1_900_000_000L << 1;
+        int at = KvEventCodec.HEADER_LENGTH;
+        while ((zigzag & ~0x7FL) != 0) {
+            hostile[at++] = (byte) ((zigzag & 0x7F) | 0x80);
+            zigzag >>>= 7;
+        }
+        hostile[at] = (byte) zigzag;
+        long before = Runtime.getRuntime().totalMemory();
 
-    assertThat(loaded).hasSize(1);
-    assertThat(loaded.get(0).getField("traceId")).isNotNull();
-    assertMutuallyCompatible(KvEvent.getClassSchema(), loaded.get(0));
-    assertThat(KvEventCodec.loadHistory(getClass().getClassLoader(), "no/such/folder")).isEmpty();
-  }
-
-  @Test
-  void everyFieldIsDocumented() {
-    for (Schema.Field field : KvEvent.getClassSchema().getFields()) {
-      assertThat(field.doc()).as("doc of %s", field.name()).isNotBlank();
+        assertThatThrownBy(() -> codec.decode(hostile))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("truncated");
+        assertThat(Runtime.getRuntime().totalMemory() - before).isLessThan(512L * 1024 * 1024);
     }
-  }
 
-  private static void assertMutuallyCompatible(Schema a, Schema b) {
-    assertThat(
-            SchemaCompatibility.checkReaderWriterCompatibility(a, b).getType())
-        .as("reader current, writer other")
-        .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
-    assertThat(
-            SchemaCompatibility.checkReaderWriterCompatibility(b, a).getType())
-        .as("reader other, writer current")
-        .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
-  }
+    @Test
+    void corruptVarintIsRejected() {
+        byte[] valid = codec.encode(TestEvents.put().build());
+        byte[] corrupt = Arrays.copyOf(valid, valid.length);
+        for (int i = KvEventCodec.HEADER_LENGTH; i < KvEventCodec.HEADER_LENGTH + 10; i++) {
+            corrupt[i] = (byte) 0xFF; // a varint longer than 64 bits
+        }
+
+        assertThatThrownBy(() -> codec.decode(corrupt))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("corrupt body");
+    }
+
+    @Test
+    void everyProperPrefixIsRejected() {
+        byte[] full = codec.encode(TestEvents.put().build());
+        for (int len = 0; len < full.length; len++) {
+            byte[] prefix = Arrays.copyOf(full, len);
+            assertThatThrownBy(() -> codec.decode(prefix))
+                    .as("prefix of %d of %d bytes", len, full.length)
+                    .isInstanceOf(SerializationException.class);
+        }
+    }
+
+    @Test
+    void trailingBytesAreRejected() {
+        byte[] full = codec.encode(TestEvents.delete());
+        byte[] longer = Arrays.copyOf(full, full.length + 3);
+
+        assertThatThrownBy(() -> codec.decode(longer))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("3 unexpected trailing bytes");
+    }
+
+    @Test
+    void unknownFingerprintIsRejected() {
+        byte[] bytes = codec.encode(TestEvents.put().build());
+        bytes[2] ^= (byte) 0xFF; // a fingerprint no reader knows
+
+        assertThatThrownBy(() -> codec.decode(bytes))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("unknown writer schema fingerprint " + KvEventCodec.fingerprintHex(bytes))
+                .hasMessageContaining("schema version this reader does not know");
+    }
+
+    @Test
+    void incompleteEventCannotBeEncoded() {
+        KvEvent incomplete = new KvEvent();
+        incomplete.setEventId("e1");
+        incomplete.setContext(new CausalContext(List.of()));
+
+        assertThatThrownBy(() -> codec.encode(incomplete))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("cannot encode KvEvent e1");
+    }
+
+    @Test
+    void onlyKvEventSchemasAreAcceptedAsWriterSchemas() {
+        assertThatThrownBy(() -> new KvEventCodec(List.of(CausalContext.getClassSchema())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be the record io.geokv.event.avro.KvEvent")
+                .hasMessageContaining("io.geokv.event.avro.CausalContext");
+    }
+
+    @Test
+    void bundledHistoryLoadsAndEachSchemaIsCompatibleBothWays() {
+        List<Schema> history = KvEventCodec.bundledHistory();
+        Schema current = KvEvent.getClassSchema();
+
+        assertThat(new KvEventCodec().knownWriterSchemas()).hasSize(1 + history.size());
+        for (Schema old : history) {
+            assertMutuallyCompatible(current, old);
+        }
+    }
+
+    @Test
+    void historyIndexSkipsCommentsAndLoadsListedFiles() {
+        List<Schema> loaded = KvEventCodec.loadHistory(getClass().getClassLoader(), TestEvents.EVOLUTION_FOLDER);
+
+        assertThat(loaded).hasSize(1);
+        assertThat(loaded.get(0).getField("traceId")).isNotNull();
+        assertMutuallyCompatible(KvEvent.getClassSchema(), loaded.get(0));
+        assertThat(KvEventCodec.loadHistory(getClass().getClassLoader(), "no/such/folder"))
+                .isEmpty();
+    }
+
+    @Test
+    void everyFieldIsDocumented() {
+        for (Schema.Field field : KvEvent.getClassSchema().getFields()) {
+            assertThat(field.doc()).as("doc of %s", field.name()).isNotBlank();
+        }
+    }
+
+    private static void assertMutuallyCompatible(Schema a, Schema b) {
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(a, b).getType())
+                .as("reader current, writer other")
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(b, a).getType())
+                .as("reader other, writer current")
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
 }

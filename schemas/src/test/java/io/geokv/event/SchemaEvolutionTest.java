@@ -25,99 +25,101 @@ import org.junit.jupiter.api.Test;
  */
 class SchemaEvolutionTest {
 
-  private final Schema v1 = KvEvent.getClassSchema();
-  private final Schema v2 = TestEvents.v2Schema();
+    private final Schema v1 = KvEvent.getClassSchema();
+    private final Schema v2 = TestEvents.v2Schema();
 
-  @Test
-  void v2ReaderReadsV1EventWithDefaultsFilled() throws Exception {
-    KvEvent written = TestEvents.put().build();
-    byte[] bytes = new KvEventCodec().encode(written);
+    @Test
+    void v2ReaderReadsV1EventWithDefaultsFilled() throws Exception {
+        KvEvent written = TestEvents.put().build();
+        byte[] bytes = new KvEventCodec().encode(written);
 
-    BinaryMessageDecoder<GenericRecord> v2Decoder =
-        new BinaryMessageDecoder<>(GenericData.get(), v2);
-    v2Decoder.addSchema(v1);
-    GenericRecord read = v2Decoder.decode(bytes);
+        BinaryMessageDecoder<GenericRecord> v2Decoder = new BinaryMessageDecoder<>(GenericData.get(), v2);
+        v2Decoder.addSchema(v1);
+        GenericRecord read = v2Decoder.decode(bytes);
 
-    assertThat(read.getSchema()).isEqualTo(v2);
-    assertThat(read.get("eventId").toString()).isEqualTo(written.getEventId());
-    assertThat(read.get("tenant").toString()).isEqualTo("acme");
-    assertThat(read.get("key").toString()).isEqualTo("user/42");
-    assertThat(read.get("value")).isEqualTo(written.getValue());
-    assertThat(read.get("contentType").toString()).isEqualTo("application/json");
-    assertThat(read.get("originRegion").toString()).isEqualTo("us-east");
-    assertThat(read.get("originTimestamp")).isEqualTo(written.getOriginTimestamp());
-    assertThat(read.get("schemaVersion")).isEqualTo(1);
-    GenericRecord context = (GenericRecord) read.get("context");
-    assertThat((List<?>) context.get("entries")).hasSize(3);
-    // fields new in v2 get their defaults
-    assertThat((Map<?, ?>) read.get("attributes")).isEmpty();
-    assertThat(read.get("traceId")).isNull();
-  }
+        assertThat(read.getSchema()).isEqualTo(v2);
+        assertThat(read.get("eventId").toString()).isEqualTo(written.getEventId());
+        assertThat(read.get("tenant").toString()).isEqualTo("acme");
+        assertThat(read.get("key").toString()).isEqualTo("user/42");
+        assertThat(read.get("value")).isEqualTo(written.getValue());
+        assertThat(read.get("contentType").toString()).isEqualTo("application/json");
+        assertThat(read.get("originRegion").toString()).isEqualTo("us-east");
+        assertThat(read.get("originTimestamp")).isEqualTo(written.getOriginTimestamp());
+        assertThat(read.get("schemaVersion")).isEqualTo(1);
+        GenericRecord context = (GenericRecord) read.get("context");
+        assertThat((List<?>) context.get("entries")).hasSize(3);
+        // fields new in v2 get their defaults
+        assertThat((Map<?, ?>) read.get("attributes")).isEmpty();
+        assertThat(read.get("traceId")).isNull();
+    }
 
-  @Test
-  void v1GeneratedCodecReadsV2EventWithAllV1FieldsIntact() throws Exception {
-    Schema contextSchema = v2.getField("context").schema();
-    Schema entrySchema = contextSchema.getField("entries").schema().getElementType();
-    GenericRecord entry =
-        new GenericRecordBuilder(entrySchema).set("region", "eu-west").set("counter", 9L).build();
-    GenericRecord context =
-        new GenericRecordBuilder(contextSchema).set("entries", List.of(entry)).build();
-    GenericRecord v2Event =
-        new GenericRecordBuilder(v2)
-            .set("eventId", "e-v2")
-            .set("tenant", "acme")
-            .set("key", "cart/7")
-            .set("value", ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)))
-            .set("contentType", "text/plain")
-            .set("originRegion", "eu-west")
-            .set("context", context)
-            .set("originTimestamp", 123L << 16)
-            .set("schemaVersion", 2)
-            .set("attributes", Map.of("source", "import"))
-            .set("traceId", new Utf8("trace-1"))
-            .build();
-    byte[] bytes =
-        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(v2Event).array();
+    @Test
+    void v1GeneratedCodecReadsV2EventWithAllV1FieldsIntact() throws Exception {
+        Schema contextSchema = v2.getField("context").schema();
+        Schema entrySchema = contextSchema.getField("entries").schema().getElementType();
+        GenericRecord entry = new GenericRecordBuilder(entrySchema)
+                .set("region", "eu-west")
+                .set("counter", 9L)
+                .build();
+        GenericRecord context = new GenericRecordBuilder(contextSchema)
+                .set("entries", List.of(entry))
+                .build();
+        GenericRecord v2Event = new GenericRecordBuilder(v2)
+                .set("eventId", "e-v2")
+                .set("tenant", "acme")
+                .set("key", "cart/7")
+                .set("value", ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)))
+                .set("contentType", "text/plain")
+                .set("originRegion", "eu-west")
+                .set("context", context)
+                .set("originTimestamp", 123L << 16)
+                .set("schemaVersion", 2)
+                .set("attributes", Map.of("source", "import"))
+                .set("traceId", new Utf8("trace-1"))
+                .build();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2)
+                .encode(v2Event)
+                .array();
 
-    KvEvent read = new KvEventCodec(List.of(v2)).decode(bytes);
+        KvEvent read = new KvEventCodec(List.of(v2)).decode(bytes);
 
-    assertThat(read.getEventId()).isEqualTo("e-v2");
-    assertThat(read.getTenant()).isEqualTo("acme");
-    assertThat(read.getKey()).isEqualTo("cart/7");
-    assertThat(StandardCharsets.UTF_8.decode(read.getValue()).toString()).isEqualTo("hello");
-    assertThat(read.getContentType()).isEqualTo("text/plain");
-    assertThat(read.getOriginRegion()).isEqualTo("eu-west");
-    assertThat(read.getContext().getEntries()).hasSize(1);
-    assertThat(read.getContext().getEntries().get(0).getRegion()).isEqualTo("eu-west");
-    assertThat(read.getContext().getEntries().get(0).getCounter()).isEqualTo(9L);
-    assertThat(read.getOriginTimestamp()).isEqualTo(123L << 16);
-    assertThat(read.getSchemaVersion()).isEqualTo(2);
-  }
+        assertThat(read.getEventId()).isEqualTo("e-v2");
+        assertThat(read.getTenant()).isEqualTo("acme");
+        assertThat(read.getKey()).isEqualTo("cart/7");
+        assertThat(StandardCharsets.UTF_8.decode(read.getValue()).toString()).isEqualTo("hello");
+        assertThat(read.getContentType()).isEqualTo("text/plain");
+        assertThat(read.getOriginRegion()).isEqualTo("eu-west");
+        assertThat(read.getContext().getEntries()).hasSize(1);
+        assertThat(read.getContext().getEntries().get(0).getRegion()).isEqualTo("eu-west");
+        assertThat(read.getContext().getEntries().get(0).getCounter()).isEqualTo(9L);
+        assertThat(read.getOriginTimestamp()).isEqualTo(123L << 16);
+        assertThat(read.getSchemaVersion()).isEqualTo(2);
+    }
 
-  @Test
-  void v2EventIsUnknownToACodecThatDoesNotKnowV2() throws Exception {
-    GenericRecord v2Delete =
-        new GenericRecordBuilder(v2)
-            .set("eventId", "e-v2-del")
-            .set("tenant", "acme")
-            .set("key", "k")
-            .set("originRegion", "us-east")
-            .set(
-                "context",
-                new GenericRecordBuilder(v2.getField("context").schema())
-                    .set("entries", List.of())
-                    .build())
-            .set("originTimestamp", 1L)
-            .build();
-    byte[] bytes =
-        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(v2Delete).array();
+    @Test
+    void v2EventIsUnknownToACodecThatDoesNotKnowV2() throws Exception {
+        GenericRecord v2Delete = new GenericRecordBuilder(v2)
+                .set("eventId", "e-v2-del")
+                .set("tenant", "acme")
+                .set("key", "k")
+                .set("originRegion", "us-east")
+                .set(
+                        "context",
+                        new GenericRecordBuilder(v2.getField("context").schema())
+                                .set("entries", List.of())
+                                .build())
+                .set("originTimestamp", 1L)
+                .build();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2)
+                .encode(v2Delete)
+                .array();
 
-    assertThatThrownBy(() -> new KvEventCodec(List.of()).decode(bytes))
-        .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("unknown writer schema fingerprint");
-    KvEvent read = new KvEventCodec(List.of(v2)).decode(bytes);
-    assertThat(read.getValue()).isNull();
-    assertThat(read.getContentType()).isEqualTo("application/octet-stream");
-    assertThat(read.getSchemaVersion()).isEqualTo(1);
-  }
+        assertThatThrownBy(() -> new KvEventCodec(List.of()).decode(bytes))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("unknown writer schema fingerprint");
+        KvEvent read = new KvEventCodec(List.of(v2)).decode(bytes);
+        assertThat(read.getValue()).isNull();
+        assertThat(read.getContentType()).isEqualTo("application/octet-stream");
+        assertThat(read.getSchemaVersion()).isEqualTo(1);
+    }
 }

@@ -17,8 +17,11 @@ class GeokvNamesTest {
 
     private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final List<Function<String, String>> REGION_NAMES = List.of(
-            GeokvNames::eventTopic, GeokvNames::materializedTopic, GeokvNames::streamsApplicationId,
-            GeokvNames::sinkGroup, region -> GeokvNames.connectionName(region, "reader"));
+            GeokvNames::eventTopic,
+            GeokvNames::materializedTopic,
+            GeokvNames::streamsApplicationId,
+            GeokvNames::sinkGroup,
+            region -> GeokvNames.connectionName(region, "reader"));
 
     @Test
     void theDefaultNamesAreTheDocumentedOnes() {
@@ -34,7 +37,8 @@ class GeokvNamesTest {
     void otherTopicsHaveNoRegion() {
         assertThat(GeokvNames.regionOfEventTopic("kv-events.")).isEmpty();
         assertThat(GeokvNames.regionOfEventTopic(GeokvNames.DEAD_LETTER_TOPIC)).isEmpty();
-        assertThat(GeokvNames.regionOfEventTopic(GeokvNames.materializedTopic("us-east"))).isEmpty();
+        assertThat(GeokvNames.regionOfEventTopic(GeokvNames.materializedTopic("us-east")))
+                .isEmpty();
         assertThat(GeokvNames.regionOfEventTopic("other.kv-events.us-east")).isEmpty();
         assertThat(GeokvNames.regionOfEventTopic(null)).isEmpty();
     }
@@ -55,7 +59,8 @@ class GeokvNamesTest {
         String changelog = GeokvNames.streamsApplicationId("us-east") + "-merged-state-changelog";
         assertThat(GeokvNames.isStreamsInternalTopic("us-east", changelog)).isTrue();
         assertThat(GeokvNames.isStreamsInternalTopic("eu-west", changelog)).isFalse();
-        assertThat(GeokvNames.isStreamsInternalTopic("us-east", GeokvNames.eventTopic("us-east"))).isFalse();
+        assertThat(GeokvNames.isStreamsInternalTopic("us-east", GeokvNames.eventTopic("us-east")))
+                .isFalse();
     }
 
     @Property

@@ -1,19 +1,18 @@
 package io.geokv.gateway.admin;
 
+import io.geokv.gateway.health.Check;
+import io.geokv.gateway.health.HealthTracker;
+import io.geokv.naming.GeokvNames;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.ReplicationLag;
+import io.geokv.store.RegionStores;
+import io.geokv.store.config.RegionsProperties;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.progress.RegionProgress;
-import io.geokv.progress.ReplicationLag;
-import io.geokv.gateway.health.Check;
-import io.geokv.gateway.health.HealthTracker;
-import io.geokv.store.RegionStores;
-import io.geokv.store.config.RegionsProperties;
 
 /** Operator endpoints: compare regions, watch replication lag, see the topology. */
 @RestController
@@ -34,14 +33,22 @@ class AdminController {
 
     record RegionDigestView(String region, long records, long liveRecords, String digest) {}
 
-    record RegionView(String region, String topic, String database, String status, boolean healthy, boolean postgres,
+    record RegionView(
+            String region,
+            String topic,
+            String database,
+            String status,
+            boolean healthy,
+            boolean postgres,
             boolean redis) {}
 
     /** Each region's record count and digest: equal digests mean equal merged states. */
     @GetMapping("/digest")
     Mono<List<RegionDigestView>> digest() {
         return Flux.fromIterable(stores.names())
-                .flatMapSequential(name -> stores.get(name).reader().digest()
+                .flatMapSequential(name -> stores.get(name)
+                        .reader()
+                        .digest()
                         .map(d -> new RegionDigestView(name, d.records(), d.liveRecords(), d.sha256())))
                 .collectList();
     }
@@ -53,8 +60,15 @@ class AdminController {
 
     @GetMapping("/regions")
     List<RegionView> regions() {
-        return health.regions().stream().map(region -> new RegionView(region, GeokvNames.eventTopic(region),
-                regions.region(region).postgres().database(), health.status(region).wire(), health.serving(region),
-                health.healthy(region, Check.POSTGRES), health.healthy(region, Check.REDIS))).toList();
+        return health.regions().stream()
+                .map(region -> new RegionView(
+                        region,
+                        GeokvNames.eventTopic(region),
+                        regions.region(region).postgres().database(),
+                        health.status(region).wire(),
+                        health.serving(region),
+                        health.healthy(region, Check.POSTGRES),
+                        health.healthy(region, Check.REDIS)))
+                .toList();
     }
 }

@@ -14,6 +14,8 @@ class DashboardController {
 
     @GetMapping("/dashboard")
     ResponseEntity<Void> dashboard() {
-        return ResponseEntity.status(HttpStatus.FOUND).location(URI.create(PAGE)).build();
+        return ResponseEntity.status(HttpStatus.FOUND)
+                .location(URI.create(PAGE))
+                .build();
     }
 }

@@ -1,5 +1,34 @@
 package io.geokv.gateway.config;
 
+import io.geokv.conflict.HybridLogicalClock;
+import io.geokv.conflict.JsonSetUnion;
+import io.geokv.conflict.KeepSiblings;
+import io.geokv.conflict.KeyLimits;
+import io.geokv.conflict.LastWriterWins;
+import io.geokv.conflict.SiblingResolver;
+import io.geokv.gateway.events.ClockSeed;
+import io.geokv.gateway.events.EventPublisher;
+import io.geokv.gateway.health.HealthTracker;
+import io.geokv.gateway.health.checks.RegionHealthMonitor;
+import io.geokv.gateway.kv.KvService;
+import io.geokv.gateway.lag.ReplicationLagMetrics;
+import io.geokv.gateway.resolution.ResolutionRules;
+import io.geokv.gateway.routing.Continent;
+import io.geokv.gateway.routing.Failover;
+import io.geokv.gateway.routing.RegionRouter;
+import io.geokv.gateway.tokens.ClientTokens;
+import io.geokv.gateway.tokens.TokenSeal;
+import io.geokv.gateway.web.RequestRouting;
+import io.geokv.progress.KeyLogEnds;
+import io.geokv.progress.ProgressProperties;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.TopicOffsets;
+import io.geokv.store.RegionStores;
+import io.geokv.store.config.LimitsProperties;
+import io.geokv.store.config.RegionsProperties;
+import io.geokv.store.config.TopicsProperties;
+import io.geokv.topics.RecordSizes;
+import io.geokv.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -16,40 +45,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import io.geokv.conflict.HybridLogicalClock;
-import io.geokv.conflict.JsonSetUnion;
-import io.geokv.conflict.KeyLimits;
-import io.geokv.conflict.KeepSiblings;
-import io.geokv.conflict.LastWriterWins;
-import io.geokv.conflict.SiblingResolver;
-import io.geokv.gateway.events.ClockSeed;
-import io.geokv.gateway.events.EventPublisher;
-import io.geokv.gateway.kv.KvService;
-import io.geokv.gateway.lag.ReplicationLagMetrics;
-import io.geokv.progress.KeyLogEnds;
-import io.geokv.progress.ProgressProperties;
-import io.geokv.progress.RegionProgress;
-import io.geokv.progress.TopicOffsets;
-import io.geokv.gateway.health.HealthTracker;
-import io.geokv.gateway.health.checks.RegionHealthMonitor;
-import io.geokv.gateway.resolution.ResolutionRules;
-import io.geokv.gateway.routing.Continent;
-import io.geokv.gateway.routing.Failover;
-import io.geokv.gateway.routing.RegionRouter;
-import io.geokv.gateway.web.RequestRouting;
-import io.geokv.gateway.tokens.ClientTokens;
-import io.geokv.gateway.tokens.TokenSeal;
-import io.geokv.store.RegionStores;
-import io.geokv.store.config.RegionsProperties;
-import io.geokv.store.config.LimitsProperties;
-import io.geokv.store.config.TopicsProperties;
-import io.geokv.topics.RecordSizes;
-import io.geokv.topics.TopicProvisioner;
 
 /** Wires the gateway from typed configuration. */
 @Configuration(proxyBeanMethods = false)
@@ -59,8 +58,16 @@ class GatewayConfiguration {
 
     /** The continents of docs/product.md, 'Geo-routing and failover', for those of its regions that are configured. */
     private static final Map<Continent, String> DEFAULT_CONTINENTS = Map.of(
-            Continent.AMERICAS, "us-east", Continent.EUROPE, "eu-west", Continent.AFRICA, "eu-west",
-            Continent.ASIA, "asia-pac", Continent.OCEANIA, "asia-pac");
+            Continent.AMERICAS,
+            "us-east",
+            Continent.EUROPE,
+            "eu-west",
+            Continent.AFRICA,
+            "eu-west",
+            Continent.ASIA,
+            "asia-pac",
+            Continent.OCEANIA,
+            "asia-pac");
     /** Typical round trips between the default regions. */
     private static final Map<String, Map<String, Integer>> DEFAULT_LATENCY_MS = Map.of(
             "us-east", Map.of("eu-west", 80, "asia-pac", 180),
@@ -81,16 +88,18 @@ class GatewayConfiguration {
     RegionRouter regionRouter(RegionsProperties regions) {
         GatewayProperties.Routing routing = properties.routing();
         Map<Continent, String> continents = routing.continents().isEmpty()
-                ? DEFAULT_CONTINENTS.entrySet().stream().filter(e -> regions.names().contains(e.getValue()))
+                ? DEFAULT_CONTINENTS.entrySet().stream()
+                        .filter(e -> regions.names().contains(e.getValue()))
                         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))
                 : routing.continents();
         Map<String, RegionRouter.Pin> pins = new HashMap<>();
-        routing.tenants().forEach((tenant, pin) ->
-                pins.put(tenant, new RegionRouter.Pin(pin.region(), pin.residency(), pin.allowedRegions())));
+        routing.tenants()
+                .forEach((tenant, pin) ->
+                        pins.put(tenant, new RegionRouter.Pin(pin.region(), pin.residency(), pin.allowedRegions())));
         Map<String, String> ranges = new LinkedHashMap<>();
         routing.clientRanges().forEach(range -> ranges.put(range.cidr(), range.region()));
-        return new RegionRouter(regions.names(), properties.defaultRegion(), properties.defaultTenant(), pins,
-                continents, ranges);
+        return new RegionRouter(
+                regions.names(), properties.defaultRegion(), properties.defaultTenant(), pins, continents, ranges);
     }
 
     @Bean
@@ -107,17 +116,25 @@ class GatewayConfiguration {
     @Bean
     HealthTracker healthTracker(RegionsProperties regions) {
         GatewayProperties.Health health = properties.health();
-        return new HealthTracker(regions.names(), health.failuresToFail(), health.successesToRecover(),
+        return new HealthTracker(
+                regions.names(),
+                health.failuresToFail(),
+                health.successesToRecover(),
                 Clock.systemUTC().instant());
     }
 
     @Bean(destroyMethod = "close")
-    RegionHealthMonitor regionHealthMonitor(RegionStores stores, Admin admin, RegionProgress progress,
-            HealthTracker tracker, MeterRegistry meters) {
+    RegionHealthMonitor regionHealthMonitor(
+            RegionStores stores, Admin admin, RegionProgress progress, HealthTracker tracker, MeterRegistry meters) {
         GatewayProperties.Health health = properties.health();
-        RegionHealthMonitor monitor = new RegionHealthMonitor(stores, admin, progress, tracker,
+        RegionHealthMonitor monitor = new RegionHealthMonitor(
+                stores,
+                admin,
+                progress,
+                tracker,
                 new RegionHealthMonitor.Settings(health.interval(), health.timeout(), health.lagThreshold()),
-                Clock.systemUTC(), meters);
+                Clock.systemUTC(),
+                meters);
         monitor.start();
         return monitor;
     }
@@ -128,8 +145,8 @@ class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    EventPublisher eventPublisher(KafkaProperties kafka, Admin admin, RegionsProperties regions, KeyLimits limits,
-            TopicsProperties topics) {
+    EventPublisher eventPublisher(
+            KafkaProperties kafka, Admin admin, RegionsProperties regions, KeyLimits limits, TopicsProperties topics) {
         // Writes must find their topic even when the gateway starts before replication-streams.
         new TopicProvisioner(admin, Duration.ofSeconds(30), limits, topics.durability())
                 .ensureEventTopics(regions.names(), properties.partitions());
@@ -144,8 +161,12 @@ class GatewayConfiguration {
      * publisher only so that the event topics exist before their last records are read.
      */
     @Bean
-    HybridLogicalClock hybridLogicalClock(ObjectProvider<Clock> wallClock, RegionsProperties regions, Admin admin,
-            KafkaProperties kafka, EventPublisher publisher) {
+    HybridLogicalClock hybridLogicalClock(
+            ObjectProvider<Clock> wallClock,
+            RegionsProperties regions,
+            Admin admin,
+            KafkaProperties kafka,
+            EventPublisher publisher) {
         Clock wall = wallClock.getIfAvailable(Clock::systemUTC);
         HybridLogicalClock clock = new HybridLogicalClock(wall::millis);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(peekingConsumer(kafka))) {
@@ -178,9 +199,12 @@ class GatewayConfiguration {
     @Bean
     ResolutionRules resolutionRules(Map<String, SiblingResolver> resolvers) {
         GatewayProperties.Resolution resolution = properties.resolution();
-        return new ResolutionRules(resolvers, resolution.defaultPolicy(), resolution.rules().stream()
-                .map(rule -> new ResolutionRules.Rule(rule.tenant(), rule.keyPrefix(), rule.policy()))
-                .toList());
+        return new ResolutionRules(
+                resolvers,
+                resolution.defaultPolicy(),
+                resolution.rules().stream()
+                        .map(rule -> new ResolutionRules.Rule(rule.tenant(), rule.keyPrefix(), rule.policy()))
+                        .toList());
     }
 
     @Bean
@@ -196,22 +220,44 @@ class GatewayConfiguration {
     }
 
     @Bean
-    KvService kvService(RegionStores stores, EventPublisher publisher, HybridLogicalClock clock,
-            ResolutionRules resolution, ClientTokens tokens, HealthTracker health, KeyLimits limits, Admin admin,
+    KvService kvService(
+            RegionStores stores,
+            EventPublisher publisher,
+            HybridLogicalClock clock,
+            ResolutionRules resolution,
+            ClientTokens tokens,
+            HealthTracker health,
+            KeyLimits limits,
+            Admin admin,
             RegionProgress progress) {
         GatewayProperties.Consistency consistency = properties.consistency();
-        return new KvService(stores, publisher, clock,
-                properties.defaultTenant(), resolution, tokens,
-                progress, health::serving,
-                new KvService.Waits(consistency.sessionWait(), consistency.strongTimeout(), consistency.lockWait(),
-                        consistency.lockHold(), publisher.lastAppendBound()),
-                limits, new KeyLogEnds(new TopicOffsets(admin, Duration.ofSeconds(30)), stores.names(),
-                        properties.partitions()));
+        return new KvService(
+                stores,
+                publisher,
+                clock,
+                properties.defaultTenant(),
+                resolution,
+                tokens,
+                progress,
+                health::serving,
+                new KvService.Waits(
+                        consistency.sessionWait(),
+                        consistency.strongTimeout(),
+                        consistency.lockWait(),
+                        consistency.lockHold(),
+                        publisher.lastAppendBound()),
+                limits,
+                new KeyLogEnds(
+                        new TopicOffsets(admin, Duration.ofSeconds(30)), stores.names(), properties.partitions()));
     }
 
     /** Started and stopped with the context (it is a {@code SmartLifecycle}). */
     @Bean
-    RegionProgress regionProgress(RegionStores stores, ProgressProperties settings, Admin admin, KafkaProperties kafka,
+    RegionProgress regionProgress(
+            RegionStores stores,
+            ProgressProperties settings,
+            Admin admin,
+            KafkaProperties kafka,
             MeterRegistry meters) {
         RegionProgress progress = new RegionProgress(stores, settings);
         Map<String, Object> props = peekingConsumer(kafka);

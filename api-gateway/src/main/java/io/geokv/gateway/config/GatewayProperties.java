@@ -1,5 +1,6 @@
 package io.geokv.gateway.config;
 
+import io.geokv.gateway.routing.Continent;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -9,10 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
-
-import io.geokv.gateway.routing.Continent;
 
 /**
  * The gateway's behaviour.
@@ -64,10 +62,14 @@ public record GatewayProperties(
      * @param residency whether its data must never be served outside {@code allowedRegions}
      * @param allowedRegions with residency, where it may be served; empty means {@code region} only
      */
-    public record Pin(@NotBlank String region, boolean residency, @DefaultValue List<String> allowedRegions) {}
+    public record Pin(
+            @NotBlank String region,
+            boolean residency,
+            @DefaultValue List<String> allowedRegions) {}
 
     /** @param cidr e.g. {@code 10.0.0.0/8} or {@code 2001:db8::/32} */
-    public record ClientRange(@NotBlank String cidr, @NotBlank String region) {}
+    public record ClientRange(
+            @NotBlank String cidr, @NotBlank String region) {}
 
     /**
      * @param interval how often every region is checked
@@ -111,5 +113,6 @@ public record GatewayProperties(
      * @param keyPrefix the keys it applies to; blank for every key
      * @param policy the policy's name
      */
-    public record Rule(String tenant, String keyPrefix, @NotBlank String policy) {}
+    public record Rule(
+            String tenant, String keyPrefix, @NotBlank String policy) {}
 }

@@ -24,8 +24,10 @@ public final class HomeRegions {
     }
 
     public String homeOf(String tenant, String key) {
-        return regions.stream().max(Comparator.comparingLong((String region) -> weight(region, tenant, key))
-                .thenComparing(Comparator.naturalOrder())).orElseThrow();
+        return regions.stream()
+                .max(Comparator.comparingLong((String region) -> weight(region, tenant, key))
+                        .thenComparing(Comparator.naturalOrder()))
+                .orElseThrow();
     }
 
     private static long weight(String region, String tenant, String key) {
@@ -33,7 +35,8 @@ public final class HomeRegions {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             for (String part : List.of(region, tenant, key)) {
                 byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+                sha256.update(
+                        ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
                 sha256.update(bytes);
             }
             return ByteBuffer.wrap(sha256.digest()).getLong();

@@ -1,5 +1,9 @@
 package io.geokv.gateway.events;
 
+import io.geokv.conflict.HybridLogicalClock;
+import io.geokv.event.KvEventCodec;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.TopicOffsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -11,11 +15,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.geokv.conflict.HybridLogicalClock;
-import io.geokv.event.KvEventCodec;
-import io.geokv.position.LogPositions;
-import io.geokv.progress.TopicOffsets;
 
 /**
  * Makes a starting gateway's clock begin after every timestamp already in the event log. A gateway
@@ -36,10 +35,11 @@ public final class ClockSeed {
      *
      * @return the highest timestamp observed, or 0 when the log is empty
      */
-    public static long observeLog(HybridLogicalClock clock, List<String> regions, TopicOffsets offsets,
-            Consumer<byte[], byte[]> consumer) {
+    public static long observeLog(
+            HybridLogicalClock clock, List<String> regions, TopicOffsets offsets, Consumer<byte[], byte[]> consumer) {
         LogPositions ends = offsets.ends(offsets.eventPartitions(regions));
-        List<TopicPartition> written = ends.asMap().keySet().stream().map(TopicOffsets::kafka).toList();
+        List<TopicPartition> written =
+                ends.asMap().keySet().stream().map(TopicOffsets::kafka).toList();
         if (written.isEmpty()) {
             return 0;
         }
@@ -64,11 +64,14 @@ public final class ClockSeed {
         }
         consumer.assign(List.of());
         if (!pending.isEmpty()) {
-            throw new IllegalStateException("could not read the last events of " + pending.stream()
-                    .map(TopicPartition::toString).collect(Collectors.joining(", ")) + " within " + READ_TIMEOUT);
+            throw new IllegalStateException("could not read the last events of "
+                    + pending.stream().map(TopicPartition::toString).collect(Collectors.joining(", ")) + " within "
+                    + READ_TIMEOUT);
         }
         clock.observe(highest);
-        log.info("clock starts after the log's latest timestamp {} ({} ms since the epoch)", highest,
+        log.info(
+                "clock starts after the log's latest timestamp {} ({} ms since the epoch)",
+                highest,
                 HybridLogicalClock.physicalMillis(highest));
         return highest;
     }

@@ -1,5 +1,9 @@
 package io.geokv.gateway.events;
 
+import io.geokv.event.EventTopics;
+import io.geokv.event.KvEventSerializer;
+import io.geokv.event.avro.KvEvent;
+import io.geokv.naming.GeokvNames;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,11 +18,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.event.EventTopics;
-import io.geokv.event.KvEventSerializer;
-import io.geokv.event.avro.KvEvent;
 
 /**
  * Puts events on their origin region's topic. A write is acknowledged only once Kafka has it on
@@ -48,7 +47,8 @@ public final class EventPublisher implements AutoCloseable {
         this.lastAppendBound = Duration.ofMillis((long) timeoutMs + deliveryTimeoutMs + requestTimeoutMs);
         // The region topics are few and always written: never let their metadata expire for idleness
         // (a send would then block on fetching it again).
-        props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int) Duration.ofDays(7).toMillis());
+        props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int)
+                Duration.ofDays(7).toMillis());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, KvEventSerializer.class);
         this.producer = new KafkaProducer<>(props);

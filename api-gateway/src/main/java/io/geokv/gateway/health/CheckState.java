@@ -14,8 +14,13 @@ import java.time.Instant;
  * @param lastError the last failure's message, or null if none yet
  * @param lastErrorAt when it happened, or null
  */
-public record CheckState(boolean healthy, Instant since, int consecutiveFailures, int consecutiveSuccesses,
-        String lastError, Instant lastErrorAt) {
+public record CheckState(
+        boolean healthy,
+        Instant since,
+        int consecutiveFailures,
+        int consecutiveSuccesses,
+        String lastError,
+        Instant lastErrorAt) {
 
     /** A check nothing is known of yet: healthy until proven otherwise. */
     public static CheckState initial(Instant now) {

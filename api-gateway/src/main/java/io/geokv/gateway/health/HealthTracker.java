@@ -39,21 +39,23 @@ public final class HealthTracker {
     }
 
     /** Records one result; returns the transition when the check changed state. */
-    public synchronized Optional<Transition> record(String region, Check check, boolean succeeded, String error,
-            Instant now) {
+    public synchronized Optional<Transition> record(
+            String region, Check check, boolean succeeded, String error, Instant now) {
         Map<Check, CheckState> checks = states.get(region);
         CheckState before = checks.get(check);
         CheckState after = before.next(succeeded, error, now, failuresToFail, successesToRecover);
         Map<Check, CheckState> updated = new EnumMap<>(checks);
         updated.put(check, after);
         states.put(region, updated);
-        return before.healthy() == after.healthy() ? Optional.empty()
+        return before.healthy() == after.healthy()
+                ? Optional.empty()
                 : Optional.of(new Transition(region, check, after.healthy(), status(region), error));
     }
 
     public RegionStatus status(String region) {
         Map<Check, CheckState> checks = states.get(region);
-        boolean required = checks.entrySet().stream().allMatch(e -> !e.getKey().required() || e.getValue().healthy());
+        boolean required = checks.entrySet().stream()
+                .allMatch(e -> !e.getKey().required() || e.getValue().healthy());
         if (!required) {
             return RegionStatus.UNHEALTHY;
         }

@@ -1,5 +1,13 @@
 package io.geokv.gateway.kv;
 
+import io.geokv.conflict.Resolution;
+import io.geokv.conflict.Sibling;
+import io.geokv.gateway.kv.KvService.ReadCommand;
+import io.geokv.gateway.kv.KvService.WriteCommand;
+import io.geokv.gateway.kv.KvService.WriteResult;
+import io.geokv.gateway.problem.Problems;
+import io.geokv.gateway.web.RequestRouting;
+import io.geokv.gateway.web.RequestRouting.Routed;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -21,15 +29,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-import io.geokv.conflict.Resolution;
-import io.geokv.conflict.Sibling;
-import io.geokv.gateway.kv.KvService.ReadCommand;
-import io.geokv.gateway.kv.KvService.WriteCommand;
-import io.geokv.gateway.kv.KvService.WriteResult;
-import io.geokv.gateway.problem.Problems;
-import io.geokv.gateway.web.RequestRouting;
-import io.geokv.gateway.web.RequestRouting.Routed;
-
 /**
  * {@code PUT|GET|DELETE /kv/{key}}, geo-routed, and {@code /regions/{region}/kv/{key}} in a named
  * region. The key is the rest of the path, so keys may contain slashes.
@@ -46,23 +45,43 @@ class KvController {
     }
 
     /** {@code applied_in}: the regions that had applied a strong write when it returned. */
-    record WriteResponse(String key, String region, List<String> replicatedTo, String context, String eventId,
-            String session, String consistency, List<String> appliedIn) {}
+    record WriteResponse(
+            String key,
+            String region,
+            List<String> replicatedTo,
+            String context,
+            String eventId,
+            String session,
+            String consistency,
+            List<String> appliedIn) {}
 
-    record ReadResponse(String key, String value, String valueEncoding, String contentType, String region,
-            String source, long latencyMs, String context, int siblings) {}
+    record ReadResponse(
+            String key,
+            String value,
+            String valueEncoding,
+            String contentType,
+            String region,
+            String source,
+            long latencyMs,
+            String context,
+            int siblings) {}
 
     /** 300 Multiple Choices: the concurrent values, and the context a resolving write sends back. */
-    record SiblingsResponse(String key, String region, String source, long latencyMs, String context,
-            List<SiblingView> siblings) {}
+    record SiblingsResponse(
+            String key, String region, String source, long latencyMs, String context, List<SiblingView> siblings) {}
 
-    record SiblingView(String value, String valueEncoding, String contentType, String eventId, String origin,
-            long timestamp) {
+    record SiblingView(
+            String value, String valueEncoding, String contentType, String eventId, String origin, long timestamp) {
 
         static SiblingView of(Sibling sibling) {
             EncodedValue encoded = EncodedValue.of(sibling.value());
-            return new SiblingView(encoded.text(), encoded.encoding(), sibling.contentType(), sibling.eventId(),
-                    sibling.dot().region(), sibling.timestamp());
+            return new SiblingView(
+                    encoded.text(),
+                    encoded.encoding(),
+                    sibling.contentType(),
+                    sibling.eventId(),
+                    sibling.dot().region(),
+                    sibling.timestamp());
         }
     }
 
@@ -71,13 +90,16 @@ class KvController {
 
         static EncodedValue of(byte[] value) {
             String text = utf8OrNull(value);
-            return text != null ? new EncodedValue(text, null)
+            return text != null
+                    ? new EncodedValue(text, null)
                     : new EncodedValue(Base64.getEncoder().encodeToString(value), "base64");
         }
     }
 
     @PutMapping("/kv/{*key}")
-    Mono<ResponseEntity<WriteResponse>> put(@PathVariable String key, ServerHttpRequest request,
+    Mono<ResponseEntity<WriteResponse>> put(
+            @PathVariable String key,
+            ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
         return put(key, request, tenant, routing.route(request, region, tenant));
@@ -85,39 +107,52 @@ class KvController {
 
     /** The same, in one region the client names: no geo-routing, no failover (503 when it is down). */
     @PutMapping("/regions/{region}/kv/{*key}")
-    Mono<ResponseEntity<WriteResponse>> putInRegion(@PathVariable String region, @PathVariable String key,
-            ServerHttpRequest request, @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+    Mono<ResponseEntity<WriteResponse>> putInRegion(
+            @PathVariable String region,
+            @PathVariable String key,
+            ServerHttpRequest request,
+            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
         return put(key, request, tenant, routing.explicit(region, tenant));
     }
 
     @DeleteMapping("/kv/{*key}")
-    Mono<ResponseEntity<WriteResponse>> delete(@PathVariable String key, ServerHttpRequest request,
+    Mono<ResponseEntity<WriteResponse>> delete(
+            @PathVariable String key,
+            ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
         return delete(key, request, tenant, routing.route(request, region, tenant));
     }
 
     @DeleteMapping("/regions/{region}/kv/{*key}")
-    Mono<ResponseEntity<WriteResponse>> deleteInRegion(@PathVariable String region, @PathVariable String key,
-            ServerHttpRequest request, @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+    Mono<ResponseEntity<WriteResponse>> deleteInRegion(
+            @PathVariable String region,
+            @PathVariable String key,
+            ServerHttpRequest request,
+            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
         return delete(key, request, tenant, routing.explicit(region, tenant));
     }
 
     @GetMapping("/kv/{*key}")
-    Mono<ResponseEntity<?>> get(@PathVariable String key, ServerHttpRequest request,
+    Mono<ResponseEntity<?>> get(
+            @PathVariable String key,
+            ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
         return read(key, request, tenant, routing.route(request, region, tenant));
     }
 
     @GetMapping("/regions/{region}/kv/{*key}")
-    Mono<ResponseEntity<?>> getInRegion(@PathVariable String region, @PathVariable String key,
-            ServerHttpRequest request, @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+    Mono<ResponseEntity<?>> getInRegion(
+            @PathVariable String region,
+            @PathVariable String key,
+            ServerHttpRequest request,
+            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
         return read(key, request, tenant, routing.explicit(region, tenant));
     }
 
-    private Mono<ResponseEntity<WriteResponse>> put(String key, ServerHttpRequest request, String tenant,
-            Routed routed) {
+    private Mono<ResponseEntity<WriteResponse>> put(
+            String key, ServerHttpRequest request, String tenant, Routed routed) {
         MediaHeaders.accept(request);
         MediaType declared = MediaHeaders.contentType(request);
         String contentType = declared == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : declared.toString();
@@ -125,18 +160,25 @@ class KvController {
                 .flatMap(value -> write(routed, command(routed, key, request, tenant, value, contentType)));
     }
 
-    private Mono<ResponseEntity<WriteResponse>> delete(String key, ServerHttpRequest request, String tenant,
-            Routed routed) {
+    private Mono<ResponseEntity<WriteResponse>> delete(
+            String key, ServerHttpRequest request, String tenant, Routed routed) {
         MediaHeaders.accept(request);
         return write(routed, command(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE));
     }
 
-    private static WriteCommand command(Routed routed, String key, ServerHttpRequest request, String tenant,
-            byte[] value, String contentType) {
+    private static WriteCommand command(
+            Routed routed, String key, ServerHttpRequest request, String tenant, byte[] value, String contentType) {
         HttpHeaders headers = request.getHeaders();
-        return new WriteCommand(routed.region(), tenant, KvService.keyFromPath(key), value, contentType,
-                headers.getFirst(GeokvHeaders.CONTEXT), unquote(headers.getFirst(HttpHeaders.IF_MATCH)),
-                headers.getFirst(GeokvHeaders.CONSISTENCY), headers.getFirst(GeokvHeaders.SESSION));
+        return new WriteCommand(
+                routed.region(),
+                tenant,
+                KvService.keyFromPath(key),
+                value,
+                contentType,
+                headers.getFirst(GeokvHeaders.CONTEXT),
+                unquote(headers.getFirst(HttpHeaders.IF_MATCH)),
+                headers.getFirst(GeokvHeaders.CONSISTENCY),
+                headers.getFirst(GeokvHeaders.SESSION));
     }
 
     private Mono<ResponseEntity<?>> read(String key, ServerHttpRequest request, String tenant, Routed routed) {
@@ -145,13 +187,21 @@ class KvController {
         long started = System.nanoTime();
         boolean wantsJson = MediaHeaders.accept(request).stream()
                 .anyMatch(type -> type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON));
-        return kv.read(new ReadCommand(routed.region(), tenant, plainKey,
-                        request.getHeaders().getFirst(GeokvHeaders.CONSISTENCY), session))
+        return kv.read(new ReadCommand(
+                        routed.region(),
+                        tenant,
+                        plainKey,
+                        request.getHeaders().getFirst(GeokvHeaders.CONSISTENCY),
+                        session))
                 .map(result -> {
                     long latencyMs = (System.nanoTime() - started) / 1_000_000;
                     String source = result.source().wire();
-                    Routed served = result.servedBy().equals(routed.region()) ? routed : new Routed(result.servedBy(),
-                            "session: " + routed.region() + " had not applied it yet", routed.failover());
+                    Routed served = result.servedBy().equals(routed.region())
+                            ? routed
+                            : new Routed(
+                                    result.servedBy(),
+                                    "session: " + routed.region() + " had not applied it yet",
+                                    routed.failover());
                     HttpHeaders headers = new HttpHeaders();
                     served.describe(headers);
                     headers.set(GeokvHeaders.SOURCE, source);
@@ -163,32 +213,56 @@ class KvController {
                         headers.set(GeokvHeaders.SESSION, result.session() != null ? result.session() : session);
                     }
                     if (result.resolution() instanceof Resolution.Conflict siblings) {
-                        return ResponseEntity.status(HttpStatus.MULTIPLE_CHOICES).headers(headers)
+                        return ResponseEntity.status(HttpStatus.MULTIPLE_CHOICES)
+                                .headers(headers)
                                 .contentType(MediaType.APPLICATION_JSON)
-                                .body(new SiblingsResponse(plainKey, result.servedBy(), source, latencyMs,
-                                        result.context(), siblings.siblings().stream().map(SiblingView::of).toList()));
+                                .body(new SiblingsResponse(
+                                        plainKey,
+                                        result.servedBy(),
+                                        source,
+                                        latencyMs,
+                                        result.context(),
+                                        siblings.siblings().stream()
+                                                .map(SiblingView::of)
+                                                .toList()));
                     }
                     ResponseEntity.BodyBuilder response = ResponseEntity.ok().headers(headers);
                     Resolution.Value value = (Resolution.Value) result.resolution();
                     if (!wantsJson) {
-                        return response.contentType(mediaTypeOf(value.contentType())).body(value.value());
+                        return response.contentType(mediaTypeOf(value.contentType()))
+                                .body(value.value());
                     }
                     EncodedValue encoded = EncodedValue.of(value.value());
-                    return response.contentType(MediaType.APPLICATION_JSON).body(new ReadResponse(plainKey,
-                            encoded.text(), encoded.encoding(), value.contentType(), result.servedBy(), source,
-                            latencyMs, result.context(), result.state().siblings().size()));
+                    return response.contentType(MediaType.APPLICATION_JSON)
+                            .body(new ReadResponse(
+                                    plainKey,
+                                    encoded.text(),
+                                    encoded.encoding(),
+                                    value.contentType(),
+                                    result.servedBy(),
+                                    source,
+                                    latencyMs,
+                                    result.context(),
+                                    result.state().siblings().size()));
                 });
     }
 
     private Mono<ResponseEntity<WriteResponse>> write(Routed routed, WriteCommand command) {
-        return kv.write(command).map((WriteResult result) -> ResponseEntity.ok()
-                .headers(routed::describe)
-                .header(GeokvHeaders.CONTEXT, result.context())
-                .header(GeokvHeaders.SESSION, result.session())
-                .header(GeokvHeaders.CONSISTENCY, result.consistency().wire())
-                .body(new WriteResponse(command.key(), routed.region(), routing.router().othersThan(routed.region()),
-                        result.context(), result.eventId(), result.session(), result.consistency().wire(),
-                        result.consistency() == Consistency.STRONG ? result.appliedIn() : null)));
+        return kv.write(command)
+                .map((WriteResult result) -> ResponseEntity.ok()
+                        .headers(routed::describe)
+                        .header(GeokvHeaders.CONTEXT, result.context())
+                        .header(GeokvHeaders.SESSION, result.session())
+                        .header(GeokvHeaders.CONSISTENCY, result.consistency().wire())
+                        .body(new WriteResponse(
+                                command.key(),
+                                routed.region(),
+                                routing.router().othersThan(routed.region()),
+                                result.context(),
+                                result.eventId(),
+                                result.session(),
+                                result.consistency().wire(),
+                                result.consistency() == Consistency.STRONG ? result.appliedIn() : null)));
     }
 
     private Mono<byte[]> readBody(ServerHttpRequest request) {
@@ -231,10 +305,12 @@ class KvController {
 
     static String utf8OrNull(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -1,22 +1,5 @@
 package io.geokv.gateway.kv;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.ErrorResponseException;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
@@ -31,18 +14,29 @@ import io.geokv.event.KvEvents;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.gateway.consistency.HomeRegions;
 import io.geokv.gateway.events.EventPublisher;
-import io.geokv.gateway.problem.Problems;
 import io.geokv.gateway.resolution.ResolutionRules;
 import io.geokv.gateway.session.SessionPositions;
+import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.progress.KeyLogEnds;
 import io.geokv.progress.RegionProgress;
-import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.store.Lookup;
 import io.geokv.store.RegionStore;
 import io.geokv.store.RegionStores;
 import io.geokv.store.Source;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Writes and reads of one key at the consistency level a client asks for (docs/product.md, 'Consistency levels'). A
@@ -81,9 +75,18 @@ public final class KvService {
      * @param serving whether a region is healthy enough to serve: strong writes wait for these regions
      *     only, strong and session reads only read these
      */
-    public KvService(RegionStores stores, EventPublisher publisher, HybridLogicalClock clock, String defaultTenant,
-            ResolutionRules resolution, ClientTokens tokens, RegionProgress progress, Predicate<String> serving,
-            Waits waits, KeyLimits limits, KeyLogEnds logEnds) {
+    public KvService(
+            RegionStores stores,
+            EventPublisher publisher,
+            HybridLogicalClock clock,
+            String defaultTenant,
+            ResolutionRules resolution,
+            ClientTokens tokens,
+            RegionProgress progress,
+            Predicate<String> serving,
+            Waits waits,
+            KeyLimits limits,
+            KeyLogEnds logEnds) {
         this.stores = stores;
         this.publisher = publisher;
         this.clock = clock;
@@ -112,8 +115,16 @@ public final class KvService {
      * What a client wants written: {@code value == null} deletes; a null or blank tenant is the default
      * one; tokens are as received, or null.
      */
-    public record WriteCommand(String region, String tenant, String key, byte[] value, String contentType,
-            String contextToken, String ifMatch, String consistency, String sessionToken) {}
+    public record WriteCommand(
+            String region,
+            String tenant,
+            String key,
+            byte[] value,
+            String contentType,
+            String contextToken,
+            String ifMatch,
+            String consistency,
+            String sessionToken) {}
 
     /**
      * @param context the context token of the write: for a strong write, the state it was applied to
@@ -121,8 +132,8 @@ public final class KvService {
      * @param session the session token covering this write and the session's earlier ones
      * @param appliedIn for a strong write, the regions that had applied it when it returned
      */
-    public record WriteResult(String eventId, String context, String session, Consistency consistency,
-            List<String> appliedIn) {}
+    public record WriteResult(
+            String eventId, String context, String session, Consistency consistency, List<String> appliedIn) {}
 
     /** What a client wants read; tokens are as received, or null. */
     public record ReadCommand(String region, String tenant, String key, String consistency, String sessionToken) {}
@@ -135,45 +146,58 @@ public final class KvService {
      * @param regionsRead the regions whose states were merged (strong reads), else {@code servedBy} alone
      * @param session for a session read, the session token that also covers what this read saw; else null
      */
-    public record ReadResult(KeyState state, Source source, Resolution resolution, String context,
-            String servedBy, List<String> regionsRead, Consistency consistency, String session) {}
+    public record ReadResult(
+            KeyState state,
+            Source source,
+            Resolution resolution,
+            String context,
+            String servedBy,
+            List<String> regionsRead,
+            Consistency consistency,
+            String session) {}
 
     public Mono<WriteResult> write(WriteCommand command) {
         String tenant = tenantOrDefault(command.tenant());
         checkKey(tenant, command.key());
         if (command.value() != null && command.value().length > limits.maxValueBytes()) {
-            throw Problems.tooLarge("value is larger than the limit of " + limits.maxValueBytes() + " bytes");
+            throw KvProblem.tooLarge("value is larger than the limit of " + limits.maxValueBytes() + " bytes");
         }
         Consistency level = Consistency.of(command.consistency(), command.sessionToken() != null);
-        Optional<VersionVector> clientContext = Optional.ofNullable(command.contextToken())
-                .map(token -> context(token, tenant, command.key()));
-        Optional<VersionVector> expected = Optional.ofNullable(command.ifMatch())
-                .map(token -> context(token, tenant, command.key()));
+        Optional<VersionVector> clientContext =
+                Optional.ofNullable(command.contextToken()).map(token -> context(token, tenant, command.key()));
+        Optional<VersionVector> expected =
+                Optional.ofNullable(command.ifMatch()).map(token -> context(token, tenant, command.key()));
         SessionPositions session = session(command.sessionToken());
         if (expected.isPresent() && level == Consistency.STRONG) {
             return arbitrated(command, tenant, expected.get(), clientContext, session);
         }
         RegionStore store = stores.get(command.region());
-        Mono<KeyState> current = store.read(tenant, command.key()).map(Lookup::state)
+        Mono<KeyState> current = store.read(tenant, command.key())
+                .map(Lookup::state)
                 .defaultIfEmpty(KeyState.empty())
                 .onErrorResume(e -> {
                     if (expected.isPresent()) {
-                        return Mono.error(Problems.unavailable("region-store-unavailable",
+                        return Mono.error(KvProblem.unavailable(
+                                "region-store-unavailable",
                                 "cannot check If-Match: region " + command.region() + " store is unreachable"));
                     }
                     // A write whose region store is unreachable is still accepted: a blind one is based
                     // on nothing, so it stays concurrent with what it could not see; the merge still
                     // bounds the key's siblings.
-                    log.debug("region {} store unreachable, write of {} is not checked against its state",
-                            command.region(), command.key(), e);
+                    log.debug(
+                            "region {} store unreachable, write of {} is not checked against its state",
+                            command.region(),
+                            command.key(),
+                            e);
                     return Mono.just(KeyState.empty());
                 });
         return current.flatMap(state -> {
-            expected.ifPresent(context -> requireMatch(state, context, command.region(), command.key()));
-            return publish(command, tenant, state, clientContext.orElse(state.context()), session);
-        }).flatMap(published -> level == Consistency.STRONG
-                ? awaitEveryRegion(command, tenant, published, session, servingRegions())
-                : Mono.just(published.result(tokens, session, level)));
+                    expected.ifPresent(context -> requireMatch(state, context, command.region(), command.key()));
+                    return publish(command, tenant, state, clientContext.orElse(state.context()), session);
+                })
+                .flatMap(published -> level == Consistency.STRONG
+                        ? awaitEveryRegion(command, tenant, published, session, servingRegions())
+                        : Mono.just(published.result(tokens, session, level)));
     }
 
     /**
@@ -189,57 +213,93 @@ public final class KvService {
      * <p>The locked work runs detached from the request: a client that cancels, or times out, cannot
      * make it release the lock before the home region has applied the write it published.
      */
-    private Mono<WriteResult> arbitrated(WriteCommand command, String tenant, VersionVector expected,
-            Optional<VersionVector> clientContext, SessionPositions session) {
+    private Mono<WriteResult> arbitrated(
+            WriteCommand command,
+            String tenant,
+            VersionVector expected,
+            Optional<VersionVector> clientContext,
+            SessionPositions session) {
         String home = homes.homeOf(tenant, command.key());
         RegionStore homeStore = stores.get(home);
         CompletableFuture<Published> published = new CompletableFuture<>();
-        homeStore.locks().whileLocked(tenant, command.key(), waits.lock(), lock -> awaitFence(homeStore, tenant, command.key())
-                        .then(logEnds.of(tenant, command.key()))
-                        .flatMap(ends -> progress.awaitAll(List.of(home), ends, waits.strong()))
-                        .flatMap(caughtUp -> caughtUp.isEmpty()
-                                ? Mono.error(Problems.unavailable("arbiter-behind", "the home region of key '"
-                                        + command.key() + "', " + home + ", has not applied the key's log after "
-                                        + waits.strong().toMillis() + " ms; the write was not applied"))
-                                : homeStore.reader().find(tenant, command.key()).defaultIfEmpty(KeyState.empty()))
-                        .flatMap(state -> {
-                            requireMatch(state, expected, home, command.key());
-                            VersionVector context = clientContext.orElse(state.context());
-                            KvEvent event = event(command, tenant, state, context, session);
-                            // The intent is visible before the lock is shown to be still held, so an
-                            // arbiter that took the lock over after this one lost it is fenced by it.
-                            // A lost lock publishes nothing, and its intent is withdrawn (best effort) so
-                            // that it does not fence the next arbiter for nothing.
-                            return homeStore.intents().record(tenant, command.key(), event.getEventId())
-                                    .then(lock.verify().onErrorResume(lost -> homeStore.intents()
-                                            .clear(tenant, command.key(), event.getEventId())
-                                            .onErrorResume(e -> Mono.empty())
-                                            .then(Mono.error(lost))))
-                                    .then(send(command, tenant, context, event));
-                        })
-                        .doOnNext(published::complete)
-                        .flatMap(accepted -> progress.awaitAll(List.of(home), accepted.positions(session).positions(), waits.lockHold())
-                                .flatMap(applied -> {
-                                    if (applied.isEmpty()) {
-                                        log.error("home region {} did not apply the conditional write {} of {} within {};"
-                                                + " releasing its lock", home, accepted.eventId(), command.key(),
-                                                waits.lockHold());
-                                        return Mono.just(applied);
-                                    }
-                                    return homeStore.intents().clear(tenant, command.key(), accepted.eventId())
-                                            .thenReturn(applied);
-                                })))
+        homeStore
+                .locks()
+                .whileLocked(
+                        tenant,
+                        command.key(),
+                        waits.lock(),
+                        lock -> awaitFence(homeStore, tenant, command.key())
+                                .then(logEnds.of(tenant, command.key()))
+                                .flatMap(ends -> progress.awaitAll(List.of(home), ends, waits.strong()))
+                                .flatMap(caughtUp -> caughtUp.isEmpty()
+                                        ? Mono.error(KvProblem.unavailable(
+                                                "arbiter-behind",
+                                                "the home region of key '"
+                                                        + command.key() + "', " + home
+                                                        + ", has not applied the key's log after "
+                                                        + waits.strong().toMillis() + " ms; the write was not applied"))
+                                        : homeStore
+                                                .reader()
+                                                .find(tenant, command.key())
+                                                .defaultIfEmpty(KeyState.empty()))
+                                .flatMap(state -> {
+                                    requireMatch(state, expected, home, command.key());
+                                    VersionVector context = clientContext.orElse(state.context());
+                                    KvEvent event = event(command, tenant, state, context, session);
+                                    // The intent is visible before the lock is shown to be still held, so an
+                                    // arbiter that took the lock over after this one lost it is fenced by it.
+                                    // A lost lock publishes nothing, and its intent is withdrawn (best effort) so
+                                    // that it does not fence the next arbiter for nothing.
+                                    return homeStore
+                                            .intents()
+                                            .record(tenant, command.key(), event.getEventId())
+                                            .then(lock.verify()
+                                                    .onErrorResume(lost -> homeStore
+                                                            .intents()
+                                                            .clear(tenant, command.key(), event.getEventId())
+                                                            .onErrorResume(e -> Mono.empty())
+                                                            .then(Mono.error(lost))))
+                                            .then(send(command, tenant, context, event));
+                                })
+                                .doOnNext(published::complete)
+                                .flatMap(accepted -> progress.awaitAll(
+                                                List.of(home),
+                                                accepted.positions(session).positions(),
+                                                waits.lockHold())
+                                        .flatMap(applied -> {
+                                            if (applied.isEmpty()) {
+                                                log.error(
+                                                        "home region {} did not apply the conditional write {} of {} within {};"
+                                                                + " releasing its lock",
+                                                        home,
+                                                        accepted.eventId(),
+                                                        command.key(),
+                                                        waits.lockHold());
+                                                return Mono.just(applied);
+                                            }
+                                            return homeStore
+                                                    .intents()
+                                                    .clear(tenant, command.key(), accepted.eventId())
+                                                    .thenReturn(applied);
+                                        })))
                 .subscribe(applied -> {}, error -> {
                     if (!published.completeExceptionally(error)) {
-                        log.warn("conditional write of {}: lock released after an error: {}", command.key(), error.toString());
+                        log.warn(
+                                "conditional write of {}: lock released after an error: {}",
+                                command.key(),
+                                error.toString());
                     }
                 });
         // Failures before the event is published (lock, fence, catching up, reading) leave nothing
         // behind; publish's own failures are problems already.
         return Mono.fromFuture(published, true)
-                .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> Problems.unavailable(
-                        "arbiter-unavailable", "the home region of key '" + command.key() + "', " + home
-                                + ", could not arbitrate the conditional write (" + e.getMessage() + "); it was not applied"))
+                .onErrorMap(
+                        e -> !(e instanceof KvProblem),
+                        e -> KvProblem.unavailable(
+                                "arbiter-unavailable",
+                                "the home region of key '" + command.key() + "', " + home
+                                        + ", could not arbitrate the conditional write (" + e.getMessage()
+                                        + "); it was not applied"))
                 .flatMap(accepted -> awaitEveryRegion(command, tenant, accepted, session, servingRegions()));
     }
 
@@ -255,14 +315,20 @@ public final class KvService {
                 return Mono.empty();
             }
             if (left.compareTo(waits.strong()) > 0) {
-                ErrorResponseException problem = Problems.unavailable("arbiter-fenced", "an earlier conditional write"
-                        + " of key '" + key + "' (event " + intent.eventId() + ") may still enter the log for "
-                        + left.toMillis() + " ms: its arbiter went away before it was applied; the write was not applied");
-                problem.getHeaders().set("Retry-After", Long.toString(Math.max(1, (left.toMillis() + 999) / 1000)));
-                return Mono.error(problem);
+                return Mono.error(KvProblem.unavailable(
+                                "arbiter-fenced",
+                                "an earlier conditional write"
+                                        + " of key '" + key + "' (event " + intent.eventId()
+                                        + ") may still enter the log for "
+                                        + left.toMillis()
+                                        + " ms: its arbiter went away before it was applied; the write was not applied")
+                        .retryAfter(left));
             }
-            log.info("conditional write of {}: waiting {} ms for the fence of event {} whose arbiter went away",
-                    key, left.toMillis(), intent.eventId());
+            log.info(
+                    "conditional write of {}: waiting {} ms for the fence of event {} whose arbiter went away",
+                    key,
+                    left.toMillis(),
+                    intent.eventId());
             return Mono.delay(left).then();
         });
     }
@@ -273,33 +339,46 @@ public final class KvService {
      * state and of the session, so under last-writer-wins a client's later write wins over what it
      * has written or read, whatever the skew between gateways' clocks.
      */
-    private Mono<Published> publish(WriteCommand command, String tenant, KeyState state, VersionVector context,
-            SessionPositions session) {
+    private Mono<Published> publish(
+            WriteCommand command, String tenant, KeyState state, VersionVector context, SessionPositions session) {
         return send(command, tenant, context, event(command, tenant, state, context, session));
     }
 
     /** The event of the write, checked against the key's limits and the event rules. */
-    private KvEvent event(WriteCommand command, String tenant, KeyState state, VersionVector context,
-            SessionPositions session) {
+    private KvEvent event(
+            WriteCommand command, String tenant, KeyState state, VersionVector context, SessionPositions session) {
         checkLimits(state, context, command);
         observeClocks(state);
         clock.observe(session.clock());
         String eventId = UUID.randomUUID().toString();
-        KvEvent event = KvEvents.newEvent(eventId, tenant, command.key(), command.value(),
-                command.contentType(), command.region(), context, clock.tick());
-        EventValidator.violation(event, command.region(), EventTopics.recordKey(tenant, command.key()),
-                limits.maxValueBytes(), stores.names()).ifPresent(violation -> {
-            throw Problems.badRequest("invalid-write", violation);
-        });
+        KvEvent event = KvEvents.newEvent(
+                eventId,
+                tenant,
+                command.key(),
+                command.value(),
+                command.contentType(),
+                command.region(),
+                context,
+                clock.tick());
+        EventValidator.violation(
+                        event,
+                        command.region(),
+                        EventTopics.recordKey(tenant, command.key()),
+                        limits.maxValueBytes(),
+                        stores.names())
+                .ifPresent(violation -> {
+                    throw KvProblem.invalid("invalid-write", violation);
+                });
         return event;
     }
 
     private Mono<Published> send(WriteCommand command, String tenant, VersionVector context, KvEvent event) {
         String eventId = event.getEventId();
-        return publisher.publish(event)
-                .map(position -> new Published(eventId, tenant, command.key(), context, event.getOriginTimestamp(),
-                        position))
-                .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> PublishFailures.problem(command.key(), eventId, e));
+        return publisher
+                .publish(event)
+                .map(position ->
+                        new Published(eventId, tenant, command.key(), context, event.getOriginTimestamp(), position))
+                .onErrorMap(e -> !(e instanceof KvProblem), e -> PublishFailures.problem(command.key(), eventId, e));
     }
 
     /**
@@ -308,18 +387,25 @@ public final class KvService {
      * the client resolves the conflict first. Blind writes cover the region's whole state and never are.
      */
     private void checkLimits(KeyState state, VersionVector context, WriteCommand command) {
-        List<Sibling> kept = state.siblings().stream().filter(s -> !context.covers(s.dot())).toList();
+        List<Sibling> kept =
+                state.siblings().stream().filter(s -> !context.covers(s.dot())).toList();
         if (kept.size() + 1 > limits.siblingsBound()) {
-            throw Problems.problem(HttpStatus.CONFLICT, "too-many-siblings", "key '" + command.key() + "' already has "
-                    + kept.size() + " concurrent values this write's context does not cover, and keeps at most "
-                    + limits.siblingsBound() + ": read it and write with its X-Context to resolve them");
+            throw KvProblem.of(
+                    KvProblem.Kind.CONFLICT,
+                    "too-many-siblings",
+                    "key '" + command.key() + "' already has "
+                            + kept.size() + " concurrent values this write's context does not cover, and keeps at most "
+                            + limits.siblingsBound() + ": read it and write with its X-Context to resolve them");
         }
         long bytes = (command.value() == null ? 0 : command.value().length)
                 + kept.stream().mapToLong(Sibling::valueLength).sum();
         if (bytes > limits.maxStateBytes()) {
-            throw Problems.problem(HttpStatus.CONFLICT, "state-too-large", "key '" + command.key() + "' would hold "
-                    + bytes + " bytes of concurrent values, more than the limit of " + limits.maxStateBytes()
-                    + ": read it and write with its X-Context to resolve them");
+            throw KvProblem.of(
+                    KvProblem.Kind.CONFLICT,
+                    "state-too-large",
+                    "key '" + command.key() + "' would hold "
+                            + bytes + " bytes of concurrent values, more than the limit of " + limits.maxStateBytes()
+                            + ": read it and write with its X-Context to resolve them");
         }
     }
 
@@ -327,52 +413,65 @@ public final class KvService {
      * A strong write returns once every region has applied it, with the context of the state it made,
      * read from the routed region or, when its store does not answer, the next region that does.
      */
-    private Mono<WriteResult> awaitEveryRegion(WriteCommand command, String tenant, Published published,
-            SessionPositions session, List<String> regions) {
-        return progress.awaitAll(regions, published.positions(session).positions(), waits.strong()).flatMap(applied -> {
-            if (applied.size() < regions.size()) {
-                return Mono.error(strongTimeout(command, published, applied));
-            }
-            List<String> readOrder = new ArrayList<>(applied);
-            if (readOrder.remove(command.region())) {
-                readOrder.add(0, command.region());
-            }
-            return Flux.fromIterable(readOrder)
-                    .concatMap(region -> stores.get(region).reader().find(tenant, command.key())
-                            .onErrorResume(e -> {
-                                log.debug("strong write of {}: no state from {}: {}", command.key(), region, e.toString());
-                                return Mono.empty();
+    private Mono<WriteResult> awaitEveryRegion(
+            WriteCommand command, String tenant, Published published, SessionPositions session, List<String> regions) {
+        return progress.awaitAll(regions, published.positions(session).positions(), waits.strong())
+                .flatMap(applied -> {
+                    if (applied.size() < regions.size()) {
+                        return Mono.error(strongTimeout(command, published, applied));
+                    }
+                    List<String> readOrder = new ArrayList<>(applied);
+                    if (readOrder.remove(command.region())) {
+                        readOrder.add(0, command.region());
+                    }
+                    return Flux.fromIterable(readOrder)
+                            .concatMap(region -> stores.get(region)
+                                    .reader()
+                                    .find(tenant, command.key())
+                                    .onErrorResume(e -> {
+                                        log.debug(
+                                                "strong write of {}: no state from {}: {}",
+                                                command.key(),
+                                                region,
+                                                e.toString());
+                                        return Mono.empty();
+                                    }))
+                            .next()
+                            .switchIfEmpty(Mono.error(() -> {
+                                return KvProblem.unavailable(
+                                                "region-store-unavailable",
+                                                "the write of key '" + command.key()
+                                                        + "' is applied in every region, but no region's"
+                                                        + " store answered with its context; read the key to get it")
+                                        .with("event_id", published.eventId())
+                                        .with("applied_regions", applied);
                             }))
-                    .next()
-                    .switchIfEmpty(Mono.error(() -> {
-                        ErrorResponseException problem = Problems.unavailable("region-store-unavailable",
-                                "the write of key '" + command.key() + "' is applied in every region, but no region's"
-                                        + " store answered with its context; read the key to get it");
-                        problem.getBody().setProperty("event_id", published.eventId());
-                        problem.getBody().setProperty("applied_regions", applied);
-                        return problem;
-                    }))
-                    .map(state -> new WriteResult(published.eventId(), tokens.context(state.context(), tenant, command.key()),
-                            tokens.session(published.positions(session)), Consistency.STRONG, applied));
-        });
+                            .map(state -> new WriteResult(
+                                    published.eventId(),
+                                    tokens.context(state.context(), tenant, command.key()),
+                                    tokens.session(published.positions(session)),
+                                    Consistency.STRONG,
+                                    applied));
+                });
     }
 
-    private ErrorResponseException strongTimeout(WriteCommand command, Published published, List<String> applied) {
-        ErrorResponseException problem = Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "strong-write-timeout",
-                "the write of key '" + command.key() + "' is durable in Kafka and will be applied everywhere, but only "
-                        + applied + " had applied it after " + waits.strong().toMillis() + " ms");
-        problem.getBody().setProperty("event_id", published.eventId());
-        problem.getBody().setProperty("applied_regions", applied);
-        return problem;
+    private KvProblem strongTimeout(WriteCommand command, Published published, List<String> applied) {
+        return KvProblem.timeout(
+                        "strong-write-timeout",
+                        "the write of key '" + command.key()
+                                + "' is durable in Kafka and will be applied everywhere, but only " + applied
+                                + " had applied it after " + waits.strong().toMillis() + " ms")
+                .with("event_id", published.eventId())
+                .with("applied_regions", applied);
     }
 
     private static void requireMatch(KeyState state, VersionVector expected, String region, String key) {
         if (state.isEmpty()) {
-            throw Problems.preconditionFailed("If-Match given but key '" + key + "' has no state in " + region);
+            throw KvProblem.preconditionFailed("If-Match given but key '" + key + "' has no state in " + region);
         }
         if (!state.context().equals(expected)) {
-            throw Problems.preconditionFailed("key '" + key + "' changed in " + region
-                    + " since that context was read; read it again and retry");
+            throw KvProblem.preconditionFailed(
+                    "key '" + key + "' changed in " + region + " since that context was read; read it again and retry");
         }
     }
 
@@ -388,28 +487,32 @@ public final class KvService {
         SessionPositions session = session(command.sessionToken());
         SiblingResolver resolver = resolution.resolverFor(tenant, command.key());
         Mono<ReadResult> read = switch (level) {
-            case EVENTUAL -> stores.get(command.region()).read(tenant, command.key())
-                    .onErrorMap(StoreUnavailable::is, e -> StoreUnavailable.problem(command.region(), e))
-                    .map(lookup -> result(tenant, command.key(), resolver, lookup.state(), lookup.source(),
-                            command.region(), List.of(command.region()), level, null));
+            case EVENTUAL ->
+                stores.get(command.region())
+                        .read(tenant, command.key())
+                        .onErrorMap(StoreUnavailable::is, e -> StoreUnavailable.problem(command.region(), e))
+                        .map(lookup -> result(
+                                tenant,
+                                command.key(),
+                                resolver,
+                                lookup.state(),
+                                lookup.source(),
+                                command.region(),
+                                List.of(command.region()),
+                                level,
+                                null));
             case SESSION -> readOwnWrites(command, tenant, session, resolver);
             case STRONG -> readEveryRegion(command, tenant, resolver);
         };
         return read.switchIfEmpty(Mono.error(() -> notFound(command, null)))
                 .flatMap(result -> result.resolution() instanceof Resolution.Absent
-                        ? Mono.error(notFound(command, result)) : Mono.just(result));
+                        ? Mono.error(notFound(command, result))
+                        : Mono.just(result));
     }
 
-    private static ErrorResponseException notFound(ReadCommand command, ReadResult deleted) {
-        ErrorResponseException problem = Problems.notFound(
-                "key '" + command.key() + "' not found in " + command.region());
-        if (deleted != null) {
-            problem.getHeaders().set(GeokvHeaders.CONTEXT, deleted.context());
-            if (deleted.session() != null) {
-                problem.getHeaders().set(GeokvHeaders.SESSION, deleted.session());
-            }
-        }
-        return problem;
+    private static KvProblem notFound(ReadCommand command, ReadResult deleted) {
+        KvProblem problem = KvProblem.notFound("key '" + command.key() + "' not found in " + command.region());
+        return deleted == null ? problem : problem.withTokens(deleted.context(), deleted.session());
     }
 
     /**
@@ -418,24 +521,35 @@ public final class KvService {
      * session token also covers what the serving region had applied of the key's partitions, so that
      * the session's later reads never show less, whichever region serves them.
      */
-    private Mono<ReadResult> readOwnWrites(ReadCommand command, String tenant, SessionPositions session,
-            SiblingResolver resolver) {
+    private Mono<ReadResult> readOwnWrites(
+            ReadCommand command, String tenant, SessionPositions session, SiblingResolver resolver) {
         List<String> preference = new ArrayList<>(List.of(command.region()));
         servingRegions().stream().filter(r -> !r.equals(command.region())).forEach(preference::add);
         List<EventPartition> keyPartitions = logEnds.partitionsOf(tenant, command.key());
         return progress.firstToApply(preference, session.positions(), waits.session())
-                .switchIfEmpty(Mono.error(() -> Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "session-not-available",
-                        "no region had applied this session's writes after " + waits.session().toMillis()
-                                + " ms; they are durable, retry shortly")))
+                .switchIfEmpty(Mono.error(() -> KvProblem.timeout(
+                        "session-not-available",
+                        "no region had applied this session's writes after "
+                                + waits.session().toMillis() + " ms; they are durable, retry shortly")))
                 // What the region has applied is asked after the read, so the token covers all it showed.
-                .flatMap(region -> stores.get(region).reader().find(tenant, command.key())
+                .flatMap(region -> stores.get(region)
+                        .reader()
+                        .find(tenant, command.key())
                         .flatMap(state -> progress.appliedNow(region).map(applied -> {
                             LogPositions seen = LogPositions.empty();
                             for (EventPartition partition : keyPartitions) {
                                 seen = seen.with(partition, applied.next(partition));
                             }
-                            return result(tenant, command.key(), resolver, state, Source.DB, region,
-                                    List.of(region), Consistency.SESSION, tokens.session(session.withSeen(seen)));
+                            return result(
+                                    tenant,
+                                    command.key(),
+                                    resolver,
+                                    state,
+                                    Source.DB,
+                                    region,
+                                    List.of(region),
+                                    Consistency.SESSION,
+                                    tokens.session(session.withSeen(seen)));
                         }))
                         .onErrorMap(StoreUnavailable::is, e -> StoreUnavailable.problem(region, e)));
     }
@@ -455,19 +569,25 @@ public final class KvService {
         }
         return logEnds.of(tenant, command.key())
                 .timeout(waits.strong())
-                .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> Problems.unavailable("kafka-unavailable",
-                        "cannot learn where the log of key '" + command.key() + "' ends: " + e.getMessage()))
+                .onErrorMap(
+                        e -> !(e instanceof KvProblem),
+                        e -> KvProblem.unavailable(
+                                "kafka-unavailable",
+                                "cannot learn where the log of key '" + command.key() + "' ends: " + e.getMessage()))
                 .flatMap(ends -> progress.firstToApply(preference, ends, waits.strong()))
-                .switchIfEmpty(Mono.error(() -> Problems.problem(HttpStatus.GATEWAY_TIMEOUT, "strong-read-timeout",
+                .switchIfEmpty(Mono.error(() -> KvProblem.timeout(
+                        "strong-read-timeout",
                         "no region had applied the log of key '" + command.key() + "' after "
                                 + waits.strong().toMillis() + " ms; retry shortly")))
                 .flatMap(caughtUp -> readAndMerge(command, tenant, resolver, regions, caughtUp));
     }
 
-    private Mono<ReadResult> readAndMerge(ReadCommand command, String tenant, SiblingResolver resolver,
-            List<String> regions, String caughtUp) {
+    private Mono<ReadResult> readAndMerge(
+            ReadCommand command, String tenant, SiblingResolver resolver, List<String> regions, String caughtUp) {
         return Flux.fromIterable(regions)
-                .flatMapSequential(region -> stores.get(region).reader().find(tenant, command.key())
+                .flatMapSequential(region -> stores.get(region)
+                        .reader()
+                        .find(tenant, command.key())
                         .defaultIfEmpty(KeyState.empty())
                         .map(state -> new RegionState(region, state))
                         .onErrorResume(e -> {
@@ -480,20 +600,44 @@ public final class KvService {
                 .collectList()
                 .flatMap(states -> {
                     KeyState merged = states.stream().map(RegionState::state).reduce(KeyState.empty(), KeyState::merge);
-                    return merged.isEmpty() ? Mono.empty() : Mono.just(result(tenant, command.key(), resolver, merged, Source.DB,
-                            command.region(), states.stream().map(RegionState::region).toList(), Consistency.STRONG,
-                            null));
+                    return merged.isEmpty()
+                            ? Mono.empty()
+                            : Mono.just(result(
+                                    tenant,
+                                    command.key(),
+                                    resolver,
+                                    merged,
+                                    Source.DB,
+                                    command.region(),
+                                    states.stream().map(RegionState::region).toList(),
+                                    Consistency.STRONG,
+                                    null));
                 });
     }
 
     private record RegionState(String region, KeyState state) {}
 
     /** What a read shows; the gateway observes the state's clocks, so its next writes come after them. */
-    private ReadResult result(String tenant, String key, SiblingResolver resolver, KeyState state, Source source,
-            String servedBy, List<String> regionsRead, Consistency level, String session) {
+    private ReadResult result(
+            String tenant,
+            String key,
+            SiblingResolver resolver,
+            KeyState state,
+            Source source,
+            String servedBy,
+            List<String> regionsRead,
+            Consistency level,
+            String session) {
         observeClocks(state);
-        return new ReadResult(state, source, resolver.resolve(state.siblings()),
-                tokens.context(state.context(), tenant, key), servedBy, regionsRead, level, session);
+        return new ReadResult(
+                state,
+                source,
+                resolver.resolve(state.siblings()),
+                tokens.context(state.context(), tenant, key),
+                servedBy,
+                regionsRead,
+                level,
+                session);
     }
 
     /** The gateway's next writes are stamped after every value of {@code state}. */
@@ -502,16 +646,21 @@ public final class KvService {
     }
 
     /** A write Kafka has acknowledged, with the timestamp it carries. */
-    private record Published(String eventId, String tenant, String key, VersionVector context, long timestamp,
-            RecordMetadata position) {
+    private record Published(
+            String eventId, String tenant, String key, VersionVector context, long timestamp, RecordMetadata position) {
 
         SessionPositions positions(SessionPositions session) {
-            return session.withWrite(new EventPartition(position.topic(), position.partition()), position.offset(), timestamp);
+            return session.withWrite(
+                    new EventPartition(position.topic(), position.partition()), position.offset(), timestamp);
         }
 
         WriteResult result(ClientTokens tokens, SessionPositions session, Consistency level) {
-            return new WriteResult(eventId, tokens.context(context, tenant, key), tokens.session(positions(session)),
-                    level, List.of());
+            return new WriteResult(
+                    eventId,
+                    tokens.context(context, tenant, key),
+                    tokens.session(positions(session)),
+                    level,
+                    List.of());
         }
     }
 
@@ -534,10 +683,10 @@ public final class KvService {
 
     private static void checkKey(String tenant, String key) {
         InputRules.tenantViolation(tenant).ifPresent(message -> {
-            throw Problems.badRequest("invalid-tenant", message);
+            throw KvProblem.invalid("invalid-tenant", message);
         });
         InputRules.keyViolation(key).ifPresent(message -> {
-            throw Problems.badRequest("invalid-key", message);
+            throw KvProblem.invalid("invalid-key", message);
         });
     }
 
@@ -545,7 +694,7 @@ public final class KvService {
         try {
             return tokens.context(token, tenant, key);
         } catch (IllegalArgumentException e) {
-            throw Problems.badRequest("invalid-context", e.getMessage());
+            throw KvProblem.invalid("invalid-context", e.getMessage());
         }
     }
 
@@ -556,7 +705,7 @@ public final class KvService {
         try {
             return tokens.session(token);
         } catch (IllegalArgumentException e) {
-            throw Problems.badRequest("invalid-session", e.getMessage());
+            throw KvProblem.invalid("invalid-session", e.getMessage());
         }
     }
 }

@@ -1,13 +1,12 @@
 package io.geokv.gateway.kv;
 
+import io.geokv.gateway.problem.Problems;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-
-import io.geokv.gateway.problem.Problems;
 
 /**
  * The request's {@code Accept} and {@code Content-Type}, parsed so that an unparsable one (no
@@ -28,7 +27,9 @@ public final class MediaHeaders {
         try {
             return request.getHeaders().getAccept();
         } catch (InvalidMediaTypeException e) {
-            throw Problems.problem(HttpStatus.NOT_ACCEPTABLE, "invalid-accept",
+            throw Problems.problem(
+                    HttpStatus.NOT_ACCEPTABLE,
+                    "invalid-accept",
                     "the Accept header is not a valid list of media types: " + e.getMessage());
         }
     }
@@ -42,7 +43,9 @@ public final class MediaHeaders {
         try {
             return request.getHeaders().getContentType();
         } catch (InvalidMediaTypeException e) {
-            throw Problems.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "invalid-content-type",
+            throw Problems.problem(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "invalid-content-type",
                     "the " + HttpHeaders.CONTENT_TYPE + " header is not a valid media type: " + e.getMessage());
         }
     }

@@ -5,9 +5,6 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.springframework.web.ErrorResponseException;
-
-import io.geokv.gateway.problem.Problems;
 
 /**
  * What a client is told when Kafka did not acknowledge a write. "Not applied" only when the record
@@ -20,22 +17,28 @@ final class PublishFailures {
 
     private PublishFailures() {}
 
-    static ErrorResponseException problem(String key, String eventId, Throwable e) {
+    static KvProblem problem(String key, String eventId, Throwable e) {
         if (neverSent(e)) {
-            return Problems.unavailable("kafka-unavailable",
+            return KvProblem.unavailable(
+                    "kafka-unavailable",
                     "Kafka did not take the write of key '" + key + "' (" + e.getMessage() + "); it was not applied");
         }
-        ErrorResponseException problem = Problems.unavailable("outcome-unknown", "Kafka did not confirm the write of key '"
-                + key + "' (" + e.getMessage() + "): it may or may not have been applied; read the key, or look"
-                + " for event_id on the region's topic, before writing it again");
-        problem.getBody().setProperty("event_id", eventId);
-        return problem;
+        return KvProblem.unavailable(
+                        "outcome-unknown",
+                        "Kafka did not confirm the write of key '"
+                                + key + "' (" + e.getMessage()
+                                + "): it may or may not have been applied; read the key, or look"
+                                + " for event_id on the region's topic, before writing it again")
+                .with("event_id", eventId);
     }
 
     /** The producer waits for the topic's metadata before it queues a record: that timeout means never sent. */
     private static boolean neverSent(Throwable e) {
-        return e instanceof RecordTooLargeException || e instanceof SerializationException
-                || e instanceof InvalidTopicException || e instanceof AuthorizationException
-                || (e instanceof TimeoutException && String.valueOf(e.getMessage()).contains("not present in metadata"));
+        return e instanceof RecordTooLargeException
+                || e instanceof SerializationException
+                || e instanceof InvalidTopicException
+                || e instanceof AuthorizationException
+                || (e instanceof TimeoutException
+                        && String.valueOf(e.getMessage()).contains("not present in metadata"));
     }
 }

@@ -4,9 +4,6 @@ import io.lettuce.core.RedisException;
 import io.r2dbc.spi.R2dbcException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
-import org.springframework.web.ErrorResponseException;
-
-import io.geokv.gateway.problem.Problems;
 
 /**
  * A read that failed because a region's PostgreSQL or Redis is away: refused or closed connections,
@@ -21,7 +18,9 @@ final class StoreUnavailable {
     /** Whether the failure, or any failure that caused it, is a store being unreachable. */
     static boolean is(Throwable failure) {
         for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof R2dbcException || e instanceof RedisException || e instanceof IOException
+            if (e instanceof R2dbcException
+                    || e instanceof RedisException
+                    || e instanceof IOException
                     || e instanceof TimeoutException) {
                 return true;
             }
@@ -29,8 +28,9 @@ final class StoreUnavailable {
         return false;
     }
 
-    static ErrorResponseException problem(String region, Throwable failure) {
-        return Problems.unavailable("region-store-unavailable", "region " + region
-                + "'s store could not be read (" + failure.getMessage() + "); retry shortly");
+    static KvProblem problem(String region, Throwable failure) {
+        return KvProblem.unavailable(
+                "region-store-unavailable",
+                "region " + region + "'s store could not be read (" + failure.getMessage() + "); retry shortly");
     }
 }

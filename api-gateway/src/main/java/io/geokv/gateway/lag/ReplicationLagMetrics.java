@@ -13,23 +13,55 @@ public final class ReplicationLagMetrics {
     public static void register(RegionProgress progress, MeterRegistry meters) {
         for (String region : progress.regions()) {
             for (String origin : progress.regions()) {
-                gauge(meters, progress, region, origin, "geokv.replication.lag.records", null,
-                        "events of origin the region's PostgreSQL has not applied yet", lag -> lag.lagRecords());
-                gauge(meters, progress, region, origin, "geokv.replication.lag.seconds", "seconds",
+                gauge(
+                        meters,
+                        progress,
+                        region,
+                        origin,
+                        "geokv.replication.lag.records",
+                        null,
+                        "events of origin the region's PostgreSQL has not applied yet",
+                        lag -> lag.lagRecords());
+                gauge(
+                        meters,
+                        progress,
+                        region,
+                        origin,
+                        "geokv.replication.lag.seconds",
+                        "seconds",
                         "age of the oldest event of origin the region's PostgreSQL has not applied yet",
                         lag -> lag.lagSeconds());
-                gauge(meters, progress, region, origin, "geokv.replication.consumer.lag.records", null,
+                gauge(
+                        meters,
+                        progress,
+                        region,
+                        origin,
+                        "geokv.replication.consumer.lag.records",
+                        null,
                         "events of origin not yet consumed by the region's Streams application",
                         lag -> lag.consumerLagRecords());
-                gauge(meters, progress, region, origin, "geokv.replication.consumer.lag.seconds", "seconds",
+                gauge(
+                        meters,
+                        progress,
+                        region,
+                        origin,
+                        "geokv.replication.consumer.lag.seconds",
+                        "seconds",
                         "age of the oldest event of origin the region's Streams application has not consumed",
                         lag -> lag.consumerLagSeconds());
             }
         }
     }
 
-    private static void gauge(MeterRegistry meters, RegionProgress progress, String region, String origin, String name,
-            String unit, String description, ToDoubleFunction<io.geokv.progress.ReplicationLag> figure) {
+    private static void gauge(
+            MeterRegistry meters,
+            RegionProgress progress,
+            String region,
+            String origin,
+            String name,
+            String unit,
+            String description,
+            ToDoubleFunction<io.geokv.progress.ReplicationLag> figure) {
         Gauge.builder(name, () -> figure.applyAsDouble(progress.lag(region, origin)))
                 .tags("region", region, "origin", origin)
                 .description(description)

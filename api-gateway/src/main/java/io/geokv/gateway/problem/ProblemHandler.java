@@ -1,5 +1,7 @@
 package io.geokv.gateway.problem;
 
+import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
+import io.geokv.gateway.routing.RegionRouter.UnknownRegionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
@@ -8,8 +10,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -18,9 +20,6 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.core.publisher.Mono;
-
-import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
-import io.geokv.gateway.routing.RegionRouter.UnknownRegionException;
 
 /**
  * Turns every failure into {@code application/problem+json}. Spring's own errors (unsupported media
@@ -50,8 +49,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DecodingException.class)
     Mono<ResponseEntity<Object>> undecodable(DecodingException e, ServerWebExchange exchange) {
-        return respond(Problems.badRequest("malformed-json", "request body is not valid JSON: "
-                + e.getMostSpecificCause().getMessage()), exchange);
+        return respond(
+                Problems.badRequest(
+                        "malformed-json",
+                        "request body is not valid JSON: "
+                                + e.getMostSpecificCause().getMessage()),
+                exchange);
     }
 
     /**
@@ -60,16 +63,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      * as {@code text/*} would get it written as {@code text/event-stream}.
      */
     @Override
-    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-            HttpStatusCode status, ServerWebExchange exchange) {
+    protected Mono<ResponseEntity<Object>> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
         Object problemOrBody = body == null && ex instanceof ErrorResponse response ? response.getBody() : body;
         if (!(problemOrBody instanceof ProblemDetail problem)) {
             return super.handleExceptionInternal(ex, body, headers, status, exchange);
         }
         if (problem.getDetail() == null || problem.getDetail().isBlank()) {
-            problem.setDetail(status.value() == HttpStatus.CONTENT_TOO_LARGE.value()
-                    ? "request body is larger than this gateway accepts"
-                    : ex.getMessage());
+            problem.setDetail(
+                    status.value() == HttpStatus.CONTENT_TOO_LARGE.value()
+                            ? "request body is larger than this gateway accepts"
+                            : ex.getMessage());
         }
         HttpHeaders problemHeaders = headers == null ? new HttpHeaders() : HttpHeaders.copyOf(headers);
         problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -77,21 +81,30 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private Mono<ResponseEntity<Object>> respond(ErrorResponseException problem, ServerWebExchange exchange) {
-        return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(), exchange);
+        return handleExceptionInternal(
+                problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(), exchange);
     }
 
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Object>> unexpected(Exception e, ServerWebExchange exchange) {
         if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
             // The client went away before its answer could be written: nobody to answer, nothing failed here.
-            log.debug("client of {} {} disconnected: {}", exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath(), e.toString());
+            log.debug(
+                    "client of {} {} disconnected: {}",
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(),
+                    e.toString());
             return Mono.empty();
         }
-        log.error("unexpected failure serving {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), e);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "the gateway failed unexpectedly; the failure was logged");
+        log.error(
+                "unexpected failure serving {} {}",
+                exchange.getRequest().getMethod(),
+                exchange.getRequest().getPath(),
+                e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.INTERNAL_SERVER_ERROR, "the gateway failed unexpectedly; the failure was logged");
         return Mono.just(ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem));
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem));
     }
 }

@@ -1,13 +1,12 @@
 package io.geokv.gateway.resolution;
 
+import io.geokv.conflict.SiblingResolver;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-
-import io.geokv.conflict.SiblingResolver;
 
 /**
  * Which resolution policy applies to a key: the most specific matching rule, else the default. A
@@ -35,8 +34,7 @@ public final class ResolutionRules {
         }
     }
 
-    private static final Comparator<Rule> MOST_SPECIFIC_FIRST = Comparator
-            .comparing((Rule r) -> r.tenant() == null)
+    private static final Comparator<Rule> MOST_SPECIFIC_FIRST = Comparator.comparing((Rule r) -> r.tenant() == null)
             .thenComparing(r -> -r.keyPrefix().length());
 
     private final Map<String, SiblingResolver> resolvers;
@@ -56,7 +54,11 @@ public final class ResolutionRules {
 
     /** The name of the policy that applies to {@code key} of {@code tenant}. */
     public String policyFor(String tenant, String key) {
-        return rules.stream().filter(r -> r.matches(tenant, key)).findFirst().map(Rule::policy).orElse(defaultPolicy);
+        return rules.stream()
+                .filter(r -> r.matches(tenant, key))
+                .findFirst()
+                .map(Rule::policy)
+                .orElse(defaultPolicy);
     }
 
     /** The resolver that applies to {@code key} of {@code tenant}. */

@@ -1,13 +1,12 @@
 package io.geokv.gateway.routing;
 
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 
 /**
  * Configured client address ranges (CIDR, IPv4 and IPv6) and the region each goes to. The most
@@ -36,7 +35,8 @@ public final class ClientRanges {
         cidrToRegion.forEach((cidr, region) -> {
             IPAddress address = new IPAddressString(cidr.trim()).getAddress();
             if (address == null) {
-                throw new IllegalArgumentException("client range '" + cidr + "' is not a CIDR block such as 10.0.0.0/8");
+                throw new IllegalArgumentException(
+                        "client range '" + cidr + "' is not a CIDR block such as 10.0.0.0/8");
             }
             parsed.add(new Range(address.toPrefixBlock(), region));
         });
@@ -55,8 +55,10 @@ public final class ClientRanges {
             return Optional.empty();
         }
         IPAddress plain = client.isIPv4Convertible() ? client.toIPv4() : client;
-        return ranges.stream().filter(range -> range.block().getIPVersion() == plain.getIPVersion()
-                && range.block().contains(plain)).findFirst();
+        return ranges.stream()
+                .filter(range -> range.block().getIPVersion() == plain.getIPVersion()
+                        && range.block().contains(plain))
+                .findFirst();
     }
 
     private static int prefixLength(IPAddress block) {

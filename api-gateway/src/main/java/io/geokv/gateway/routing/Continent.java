@@ -1,17 +1,20 @@
 package io.geokv.gateway.routing;
 
+import com.ibm.icu.util.Region;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-
-import com.ibm.icu.util.Region;
 
 /**
  * The continents of the UN M.49 standard, as the Unicode CLDR (through ICU) groups ISO 3166
  * countries into them. Antarctica and the outlying islands belong to Oceania there.
  */
 public enum Continent {
-    AFRICA("002"), AMERICAS("019"), ASIA("142"), EUROPE("150"), OCEANIA("009");
+    AFRICA("002"),
+    AMERICAS("019"),
+    ASIA("142"),
+    EUROPE("150"),
+    OCEANIA("009");
 
     private final String m49;
 
@@ -38,8 +41,11 @@ public enum Continent {
             return Optional.empty();
         }
         Region continent = country.getContainingRegion(Region.RegionType.CONTINENT);
-        return continent == null ? Optional.empty()
-                : Arrays.stream(values()).filter(c -> c.m49.equals(continent.toString())).findFirst();
+        return continent == null
+                ? Optional.empty()
+                : Arrays.stream(values())
+                        .filter(c -> c.m49.equals(continent.toString()))
+                        .findFirst();
     }
 
     public String wire() {

@@ -1,12 +1,11 @@
 package io.geokv.gateway.routing;
 
+import io.geokv.gateway.routing.RegionRouter.Route;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-
-import io.geokv.gateway.routing.RegionRouter.Route;
 
 /**
  * Where a routed request goes when its region is unhealthy: the nearest healthy region it may be

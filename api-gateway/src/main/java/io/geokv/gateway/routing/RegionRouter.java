@@ -1,13 +1,12 @@
 package io.geokv.gateway.routing;
 
+import io.geokv.event.InputRules;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-
-import io.geokv.event.InputRules;
 
 /**
  * Decides which region serves a request (docs/product.md, 'Geo-routing and failover'), first match wins: the
@@ -33,7 +32,8 @@ public final class RegionRouter {
     public record Pin(String region, boolean residency, List<String> allowedRegions) {
 
         public Pin {
-            allowedRegions = allowedRegions == null || allowedRegions.isEmpty() ? List.of(region) : List.copyOf(allowedRegions);
+            allowedRegions =
+                    allowedRegions == null || allowedRegions.isEmpty() ? List.of(region) : List.copyOf(allowedRegions);
         }
     }
 
@@ -43,7 +43,8 @@ public final class RegionRouter {
      * @param countryHeaders header name to value; names are matched case-insensitively
      * @param clientAddress the client's IP address literal, or null
      */
-    public record Request(String regionHeader, String tenant, Map<String, String> countryHeaders, String clientAddress) {
+    public record Request(
+            String regionHeader, String tenant, Map<String, String> countryHeaders, String clientAddress) {
 
         public Request {
             TreeMap<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -77,8 +78,13 @@ public final class RegionRouter {
     /**
      * @throws IllegalArgumentException when a pin, continent or range names an unknown region
      */
-    public RegionRouter(List<String> regions, String defaultRegion, String defaultTenant, Map<String, Pin> pins,
-            Map<Continent, String> continents, Map<String, String> clientRanges) {
+    public RegionRouter(
+            List<String> regions,
+            String defaultRegion,
+            String defaultTenant,
+            Map<String, Pin> pins,
+            Map<Continent, String> continents,
+            Map<String, String> clientRanges) {
         if (regions.isEmpty()) {
             throw new IllegalArgumentException("at least one region must be configured");
         }
@@ -93,7 +99,8 @@ public final class RegionRouter {
             requireRegion(pin.region(), "pin of tenant " + tenant);
             pin.allowedRegions().forEach(r -> requireRegion(r, "allowed regions of tenant " + tenant));
         });
-        this.continents.forEach((continent, region) -> requireRegion(region, "region of continent " + continent.wire()));
+        this.continents.forEach(
+                (continent, region) -> requireRegion(region, "region of continent " + continent.wire()));
         clientRanges.forEach((cidr, region) -> requireRegion(region, "region of client range " + cidr));
     }
 
@@ -109,7 +116,8 @@ public final class RegionRouter {
     public Route route(Request request) {
         String tenant = request.tenant() == null || request.tenant().isBlank() ? defaultTenant : request.tenant();
         Optional<Pin> pin = Optional.ofNullable(pins.get(tenant));
-        List<String> allowed = pin.filter(Pin::residency).map(Pin::allowedRegions).orElse(regions);
+        List<String> allowed =
+                pin.filter(Pin::residency).map(Pin::allowedRegions).orElse(regions);
 
         if (request.regionHeader() != null && !request.regionHeader().isBlank()) {
             String region = request.regionHeader().trim().toLowerCase(Locale.ROOT);
@@ -129,8 +137,11 @@ public final class RegionRouter {
             String code = request.countryHeaders().get(header);
             Optional<Continent> continent = Continent.ofCountry(code).filter(continents::containsKey);
             if (continent.isPresent()) {
-                return new Route(continents.get(continent.get()), "country " + header + "="
-                        + code.trim().toUpperCase(Locale.ROOT) + " (" + continent.get().wire() + ")", allowed);
+                return new Route(
+                        continents.get(continent.get()),
+                        "country " + header + "=" + code.trim().toUpperCase(Locale.ROOT) + " ("
+                                + continent.get().wire() + ")",
+                        allowed);
             }
         }
         Optional<ClientRanges.Range> range = ranges.find(request.clientAddress());

@@ -1,5 +1,16 @@
 package io.geokv.gateway.seed;
 
+import io.geokv.conflict.Resolution;
+import io.geokv.gateway.health.HealthTracker;
+import io.geokv.gateway.kv.GeokvHeaders;
+import io.geokv.gateway.kv.KvService;
+import io.geokv.gateway.kv.KvService.ReadCommand;
+import io.geokv.gateway.kv.KvService.WriteCommand;
+import io.geokv.gateway.kv.MediaHeaders;
+import io.geokv.gateway.problem.Problems;
+import io.geokv.gateway.web.RequestRouting;
+import io.geokv.gateway.web.RequestRouting.Routed;
+import io.geokv.store.RegionStores;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -14,18 +25,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import io.geokv.conflict.Resolution;
-import io.geokv.gateway.kv.GeokvHeaders;
-import io.geokv.gateway.kv.KvService;
-import io.geokv.gateway.kv.KvService.ReadCommand;
-import io.geokv.gateway.kv.KvService.WriteCommand;
-import io.geokv.gateway.kv.MediaHeaders;
-import io.geokv.gateway.problem.Problems;
-import io.geokv.gateway.health.HealthTracker;
-import io.geokv.gateway.web.RequestRouting;
-import io.geokv.gateway.web.RequestRouting.Routed;
-import io.geokv.store.RegionStores;
 
 /**
  * The seed-compatible API (docs/product.md, 'HTTP API'), answering with exactly its JSON shapes; region
@@ -57,11 +56,14 @@ class SeedController {
     record StatsResponse(List<RegionStats> regions, long healthyRegions, boolean replicationEnabled) {}
 
     @PostMapping(path = "/write", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Mono<WriteResponse> write(@RequestBody WriteRequest request, ServerHttpRequest http,
+    Mono<WriteResponse> write(
+            @RequestBody WriteRequest request,
+            ServerHttpRequest http,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
         if (request == null || request.key() == null || request.value() == null) {
-            throw Problems.badRequest("invalid-request", "body must be a JSON object with string fields \"key\" and \"value\"");
+            throw Problems.badRequest(
+                    "invalid-request", "body must be a JSON object with string fields \"key\" and \"value\"");
         }
         MediaHeaders.accept(http);
         Routed route = routing.route(http, region, tenant);
@@ -69,14 +71,27 @@ class SeedController {
         if (value.length > kv.maxValueBytes()) {
             throw Problems.tooLarge("value is larger than the limit of " + kv.maxValueBytes() + " bytes");
         }
-        return kv.write(new WriteCommand(route.region(), tenant, request.key(), value,
-                        MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8", null, null, null, null))
-                .map(result -> new WriteResponse(upper(route.region()),
-                        routing.router().othersThan(route.region()).stream().map(SeedController::upper).toList()));
+        return kv.write(new WriteCommand(
+                        route.region(),
+                        tenant,
+                        request.key(),
+                        value,
+                        MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8",
+                        null,
+                        null,
+                        null,
+                        null))
+                .map(result -> new WriteResponse(
+                        upper(route.region()),
+                        routing.router().othersThan(route.region()).stream()
+                                .map(SeedController::upper)
+                                .toList()));
     }
 
     @GetMapping("/read/{*key}")
-    Mono<ReadResponse> read(@PathVariable String key, ServerHttpRequest http,
+    Mono<ReadResponse> read(
+            @PathVariable String key,
+            ServerHttpRequest http,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
         MediaHeaders.accept(http);
@@ -86,23 +101,30 @@ class SeedController {
                 .map(result -> {
                     if (!(result.resolution() instanceof Resolution.Value value)) {
                         String plainKey = KvService.keyFromPath(key);
-                        throw Problems.problem(HttpStatus.MULTIPLE_CHOICES, "siblings",
+                        throw Problems.problem(
+                                HttpStatus.MULTIPLE_CHOICES,
+                                "siblings",
                                 "key '" + plainKey + "' has concurrent values; GET /kv/" + plainKey + " lists them");
                     }
-                    return new ReadResponse(new String(value.value(), StandardCharsets.UTF_8),
-                            upper(route.region()), result.source().wire(), (System.nanoTime() - started) / 1_000_000);
+                    return new ReadResponse(
+                            new String(value.value(), StandardCharsets.UTF_8),
+                            upper(route.region()),
+                            result.source().wire(),
+                            (System.nanoTime() - started) / 1_000_000);
                 });
     }
 
     @GetMapping("/stats")
     Mono<StatsResponse> stats() {
         return Flux.fromIterable(health.regions())
-                .flatMapSequential(region -> stores.get(region).reader().countLive()
+                .flatMapSequential(region -> stores.get(region)
+                        .reader()
+                        .countLive()
                         .onErrorReturn(0L)
                         .map(count -> new RegionStats(upper(region), count, health.serving(region))))
                 .collectList()
-                .map(regions -> new StatsResponse(regions,
-                        regions.stream().filter(RegionStats::healthy).count(), true));
+                .map(regions -> new StatsResponse(
+                        regions, regions.stream().filter(RegionStats::healthy).count(), true));
     }
 
     private static String upper(String region) {

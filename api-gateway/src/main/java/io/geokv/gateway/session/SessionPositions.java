@@ -63,9 +63,10 @@ public final class SessionPositions {
 
     /** URL-safe text: base64url of {@code clock|topic/partition/next;...}, sorted. */
     public String encode() {
-        String text = clock + "|" + next.asMap().entrySet().stream()
-                .map(e -> e.getKey().topic() + "/" + e.getKey().partition() + "/" + e.getValue())
-                .collect(Collectors.joining(";"));
+        String text = clock + "|"
+                + next.asMap().entrySet().stream()
+                        .map(e -> e.getKey().topic() + "/" + e.getKey().partition() + "/" + e.getValue())
+                        .collect(Collectors.joining(";"));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -99,7 +100,8 @@ public final class SessionPositions {
                 }
                 try {
                     long offset = Long.parseLong(parts[2]);
-                    if (offset <= 0 || next.put(new EventPartition(parts[0], Integer.parseInt(parts[1])), offset) != null) {
+                    if (offset <= 0
+                            || next.put(new EventPartition(parts[0], Integer.parseInt(parts[1])), offset) != null) {
                         throw new IllegalArgumentException("entry '" + entry + "' is repeated or has no write");
                     }
                 } catch (NumberFormatException e) {

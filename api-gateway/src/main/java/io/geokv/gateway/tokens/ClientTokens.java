@@ -38,8 +38,11 @@ public final class ClientTokens {
         try {
             return ContextTokens.decode(seal.open(contextPurpose(tenant, key), token));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().startsWith("malformed context token")
-                    ? e.getMessage() : "malformed context token: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    e.getMessage().startsWith("malformed context token")
+                            ? e.getMessage()
+                            : "malformed context token: " + e.getMessage(),
+                    e);
         }
     }
 

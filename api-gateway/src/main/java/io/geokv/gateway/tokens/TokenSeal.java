@@ -55,7 +55,8 @@ public final class TokenSeal {
             throw new IllegalArgumentException("its signature is not base64url", e);
         }
         if (!MessageDigest.isEqual(given, mac(purpose, payload))) {
-            throw new IllegalArgumentException("its signature does not match: it was altered, not issued by geokv, or issued for another purpose, tenant or key");
+            throw new IllegalArgumentException(
+                    "its signature does not match: it was altered, not issued by geokv, or issued for another purpose, tenant or key");
         }
         return payload;
     }

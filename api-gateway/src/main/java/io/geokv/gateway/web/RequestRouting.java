@@ -1,8 +1,10 @@
 package io.geokv.gateway.web;
 
-import io.geokv.gateway.routing.RegionRouter;
+import io.geokv.gateway.kv.GeokvHeaders;
 import io.geokv.gateway.routing.Failover;
 import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
+import io.geokv.gateway.routing.RegionRouter;
+import io.geokv.gateway.routing.RegionRouter.Route;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -11,10 +13,6 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-
-import io.geokv.gateway.kv.GeokvHeaders;
-import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
-import io.geokv.gateway.routing.RegionRouter.Route;
 
 /**
  * Routes an HTTP request: the {@link RegionRouter}'s choice from its headers and client address,
@@ -57,7 +55,9 @@ public final class RequestRouting {
             }
         }
         InetSocketAddress remote = request.getRemoteAddress();
-        String client = remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
+        String client = remote == null || remote.getAddress() == null
+                ? null
+                : remote.getAddress().getHostAddress();
         Route route = router.route(new RegionRouter.Request(regionHeader, tenant, countries, client));
         Failover.Decision decision = failover.decide(route, serving);
         return new Routed(decision.region(), route.reason(), decision.header());

@@ -23,14 +23,17 @@ class HealthTrackerTest {
 
     @Test
     void aRegionFailsOnlyAfterThreeConsecutiveFailures() {
-        assertThat(tracker.record("us-east", Check.POSTGRES, false, "refused", at(1))).isEmpty();
-        assertThat(tracker.record("us-east", Check.POSTGRES, false, "refused", at(2))).isEmpty();
+        assertThat(tracker.record("us-east", Check.POSTGRES, false, "refused", at(1)))
+                .isEmpty();
+        assertThat(tracker.record("us-east", Check.POSTGRES, false, "refused", at(2)))
+                .isEmpty();
         assertThat(tracker.serving("us-east")).isTrue();
-        assertThat(tracker.record("us-east", Check.POSTGRES, false, "refused", at(3))).hasValueSatisfying(t -> {
-            assertThat(t.healthy()).isFalse();
-            assertThat(t.status()).isEqualTo(RegionStatus.UNHEALTHY);
-            assertThat(t.error()).isEqualTo("refused");
-        });
+        assertThat(tracker.record("us-east", Check.POSTGRES, false, "refused", at(3)))
+                .hasValueSatisfying(t -> {
+                    assertThat(t.healthy()).isFalse();
+                    assertThat(t.status()).isEqualTo(RegionStatus.UNHEALTHY);
+                    assertThat(t.error()).isEqualTo("refused");
+                });
         assertThat(tracker.serving("us-east")).isFalse();
         assertThat(tracker.serving("eu-west")).isTrue();
         CheckState postgres = tracker.checks("us-east").get(Check.POSTGRES);
@@ -59,7 +62,9 @@ class HealthTrackerTest {
         assertThat(tracker.record("us-east", Check.STREAMS, true, null, at(5)))
                 .hasValueSatisfying(t -> assertThat(t.status()).isEqualTo(RegionStatus.HEALTHY));
         assertThat(tracker.checks("us-east").get(Check.STREAMS).since()).isEqualTo(at(5));
-        assertThat(tracker.checks("us-east").get(Check.STREAMS).lastError()).as("kept for the record").isEqualTo("no members");
+        assertThat(tracker.checks("us-east").get(Check.STREAMS).lastError())
+                .as("kept for the record")
+                .isEqualTo("no members");
     }
 
     @Test

@@ -1,5 +1,10 @@
 package io.geokv.gateway.history;
 
+import io.geokv.gateway.kv.GeokvHeaders;
+import io.geokv.history.Fault;
+import io.geokv.history.Operation;
+import io.geokv.history.OperationKind;
+import io.geokv.history.Outcome;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,12 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import io.geokv.gateway.kv.GeokvHeaders;
-import io.geokv.history.Fault;
-import io.geokv.history.Operation;
-import io.geokv.history.OperationKind;
-import io.geokv.history.Outcome;
 
 /**
  * One client process of a history: a closed loop of operations, each recorded with its real-time
@@ -39,12 +38,21 @@ final class Client implements Runnable {
     private String sessionToken;
     /** The raw {@code X-Context} of the last read, for a context write or an {@code If-Match} to send back. */
     private String lastContext;
+
     private int lastGateway;
     /** The last context read of each key. */
     private final Map<String, String> contextsByKey = new HashMap<>();
 
-    Client(String name, boolean usesSession, String homeRegion, HistoryPlan plan, long seed, Recorder recorder,
-            List<HttpClient> gateways, List<Integer> ports, long deadlineNanos) {
+    Client(
+            String name,
+            boolean usesSession,
+            String homeRegion,
+            HistoryPlan plan,
+            long seed,
+            Recorder recorder,
+            List<HttpClient> gateways,
+            List<Integer> ports,
+            long deadlineNanos) {
         this.name = name;
         this.usesSession = usesSession;
         this.homeRegion = homeRegion;
@@ -98,7 +106,10 @@ final class Client implements Runnable {
      * (400), since such a context could claim writes of this key it never saw and hide later writes.
      */
     private void writeWithAnotherKeysContext(String key) {
-        List<String> others = contextsByKey.keySet().stream().filter(k -> !k.equals(key)).sorted().toList();
+        List<String> others = contextsByKey.keySet().stream()
+                .filter(k -> !k.equals(key))
+                .sorted()
+                .toList();
         if (others.isEmpty()) {
             write(OperationKind.BLIND_WRITE, key, null);
         } else {
@@ -124,8 +135,8 @@ final class Client implements Runnable {
                 .header("If-Match", "\"" + lastContext + "\"")
                 .PUT(HttpRequest.BodyPublishers.ofString(Long.toString(current + 1)));
         Exchange exchange = exchange(request, region);
-        recorder.operation(written(exchange, OperationKind.CAS_INCREMENT, counter, region, Long.toString(current + 1),
-                current));
+        recorder.operation(
+                written(exchange, OperationKind.CAS_INCREMENT, counter, region, Long.toString(current + 1), current));
     }
 
     private void write(OperationKind kind, String key, String context) {
@@ -145,12 +156,29 @@ final class Client implements Runnable {
         recorder.operation(written(exchange, kind, key, region, value, null));
     }
 
-    private Operation written(Exchange exchange, OperationKind kind, String key, String region, String value,
-            Long expectedValue) {
+    private Operation written(
+            Exchange exchange, OperationKind kind, String key, String region, String value, Long expectedValue) {
         HttpAnswer answer = exchange.answer;
-        return new Operation(exchange.id, name, session(), kind, plan.tenant(), key, region, value, exchange.invoked,
-                exchange.completed, answer.writeOutcome(), answer.status(), answer.isProblem(), answer.problemType(),
-                answer.eventId(), null, Map.of(), List.of(), expectedValue);
+        return new Operation(
+                exchange.id,
+                name,
+                session(),
+                kind,
+                plan.tenant(),
+                key,
+                region,
+                value,
+                exchange.invoked,
+                exchange.completed,
+                answer.writeOutcome(),
+                answer.status(),
+                answer.isProblem(),
+                answer.problemType(),
+                answer.eventId(),
+                null,
+                Map.of(),
+                List.of(),
+                expectedValue);
     }
 
     private Operation read(OperationKind kind, String key) {
@@ -169,10 +197,26 @@ final class Client implements Runnable {
         if (lastContext != null) {
             contextsByKey.put(key, lastContext);
         }
-        Operation read = new Operation(exchange.id, name, session(), kind, plan.tenant(), key, region, null,
-                exchange.invoked, exchange.completed, outcome, answer.status(), answer.isProblem(), answer.problemType(),
-                null, answered && answer.status() == 200 ? answer.body() : null,
-                answered ? answer.decodedContext() : Map.of(), List.of(), null);
+        Operation read = new Operation(
+                exchange.id,
+                name,
+                session(),
+                kind,
+                plan.tenant(),
+                key,
+                region,
+                null,
+                exchange.invoked,
+                exchange.completed,
+                outcome,
+                answer.status(),
+                answer.isProblem(),
+                answer.problemType(),
+                null,
+                answered && answer.status() == 200 ? answer.body() : null,
+                answered ? answer.decodedContext() : Map.of(),
+                List.of(),
+                null);
         recorder.operation(read);
         return read;
     }
@@ -190,8 +234,7 @@ final class Client implements Runnable {
         return request;
     }
 
-    private record Exchange(long id, long invoked, long completed, HttpAnswer answer) {
-    }
+    private record Exchange(long id, long invoked, long completed, HttpAnswer answer) {}
 
     /**
      * Sends the request on the gateway {@link #request} chose. Now and then the client gives up after a
@@ -204,7 +247,8 @@ final class Client implements Runnable {
         long invoked = System.nanoTime();
         HttpAnswer answer;
         try {
-            answer = HttpAnswer.of(gateways.get(lastGateway).send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
+            answer = HttpAnswer.of(
+                    gateways.get(lastGateway).send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
         } catch (IOException e) {
             answer = HttpAnswer.NONE;
         } catch (InterruptedException e) {
@@ -226,7 +270,8 @@ final class Client implements Runnable {
     }
 
     private String region() {
-        return random.nextInt(5) == 0 ? HistoryDeployment.REGIONS.get(random.nextInt(HistoryDeployment.REGIONS.size()))
+        return random.nextInt(5) == 0
+                ? HistoryDeployment.REGIONS.get(random.nextInt(HistoryDeployment.REGIONS.size()))
                 : homeRegion;
     }
 }

@@ -2,11 +2,15 @@ package io.geokv.gateway.history;
 
 import static org.awaitility.Awaitility.await;
 
+import io.geokv.history.Fault;
+import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.TopicOffsets;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -17,12 +21,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import io.geokv.progress.TopicOffsets;
-import io.geokv.position.LogPositions;
-import io.geokv.position.EventPartition;
-import io.geokv.naming.GeokvNames;
-import io.geokv.history.Fault;
 
 /**
  * Injects faults at random moments while a history's clients run, one at a time: each is healed
@@ -46,8 +44,13 @@ final class FaultInjector implements Runnable {
     private final String tenant;
     private volatile RuntimeException failure;
 
-    FaultInjector(HistoryDeployment deployment, Recorder recorder, long seed, long deadlineNanos,
-            LogPositions historyStart, String tenant) {
+    FaultInjector(
+            HistoryDeployment deployment,
+            Recorder recorder,
+            long seed,
+            long deadlineNanos,
+            LogPositions historyStart,
+            String tenant) {
         this.deployment = deployment;
         this.recorder = recorder;
         this.random = new Random(seed);
@@ -116,8 +119,11 @@ final class FaultInjector implements Runnable {
             default -> throw new IllegalArgumentException("unknown fault " + kind);
         }
         LogPositions atHeal = deployment.logEnd();
-        await("every region applies the log after " + kind).atMost(CATCH_UP).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> deployment.everyRegionApplied(atHeal));
+        await("every region applies the log after " + kind)
+                .atMost(CATCH_UP)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> deployment.everyRegionApplied(atHeal));
         recorder.fault(new Fault(kind, region, started, System.nanoTime()));
     }
 
@@ -147,10 +153,16 @@ final class FaultInjector implements Runnable {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.key() != null && new String(record.key(), StandardCharsets.UTF_8)
-                            .startsWith(tenant + "/")) {
-                        producer.send(new ProducerRecord<>(record.topic(), record.partition(), null, record.key(),
-                                record.value(), record.headers())).get();
+                    if (record.key() != null
+                            && new String(record.key(), StandardCharsets.UTF_8).startsWith(tenant + "/")) {
+                        producer.send(new ProducerRecord<>(
+                                        record.topic(),
+                                        record.partition(),
+                                        null,
+                                        record.key(),
+                                        record.value(),
+                                        record.headers()))
+                                .get();
                         return GeokvNames.regionOfEventTopic(record.topic()).orElseThrow();
                     }
                 }

@@ -2,6 +2,9 @@ package io.geokv.gateway.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geokv.history.CheckReport;
+import io.geokv.history.History;
+import io.geokv.history.HistoryFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,10 +16,6 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.geokv.history.CheckReport;
-import io.geokv.history.History;
-import io.geokv.history.HistoryFiles;
 
 /**
  * Randomized histories against a real deployment, checked by the history checker: concurrent clients
@@ -63,17 +62,28 @@ class HistoriesIT {
             Files.writeString(dir.resolve(name + "-report.json"), report.toJson());
             report.faultsByKind().forEach((kind, n) -> faults.merge(kind, n, Long::sum));
             operations += history.operations().size();
-            System.out.printf("history %d/%d seed %s: %d operations, %d events, faults %s, %d anomalies, %d s%n",
-                    i + 1, histories, Long.toUnsignedString(seed, 36), history.operations().size(),
-                    history.log().size(), report.faultsByKind(), report.anomalyCount(),
+            System.out.printf(
+                    "history %d/%d seed %s: %d operations, %d events, faults %s, %d anomalies, %d s%n",
+                    i + 1,
+                    histories,
+                    Long.toUnsignedString(seed, 36),
+                    history.operations().size(),
+                    history.log().size(),
+                    report.faultsByKind(),
+                    report.anomalyCount(),
                     Duration.ofNanos(System.nanoTime() - historyStarted).toSeconds());
             if (!report.passed()) {
                 failed.add(report);
                 System.out.println(report.toJson());
             }
         }
-        System.out.printf("histories: %d in %d s, %d operations, faults %s, %d with anomalies%n", histories,
-                Duration.ofNanos(System.nanoTime() - started).toSeconds(), operations, faults, failed.size());
+        System.out.printf(
+                "histories: %d in %d s, %d operations, faults %s, %d with anomalies%n",
+                histories,
+                Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+                operations,
+                faults,
+                failed.size());
         assertThat(failed).as("histories with anomalies (see target/histories)").isEmpty();
     }
 }

@@ -1,39 +1,35 @@
 package io.geokv.gateway.history;
 
+import io.geokv.conflict.KeyLimits;
+import io.geokv.gateway.GatewayApplication;
+import io.geokv.gateway.ReplicationProcess;
+import io.geokv.gateway.TestCluster;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.TopicOffsets;
+import io.geokv.store.RegionStores;
+import io.geokv.store.TcpProxy;
+import io.geokv.testing.TestKafka;
+import io.geokv.testing.TestReplication;
+import io.geokv.testing.TestStores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.util.FileSystemUtils;
-
-import io.geokv.conflict.KeyLimits;
-import io.geokv.gateway.GatewayApplication;
-import io.geokv.gateway.ReplicationProcess;
-import io.geokv.gateway.TestCluster;
-import io.geokv.store.RegionStores;
-import io.geokv.store.TcpProxy;
-import io.geokv.testing.TestKafka;
-import io.geokv.testing.TestReplication;
-import io.geokv.testing.TestStores;
-import io.geokv.position.LogPositions;
-import io.geokv.progress.RegionProgress;
-import io.geokv.progress.TopicOffsets;
 
 /**
  * The deployment histories run against, built so that every fault of the runner can be injected
@@ -80,7 +76,9 @@ final class HistoryDeployment implements AutoCloseable {
         for (int i = 0; i < REGIONS.size(); i++) {
             String region = "geokv.regions[" + i + "]";
             properties.put(region + ".name", REGIONS.get(i));
-            properties.put(region + ".postgres.port", postgresProxies.get(REGIONS.get(i)).port());
+            properties.put(
+                    region + ".postgres.port",
+                    postgresProxies.get(REGIONS.get(i)).port());
             properties.put(region + ".redis.uri", "redis://127.0.0.1:" + redis.port() + "/" + i);
         }
         return properties;
@@ -93,7 +91,8 @@ final class HistoryDeployment implements AutoCloseable {
         properties.put("geokv.gateway.consistency.strong-timeout", "4s");
         properties.put("geokv.gateway.consistency.lock-wait", "4s");
         properties.put("geokv.gateway.write-timeout", "5s");
-        return GatewayApplication.builder().registerShutdownHook(false)
+        return GatewayApplication.builder()
+                .registerShutdownHook(false)
                 .initializers(context -> ((GenericApplicationContext) context).registerBean(Clock.class, () -> clock))
                 .run(TestReplication.asArguments(properties));
     }
@@ -158,8 +157,10 @@ final class HistoryDeployment implements AutoCloseable {
 
     void startReplication() {
         int start = replicationStarts.incrementAndGet();
-        replication = ReplicationProcess.start(workDir.resolve("streams-state"),
-                ReplicationProcess.logFile("histories-replication-" + start), storeProperties());
+        replication = ReplicationProcess.start(
+                workDir.resolve("streams-state"),
+                ReplicationProcess.logFile("histories-replication-" + start),
+                storeProperties());
     }
 
     boolean replicationAlive() {

@@ -14,17 +14,31 @@ import java.util.stream.IntStream;
  * @param sessionClients how many of the {@code clients} use a session
  * @param cancelProbability how often a client gives up on a request after a few milliseconds
  */
-record HistoryPlan(long seed, String tenant, List<String> keys, List<String> counters, int clients,
-        int sessionClients, Duration duration, int maxThinkMillis, double cancelProbability) {
+record HistoryPlan(
+        long seed,
+        String tenant,
+        List<String> keys,
+        List<String> counters,
+        int clients,
+        int sessionClients,
+        Duration duration,
+        int maxThinkMillis,
+        double cancelProbability) {
 
     static HistoryPlan draw(long seed, Duration duration) {
         Random random = new Random(seed);
         int keys = 3 + random.nextInt(4);
         int counters = 1 + random.nextInt(2);
         int clients = 4 + random.nextInt(3);
-        return new HistoryPlan(seed, "h" + Long.toUnsignedString(seed, 36),
+        return new HistoryPlan(
+                seed,
+                "h" + Long.toUnsignedString(seed, 36),
                 IntStream.range(0, keys).mapToObj(i -> "k" + i).toList(),
                 IntStream.range(0, counters).mapToObj(i -> "counter-" + i).toList(),
-                clients, 1 + random.nextInt(clients - 1), duration, 10 + random.nextInt(30), 0.03);
+                clients,
+                1 + random.nextInt(clients - 1),
+                duration,
+                10 + random.nextInt(30),
+                0.03);
     }
 }

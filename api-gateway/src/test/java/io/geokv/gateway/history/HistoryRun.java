@@ -2,6 +2,13 @@ package io.geokv.gateway.history;
 
 import static org.awaitility.Awaitility.await;
 
+import io.geokv.gateway.kv.GeokvHeaders;
+import io.geokv.history.History;
+import io.geokv.history.LoggedEvent;
+import io.geokv.history.Operation;
+import io.geokv.history.OperationKind;
+import io.geokv.history.Outcome;
+import io.geokv.position.LogPositions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,15 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.common.TopicPartition;
-
-import io.geokv.position.LogPositions;
-import io.geokv.gateway.kv.GeokvHeaders;
-import io.geokv.history.History;
-import io.geokv.history.LoggedEvent;
-import io.geokv.history.Operation;
-import io.geokv.history.OperationKind;
-import io.geokv.history.Outcome;
 
 /**
  * Runs one seeded history against a {@link HistoryDeployment}: every counter gets its initial value,
@@ -31,15 +29,17 @@ final class HistoryRun {
 
     private static final Duration QUIESCE = Duration.ofMinutes(3);
 
-    private HistoryRun() {
-    }
+    private HistoryRun() {}
 
     static History run(HistoryDeployment deployment, HistoryPlan plan) throws Exception {
         Recorder recorder = new Recorder();
         LogPositions start = deployment.logEnd();
         List<Integer> ports = deployment.gatewayPorts();
         List<HttpClient> gateways = ports.stream()
-                .map(port -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()).toList();
+                .map(port -> HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build())
+                .toList();
         for (String counter : plan.counters()) {
             initialize(recorder, gateways.get(0), ports.get(0), plan.tenant(), counter);
         }
@@ -49,30 +49,48 @@ final class HistoryRun {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < plan.clients(); i++) {
             String home = HistoryDeployment.REGIONS.get(i % HistoryDeployment.REGIONS.size());
-            Client client = new Client("p" + i, i < plan.sessionClients(), home, plan, random.nextLong(), recorder,
-                    gateways, ports, deadline);
+            Client client = new Client(
+                    "p" + i,
+                    i < plan.sessionClients(),
+                    home,
+                    plan,
+                    random.nextLong(),
+                    recorder,
+                    gateways,
+                    ports,
+                    deadline);
             threads.add(new Thread(client, "history-client-p" + i));
         }
-        FaultInjector faults = new FaultInjector(deployment, recorder, random.nextLong(), deadline, start,
-                plan.tenant());
+        FaultInjector faults =
+                new FaultInjector(deployment, recorder, random.nextLong(), deadline, start, plan.tenant());
         threads.add(new Thread(faults, "history-faults"));
         threads.forEach(Thread::start);
         for (Thread thread : threads) {
             thread.join();
         }
         if (faults.failure() != null) {
-            throw new IllegalStateException("history " + plan.seed() + ": a fault was not recovered from",
-                    faults.failure());
+            throw new IllegalStateException(
+                    "history " + plan.seed() + ": a fault was not recovered from", faults.failure());
         }
 
         LogPositions end = deployment.logEnd();
-        await("every region applies the history's log").atMost(QUIESCE).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> deployment.everyRegionApplied(end));
+        await("every region applies the history's log")
+                .atMost(QUIESCE)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> deployment.everyRegionApplied(end));
         Outcomes outcomes = new Outcomes(deployment);
         List<LoggedEvent> log = outcomes.log(plan.tenant(), start, end);
-        return new History(plan.seed(), HistoryDeployment.REGIONS, deployment.siblingsPerOrigin(),
-                recorder.operations(), recorder.faults(), log,
-                outcomes.finalStates(plan.tenant(), log, ports.get(0)), outcomes.digests(), true);
+        return new History(
+                plan.seed(),
+                HistoryDeployment.REGIONS,
+                deployment.siblingsPerOrigin(),
+                recorder.operations(),
+                recorder.faults(),
+                log,
+                outcomes.finalStates(plan.tenant(), log, ports.get(0)),
+                outcomes.digests(),
+                true);
     }
 
     /** The counter's initial {@code 0}, retried until acknowledged: the checker needs one known start. */
@@ -81,15 +99,36 @@ final class HistoryRun {
         await("initial value of " + counter).atMost(Duration.ofMinutes(1)).until(() -> {
             long id = recorder.nextId();
             long invoked = System.nanoTime();
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/kv/" + counter))
-                    .header(GeokvHeaders.TENANT, tenant).header(GeokvHeaders.CONSISTENCY, "strong")
-                    .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString("0"))
-                    .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/kv/" + counter))
+                            .header(GeokvHeaders.TENANT, tenant)
+                            .header(GeokvHeaders.CONSISTENCY, "strong")
+                            .header("Content-Type", "text/plain")
+                            .PUT(HttpRequest.BodyPublishers.ofString("0"))
+                            .timeout(Duration.ofSeconds(15))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             HttpAnswer answer = HttpAnswer.of(response);
-            recorder.operation(new Operation(id, "setup", null, OperationKind.BLIND_WRITE, tenant, counter, null, "0",
-                    invoked, System.nanoTime(), answer.writeOutcome(), answer.status(), answer.isProblem(),
-                    answer.problemType(), answer.eventId(), null, Map.of(), List.of(), null));
+            recorder.operation(new Operation(
+                    id,
+                    "setup",
+                    null,
+                    OperationKind.BLIND_WRITE,
+                    tenant,
+                    counter,
+                    null,
+                    "0",
+                    invoked,
+                    System.nanoTime(),
+                    answer.writeOutcome(),
+                    answer.status(),
+                    answer.isProblem(),
+                    answer.problemType(),
+                    answer.eventId(),
+                    null,
+                    Map.of(),
+                    List.of(),
+                    null));
             return answer.writeOutcome() == Outcome.OK;
         });
     }

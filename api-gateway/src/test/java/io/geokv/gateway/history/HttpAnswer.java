@@ -1,16 +1,15 @@
 package io.geokv.gateway.history;
 
-import java.io.IOException;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.geokv.conflict.VersionVector;
 import io.geokv.gateway.kv.GeokvHeaders;
 import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.history.Outcome;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * What one HTTP exchange of the runner ended with: an answer, or none ({@code status == 0}, e.g. a
@@ -23,7 +22,8 @@ record HttpAnswer(int status, String contentType, String body, String context, S
     static final HttpAnswer NONE = new HttpAnswer(0, null, null, null, null);
 
     static HttpAnswer of(HttpResponse<byte[]> response) {
-        return new HttpAnswer(response.statusCode(),
+        return new HttpAnswer(
+                response.statusCode(),
                 response.headers().firstValue("Content-Type").orElse(null),
                 new String(response.body(), StandardCharsets.UTF_8),
                 response.headers().firstValue(GeokvHeaders.CONTEXT).orElse(null),

@@ -1,5 +1,18 @@
 package io.geokv.gateway.history;
 
+import io.geokv.conflict.KeyState;
+import io.geokv.conflict.LastWriterWins;
+import io.geokv.conflict.Sibling;
+import io.geokv.event.KvEventCodec;
+import io.geokv.event.avro.ContextEntry;
+import io.geokv.event.avro.KvEvent;
+import io.geokv.gateway.kv.GeokvHeaders;
+import io.geokv.history.FinalState;
+import io.geokv.history.LoggedEvent;
+import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.TopicOffsets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,20 +33,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-import io.geokv.progress.TopicOffsets;
-import io.geokv.position.LogPositions;
-import io.geokv.position.EventPartition;
-import io.geokv.naming.GeokvNames;
-import io.geokv.conflict.KeyState;
-import io.geokv.conflict.LastWriterWins;
-import io.geokv.conflict.Sibling;
-import io.geokv.event.KvEventCodec;
-import io.geokv.event.avro.ContextEntry;
-import io.geokv.event.avro.KvEvent;
-import io.geokv.gateway.kv.GeokvHeaders;
-import io.geokv.history.FinalState;
-import io.geokv.history.LoggedEvent;
-
 /**
  * What a history left behind, collected once replication has quiesced: its part of the event log,
  * read back from Kafka, and every region's final state of every key the log mentions.
@@ -41,7 +40,8 @@ import io.geokv.history.LoggedEvent;
 final class Outcomes {
 
     private final HistoryDeployment deployment;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     Outcomes(HistoryDeployment deployment) {
         this.deployment = deployment;
@@ -91,8 +91,14 @@ final class Outcomes {
             value.duplicate().get(bytes);
             text = new String(bytes, StandardCharsets.UTF_8);
         }
-        return Optional.of(new LoggedEvent(GeokvNames.regionOfEventTopic(record.topic()).orElseThrow(),
-                record.offset(), event.getEventId(), event.getTenant(), event.getKey(), context, text,
+        return Optional.of(new LoggedEvent(
+                GeokvNames.regionOfEventTopic(record.topic()).orElseThrow(),
+                record.offset(),
+                event.getEventId(),
+                event.getTenant(),
+                event.getKey(),
+                context,
+                text,
                 event.getOriginTimestamp()));
     }
 
@@ -107,13 +113,21 @@ final class Outcomes {
         List<FinalState> states = new ArrayList<>();
         for (String region : HistoryDeployment.REGIONS) {
             for (String key : keys) {
-                KeyState state = deployment.stores().get(region).reader().find(tenant, key)
+                KeyState state = deployment
+                        .stores()
+                        .get(region)
+                        .reader()
+                        .find(tenant, key)
                         .block(Duration.ofSeconds(30));
-                List<String> siblings = state == null ? List.of()
+                List<String> siblings = state == null
+                        ? List.of()
                         : state.siblings().stream().map(Sibling::eventId).toList();
-                String expected = state == null ? null : LastWriterWins.winner(state.siblings())
-                        .filter(winner -> !winner.isTombstone())
-                        .map(winner -> new String(winner.value(), StandardCharsets.UTF_8)).orElse(null);
+                String expected = state == null
+                        ? null
+                        : LastWriterWins.winner(state.siblings())
+                                .filter(winner -> !winner.isTombstone())
+                                .map(winner -> new String(winner.value(), StandardCharsets.UTF_8))
+                                .orElse(null);
                 String visible = visibleValue(gatewayPort, region, tenant, key);
                 long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                 while (!Objects.equals(visible, expected) && System.nanoTime() < deadline) {
@@ -127,9 +141,12 @@ final class Outcomes {
     }
 
     private String visibleValue(int port, String region, String tenant, String key) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + port + "/regions/" + region + "/kv/" + key))
-                .header(GeokvHeaders.TENANT, tenant).timeout(Duration.ofSeconds(15)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/regions/" + region + "/kv/" + key))
+                .header(GeokvHeaders.TENANT, tenant)
+                .timeout(Duration.ofSeconds(15))
+                .GET()
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return switch (response.statusCode()) {
@@ -146,7 +163,15 @@ final class Outcomes {
     Map<String, String> digests() {
         Map<String, String> digests = new LinkedHashMap<>();
         for (String region : HistoryDeployment.REGIONS) {
-            digests.put(region, deployment.stores().get(region).reader().digest().block(Duration.ofSeconds(60)).sha256());
+            digests.put(
+                    region,
+                    deployment
+                            .stores()
+                            .get(region)
+                            .reader()
+                            .digest()
+                            .block(Duration.ofSeconds(60))
+                            .sha256());
         }
         return digests;
     }

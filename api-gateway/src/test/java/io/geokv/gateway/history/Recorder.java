@@ -1,13 +1,12 @@
 package io.geokv.gateway.history;
 
+import io.geokv.history.Fault;
+import io.geokv.history.Operation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.geokv.history.Fault;
-import io.geokv.history.Operation;
 
 /** Collects a history's operations and faults from every client and the fault injector. */
 final class Recorder {

@@ -39,11 +39,23 @@ final class RedisServer implements AutoCloseable {
     /** Starts the server again on the same port and directory, once it accepts connections. */
     synchronized void start() {
         try {
-            process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "yes",
-                    "--databases", "16"))
+            process = new ProcessBuilder(List.of(
+                            "redis-server",
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--dir",
+                            dir.toString(),
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "yes",
+                            "--databases",
+                            "16"))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("redis.log").toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("redis-server must be installed for the history runner", e);

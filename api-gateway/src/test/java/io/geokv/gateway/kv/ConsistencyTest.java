@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.ErrorResponseException;
 
 class ConsistencyTest {
 
@@ -24,11 +22,10 @@ class ConsistencyTest {
 
     @Test
     void unknownLevelsAreRefusedNamingTheLevels() {
-        assertThatThrownBy(() -> Consistency.of("psychic", false))
-                .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
-                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
-                    assertThat(e.getBody().getDetail())
-                            .isEqualTo("unknown consistency level 'psychic'; the levels are eventual, session, strong");
-                });
+        assertThatThrownBy(() -> Consistency.of("psychic", false)).isInstanceOfSatisfying(KvProblem.class, e -> {
+            assertThat(e.kind()).isEqualTo(KvProblem.Kind.INVALID);
+            assertThat(e.getMessage())
+                    .isEqualTo("unknown consistency level 'psychic'; the levels are eventual, session, strong");
+        });
     }
 }

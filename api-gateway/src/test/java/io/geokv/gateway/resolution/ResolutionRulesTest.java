@@ -3,26 +3,28 @@ package io.geokv.gateway.resolution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
-
 import io.geokv.conflict.JsonSetUnion;
 import io.geokv.conflict.KeepSiblings;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.SiblingResolver;
 import io.geokv.gateway.resolution.ResolutionRules.Rule;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class ResolutionRulesTest {
 
-    private static final Map<String, SiblingResolver> RESOLVERS = Map.of(
-            "lww", new LastWriterWins(), "siblings", new KeepSiblings(), "json-set-union", new JsonSetUnion());
+    private static final Map<String, SiblingResolver> RESOLVERS =
+            Map.of("lww", new LastWriterWins(), "siblings", new KeepSiblings(), "json-set-union", new JsonSetUnion());
 
-    private final ResolutionRules rules = new ResolutionRules(RESOLVERS, "lww", List.of(
-            new Rule(null, "cart/", "json-set-union"),
-            new Rule("shop", "", "siblings"),
-            new Rule("shop", "cart/", "json-set-union"),
-            new Rule("", "cart/team/", "siblings")));
+    private final ResolutionRules rules = new ResolutionRules(
+            RESOLVERS,
+            "lww",
+            List.of(
+                    new Rule(null, "cart/", "json-set-union"),
+                    new Rule("shop", "", "siblings"),
+                    new Rule("shop", "cart/", "json-set-union"),
+                    new Rule("", "cart/team/", "siblings")));
 
     @Test
     void keysNoRuleMatchesGetTheDefault() {

@@ -3,22 +3,23 @@ package io.geokv.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.geokv.gateway.routing.Failover.Decision;
+import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
+import io.geokv.gateway.routing.RegionRouter.Route;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-import io.geokv.gateway.routing.Failover.Decision;
-import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
-import io.geokv.gateway.routing.RegionRouter.Route;
-
 class FailoverTest {
 
     private static final List<String> REGIONS = List.of("us-east", "eu-west", "asia-pac");
-    private final Failover failover = new Failover(REGIONS, Map.of(
-            "us-east", Map.of("eu-west", 80, "asia-pac", 180),
-            "eu-west", Map.of("asia-pac", 160)));
+    private final Failover failover = new Failover(
+            REGIONS,
+            Map.of(
+                    "us-east", Map.of("eu-west", 80, "asia-pac", 180),
+                    "eu-west", Map.of("asia-pac", 160)));
 
     private static Route to(String region) {
         return new Route(region, "header", REGIONS);
@@ -26,7 +27,8 @@ class FailoverTest {
 
     @Test
     void aHealthyRegionServesItsOwnRequests() {
-        assertThat(failover.decide(to("asia-pac"), region -> true)).isEqualTo(new Decision("asia-pac", Optional.empty()));
+        assertThat(failover.decide(to("asia-pac"), region -> true))
+                .isEqualTo(new Decision("asia-pac", Optional.empty()));
     }
 
     @Test
@@ -34,7 +36,8 @@ class FailoverTest {
         Decision decision = failover.decide(to("asia-pac"), region -> !region.equals("asia-pac"));
         assertThat(decision.region()).isEqualTo("eu-west");
         assertThat(decision.header()).contains("asia-pac->eu-west");
-        assertThat(failover.decide(to("us-east"), Set.of("asia-pac")::contains).region()).isEqualTo("asia-pac");
+        assertThat(failover.decide(to("us-east"), Set.of("asia-pac")::contains).region())
+                .isEqualTo("asia-pac");
     }
 
     @Test
@@ -53,7 +56,8 @@ class FailoverTest {
 
     @Test
     void whenNoRegionAtAllIsHealthyTheRoutedRegionServesAsWellAsItCan() {
-        assertThat(failover.decide(to("us-east"), region -> false)).isEqualTo(new Decision("us-east", Optional.empty()));
+        assertThat(failover.decide(to("us-east"), region -> false))
+                .isEqualTo(new Decision("us-east", Optional.empty()));
         Route resident = new Route("eu-west", "tenant bank pinned", List.of("eu-west"));
         assertThat(failover.decide(resident, region -> false).region()).isEqualTo("eu-west");
     }

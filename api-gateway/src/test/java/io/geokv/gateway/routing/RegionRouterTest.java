@@ -3,27 +3,36 @@ package io.geokv.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-
 import io.geokv.gateway.routing.RegionRouter.Pin;
 import io.geokv.gateway.routing.RegionRouter.Request;
 import io.geokv.gateway.routing.RegionRouter.Route;
 import io.geokv.gateway.routing.RegionRouter.UnknownRegionException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RegionRouterTest {
 
     private static final List<String> REGIONS = List.of("us-east", "eu-west", "asia-pac");
     private static final Map<Continent, String> CONTINENTS = Map.of(
-            Continent.AMERICAS, "us-east", Continent.EUROPE, "eu-west", Continent.AFRICA, "eu-west",
-            Continent.ASIA, "asia-pac", Continent.OCEANIA, "asia-pac");
+            Continent.AMERICAS,
+            "us-east",
+            Continent.EUROPE,
+            "eu-west",
+            Continent.AFRICA,
+            "eu-west",
+            Continent.ASIA,
+            "asia-pac",
+            Continent.OCEANIA,
+            "asia-pac");
 
-    private final RegionRouter router = new RegionRouter(REGIONS, "", "default",
-            Map.of("acme", new Pin("asia-pac", false, List.of()),
-                    "bank", new Pin("eu-west", true, List.of())),
+    private final RegionRouter router = new RegionRouter(
+            REGIONS,
+            "",
+            "default",
+            Map.of("acme", new Pin("asia-pac", false, List.of()), "bank", new Pin("eu-west", true, List.of())),
             CONTINENTS,
             Map.of("10.0.0.0/8", "eu-west", "10.20.0.0/16", "asia-pac", "2001:db8::/32", "asia-pac"));
 
@@ -52,8 +61,15 @@ class RegionRouterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"CF-IPCountry", "CloudFront-Viewer-Country", "X-Vercel-IP-Country", "X-Geo-Country",
-            "cf-ipcountry", "X-GEO-COUNTRY"})
+    @ValueSource(
+            strings = {
+                "CF-IPCountry",
+                "CloudFront-Viewer-Country",
+                "X-Vercel-IP-Country",
+                "X-Geo-Country",
+                "cf-ipcountry",
+                "X-GEO-COUNTRY"
+            })
     void everyCountryHeaderRoutesByContinent(String header) {
         assertThat(fromCountry(header, "FR").region()).isEqualTo("eu-west");
         assertThat(fromCountry(header, "br").region()).isEqualTo("us-east");
@@ -100,7 +116,10 @@ class RegionRouterTest {
     @Test
     void withoutAnyHintTheFirstRegionIsTheDefault() {
         assertThat(route(null, null, Map.of(), null)).isEqualTo(new Route("us-east", "default", REGIONS));
-        assertThat(new RegionRouter(REGIONS, "eu-west").route(Request.forRegion(" ")).region()).isEqualTo("eu-west");
+        assertThat(new RegionRouter(REGIONS, "eu-west")
+                        .route(Request.forRegion(" "))
+                        .region())
+                .isEqualTo("eu-west");
     }
 
     // ---------------------------------------------------------------- junk is ignored, never an error
@@ -119,7 +138,8 @@ class RegionRouterTest {
 
     @Test
     void aMalformedCountryFallsThroughToTheNextRule() {
-        assertThat(route(null, null, Map.of("CF-IPCountry", "XX", "X-Geo-Country", "IN"), "10.1.1.1").region())
+        assertThat(route(null, null, Map.of("CF-IPCountry", "XX", "X-Geo-Country", "IN"), "10.1.1.1")
+                        .region())
                 .isEqualTo("asia-pac");
         assertThat(route(null, null, Map.of("CF-IPCountry", "XX"), "10.1.1.1").reason())
                 .isEqualTo("client range 10.0.0.0/8");
@@ -147,12 +167,15 @@ class RegionRouterTest {
     @Test
     void configurationNamingUnknownRegionsOrBadRangesIsRefused() {
         assertThatThrownBy(() -> new RegionRouter(REGIONS, "mars")).hasMessageContaining("default region");
-        assertThatThrownBy(() -> new RegionRouter(REGIONS, "", "default", Map.of("t", new Pin("mars", false, List.of())),
-                Map.of(), Map.of())).hasMessageContaining("pin of tenant t");
-        assertThatThrownBy(() -> new RegionRouter(REGIONS, "", "default", Map.of(), Map.of(Continent.ASIA, "moon"),
-                Map.of())).hasMessageContaining("continent asia");
-        assertThatThrownBy(() -> new RegionRouter(REGIONS, "", "default", Map.of(), Map.of(),
-                Map.of("10.0.0.0/33", "us-east"))).hasMessageContaining("10.0.0.0/33");
+        assertThatThrownBy(() -> new RegionRouter(
+                        REGIONS, "", "default", Map.of("t", new Pin("mars", false, List.of())), Map.of(), Map.of()))
+                .hasMessageContaining("pin of tenant t");
+        assertThatThrownBy(() ->
+                        new RegionRouter(REGIONS, "", "default", Map.of(), Map.of(Continent.ASIA, "moon"), Map.of()))
+                .hasMessageContaining("continent asia");
+        assertThatThrownBy(() ->
+                        new RegionRouter(REGIONS, "", "default", Map.of(), Map.of(), Map.of("10.0.0.0/33", "us-east")))
+                .hasMessageContaining("10.0.0.0/33");
     }
 
     @Test

@@ -15,16 +15,14 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * One region's Redis cache of merged states: the {@link KeyStateCodec} bytes under
@@ -67,7 +65,8 @@ public final class StateCache implements AutoCloseable {
         uri.setTimeout(COMMAND_TIMEOUT);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+                .socketOptions(
+                        SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 // Queueing commands until a reconnect would make callers wait on a dead Redis.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -93,20 +92,22 @@ public final class StateCache implements AutoCloseable {
      */
     public Mono<KeyState> get(String tenant, String key) {
         byte[] k = keyBytes(tenant, key);
-        return readConnection.get()
-                .flatMap(c -> c.reactive().get(k))
-                .flatMap(bytes -> {
-                    try {
-                        return Mono.just(KeyStateCodec.decode(bytes));
-                    } catch (IllegalArgumentException e) {
-                        log.warn("region {}: dropping undecodable cache entry {}: {}",
-                                region, cacheKey(tenant, key), e.getMessage());
-                        return readConnection.get()
-                                .flatMap(c -> c.reactive().del(k))
-                                .onErrorResume(ignored -> Mono.empty())
-                                .then(Mono.empty());
-                    }
-                });
+        return readConnection.get().flatMap(c -> c.reactive().get(k)).flatMap(bytes -> {
+            try {
+                return Mono.just(KeyStateCodec.decode(bytes));
+            } catch (IllegalArgumentException e) {
+                log.warn(
+                        "region {}: dropping undecodable cache entry {}: {}",
+                        region,
+                        cacheKey(tenant, key),
+                        e.getMessage());
+                return readConnection
+                        .get()
+                        .flatMap(c -> c.reactive().del(k))
+                        .onErrorResume(ignored -> Mono.empty())
+                        .then(Mono.empty());
+            }
+        });
     }
 
     /**
@@ -118,7 +119,8 @@ public final class StateCache implements AutoCloseable {
     public Mono<Boolean> putIfAbsent(String tenant, String key, KeyState state) {
         byte[] k = keyBytes(tenant, key);
         byte[] v = KeyStateCodec.encode(state);
-        return readConnection.get()
+        return readConnection
+                .get()
                 .flatMap(c -> c.reactive().set(k, v, SetArgs.Builder.nx().px(ttl)))
                 .map("OK"::equals)
                 .defaultIfEmpty(false);

@@ -1,13 +1,12 @@
 package io.geokv.store.config;
 
+import io.geokv.conflict.KeyLimits;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
-
-import io.geokv.conflict.KeyLimits;
 
 /**
  * The limits of one key ({@code geokv.limits.*}), shared by the gateway (which answers 413 or 409

@@ -1,10 +1,8 @@
 package io.geokv.store.config;
 
-import jakarta.validation.constraints.NotBlank;
-
-import java.time.Duration;
-
 import io.geokv.naming.GeokvNames;
+import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
 
 /**
  * One region's storage endpoints. Instances obtained from {@link RegionsProperties} are fully
@@ -48,7 +46,8 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
     RegionProperties withDefaults(String databasePrefix, int redisDatabase) {
         Postgres pg = postgres == null ? new Postgres(null, 0, null, null, null, 0) : postgres;
         Redis rd = redis == null ? new Redis(null, null) : redis;
-        return new RegionProperties(name,
+        return new RegionProperties(
+                name,
                 pg.withDefaults(defaultDatabase(databasePrefix, name)),
                 rd.withDefaults(DEFAULT_REDIS_HOST_PORT + redisDatabase));
     }
@@ -57,8 +56,7 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
      * PostgreSQL connection settings. A zero port or pool size means "unset" (that is what
      * property binding gives a primitive nobody configured).
      */
-    public record Postgres(String host, int port, String database, String username, String password,
-                           int maxPoolSize) {
+    public record Postgres(String host, int port, String database, String username, String password, int maxPoolSize) {
 
         public Postgres {
             if (port < 0 || port > 65535) {
@@ -82,8 +80,8 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
         /** Never print the password (these records end up in logs and error messages). */
         @Override
         public String toString() {
-            return "Postgres[" + username + "@" + host + ":" + port + "/" + database
-                    + ", maxPoolSize=" + maxPoolSize + "]";
+            return "Postgres[" + username + "@" + host + ":" + port + "/" + database + ", maxPoolSize=" + maxPoolSize
+                    + "]";
         }
     }
 

@@ -1,15 +1,13 @@
 package io.geokv.store.config;
 
+import io.geokv.naming.GeokvNames;
 import jakarta.validation.Valid;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import io.geokv.naming.GeokvNames;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The configured regions (docs/product.md, 'Regions and topology': regions are configuration, not code).
@@ -27,8 +25,7 @@ import io.geokv.naming.GeokvNames;
  */
 @ConfigurationProperties("geokv")
 @Validated
-public record RegionsProperties(@Valid List<RegionProperties> regions, String databasePrefix,
-                                int redisFirstDatabase) {
+public record RegionsProperties(@Valid List<RegionProperties> regions, String databasePrefix, int redisFirstDatabase) {
 
     public static final String DEFAULT_DATABASE_PREFIX = "geokv_";
     public static final int DEFAULT_REDIS_FIRST_DATABASE = 1;
@@ -40,7 +37,9 @@ public record RegionsProperties(@Valid List<RegionProperties> regions, String da
         databasePrefix = databasePrefix == null || databasePrefix.isBlank() ? DEFAULT_DATABASE_PREFIX : databasePrefix;
         redisFirstDatabase = redisFirstDatabase == 0 ? DEFAULT_REDIS_FIRST_DATABASE : redisFirstDatabase;
         List<RegionProperties> given = regions == null || regions.isEmpty()
-                ? GeokvNames.DEFAULT_REGIONS.stream().map(RegionProperties::named).toList()
+                ? GeokvNames.DEFAULT_REGIONS.stream()
+                        .map(RegionProperties::named)
+                        .toList()
                 : regions;
         List<RegionProperties> resolved = new ArrayList<>(given.size());
         Set<String> seen = new HashSet<>();
@@ -54,7 +53,8 @@ public record RegionsProperties(@Valid List<RegionProperties> regions, String da
             }
             resolved.add(region.withDefaults(databasePrefix, redisFirstDatabase + i));
         }
-        GeokvNames.requireDistinguishable(resolved.stream().map(RegionProperties::name).toList());
+        GeokvNames.requireDistinguishable(
+                resolved.stream().map(RegionProperties::name).toList());
         regions = List.copyOf(resolved);
     }
 
@@ -65,7 +65,8 @@ public record RegionsProperties(@Valid List<RegionProperties> regions, String da
 
     /** Regions with only their names set, all other settings defaulted. */
     public static RegionsProperties of(String... names) {
-        return new RegionsProperties(List.of(names).stream().map(RegionProperties::named).toList(), null, 0);
+        return new RegionsProperties(
+                List.of(names).stream().map(RegionProperties::named).toList(), null, 0);
     }
 
     /** Region names in configuration order. */

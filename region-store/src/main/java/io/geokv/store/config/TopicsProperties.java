@@ -1,10 +1,9 @@
 package io.geokv.store.config;
 
+import io.geokv.topics.TopicProvisioner;
 import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
-
-import io.geokv.topics.TopicProvisioner;
 
 /**
  * How geokv's topics are replicated in Kafka ({@code geokv.topics.*}), for every process that creates
@@ -16,7 +15,8 @@ import io.geokv.topics.TopicProvisioner;
  */
 @Validated
 @ConfigurationProperties("geokv.topics")
-public record TopicsProperties(@Min(1) Short replicationFactor, @Min(1) Integer minInsyncReplicas) {
+public record TopicsProperties(
+        @Min(1) Short replicationFactor, @Min(1) Integer minInsyncReplicas) {
 
     public TopicProvisioner.Durability durability() {
         return new TopicProvisioner.Durability(replicationFactor, minInsyncReplicas);

@@ -3,11 +3,10 @@ package io.geokv.store.postgres;
 import io.geokv.store.config.RegionProperties;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import java.time.Duration;
 import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The conditional writes this region arbitrates that may be on their way into the log ({@code
@@ -33,36 +32,43 @@ public final class ArbitrationIntents {
     /** The intent recorded for the key, if any. */
     public Mono<Intent> find(String tenant, String key) {
         return withConnection(c -> Flux.from(c.createStatement("SELECT event_id, "
-                                + "(EXTRACT(EPOCH FROM clock_timestamp() - recorded_at) * 1000)::bigint AS age_ms "
-                                + "FROM arbitration_intents WHERE tenant = $1 AND key = $2")
-                        .bind(0, tenant)
-                        .bind(1, key)
-                        .execute())
-                .flatMap(result -> result.map((row, meta) -> new Intent(row.get("event_id", String.class),
-                        Duration.ofMillis(Math.max(0, row.get("age_ms", Long.class)))))))
+                                        + "(EXTRACT(EPOCH FROM clock_timestamp() - recorded_at) * 1000)::bigint AS age_ms "
+                                        + "FROM arbitration_intents WHERE tenant = $1 AND key = $2")
+                                .bind(0, tenant)
+                                .bind(1, key)
+                                .execute())
+                        .flatMap(result -> result.map((row, meta) -> new Intent(
+                                row.get("event_id", String.class),
+                                Duration.ofMillis(Math.max(0, row.get("age_ms", Long.class)))))))
                 .next();
     }
 
     /** Records that the arbiter is about to publish {@code eventId} for the key (replacing any older intent). */
     public Mono<Void> record(String tenant, String key, String eventId) {
-        return update("INSERT INTO arbitration_intents (tenant, key, event_id) VALUES ($1, $2, $3) "
-                + "ON CONFLICT (tenant, key) DO UPDATE SET event_id = EXCLUDED.event_id, recorded_at = clock_timestamp()",
-                tenant, key, eventId);
+        return update(
+                "INSERT INTO arbitration_intents (tenant, key, event_id) VALUES ($1, $2, $3) "
+                        + "ON CONFLICT (tenant, key) DO UPDATE SET event_id = EXCLUDED.event_id, recorded_at = clock_timestamp()",
+                tenant,
+                key,
+                eventId);
     }
 
     /** Clears the key's intent if it is still that of {@code eventId}, which this region has applied. */
     public Mono<Void> clear(String tenant, String key, String eventId) {
-        return update("DELETE FROM arbitration_intents WHERE tenant = $1 AND key = $2 AND event_id = $3",
-                tenant, key, eventId);
+        return update(
+                "DELETE FROM arbitration_intents WHERE tenant = $1 AND key = $2 AND event_id = $3",
+                tenant,
+                key,
+                eventId);
     }
 
     private Mono<Void> update(String sql, String tenant, String key, String eventId) {
         return withConnection(c -> Flux.from(c.createStatement(sql)
-                        .bind(0, tenant)
-                        .bind(1, key)
-                        .bind(2, eventId)
-                        .execute())
-                .flatMap(result -> result.getRowsUpdated()))
+                                .bind(0, tenant)
+                                .bind(1, key)
+                                .bind(2, eventId)
+                                .execute())
+                        .flatMap(result -> result.getRowsUpdated()))
                 .then();
     }
 

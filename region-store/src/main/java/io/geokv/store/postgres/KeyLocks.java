@@ -43,20 +43,25 @@ public final class KeyLocks {
      * @param wait how long to wait for the lock before failing with PostgreSQL's lock timeout error
      */
     public <T> Mono<T> whileLocked(String tenant, String key, Duration wait, Function<HeldLock, Mono<T>> work) {
-        return Mono.usingWhen(pool.create(),
-                c -> Mono.usingWhen(Mono.from(c.beginTransaction()).thenReturn(c),
+        return Mono.usingWhen(
+                pool.create(),
+                c -> Mono.usingWhen(
+                        Mono.from(c.beginTransaction()).thenReturn(c),
                         tx -> execute(tx, "SET LOCAL lock_timeout = '" + Math.max(1, wait.toMillis()) + "ms'")
                                 .then(Flux.from(tx.createStatement(
-                                                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                                        .bind(0, tenant + "/" + key)
-                                        .execute())
+                                                        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                                                .bind(0, tenant + "/" + key)
+                                                .execute())
                                         .flatMap(result -> result.map((row, meta) -> 1))
                                         .then())
-                                .then(Mono.defer(() -> work.apply(() -> Flux.from(tx.createStatement("SELECT 1").execute())
+                                .then(Mono.defer(() -> work.apply(() -> Flux.from(
+                                                tx.createStatement("SELECT 1").execute())
                                         .flatMap(result -> result.map((row, meta) -> 1))
                                         .then()
-                                        .onErrorMap(e -> new IllegalStateException("the lock of " + tenant + "/" + key
-                                                + " was lost with its connection: " + e.getMessage(), e))))),
+                                        .onErrorMap(e -> new IllegalStateException(
+                                                "the lock of " + tenant + "/" + key + " was lost with its connection: "
+                                                        + e.getMessage(),
+                                                e))))),
                         Connection::commitTransaction,
                         // A rollback on a connection that died is expected: the work's own error matters.
                         (tx, error) -> Mono.from(tx.rollbackTransaction()).onErrorResume(e -> Mono.empty()),
@@ -69,6 +74,8 @@ public final class KeyLocks {
     }
 
     private static Mono<Void> execute(Connection c, String sql) {
-        return Flux.from(c.createStatement(sql).execute()).flatMap(result -> result.getRowsUpdated()).then();
+        return Flux.from(c.createStatement(sql).execute())
+                .flatMap(result -> result.getRowsUpdated())
+                .then();
     }
 }

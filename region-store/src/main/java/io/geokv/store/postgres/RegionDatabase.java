@@ -4,11 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.geokv.naming.GeokvNames;
 import io.geokv.store.config.RegionProperties;
-import org.flywaydb.core.Flyway;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,6 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One region's PostgreSQL database over JDBC: created when missing, migrated with Flyway, and
@@ -69,7 +68,8 @@ public final class RegionDatabase implements AutoCloseable {
             ds.close();
             throw new StoreException(describe(region) + ": schema migration failed: " + e.getMessage(), e);
         }
-        log.info("region {}: PostgreSQL database {} on {}:{} ready", region.name(), pg.database(), pg.host(), pg.port());
+        log.info(
+                "region {}: PostgreSQL database {} on {}:{} ready", region.name(), pg.database(), pg.host(), pg.port());
         return new RegionDatabase(region, ds);
     }
 
@@ -83,7 +83,8 @@ public final class RegionDatabase implements AutoCloseable {
 
     /** Empties the region (all states and applied offsets) so that it can be rebuilt from the topics. */
     public void truncate() {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             // One transaction: the two tables are emptied atomically, never one without the other,
             // and whoever follows the applied offsets learns at once that they went back to nothing.
             c.setAutoCommit(false);

@@ -8,5 +8,4 @@ package io.geokv.store.postgres;
  * @param liveRecords rows that are not deleted
  * @param sha256      lowercase hex SHA-256 over every row's tenant, key and state digest, in key order
  */
-public record RegionDigest(long records, long liveRecords, String sha256) {
-}
+public record RegionDigest(long records, long liveRecords, String sha256) {}

@@ -1,24 +1,19 @@
 package io.geokv.store.postgres;
 
+import io.geokv.conflict.KeyState;
+import io.geokv.conflict.KeyStateCodec;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
-import io.r2dbc.postgresql.api.PostgresqlConnection;
-import io.r2dbc.postgresql.api.PostgresqlResult;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.conflict.KeyState;
-import io.geokv.conflict.KeyStateCodec;
 import io.geokv.store.config.RegionProperties;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.postgresql.api.PostgresqlResult;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Row;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,6 +22,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Reactive reads of one region's PostgreSQL (R2DBC over a connection pool), for the gateway.
@@ -51,12 +48,12 @@ public final class StateReader {
 
     /** The key's merged state, or empty when the region has no row for it (tombstones are rows). */
     public Mono<KeyState> find(String tenant, String key) {
-        return withConnection(c -> Flux.from(c.createStatement(
-                                "SELECT state FROM kv_state WHERE tenant = $1 AND key = $2")
-                        .bind(0, tenant)
-                        .bind(1, key)
-                        .execute())
-                .flatMap(result -> result.map((row, meta) -> row.get("state", byte[].class))))
+        return withConnection(c -> Flux.from(
+                                c.createStatement("SELECT state FROM kv_state WHERE tenant = $1 AND key = $2")
+                                        .bind(0, tenant)
+                                        .bind(1, key)
+                                        .execute())
+                        .flatMap(result -> result.map((row, meta) -> row.get("state", byte[].class))))
                 .next()
                 .map(bytes -> decode(tenant, key, bytes));
     }
@@ -64,8 +61,8 @@ public final class StateReader {
     /** Rows that are not deleted: what the region serves. */
     public Mono<Long> countLive() {
         return withConnection(c -> Flux.from(c.createStatement("SELECT count(*) FROM kv_state WHERE NOT deleted")
-                        .execute())
-                .flatMap(result -> result.map((row, meta) -> row.get(0, Long.class))))
+                                .execute())
+                        .flatMap(result -> result.map((row, meta) -> row.get(0, Long.class))))
                 .next();
     }
 
@@ -74,12 +71,14 @@ public final class StateReader {
      * transaction (one snapshot, and the server-side portal lets rows be fetched in chunks).
      */
     public Mono<RegionDigest> digest() {
-        return Flux.usingWhen(pool.create(),
-                        c -> Flux.usingWhen(Mono.from(c.beginTransaction()).thenReturn(c),
+        return Flux.usingWhen(
+                        pool.create(),
+                        c -> Flux.usingWhen(
+                                Mono.from(c.beginTransaction()).thenReturn(c),
                                 tx -> Flux.from(tx.createStatement(
-                                                "SELECT tenant, key, state_digest, deleted FROM kv_state ORDER BY tenant, key")
-                                        .fetchSize(DIGEST_FETCH_SIZE)
-                                        .execute())
+                                                        "SELECT tenant, key, state_digest, deleted FROM kv_state ORDER BY tenant, key")
+                                                .fetchSize(DIGEST_FETCH_SIZE)
+                                                .execute())
                                         .concatMap(result -> result.map((row, meta) -> DigestRow.of(row))),
                                 Connection::commitTransaction,
                                 (tx, error) -> tx.rollbackTransaction(),
@@ -91,12 +90,12 @@ public final class StateReader {
 
     /** How far this region has applied every origin topic partition (its {@code applied_offsets}). */
     public Mono<LogPositions> appliedPositions() {
-        return withConnection(c -> Flux.from(c.createStatement(
-                                "SELECT topic, partition, next_offset FROM applied_offsets")
-                        .execute())
-                .flatMap(result -> result.map((row, meta) -> Map.entry(
-                        new EventPartition(row.get("topic", String.class), row.get("partition", Integer.class)),
-                        row.get("next_offset", Long.class)))))
+        return withConnection(c -> Flux.from(
+                                c.createStatement("SELECT topic, partition, next_offset FROM applied_offsets")
+                                        .execute())
+                        .flatMap(result -> result.map((row, meta) -> Map.entry(
+                                new EventPartition(row.get("topic", String.class), row.get("partition", Integer.class)),
+                                row.get("next_offset", Long.class)))))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
                 .map(LogPositions::of);
     }
@@ -108,17 +107,21 @@ public final class StateReader {
      * #appliedPositions} on each signal: the first one covers every commit it could have missed.
      */
     public Flux<Long> appliedChanges() {
-        return Flux.usingWhen(listenerFactory.create(),
-                connection -> connection.createStatement("LISTEN " + GeokvNames.APPLIED_CHANNEL).execute()
+        return Flux.usingWhen(
+                listenerFactory.create(),
+                connection -> connection
+                        .createStatement("LISTEN " + GeokvNames.APPLIED_CHANNEL)
+                        .execute()
                         .flatMap(PostgresqlResult::getRowsUpdated)
-                        .thenMany(Flux.concat(Mono.just(0L), connection.getNotifications().map(n -> 1L))),
+                        .thenMany(Flux.concat(
+                                Mono.just(0L), connection.getNotifications().map(n -> 1L))),
                 PostgresqlConnection::close);
     }
 
     /** Completes when the database answers; errors otherwise (health checks). */
     public Mono<Void> ping() {
         return withConnection(c -> Flux.from(c.createStatement("SELECT 1").execute())
-                .flatMap(result -> result.map((row, meta) -> 1)))
+                        .flatMap(result -> result.map((row, meta) -> 1)))
                 .then();
     }
 
@@ -134,8 +137,10 @@ public final class StateReader {
         try {
             return KeyStateCodec.decode(bytes);
         } catch (IllegalArgumentException e) {
-            throw new StoreException("region " + region + ": stored state of " + tenant + "/" + key
-                    + " cannot be decoded: " + e.getMessage(), e);
+            throw new StoreException(
+                    "region " + region + ": stored state of " + tenant + "/" + key + " cannot be decoded: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -172,8 +177,11 @@ public final class StateReader {
     /** What the digest needs of one row, copied out of the driver's row while it is valid. */
     private record DigestRow(String tenant, String key, byte[] stateDigest, boolean deleted) {
         static DigestRow of(Row row) {
-            return new DigestRow(row.get("tenant", String.class), row.get("key", String.class),
-                    row.get("state_digest", byte[].class), Boolean.TRUE.equals(row.get("deleted", Boolean.class)));
+            return new DigestRow(
+                    row.get("tenant", String.class),
+                    row.get("key", String.class),
+                    row.get("state_digest", byte[].class),
+                    Boolean.TRUE.equals(row.get("deleted", Boolean.class)));
         }
     }
 
@@ -198,7 +206,8 @@ public final class StateReader {
         }
 
         private void put(byte[] bytes) {
-            sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+            sha256.update(
+                    ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
             sha256.update(bytes);
         }
 

@@ -4,7 +4,6 @@ import io.geokv.conflict.KeyState;
 import io.geokv.conflict.KeyStateCodec;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.Sibling;
-
 import java.util.Optional;
 
 /**
@@ -12,16 +11,30 @@ import java.util.Optional;
  * view of the siblings, stored beside the full state so that counting live keys and plain reads
  * never need to decode it.
  */
-record StateRow(String tenant, String key, long version, byte[] state, byte[] stateDigest,
-                byte[] value, String contentType, boolean deleted, int siblingCount) {
+record StateRow(
+        String tenant,
+        String key,
+        long version,
+        byte[] state,
+        byte[] stateDigest,
+        byte[] value,
+        String contentType,
+        boolean deleted,
+        int siblingCount) {
 
     static StateRow of(MaterializedState m) {
         KeyState s = m.state();
         Optional<Sibling> winner = LastWriterWins.winner(s.siblings());
         boolean deleted = winner.isEmpty() || winner.get().isTombstone();
-        return new StateRow(m.tenant(), m.key(), s.version(), KeyStateCodec.encode(s), s.digest(),
+        return new StateRow(
+                m.tenant(),
+                m.key(),
+                s.version(),
+                KeyStateCodec.encode(s),
+                s.digest(),
                 deleted ? null : winner.get().value(),
                 deleted ? null : winner.get().contentType(),
-                deleted, s.siblings().size());
+                deleted,
+                s.siblings().size());
     }
 }

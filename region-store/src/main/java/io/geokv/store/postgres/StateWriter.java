@@ -3,13 +3,11 @@ package io.geokv.store.postgres;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
-
-import javax.sql.DataSource;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import javax.sql.DataSource;
 
 /**
  * Writes merged states into a region's PostgreSQL. Blocking: it is called from the Kafka consumer
@@ -109,8 +108,8 @@ public final class StateWriter {
             }
             // No need to restore auto-commit: the pool resets it when the connection is returned.
         } catch (SQLException e) {
-            throw new StoreException("region " + region + ": writing " + rows.size() + " states failed: "
-                    + e.getMessage(), e);
+            throw new StoreException(
+                    "region " + region + ": writing " + rows.size() + " states failed: " + e.getMessage(), e);
         }
     }
 

@@ -25,7 +25,9 @@ public class StoreException extends RuntimeException {
      */
     public boolean isTransient() {
         for (Throwable t = getCause(); t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() >= 2) {
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().length() >= 2) {
                 return TRANSIENT_CLASSES.contains(sql.getSQLState().substring(0, 2));
             }
         }

@@ -1,5 +1,11 @@
 package io.geokv.store.cache;
 
+import static io.geokv.store.TestStates.m;
+import static io.geokv.store.TestStates.written;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.geokv.conflict.KeyState;
 import io.geokv.store.TcpProxy;
 import io.geokv.store.TestStates;
@@ -8,21 +14,14 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import static io.geokv.store.TestStates.m;
-import static io.geokv.store.TestStates.written;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 class StateCacheIT {
 
@@ -32,6 +31,7 @@ class StateCacheIT {
     private static RedisClient rawClient;
     /** Direct access to the same logical database (11), and to a neighbour (12) that must stay untouched. */
     private static StatefulRedisConnection<String, String> raw11;
+
     private static StatefulRedisConnection<String, String> raw12;
 
     @BeforeAll
@@ -62,7 +62,10 @@ class StateCacheIT {
         KeyState state = written(2, "v");
         StepVerifier.create(cache.get("t", "k")).expectComplete().verify(TIMEOUT);
 
-        StepVerifier.create(cache.putIfAbsent("t", "k", state)).expectNext(true).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(cache.putIfAbsent("t", "k", state))
+                .expectNext(true)
+                .expectComplete()
+                .verify(TIMEOUT);
 
         KeyState cached = cache.get("t", "k").block(TIMEOUT);
         assertThat(cached.digest()).isEqualTo(state.digest());
@@ -77,7 +80,9 @@ class StateCacheIT {
         cache.putAll(List.of(m("t", "k", newer)));
 
         StepVerifier.create(cache.putIfAbsent("t", "k", written(1, "older")))
-                .expectNext(false).expectComplete().verify(TIMEOUT);
+                .expectNext(false)
+                .expectComplete()
+                .verify(TIMEOUT);
 
         assertThat(cache.get("t", "k").block(TIMEOUT).version()).isEqualTo(newer.version());
     }
@@ -92,7 +97,8 @@ class StateCacheIT {
         cache.putAll(List.of(m("bulk", "k7", written(4, "replaced"))));
 
         assertThat(raw11.sync().dbsize()).isEqualTo(2_000);
-        assertThat(cache.get("bulk", "k7").block(TIMEOUT).version()).isEqualTo(written(4, "replaced").version());
+        assertThat(cache.get("bulk", "k7").block(TIMEOUT).version())
+                .isEqualTo(written(4, "replaced").version());
         assertThat(raw11.sync().pttl("kv:bulk/k1999")).isPositive();
     }
 
@@ -126,7 +132,8 @@ class StateCacheIT {
     @Test
     void aFailedSinkWriteEmptiesTheCacheBeforeTheNextOne() throws Exception {
         try (TcpProxy proxy = new TcpProxy(6379);
-             StateCache flaky = new StateCache(TestStates.withRedisPort(TestStates.region("cache", 11), proxy.port()))) {
+                StateCache flaky =
+                        new StateCache(TestStates.withRedisPort(TestStates.region("cache", 11), proxy.port()))) {
             flaky.putAll(List.of(m("t", "a", written(1, "a"))));
 
             proxy.cut();
@@ -149,7 +156,8 @@ class StateCacheIT {
     @Test
     void aPossiblyStaleCacheIsEmptiedAsSoonAsRedisAnswersWithoutWaitingForAWrite() throws Exception {
         try (TcpProxy proxy = new TcpProxy(6379);
-             StateCache flaky = new StateCache(TestStates.withRedisPort(TestStates.region("cache", 11), proxy.port()))) {
+                StateCache flaky =
+                        new StateCache(TestStates.withRedisPort(TestStates.region("cache", 11), proxy.port()))) {
             flaky.putAll(List.of(m("t", "a", written(1, "a"))));
             proxy.cut();
             assertThatThrownBy(() -> flaky.putAll(List.of(m("t", "a", written(2, "a")))))
@@ -158,7 +166,9 @@ class StateCacheIT {
 
             proxy.restore();
             await().atMost(Duration.ofSeconds(15)).until(flaky::repairIfStale);
-            assertThat(raw11.sync().exists("kv:t/a")).as("stale entry dropped with no further write").isZero();
+            assertThat(raw11.sync().exists("kv:t/a"))
+                    .as("stale entry dropped with no further write")
+                    .isZero();
         }
     }
 
@@ -177,7 +187,9 @@ class StateCacheIT {
         try (StateCache dead = new StateCache(region)) {
             for (int i = 0; i < 3; i++) {
                 StepVerifier.create(dead.get("t", "k")).expectError().verify(Duration.ofSeconds(2));
-                StepVerifier.create(dead.putIfAbsent("t", "k", written(1, "v"))).expectError().verify(Duration.ofSeconds(2));
+                StepVerifier.create(dead.putIfAbsent("t", "k", written(1, "v")))
+                        .expectError()
+                        .verify(Duration.ofSeconds(2));
                 StepVerifier.create(dead.ping()).expectError().verify(Duration.ofSeconds(2));
             }
             long start = System.nanoTime();

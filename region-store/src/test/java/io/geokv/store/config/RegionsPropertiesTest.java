@@ -1,17 +1,16 @@
 package io.geokv.store.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RegionsPropertiesTest {
 
@@ -22,14 +21,16 @@ class RegionsPropertiesTest {
         assertThat(props.names()).containsExactly("us-east", "eu-west", "asia-pac");
         assertThat(props.databasePrefix()).isEqualTo("geokv_");
         assertThat(props.redisFirstDatabase()).isEqualTo(1);
-        assertThat(props.regions()).extracting(r -> r.postgres().database())
+        assertThat(props.regions())
+                .extracting(r -> r.postgres().database())
                 .containsExactly("geokv_us_east", "geokv_eu_west", "geokv_asia_pac");
-        assertThat(props.regions()).extracting(r -> r.redis().uri())
+        assertThat(props.regions())
+                .extracting(r -> r.redis().uri())
                 .containsExactly("redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379/2", "redis://127.0.0.1:6379/3");
 
         RegionProperties usEast = props.region("us-east");
-        assertThat(usEast.postgres()).isEqualTo(
-                new RegionProperties.Postgres("127.0.0.1", 5432, "geokv_us_east", "postgres", "", 8));
+        assertThat(usEast.postgres())
+                .isEqualTo(new RegionProperties.Postgres("127.0.0.1", 5432, "geokv_us_east", "postgres", "", 8));
         assertThat(usEast.redis().ttl()).isEqualTo(Duration.ofHours(1));
     }
 
@@ -55,16 +56,17 @@ class RegionsPropertiesTest {
 
     @Test
     void keepsWhatIsConfiguredAndDefaultsOnlyTheRest() {
-        RegionProperties given = new RegionProperties("eu-west",
+        RegionProperties given = new RegionProperties(
+                "eu-west",
                 new RegionProperties.Postgres("db.internal", 6543, null, "geokv", "secret", 0),
                 new RegionProperties.Redis("redis://cache.internal:6380/0", null));
 
         RegionProperties resolved = new RegionsProperties(List.of(given), null, 0).region("eu-west");
 
-        assertThat(resolved.postgres()).isEqualTo(
-                new RegionProperties.Postgres("db.internal", 6543, "geokv_eu_west", "geokv", "secret", 8));
-        assertThat(resolved.redis()).isEqualTo(
-                new RegionProperties.Redis("redis://cache.internal:6380/0", Duration.ofHours(1)));
+        assertThat(resolved.postgres())
+                .isEqualTo(new RegionProperties.Postgres("db.internal", 6543, "geokv_eu_west", "geokv", "secret", 8));
+        assertThat(resolved.redis())
+                .isEqualTo(new RegionProperties.Redis("redis://cache.internal:6380/0", Duration.ofHours(1)));
         assertThat(resolved.postgres().toString()).doesNotContain("secret");
     }
 
@@ -134,7 +136,8 @@ class RegionsPropertiesTest {
     void bindingReportsAnInvalidRegion() {
         assertThatThrownBy(() -> bind(Map.of("geokv.regions[0].name", "Bad_Name")))
                 .isInstanceOf(BindException.class)
-                .hasRootCauseMessage("region name must match [a-z0-9-]+ and have at most 233 characters, but was 'Bad_Name'");
+                .hasRootCauseMessage(
+                        "region name must match [a-z0-9-]+ and have at most 233 characters, but was 'Bad_Name'");
     }
 
     private static RegionsProperties bind(Map<String, String> properties) {

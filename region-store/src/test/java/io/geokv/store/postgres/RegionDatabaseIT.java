@@ -1,11 +1,13 @@
 package io.geokv.store.postgres;
 
 import static io.geokv.store.TestStates.covering;
+import static io.geokv.store.TestStates.m;
+import static io.geokv.store.TestStates.written;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.geokv.store.TestStates;
 import io.geokv.store.config.RegionProperties;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,11 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static io.geokv.store.TestStates.m;
-import static io.geokv.store.TestStates.written;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class RegionDatabaseIT {
 
@@ -54,8 +52,7 @@ class RegionDatabaseIT {
     @Test
     void truncateEmptiesStatesAndOffsets() throws SQLException {
         try (RegionDatabase db = RegionDatabase.open(TestStates.region("created", 10))) {
-            new StateWriter(db).write(List.of(m("t", "k", written(1, "v"))),
-                    covering("kv-events.us-east", 0, 1));
+            new StateWriter(db).write(List.of(m("t", "k", written(1, "v"))), covering("kv-events.us-east", 0, 1));
 
             db.truncate();
 
@@ -79,8 +76,9 @@ class RegionDatabaseIT {
     private static List<String> tables(RegionDatabase db) throws SQLException {
         List<String> tables = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection();
-             ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
             while (rs.next()) {
                 tables.add(rs.getString(1));
             }
@@ -90,7 +88,7 @@ class RegionDatabaseIT {
 
     private static long count(RegionDatabase db, String table) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -99,7 +97,8 @@ class RegionDatabaseIT {
     private static void dropDatabase(String name) throws SQLException {
         assertThat(name).startsWith(TestStates.PREFIX);
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "")) {
-            c.createStatement().execute("DROP DATABASE IF EXISTS " + RegionDatabase.quoteIdentifier(name) + " WITH (FORCE)");
+            c.createStatement()
+                    .execute("DROP DATABASE IF EXISTS " + RegionDatabase.quoteIdentifier(name) + " WITH (FORCE)");
         }
     }
 }

@@ -1,17 +1,13 @@
 package io.geokv.store.postgres;
 
 import static io.geokv.store.TestStates.covering;
-
-import io.geokv.position.LogPositions;
+import static io.geokv.store.TestStates.m;
+import static io.geokv.store.TestStates.written;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geokv.conflict.KeyState;
+import io.geokv.position.LogPositions;
 import io.geokv.store.TestStates;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import reactor.test.StepVerifier;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -20,10 +16,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import static io.geokv.store.TestStates.m;
-import static io.geokv.store.TestStates.written;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 
 class StateReaderIT {
 
@@ -73,10 +70,13 @@ class StateReaderIT {
 
     @Test
     void countLiveExcludesDeletedKeys() {
-        new StateWriter(first).write(List.of(
-                m("t", "a", written(1, "a")),
-                m("t", "b", TestStates.deleted(written(1, "b"))),
-                m("u", "a", written(2, "c"))), LogPositions.empty());
+        new StateWriter(first)
+                .write(
+                        List.of(
+                                m("t", "a", written(1, "a")),
+                                m("t", "b", TestStates.deleted(written(1, "b"))),
+                                m("u", "a", written(2, "c"))),
+                        LogPositions.empty());
 
         assertThat(firstReader.countLive().block(TIMEOUT)).isEqualTo(2);
         RegionDigest digest = firstReader.digest().block(TIMEOUT);
@@ -96,7 +96,8 @@ class StateReaderIT {
 
         new StateWriter(first).write(states, LogPositions.empty());
         for (int from = 0; from < shuffled.size(); from += 300) {
-            new StateWriter(second).write(shuffled.subList(from, Math.min(shuffled.size(), from + 300)), LogPositions.empty());
+            new StateWriter(second)
+                    .write(shuffled.subList(from, Math.min(shuffled.size(), from + 300)), LogPositions.empty());
         }
 
         RegionDigest a = firstReader.digest().block(TIMEOUT);
@@ -139,8 +140,10 @@ class StateReaderIT {
 
     @Test
     void readsTheAppliedPositions() {
-        new StateWriter(first).write(List.of(), covering(
-                "kv-events.us-east", 1, 5, "kv-events.eu-west", 0, 3, "kv-events.us-east", 0, 8));
+        new StateWriter(first)
+                .write(
+                        List.of(),
+                        covering("kv-events.us-east", 1, 5, "kv-events.eu-west", 0, 3, "kv-events.us-east", 0, 8));
 
         assertThat(firstReader.appliedPositions().block(TIMEOUT))
                 .isEqualTo(covering("kv-events.eu-west", 0, 3, "kv-events.us-east", 0, 8, "kv-events.us-east", 1, 5));
@@ -172,7 +175,7 @@ class StateReaderIT {
     void aCorruptStoredStateIsAnErrorNamingTheKey() throws SQLException {
         new StateWriter(first).write(List.of(m("t", "broken", written(1, "v"))), LogPositions.empty());
         try (Connection c = first.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE kv_state SET state = ? WHERE key = 'broken'")) {
+                PreparedStatement ps = c.prepareStatement("UPDATE kv_state SET state = ? WHERE key = 'broken'")) {
             ps.setBytes(1, new byte[] {1, 2, 3});
             ps.executeUpdate();
         }

@@ -1,16 +1,13 @@
 package io.geokv.store.postgres;
 
 import static io.geokv.store.TestStates.covering;
-
-import io.geokv.position.LogPositions;
+import static io.geokv.store.TestStates.m;
+import static io.geokv.store.TestStates.written;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geokv.conflict.KeyState;
+import io.geokv.position.LogPositions;
 import io.geokv.store.TestStates;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,10 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static io.geokv.store.TestStates.m;
-import static io.geokv.store.TestStates.written;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class StateWriterIT {
 
@@ -52,7 +49,8 @@ class StateWriterIT {
         KeyState gone = TestStates.deleted(written(1, "bye"));
         KeyState both = TestStates.concurrent("left", "right");
 
-        writer.write(List.of(m("t1", "live", live), m("t1", "gone", gone), m("t2", "both", both)), LogPositions.empty());
+        writer.write(
+                List.of(m("t1", "live", live), m("t1", "gone", gone), m("t2", "both", both)), LogPositions.empty());
 
         Row liveRow = row("t1", "live");
         assertThat(liveRow.version).isEqualTo(live.version());
@@ -109,11 +107,13 @@ class StateWriterIT {
 
     @Test
     void keepsTheHighestVersionWhenAKeyRepeatsInOneBatch() throws SQLException {
-        writer.write(List.of(
-                m("t", "k", written(2, "two")),
-                m("t", "k", written(5, "five")),
-                m("t", "other", written(1, "x")),
-                m("t", "k", written(3, "three"))), LogPositions.empty());
+        writer.write(
+                List.of(
+                        m("t", "k", written(2, "two")),
+                        m("t", "k", written(5, "five")),
+                        m("t", "other", written(1, "x")),
+                        m("t", "k", written(3, "three"))),
+                LogPositions.empty());
 
         assertThat(TestStates.text(row("t", "k").value)).isEqualTo("five");
         assertThat(row("t", "k").version).isEqualTo(written(5, "five").version());
@@ -122,14 +122,30 @@ class StateWriterIT {
 
     @Test
     void appliedOffsetsOnlyMoveForward() throws SQLException {
-        writer.write(List.of(), covering("kv-events.us-east", 0, 10, "kv-events.us-east", 1, 4, "kv-events.eu-west", 0, 7, "kv-events.eu-west", 0, 3));
-        assertThat(offsets()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "kv-events.us-east/0", 10L, "kv-events.us-east/1", 4L, "kv-events.eu-west/0", 7L));
+        writer.write(
+                List.of(),
+                covering(
+                        "kv-events.us-east",
+                        0,
+                        10,
+                        "kv-events.us-east",
+                        1,
+                        4,
+                        "kv-events.eu-west",
+                        0,
+                        7,
+                        "kv-events.eu-west",
+                        0,
+                        3));
+        assertThat(offsets())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("kv-events.us-east/0", 10L, "kv-events.us-east/1", 4L, "kv-events.eu-west/0", 7L));
 
         writer.write(List.of(), covering("kv-events.us-east", 0, 5, "kv-events.us-east", 1, 9));
 
-        assertThat(offsets()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "kv-events.us-east/0", 10L, "kv-events.us-east/1", 9L, "kv-events.eu-west/0", 7L));
+        assertThat(offsets())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("kv-events.us-east/0", 10L, "kv-events.us-east/1", 9L, "kv-events.eu-west/0", 7L));
     }
 
     @Test
@@ -160,28 +176,41 @@ class StateWriterIT {
         assertThat(total / seconds).isGreaterThan(2_000);
     }
 
-    private record Row(long version, byte[] state, byte[] stateDigest, byte[] value, String contentType,
-                       boolean deleted, int siblingCount, Timestamp updatedAt) {
-    }
+    private record Row(
+            long version,
+            byte[] state,
+            byte[] stateDigest,
+            byte[] value,
+            String contentType,
+            boolean deleted,
+            int siblingCount,
+            Timestamp updatedAt) {}
 
     private static Row row(String tenant, String key) throws SQLException {
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("""
+                PreparedStatement ps = c.prepareStatement("""
                      SELECT version, state, state_digest, value, content_type, deleted, sibling_count, updated_at
                      FROM kv_state WHERE tenant = ? AND key = ?""")) {
             ps.setString(1, tenant);
             ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).as("row %s/%s", tenant, key).isTrue();
-                return new Row(rs.getLong(1), rs.getBytes(2), rs.getBytes(3), rs.getBytes(4), rs.getString(5),
-                        rs.getBoolean(6), rs.getInt(7), rs.getTimestamp(8));
+                return new Row(
+                        rs.getLong(1),
+                        rs.getBytes(2),
+                        rs.getBytes(3),
+                        rs.getBytes(4),
+                        rs.getString(5),
+                        rs.getBoolean(6),
+                        rs.getInt(7),
+                        rs.getTimestamp(8));
             }
         }
     }
 
     private static long count() throws SQLException {
         try (Connection c = database.dataSource().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM kv_state")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM kv_state")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -190,7 +219,8 @@ class StateWriterIT {
     private static Map<String, Long> offsets() throws SQLException {
         Map<String, Long> result = new TreeMap<>();
         try (Connection c = database.dataSource().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT topic, partition, next_offset FROM applied_offsets")) {
+                ResultSet rs =
+                        c.createStatement().executeQuery("SELECT topic, partition, next_offset FROM applied_offsets")) {
             while (rs.next()) {
                 result.put(rs.getString(1) + "/" + rs.getInt(2), rs.getLong(3));
             }

@@ -1,5 +1,16 @@
 package io.geokv.replication.merge;
 
+import io.geokv.conflict.KeyLimits;
+import io.geokv.conflict.KeyState;
+import io.geokv.conflict.KeyStateCodec;
+import io.geokv.conflict.Write;
+import io.geokv.event.EventTopics;
+import io.geokv.event.EventValidator;
+import io.geokv.event.KvEventCodec;
+import io.geokv.event.KvEvents;
+import io.geokv.event.avro.KvEvent;
+import io.geokv.naming.GeokvNames;
+import io.geokv.replication.merge.OriginHeaders.Origin;
 import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,18 +25,6 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.conflict.KeyLimits;
-import io.geokv.conflict.KeyState;
-import io.geokv.conflict.KeyStateCodec;
-import io.geokv.conflict.Write;
-import io.geokv.event.EventTopics;
-import io.geokv.event.EventValidator;
-import io.geokv.event.KvEventCodec;
-import io.geokv.event.KvEvents;
-import io.geokv.event.avro.KvEvent;
-import io.geokv.replication.merge.OriginHeaders.Origin;
 
 /**
  * Folds one event into its key's merged state. All the conflict semantics live in {@link KeyState};
@@ -53,7 +52,12 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
      * @param siblingWarnings counts states that keep more than {@link KeyLimits#warnSiblings()} siblings
      * @param partitionCounts the current partition count of a topic, asked when a record is not in its key's partition
      */
-    MergeProcessor(String region, List<String> allRegions, int partitions, KeyLimits limits, Counter siblingWarnings,
+    MergeProcessor(
+            String region,
+            List<String> allRegions,
+            int partitions,
+            KeyLimits limits,
+            Counter siblingWarnings,
             ToIntFunction<String> partitionCounts) {
         this.region = region;
         this.allRegions = allRegions;
@@ -95,8 +99,8 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
         } else {
             try {
                 event = codec.decode(record.value());
-                rejection = EventValidator.violation(
-                        event, topicRegion, record.key(), limits.maxValueBytes(), allRegions);
+                rejection =
+                        EventValidator.violation(event, topicRegion, record.key(), limits.maxValueBytes(), allRegions);
             } catch (SerializationException e) {
                 rejection = Optional.of("undecodable event: " + e.getMessage());
             }
@@ -120,7 +124,10 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
             states.put(record.key(), encoded);
             if (after.siblings().size() > limits.warnSiblings()) {
                 siblingWarnings.increment();
-                log.debug("key {} keeps {} siblings (warning above {})", record.key(), after.siblings().size(),
+                log.debug(
+                        "key {} keeps {} siblings (warning above {})",
+                        record.key(),
+                        after.siblings().size(),
                         limits.warnSiblings());
             }
         }
@@ -136,7 +143,8 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
             OriginHeaders.write(headers, origin);
             headers.add(OriginHeaders.ERROR_REASON, reason.getBytes(StandardCharsets.UTF_8));
             headers.add(OriginHeaders.DEAD_LETTERED_BY, region.getBytes(StandardCharsets.UTF_8));
-            context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
+            context.forward(
+                    new Record<>(record.key(), record.value(), record.timestamp(), headers),
                     MergeTopology.DEAD_LETTER_SINK);
         }
         forwardMaterialized(progressKey(origin.partition()), null, origin);
@@ -164,7 +172,7 @@ final class MergeProcessor implements Processor<String, byte[], String, byte[]> 
         OriginHeaders.write(headers, origin);
         // The record's own timestamp is when it was made, not the origin's (which is in the headers):
         // replaying old history must not write records that time retention deletes before the sink reads them.
-        context.forward(new Record<>(key, state, context.currentSystemTimeMs(), headers),
-                MergeTopology.MATERIALIZED_SINK);
+        context.forward(
+                new Record<>(key, state, context.currentSystemTimeMs(), headers), MergeTopology.MATERIALIZED_SINK);
     }
 }

@@ -26,9 +26,14 @@ public final class OriginHeaders {
     public static void write(Headers headers, Origin origin) {
         headers.remove(TOPIC).remove(PARTITION).remove(OFFSET).remove(TIMESTAMP);
         headers.add(TOPIC, origin.topic().getBytes(StandardCharsets.UTF_8));
-        headers.add(PARTITION, ByteBuffer.allocate(Integer.BYTES).putInt(origin.partition()).array());
-        headers.add(OFFSET, ByteBuffer.allocate(Long.BYTES).putLong(origin.offset()).array());
-        headers.add(TIMESTAMP, ByteBuffer.allocate(Long.BYTES).putLong(origin.timestamp()).array());
+        headers.add(
+                PARTITION,
+                ByteBuffer.allocate(Integer.BYTES).putInt(origin.partition()).array());
+        headers.add(
+                OFFSET, ByteBuffer.allocate(Long.BYTES).putLong(origin.offset()).array());
+        headers.add(
+                TIMESTAMP,
+                ByteBuffer.allocate(Long.BYTES).putLong(origin.timestamp()).array());
     }
 
     public static Optional<Origin> read(Headers headers) {

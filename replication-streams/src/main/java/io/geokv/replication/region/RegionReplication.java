@@ -1,5 +1,13 @@
 package io.geokv.replication.region;
 
+import io.geokv.conflict.KeyLimits;
+import io.geokv.naming.GeokvNames;
+import io.geokv.replication.config.ReplicationProperties;
+import io.geokv.replication.merge.MergeTopology;
+import io.geokv.replication.merge.PartitionCountChangedException;
+import io.geokv.replication.sink.RegionSink;
+import io.geokv.store.RegionStore;
+import io.geokv.topics.RecordSizes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -16,15 +24,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.conflict.KeyLimits;
-import io.geokv.replication.config.ReplicationProperties;
-import io.geokv.replication.merge.MergeTopology;
-import io.geokv.replication.merge.PartitionCountChangedException;
-import io.geokv.replication.sink.RegionSink;
-import io.geokv.store.RegionStore;
-import io.geokv.topics.RecordSizes;
 
 /**
  * One region's replication: its Streams application {@code geokv-<region>} and the sink that writes
@@ -49,9 +48,16 @@ public final class RegionReplication {
     private KafkaStreamsMetrics streamsMetrics;
     private RegionSink sink;
 
-    public RegionReplication(String region, Collection<String> allRegions, ReplicationProperties properties,
-            KeyLimits limits, Map<String, Object> streamsBase, Map<String, Object> consumerBase,
-            Map<String, Object> producerBase, ToIntFunction<String> partitionCounts, RegionStore store,
+    public RegionReplication(
+            String region,
+            Collection<String> allRegions,
+            ReplicationProperties properties,
+            KeyLimits limits,
+            Map<String, Object> streamsBase,
+            Map<String, Object> consumerBase,
+            Map<String, Object> producerBase,
+            ToIntFunction<String> partitionCounts,
+            RegionStore store,
             MeterRegistry meters) {
         this.region = region;
         this.allRegions = List.copyOf(allRegions);
@@ -75,8 +81,13 @@ public final class RegionReplication {
 
     public synchronized void start(boolean wipeLocalState) {
         streams = new KafkaStreams(
-                MergeTopology.build(region, allRegions, properties.partitions(), limits,
-                        meters.counter("geokv.merge.sibling.warnings", "region", region), partitionCounts),
+                MergeTopology.build(
+                        region,
+                        allRegions,
+                        properties.partitions(),
+                        limits,
+                        meters.counter("geokv.merge.sibling.warnings", "region", region),
+                        partitionCounts),
                 streamsConfig());
         if (wipeLocalState) {
             streams.cleanUp();
@@ -84,7 +95,10 @@ public final class RegionReplication {
         streams.setUncaughtExceptionHandler(e -> {
             if (causedBy(e, PartitionCountChangedException.class)) {
                 // Retrying cannot help, and going on would lose writes: stop the region, and say so.
-                log.error("region {}: replication STOPPED: {}", region, e.getCause().getMessage());
+                log.error(
+                        "region {}: replication STOPPED: {}",
+                        region,
+                        e.getCause().getMessage());
                 meters.counter("geokv.replication.halts", "region", region, "reason", "partition-count-changed")
                         .increment();
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -92,10 +106,17 @@ public final class RegionReplication {
             log.error("region {}: stream thread failed, replacing it", region, e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streamsMetrics = new KafkaStreamsMetrics(streams, List.of(io.micrometer.core.instrument.Tag.of("region", region)));
+        streamsMetrics =
+                new KafkaStreamsMetrics(streams, List.of(io.micrometer.core.instrument.Tag.of("region", region)));
         streamsMetrics.bindTo(meters);
-        sink = new RegionSink(region, consumerBase, producerBase, limits.stateRecordBytes(), store,
-                properties.sinkRetryBackoff(), meters);
+        sink = new RegionSink(
+                region,
+                consumerBase,
+                producerBase,
+                limits.stateRecordBytes(),
+                store,
+                properties.sinkRetryBackoff(),
+                meters);
         sink.start();
         streams.start();
         log.info("region {}: replication started", region);
@@ -106,7 +127,8 @@ public final class RegionReplication {
         boolean stopped = true;
         if (streams != null) {
             // A static member leaving at once lets a replay reset its offsets without waiting for a session timeout.
-            stopped = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+            stopped = streams.close(
+                    new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
             if (!stopped) {
                 log.error("region {}: Streams did not stop within 30 s", region);
             }
@@ -130,18 +152,25 @@ public final class RegionReplication {
         config.putAll(streamsBase);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, GeokvNames.streamsApplicationId(region));
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
-        config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir().resolve(region).toString());
+        config.put(
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                properties.commitInterval().toMillis());
+        config.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                properties.stateDir().resolve(region).toString());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Static membership: a restarted (or killed and restarted) application takes its partitions
         // back at once instead of waiting out its previous incarnation's session, and a clean close
         // leaves the group at once. Distinct per process, so one region may be spread over processes.
-        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+        config.put(
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                 GeokvNames.streamsApplicationId(region) + "-" + properties.instanceName());
         config.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-        RecordSizes.requireAtLeast(config, StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        RecordSizes.requireAtLeast(
+                config,
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 limits.stateRecordBytes());
         return config;
     }

@@ -1,18 +1,16 @@
 package io.geokv.replication.region;
 
+import io.geokv.naming.GeokvNames;
+import io.geokv.replication.config.ReplicationProperties;
+import io.geokv.store.RegionStore;
+import io.geokv.store.RegionStores;
+import io.geokv.topics.TopicProvisioner;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.time.Duration;
 import org.springframework.context.SmartLifecycle;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.replication.config.ReplicationProperties;
-import io.geokv.replication.merge.MergeTopology;
-import io.geokv.store.RegionStore;
-import io.geokv.store.RegionStores;
-import io.geokv.topics.TopicProvisioner;
 
 /** Starts the replication of every region hosted by this process once its topics exist, and stops it on shutdown. */
 public final class ReplicationSupervisor implements SmartLifecycle {
@@ -26,14 +24,19 @@ public final class ReplicationSupervisor implements SmartLifecycle {
     private final int partitions;
     private volatile boolean running;
 
-    public ReplicationSupervisor(ReplicationProperties properties, List<String> allRegions, RegionStores stores,
-            TopicProvisioner topics, RegionReplicationFactory factory) {
+    public ReplicationSupervisor(
+            ReplicationProperties properties,
+            List<String> allRegions,
+            RegionStores stores,
+            TopicProvisioner topics,
+            RegionReplicationFactory factory) {
         this.topics = topics;
         this.allRegions = List.copyOf(allRegions);
         this.partitions = properties.partitions();
         List<String> hostedNames = properties.hostedRegions().isEmpty() ? allRegions : properties.hostedRegions();
-        this.hosted = hostedNames.stream().collect(Collectors.toMap(
-                name -> name, name -> factory.create(name, stores.get(name)), (a, b) -> a, LinkedHashMap::new));
+        this.hosted = hostedNames.stream()
+                .collect(Collectors.toMap(
+                        name -> name, name -> factory.create(name, stores.get(name)), (a, b) -> a, LinkedHashMap::new));
     }
 
     /** Builds a region's replication; a seam so the wiring stays in one configuration class. */

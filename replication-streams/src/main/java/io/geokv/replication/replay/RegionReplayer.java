@@ -1,5 +1,12 @@
 package io.geokv.replication.replay;
 
+import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.TopicOffsets;
+import io.geokv.replication.region.RegionReplication;
+import io.geokv.store.postgres.RegionDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -11,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -20,16 +26,6 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.replication.merge.MergeTopology;
-import io.geokv.replication.region.RegionReplication;
-import io.geokv.replication.sink.RegionSink;
-import io.geokv.store.postgres.RegionDigest;
-import io.geokv.position.EventPartition;
-import io.geokv.position.LogPositions;
-import io.geokv.progress.RegionProgress;
-import io.geokv.progress.TopicOffsets;
 
 /**
  * Rebuilds one region's PostgreSQL and Redis from the event topics: stop its replication, forget its
@@ -95,7 +91,8 @@ public final class RegionReplayer {
         boolean resetBegun = false;
         try {
             if (!replication.stop()) {
-                throw new IllegalStateException("region " + region + " did not stop in time; the replay was not started");
+                throw new IllegalStateException(
+                        "region " + region + " did not stop in time; the replay was not started");
             }
             resetBegun = true;
             deleteGroup(GeokvNames.streamsApplicationId(region), timeout);
@@ -108,7 +105,8 @@ public final class RegionReplayer {
             restarted = true;
             awaitApplied(region, target, Duration.between(Instant.now(), started.plus(timeout)));
             RegionDigest digest = replication.store().reader().digest().block(ADMIN_TIMEOUT);
-            long events = target.asMap().values().stream().mapToLong(Long::longValue).sum();
+            long events =
+                    target.asMap().values().stream().mapToLong(Long::longValue).sum();
             long duration = Duration.between(started, Instant.now()).toMillis();
             log.info("region {}: replay caught up with {} events in {} ms", region, events, duration);
             return new ReplayResult(region, events, duration, digest.records(), digest.sha256());
@@ -116,7 +114,9 @@ public final class RegionReplayer {
             if (!restarted) {
                 // Started from scratch once a step past the stop failed: whatever is left of its offsets,
                 // state and tables, rebuilding from the topics is idempotent and loses nothing.
-                log.warn("region {}: replay failed before the region was started again; starting it{}", region,
+                log.warn(
+                        "region {}: replay failed before the region was started again; starting it{}",
+                        region,
                         resetBegun ? " from scratch" : "");
                 replication.start(resetBegun);
             }
@@ -127,7 +127,8 @@ public final class RegionReplayer {
         // A stopped Streams client may still count as a member until its session times out; remove
         // every member so the group can be deleted at once.
         try {
-            admin.removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions()).all()
+            admin.removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions())
+                    .all()
                     .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             log.debug("no members removed from {}: {}", groupId, e.getCause().toString());
@@ -143,7 +144,8 @@ public final class RegionReplayer {
                 if (e.getCause() instanceof GroupIdNotFoundException) {
                     return;
                 }
-                if (!(e.getCause() instanceof GroupNotEmptyException) || Instant.now().isAfter(deadline)) {
+                if (!(e.getCause() instanceof GroupNotEmptyException)
+                        || Instant.now().isAfter(deadline)) {
                     throw new KafkaException("could not delete consumer group " + groupId, e.getCause());
                 }
             } catch (Exception e) {
@@ -170,8 +172,11 @@ public final class RegionReplayer {
     }
 
     private Set<String> internalTopics(String region) {
-        Set<String> names = await(() -> admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-        return names.stream().filter(t -> GeokvNames.isStreamsInternalTopic(region, t)).collect(Collectors.toSet());
+        Set<String> names =
+                await(() -> admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        return names.stream()
+                .filter(t -> GeokvNames.isStreamsInternalTopic(region, t))
+                .collect(Collectors.toSet());
     }
 
     private void skipSinkToEnd(String region) {
@@ -179,7 +184,8 @@ public final class RegionReplayer {
         LogPositions latest = offsets.ends(partitions);
         Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
         partitions.forEach(p -> ends.put(TopicOffsets.kafka(p), new OffsetAndMetadata(latest.next(p))));
-        await(() -> admin.alterConsumerGroupOffsets(GeokvNames.sinkGroup(region), ends).all()
+        await(() -> admin.alterConsumerGroupOffsets(GeokvNames.sinkGroup(region), ends)
+                .all()
                 .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     }
 
@@ -188,7 +194,8 @@ public final class RegionReplayer {
                 .block(timeout.plus(ADMIN_TIMEOUT));
         if (!Boolean.TRUE.equals(caughtUp)) {
             throw new IllegalStateException("replay of " + region + " did not catch up in time; it keeps running in the"
-                    + " background. Applied " + progress.applied(region).map(Object::toString).orElse("(unknown)")
+                    + " background. Applied "
+                    + progress.applied(region).map(Object::toString).orElse("(unknown)")
                     + ", target " + target);
         }
     }

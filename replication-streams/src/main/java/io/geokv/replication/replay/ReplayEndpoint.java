@@ -1,14 +1,13 @@
 package io.geokv.replication.replay;
 
+import io.geokv.replication.config.ReplicationProperties;
+import io.geokv.replication.region.ReplicationSupervisor;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.stereotype.Component;
-
-import io.geokv.replication.config.ReplicationProperties;
-import io.geokv.replication.region.ReplicationSupervisor;
 
 /** {@code POST /actuator/replay/{region}}: rebuilds that region from the topics and answers once it has caught up. */
 @Component
@@ -31,8 +30,7 @@ public class ReplayEndpoint {
         try {
             return new WebEndpointResponse<>(replayer.replay(supervisor.region(region), properties.replayTimeout()));
         } catch (RegionReplayer.ReplayRunningException e) {
-            return new WebEndpointResponse<>(Map.of("status", 409, "title", "Conflict", "detail", e.getMessage()),
-                    409);
+            return new WebEndpointResponse<>(Map.of("status", 409, "title", "Conflict", "detail", e.getMessage()), 409);
         }
     }
 }

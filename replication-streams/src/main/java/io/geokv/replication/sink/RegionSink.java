@@ -1,5 +1,15 @@
 package io.geokv.replication.sink;
 
+import io.geokv.conflict.KeyStateCodec;
+import io.geokv.event.EventTopics;
+import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import io.geokv.replication.merge.OriginHeaders;
+import io.geokv.store.RegionStore;
+import io.geokv.store.postgres.MaterializedState;
+import io.geokv.store.postgres.StoreException;
+import io.geokv.topics.RecordSizes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +32,10 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -35,18 +44,6 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.util.backoff.FixedBackOff;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.conflict.KeyStateCodec;
-import io.geokv.event.EventTopics;
-import io.geokv.replication.merge.MergeTopology;
-import io.geokv.replication.merge.OriginHeaders;
-import io.geokv.store.RegionStore;
-import io.geokv.position.EventPartition;
-import io.geokv.position.LogPositions;
-import io.geokv.store.postgres.MaterializedState;
-import io.geokv.store.postgres.StoreException;
-import io.geokv.topics.RecordSizes;
 
 /**
  * Writes a region's merged states from its materialized topic into its PostgreSQL and Redis.
@@ -81,8 +78,14 @@ public final class RegionSink {
      * @param deadLetterProducer producer properties for the dead-letter topic; must take a record of
      *     {@code maxStateRecordBytes}
      */
-    public RegionSink(String region, Map<String, Object> consumerProperties, Map<String, Object> deadLetterProducer,
-            long maxStateRecordBytes, RegionStore store, Duration retryBackoff, MeterRegistry meters) {
+    public RegionSink(
+            String region,
+            Map<String, Object> consumerProperties,
+            Map<String, Object> deadLetterProducer,
+            long maxStateRecordBytes,
+            RegionStore store,
+            Duration retryBackoff,
+            MeterRegistry meters) {
         this.retryBackoff = retryBackoff;
         this.cacheRepairs = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "geokv-sink-cache-repair-" + region);
@@ -91,7 +94,8 @@ public final class RegionSink {
         });
         this.region = region;
         this.store = store;
-        this.deadLettered = Counter.builder("geokv.sink.dead.letters").tag("region", region)
+        this.deadLettered = Counter.builder("geokv.sink.dead.letters")
+                .tag("region", region)
                 .description("merged states the region's PostgreSQL refused, sent to the dead-letter topic")
                 .register(meters);
         Map<String, Object> producer = new HashMap<>(deadLetterProducer);
@@ -99,10 +103,14 @@ public final class RegionSink {
         producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         RecordSizes.requireAtLeast(producer, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxStateRecordBytes);
         this.deadLetters = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
-        this.statesWritten = Counter.builder("geokv.sink.states.written").tag("region", region)
-                .description("merged states written to the region's PostgreSQL").register(meters);
-        this.cacheFailures = Counter.builder("geokv.sink.cache.failures").tag("region", region)
-                .description("batches whose Redis update failed (PostgreSQL was still written)").register(meters);
+        this.statesWritten = Counter.builder("geokv.sink.states.written")
+                .tag("region", region)
+                .description("merged states written to the region's PostgreSQL")
+                .register(meters);
+        this.cacheFailures = Counter.builder("geokv.sink.cache.failures")
+                .tag("region", region)
+                .description("batches whose Redis update failed (PostgreSQL was still written)")
+                .register(meters);
 
         Map<String, Object> props = new HashMap<>(consumerProperties);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, GeokvNames.sinkGroup(region));
@@ -117,7 +125,8 @@ public final class RegionSink {
         containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
         containerProperties.setPollTimeout(100);
         containerProperties.setMessageListener((BatchMessageListener<String, byte[]>) this::write);
-        this.container = new KafkaMessageListenerContainer<>(new DefaultKafkaConsumerFactory<>(props), containerProperties);
+        this.container =
+                new KafkaMessageListenerContainer<>(new DefaultKafkaConsumerFactory<>(props), containerProperties);
         this.container.setBeanName("geokv-sink-" + region);
         this.container.setCommonErrorHandler(
                 new DefaultErrorHandler(new FixedBackOff(retryBackoff.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)));
@@ -129,8 +138,8 @@ public final class RegionSink {
      */
     public void start() {
         store.cache().markStale();
-        cacheRepairs.scheduleWithFixedDelay(store.cache()::repairIfStale, 0, retryBackoff.toMillis(),
-                TimeUnit.MILLISECONDS);
+        cacheRepairs.scheduleWithFixedDelay(
+                store.cache()::repairIfStale, 0, retryBackoff.toMillis(), TimeUnit.MILLISECONDS);
         container.start();
     }
 
@@ -151,13 +160,17 @@ public final class RegionSink {
         for (ConsumerRecord<String, byte[]> record : records) {
             Optional<OriginHeaders.Origin> origin = OriginHeaders.read(record.headers());
             if (origin.isPresent()) {
-                offsets = offsets.with(new EventPartition(origin.get().topic(), origin.get().partition()),
+                offsets = offsets.with(
+                        new EventPartition(origin.get().topic(), origin.get().partition()),
                         origin.get().offset() + 1);
             }
             if (record.value() != null) {
-                EventTopics.RecordKey key = EventTopics.parseRecordKey(record.key()).orElseThrow();
+                EventTopics.RecordKey key =
+                        EventTopics.parseRecordKey(record.key()).orElseThrow();
                 // Records of one key arrive in processing order, so the last one in a batch is the newest.
-                latest.put(record.key(), new MaterializedState(key.tenant(), key.key(), KeyStateCodec.decode(record.value())));
+                latest.put(
+                        record.key(),
+                        new MaterializedState(key.tenant(), key.key(), KeyStateCodec.decode(record.value())));
                 sources.put(record.key(), record);
             }
         }
@@ -168,8 +181,11 @@ public final class RegionSink {
             if (e.isTransient()) {
                 throw e;
             }
-            log.warn("region {}: PostgreSQL refused a batch of {} states ({}); writing them one by one", region,
-                    states.size(), e.getMessage());
+            log.warn(
+                    "region {}: PostgreSQL refused a batch of {} states ({}); writing them one by one",
+                    region,
+                    states.size(),
+                    e.getMessage());
             states = writeOneByOne(states, sources);
             store.writer().write(List.of(), offsets);
         }
@@ -178,14 +194,17 @@ public final class RegionSink {
             store.cache().putAll(states);
         } catch (RuntimeException e) {
             cacheFailures.increment();
-            log.warn("region {}: Redis update of {} states failed, reads fall back to PostgreSQL: {}",
-                    region, states.size(), e.toString());
+            log.warn(
+                    "region {}: Redis update of {} states failed, reads fall back to PostgreSQL: {}",
+                    region,
+                    states.size(),
+                    e.toString());
         }
     }
 
     /** Writes each state alone; dead-letters those refused for good. Returns the states written. */
-    private List<MaterializedState> writeOneByOne(List<MaterializedState> states,
-            Map<String, ConsumerRecord<String, byte[]>> sources) {
+    private List<MaterializedState> writeOneByOne(
+            List<MaterializedState> states, Map<String, ConsumerRecord<String, byte[]>> sources) {
         List<MaterializedState> written = new ArrayList<>(states.size());
         for (MaterializedState state : states) {
             try {
@@ -203,15 +222,21 @@ public final class RegionSink {
 
     /** Sent and acknowledged before the batch's offsets are committed, so that it is never lost. */
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
-        log.error("region {}: PostgreSQL refused the state of {} for good, dead-lettering it: {}", region,
-                record.key(), reason);
+        log.error(
+                "region {}: PostgreSQL refused the state of {} for good, dead-lettering it: {}",
+                region,
+                record.key(),
+                reason);
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(OriginHeaders.ERROR_REASON, ("the region's PostgreSQL refused this merged state: " + reason)
-                .getBytes(StandardCharsets.UTF_8));
+        headers.add(
+                OriginHeaders.ERROR_REASON,
+                ("the region's PostgreSQL refused this merged state: " + reason).getBytes(StandardCharsets.UTF_8));
         headers.add(OriginHeaders.DEAD_LETTERED_BY, region.getBytes(StandardCharsets.UTF_8));
         try {
-            deadLetters.send(new ProducerRecord<>(GeokvNames.DEAD_LETTER_TOPIC, null, record.key(), record.value(),
-                    headers)).get(30, TimeUnit.SECONDS);
+            deadLetters
+                    .send(new ProducerRecord<>(
+                            GeokvNames.DEAD_LETTER_TOPIC, null, record.key(), record.value(), headers))
+                    .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while dead-lettering " + record.key(), e);

@@ -3,10 +3,24 @@ package io.geokv.replication.merge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.geokv.conflict.Dot;
+import io.geokv.conflict.KeyLimits;
+import io.geokv.conflict.KeyState;
+import io.geokv.conflict.KeyStateCodec;
+import io.geokv.conflict.LastWriterWins;
+import io.geokv.conflict.Sibling;
+import io.geokv.conflict.VersionVector;
+import io.geokv.event.EventTopics;
+import io.geokv.event.KvEventCodec;
+import io.geokv.event.KvEvents;
+import io.geokv.event.avro.KvEvent;
+import io.geokv.naming.GeokvNames;
+import io.geokv.replication.merge.OriginHeaders.Origin;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -26,7 +40,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -34,20 +47,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.conflict.Dot;
-import io.geokv.conflict.KeyLimits;
-import io.geokv.conflict.KeyState;
-import io.geokv.conflict.KeyStateCodec;
-import io.geokv.conflict.LastWriterWins;
-import io.geokv.conflict.Sibling;
-import io.geokv.conflict.VersionVector;
-import io.geokv.event.EventTopics;
-import io.geokv.event.KvEventCodec;
-import io.geokv.event.KvEvents;
-import io.geokv.event.avro.KvEvent;
-import io.geokv.replication.merge.OriginHeaders.Origin;
 
 /**
  * The merge topology of the us-east application, driven record by record without a broker.
@@ -89,7 +88,8 @@ class MergeTopologyTest {
 
         TestRecord<String, byte[]> out = app.materialized.readRecord();
         assertThat(out.key()).isEqualTo("acme/cart");
-        assertThat(out.timestamp()).as("when it was made, not the origin's time (kept in the headers)")
+        assertThat(out.timestamp())
+                .as("when it was made, not the origin's time (kept in the headers)")
                 .isEqualTo(WALL_CLOCK.toEpochMilli());
         KeyState state = KeyStateCodec.decode(out.value());
         assertThat(state.version()).isEqualTo(1);
@@ -102,8 +102,7 @@ class MergeTopologyTest {
             assertThat(s.contentType()).isEqualTo("text/plain");
             assertThat(s.timestamp()).isEqualTo(1_000);
         });
-        assertThat(OriginHeaders.read(out.headers()))
-                .contains(new Origin(GeokvNames.eventTopic(EU), 0, 0, 42_000L));
+        assertThat(OriginHeaders.read(out.headers())).contains(new Origin(GeokvNames.eventTopic(EU), 0, 0, 42_000L));
         assertThat(app.deadLetters.isEmpty()).isTrue();
     }
 
@@ -120,13 +119,13 @@ class MergeTopologyTest {
         List<TestRecord<String, byte[]>> out = app.materialized.readRecordsToList();
         assertThat(out).hasSize(2);
         KeyState state = KeyStateCodec.decode(out.get(1).value());
-        assertThat(state.siblings()).extracting(Sibling::dot)
-                .containsExactly(new Dot(EU, 1), new Dot(US, 1));
+        assertThat(state.siblings()).extracting(Sibling::dot).containsExactly(new Dot(EU, 1), new Dot(US, 1));
         // Not ordered by arrival: the higher origin timestamp wins, although it arrived first.
-        assertThat(LastWriterWins.winner(state.siblings())).get()
-                .extracting(Sibling::eventId).isEqualTo(fromUs.getEventId());
-        assertThat(OriginHeaders.read(out.get(1).headers()))
-                .contains(new Origin(GeokvNames.eventTopic(EU), 0, 0, 11L));
+        assertThat(LastWriterWins.winner(state.siblings()))
+                .get()
+                .extracting(Sibling::eventId)
+                .isEqualTo(fromUs.getEventId());
+        assertThat(OriginHeaders.read(out.get(1).headers())).contains(new Origin(GeokvNames.eventTopic(EU), 0, 0, 11L));
     }
 
     @Test
@@ -135,7 +134,8 @@ class MergeTopologyTest {
         String key = EventTopics.recordKey(TENANT, "doc");
         app.pipe(US, key, CODEC.encode(put(US, "doc", "v1 us", VersionVector.empty(), 1_000)), 1L);
         app.pipe(EU, key, CODEC.encode(put(EU, "doc", "v1 eu", VersionVector.empty(), 1_001)), 2L);
-        KeyState concurrent = KeyStateCodec.decode(app.materialized.readRecordsToList().get(1).value());
+        KeyState concurrent =
+                KeyStateCodec.decode(app.materialized.readRecordsToList().get(1).value());
         assertThat(concurrent.siblings()).hasSize(2);
 
         // A client in asia-pac read both siblings and writes a resolution with the context it saw,
@@ -161,7 +161,9 @@ class MergeTopologyTest {
         app.pipe(US, key, CODEC.encode(event(US, "gone", null, before.context(), 2_000)), 2L);
 
         KeyState after = KeyStateCodec.decode(app.materialized.readValue());
-        assertThat(after.siblings()).singleElement().satisfies(s -> assertThat(s.isTombstone()).isTrue());
+        assertThat(after.siblings())
+                .singleElement()
+                .satisfies(s -> assertThat(s.isTombstone()).isTrue());
         assertThat(after.version()).isEqualTo(2);
     }
 
@@ -179,7 +181,10 @@ class MergeTopologyTest {
         assertThat(out.get(1).value()).isEqualTo(out.get(0).value());
         assertThat(KeyStateCodec.decode(out.get(1).value()).version()).isEqualTo(1);
         // The duplicate still reports progress, so the region's applied offset passes it.
-        assertThat(OriginHeaders.read(out.get(1).headers())).get().extracting(Origin::offset).isEqualTo(1L);
+        assertThat(OriginHeaders.read(out.get(1).headers()))
+                .get()
+                .extracting(Origin::offset)
+                .isEqualTo(1L);
     }
 
     @Test
@@ -205,7 +210,8 @@ class MergeTopologyTest {
         byte[] usState = last(usApp.materialized.readValuesToList());
         byte[] asiaState = last(asiaApp.materialized.readValuesToList());
         assertThat(asiaState).isEqualTo(usState);
-        assertThat(KeyStateCodec.decode(usState).siblings()).extracting(Sibling::eventId)
+        assertThat(KeyStateCodec.decode(usState).siblings())
+                .extracting(Sibling::eventId)
                 .containsExactlyInAnyOrder(us2.getEventId(), asia1.getEventId());
     }
 
@@ -216,32 +222,67 @@ class MergeTopologyTest {
 
     static Stream<Arguments> badInputs() {
         return Stream.of(
-                bad("undecodable bytes", region -> keyed("junk", "definitely not avro".getBytes(StandardCharsets.UTF_8)),
+                bad(
+                        "undecodable bytes",
+                        region -> keyed("junk", "definitely not avro".getBytes(StandardCharsets.UTF_8)),
                         "undecodable event"),
-                bad("a record without a key", region -> new TestRecord<>(null,
-                        CODEC.encode(put(region, "nokey", "v", VersionVector.empty(), 1)), headers(), 5L),
+                bad(
+                        "a record without a key",
+                        region -> new TestRecord<>(
+                                null, CODEC.encode(put(region, "nokey", "v", VersionVector.empty(), 1)), headers(), 5L),
                         "record key is missing"),
-                bad("a record without a value", region -> keyed("novalue", null),
-                        "record value is missing"),
-                bad("an event whose origin is not the topic's region", region -> keyed("spoofed",
-                        CODEC.encode(put(region.equals(US) ? EU : US, "spoofed", "v", VersionVector.empty(), 1))),
+                bad("a record without a value", region -> keyed("novalue", null), "record value is missing"),
+                bad(
+                        "an event whose origin is not the topic's region",
+                        region -> keyed(
+                                "spoofed",
+                                CODEC.encode(
+                                        put(region.equals(US) ? EU : US, "spoofed", "v", VersionVector.empty(), 1))),
                         "does not match the topic's region"),
-                bad("a value over the size limit", region -> keyed("huge",
-                        CODEC.encode(event(region, "huge", new byte[(int) MAX_VALUE_BYTES + 1], VersionVector.empty(), 1))),
+                bad(
+                        "a value over the size limit",
+                        region -> keyed(
+                                "huge",
+                                CODEC.encode(event(
+                                        region,
+                                        "huge",
+                                        new byte[(int) MAX_VALUE_BYTES + 1],
+                                        VersionVector.empty(),
+                                        1))),
                         "larger than the limit of " + MAX_VALUE_BYTES + " bytes"),
-                bad("a record key that is not the event's tenant/key", region -> new TestRecord<>(
-                        EventTopics.recordKey(TENANT, "other"),
-                        CODEC.encode(put(region, "mislabelled", "v", VersionVector.empty(), 1)), headers(), 5L),
+                bad(
+                        "a record key that is not the event's tenant/key",
+                        region -> new TestRecord<>(
+                                EventTopics.recordKey(TENANT, "other"),
+                                CODEC.encode(put(region, "mislabelled", "v", VersionVector.empty(), 1)),
+                                headers(),
+                                5L),
                         "does not match tenant/key"),
-                bad("a context that claims the event's own dot (a context of another key)", region -> keyed("hijacked",
-                        CODEC.encode(put(region, "hijacked", "v", VersionVector.of(Map.of(region, 5L)), 1))),
+                bad(
+                        "a context that claims the event's own dot (a context of another key)",
+                        region -> keyed(
+                                "hijacked",
+                                CODEC.encode(put(region, "hijacked", "v", VersionVector.of(Map.of(region, 5L)), 1))),
                         "context claims 5 events of origin"),
-                bad("a NUL in the content type, which PostgreSQL would refuse", region -> keyed("nul",
-                        CODEC.encode(KvEvents.newEvent(UUID.randomUUID().toString(), TENANT, "nul", new byte[] {1},
-                                "text/plain\u0000", region, VersionVector.empty(), 1))),
+                bad(
+                        "a NUL in the content type, which PostgreSQL would refuse",
+                        region -> keyed(
+                                "nul",
+                                CODEC.encode(KvEvents.newEvent(
+                                        UUID.randomUUID().toString(),
+                                        TENANT,
+                                        "nul",
+                                        new byte[] {1},
+                                        "text/plain\u0000",
+                                        region,
+                                        VersionVector.empty(),
+                                        1))),
                         "contentType must not contain control characters"),
-                bad("a context naming a region that is not configured", region -> keyed("mars",
-                        CODEC.encode(put(region, "mars", "v", VersionVector.of(Map.of("mars", 1L)), 1))),
+                bad(
+                        "a context naming a region that is not configured",
+                        region -> keyed(
+                                "mars",
+                                CODEC.encode(put(region, "mars", "v", VersionVector.of(Map.of("mars", 1L)), 1))),
                         "context names an unknown region 'mars'"));
     }
 
@@ -264,7 +305,9 @@ class MergeTopologyTest {
             assertThat(letter.timestamp()).isEqualTo(bad.timestamp());
             assertThat(header(letter.headers(), OriginHeaders.ERROR_REASON)).contains(input.reason());
             assertThat(header(letter.headers(), OriginHeaders.DEAD_LETTERED_BY)).isEqualTo(US);
-            assertThat(header(letter.headers(), "trace-id")).as("the producer's own headers are kept").isEqualTo("t-1");
+            assertThat(header(letter.headers(), "trace-id"))
+                    .as("the producer's own headers are kept")
+                    .isEqualTo("t-1");
             assertThat(OriginHeaders.read(letter.headers()))
                     .contains(new Origin(GeokvNames.eventTopic(US), 0, 0, bad.timestamp()));
         });
@@ -281,7 +324,9 @@ class MergeTopologyTest {
 
         app.pipe(EU, bad);
 
-        assertThat(app.deadLetters.isEmpty()).as("eu-west's own app dead-letters it, once").isTrue();
+        assertThat(app.deadLetters.isEmpty())
+                .as("eu-west's own app dead-letters it, once")
+                .isTrue();
         assertProgressMarker(app, bad, EU);
 
         assertStillApplies(app, EU, 1);
@@ -294,8 +339,10 @@ class MergeTopologyTest {
 
         euApp.pipe(EU, junk);
 
-        assertThat(euApp.deadLetters.readRecordsToList()).singleElement()
-                .satisfies(letter -> assertThat(header(letter.headers(), OriginHeaders.DEAD_LETTERED_BY)).isEqualTo(EU));
+        assertThat(euApp.deadLetters.readRecordsToList())
+                .singleElement()
+                .satisfies(letter -> assertThat(header(letter.headers(), OriginHeaders.DEAD_LETTERED_BY))
+                        .isEqualTo(EU));
     }
 
     @Test
@@ -304,22 +351,31 @@ class MergeTopologyTest {
         String stray = keyInPartition(2, 3);
         String home = keyInPartition(0, 3);
 
-        app.pipe(US, EventTopics.recordKey(TENANT, stray),
-                CODEC.encode(put(US, stray, "stray", VersionVector.empty(), 1)), 1L);
+        app.pipe(
+                US,
+                EventTopics.recordKey(TENANT, stray),
+                CODEC.encode(put(US, stray, "stray", VersionVector.empty(), 1)),
+                1L);
 
-        assertThat(app.deadLetters.readRecordsToList()).singleElement().satisfies(letter ->
-                assertThat(header(letter.headers(), OriginHeaders.ERROR_REASON))
+        assertThat(app.deadLetters.readRecordsToList())
+                .singleElement()
+                .satisfies(letter -> assertThat(header(letter.headers(), OriginHeaders.ERROR_REASON))
                         .contains("is in partition 0")
                         .contains("belongs in partition 2")
                         .contains("default partitioner"));
-        assertThat(app.materialized.readValuesToList()).as("no state for a stray record, only progress").singleElement()
+        assertThat(app.materialized.readValuesToList())
+                .as("no state for a stray record, only progress")
+                .singleElement()
                 .isNull();
 
         KvEvent good = put(US, home, "home", VersionVector.empty(), 2);
         app.pipe(US, EventTopics.recordKey(TENANT, home), CODEC.encode(good), 2L);
         TestRecord<String, byte[]> applied = app.materialized.readRecord();
         assertThat(KeyStateCodec.decode(applied.value()).lastEventIds()).containsEntry(US, good.getEventId());
-        assertThat(OriginHeaders.read(applied.headers())).get().extracting(Origin::offset).isEqualTo(1L);
+        assertThat(OriginHeaders.read(applied.headers()))
+                .get()
+                .extracting(Origin::offset)
+                .isEqualTo(1L);
         assertThat(app.deadLetters.isEmpty()).isTrue();
     }
 
@@ -329,10 +385,14 @@ class MergeTopologyTest {
         App app = start(US, 3, 4);
         String moved = keyInPartition(2, 3);
 
-        assertThatThrownBy(() -> app.pipe(US, EventTopics.recordKey(TENANT, moved),
-                CODEC.encode(put(US, moved, "acknowledged", VersionVector.empty(), 1)), 1L))
+        assertThatThrownBy(() -> app.pipe(
+                        US,
+                        EventTopics.recordKey(TENANT, moved),
+                        CODEC.encode(put(US, moved, "acknowledged", VersionVector.empty(), 1)),
+                        1L))
                 .hasRootCauseInstanceOf(PartitionCountChangedException.class)
-                .rootCause().hasMessageContaining("has 4 partitions but geokv is configured for 3");
+                .rootCause()
+                .hasMessageContaining("has 4 partitions but geokv is configured for 3");
         assertThat(app.deadLetters.isEmpty()).isTrue();
     }
 
@@ -341,11 +401,17 @@ class MergeTopologyTest {
         App app = start(US, 3);
         String stray = keyInPartition(1, 3);
 
-        app.pipe(EU, EventTopics.recordKey(TENANT, stray),
-                CODEC.encode(put(EU, stray, "stray", VersionVector.empty(), 1)), 1L);
+        app.pipe(
+                EU,
+                EventTopics.recordKey(TENANT, stray),
+                CODEC.encode(put(EU, stray, "stray", VersionVector.empty(), 1)),
+                1L);
 
         assertThat(app.deadLetters.isEmpty()).isTrue();
-        assertThat(app.materialized.readValuesToList()).as("only progress").singleElement().isNull();
+        assertThat(app.materialized.readValuesToList())
+                .as("only progress")
+                .singleElement()
+                .isNull();
     }
 
     /*
@@ -372,8 +438,11 @@ class MergeTopologyTest {
         App app = start(US, 3);
         String stray = keyInPartition(2, 3);
 
-        app.pipe(EU, EventTopics.recordKey(TENANT, stray),
-                CODEC.encode(put(EU, stray, "stray", VersionVector.empty(), 1)), 5L);
+        app.pipe(
+                EU,
+                EventTopics.recordKey(TENANT, stray),
+                CODEC.encode(put(EU, stray, "stray", VersionVector.empty(), 1)),
+                5L);
 
         assertThat(app.materialized.readRecordsToList()).singleElement().satisfies(marker -> {
             assertThat(marker.value()).isNull();
@@ -398,9 +467,13 @@ class MergeTopologyTest {
 
         TestRecord<String, byte[]> out = app.materialized.readRecord();
         KeyState state = KeyStateCodec.decode(out.value());
-        assertThat(state.siblings()).singleElement()
+        assertThat(state.siblings())
+                .singleElement()
                 .satisfies(s -> assertThat(s.eventId()).isEqualTo(good.getEventId()));
-        assertThat(OriginHeaders.read(out.headers())).get().extracting(Origin::offset).isEqualTo(expectedOffset);
+        assertThat(OriginHeaders.read(out.headers()))
+                .get()
+                .extracting(Origin::offset)
+                .isEqualTo(expectedOffset);
         assertThat(app.deadLetters.isEmpty()).isTrue();
     }
 
@@ -413,16 +486,16 @@ class MergeTopologyTest {
         final TestOutputTopic<String, byte[]> deadLetters;
 
         App(TopologyTestDriver driver, String region) {
-            this.events = Map.of(
-                    US, input(driver, US), EU, input(driver, EU), ASIA, input(driver, ASIA));
-            this.materialized = driver.createOutputTopic(GeokvNames.materializedTopic(region),
-                    new StringDeserializer(), new ByteArrayDeserializer());
-            this.deadLetters = driver.createOutputTopic(GeokvNames.DEAD_LETTER_TOPIC,
-                    new StringDeserializer(), new ByteArrayDeserializer());
+            this.events = Map.of(US, input(driver, US), EU, input(driver, EU), ASIA, input(driver, ASIA));
+            this.materialized = driver.createOutputTopic(
+                    GeokvNames.materializedTopic(region), new StringDeserializer(), new ByteArrayDeserializer());
+            this.deadLetters = driver.createOutputTopic(
+                    GeokvNames.DEAD_LETTER_TOPIC, new StringDeserializer(), new ByteArrayDeserializer());
         }
 
         private static TestInputTopic<String, byte[]> input(TopologyTestDriver driver, String region) {
-            return driver.createInputTopic(GeokvNames.eventTopic(region), new StringSerializer(), new ByteArraySerializer());
+            return driver.createInputTopic(
+                    GeokvNames.eventTopic(region), new StringSerializer(), new ByteArraySerializer());
         }
 
         void pipe(String region, String key, byte[] value, long timestamp) {
@@ -443,11 +516,19 @@ class MergeTopologyTest {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, GeokvNames.streamsApplicationId(region));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve(region + "-" + drivers.size()).toString());
+        config.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                stateDirs.resolve(region + "-" + drivers.size()).toString());
         TopologyTestDriver driver = new TopologyTestDriver(
-                MergeTopology.build(region, REGIONS, partitions, LIMITS, new SimpleMeterRegistry().counter("warnings"),
+                MergeTopology.build(
+                        region,
+                        REGIONS,
+                        partitions,
+                        LIMITS,
+                        new SimpleMeterRegistry().counter("warnings"),
                         topic -> actualPartitions),
-                config, WALL_CLOCK);
+                config,
+                WALL_CLOCK);
         drivers.add(driver);
         return new App(driver, region);
     }
@@ -475,9 +556,11 @@ class MergeTopologyTest {
 
     /** A key of {@link #TENANT} whose record key the producer's default partitioner puts in {@code partition}. */
     private static String keyInPartition(int partition, int partitions) {
-        return IntStream.range(0, 1_000).mapToObj(i -> "key-" + i)
+        return IntStream.range(0, 1_000)
+                .mapToObj(i -> "key-" + i)
                 .filter(k -> EventTopics.partitionOf(EventTopics.recordKey(TENANT, k), partitions) == partition)
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
     }
 
     private static byte[] last(List<byte[]> values) {

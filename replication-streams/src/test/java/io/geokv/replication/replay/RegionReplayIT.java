@@ -9,6 +9,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.geokv.conflict.HybridLogicalClock;
+import io.geokv.conflict.KeyState;
+import io.geokv.conflict.LastWriterWins;
+import io.geokv.conflict.VersionVector;
+import io.geokv.event.EventTopics;
+import io.geokv.event.KvEvents;
+import io.geokv.event.avro.KvEvent;
+import io.geokv.naming.GeokvNames;
+import io.geokv.position.LogPositions;
+import io.geokv.replication.SharedReplication;
+import io.geokv.replication.region.RegionReplication;
+import io.geokv.replication.region.ReplicationSupervisor;
+import io.geokv.replication.replay.RegionReplayer.ReplayResult;
+import io.geokv.store.postgres.RegionDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,31 +31,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
-
-import io.geokv.position.EventPartition;
-import io.geokv.position.LogPositions;
-import io.geokv.naming.GeokvNames;
-import io.geokv.conflict.HybridLogicalClock;
-import io.geokv.conflict.KeyState;
-import io.geokv.conflict.LastWriterWins;
-import io.geokv.conflict.VersionVector;
-import io.geokv.event.EventTopics;
-import io.geokv.event.KvEvents;
-import io.geokv.event.avro.KvEvent;
-import io.geokv.replication.SharedReplication;
-import io.geokv.replication.region.RegionReplication;
-import io.geokv.replication.region.ReplicationSupervisor;
-import io.geokv.replication.replay.RegionReplayer.ReplayResult;
-import io.geokv.store.postgres.RegionDigest;
 
 /** Rebuilding one region from the topics, while the others keep running, gives back exactly what they hold. */
 @ExtendWith(SharedReplication.class)
@@ -79,29 +75,36 @@ class RegionReplayIT {
         LogPositions end = eventTopicEnds();
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             for (String region : REGIONS) {
-                assertThat(appliedPositions(region)).as(region + " applied offsets").isEqualTo(end);
+                assertThat(appliedPositions(region))
+                        .as(region + " applied offsets")
+                        .isEqualTo(end);
             }
-            assertThat(REGIONS.stream().map(RegionReplayIT::digest).distinct()).as("digests of all regions").hasSize(1);
+            assertThat(REGIONS.stream().map(RegionReplayIT::digest).distinct())
+                    .as("digests of all regions")
+                    .hasSize(1);
         });
         RegionDigest live = digest(US);
         assertThat(live.records()).isGreaterThanOrEqualTo(KEYS);
 
         ReplicationSupervisor supervisor = SharedReplication.context().getBean(ReplicationSupervisor.class);
         RegionReplication euWest = supervisor.region(EU);
-        ReplayResult result = SharedReplication.context().getBean(RegionReplayer.class)
-                .replay(euWest, Duration.ofMinutes(2));
+        ReplayResult result =
+                SharedReplication.context().getBean(RegionReplayer.class).replay(euWest, Duration.ofMinutes(2));
 
         assertThat(result.region()).isEqualTo(EU);
         assertThat(result.digest()).isEqualTo(live.sha256());
         assertThat(result.records()).isEqualTo(live.records());
-        assertThat(result.eventsReplayed()).isEqualTo(end.asMap().values().stream().mapToLong(Long::longValue).sum());
+        assertThat(result.eventsReplayed())
+                .isEqualTo(
+                        end.asMap().values().stream().mapToLong(Long::longValue).sum());
         assertThat(digest(EU)).isEqualTo(live);
         assertThat(digest(US)).as("us-east was not disturbed").isEqualTo(live);
         assertThat(appliedPositions(EU)).isEqualTo(end);
         KeyState rebuilt = find(EU, tenant, "k7");
         assertThat(rebuilt.siblings()).hasSize(2);
         assertThat(stores().get(EU).cache().get(tenant, "k7").block(Duration.ofSeconds(5)))
-                .as("the rebuilt region's Redis is filled again").isEqualTo(rebuilt);
+                .as("the rebuilt region's Redis is filled again")
+                .isEqualTo(rebuilt);
 
         try (KafkaProducer<String, KvEvent> producer = SharedReplication.eventProducer()) {
             assertThat(send(producer, put(US, tenant, "after-replay", "still replicating", VersionVector.empty())))
@@ -110,8 +113,10 @@ class RegionReplayIT {
         await().atMost(DEADLINE).untilAsserted(() -> {
             KeyState state = find(EU, tenant, "after-replay");
             assertThat(state).as("a write after the replay reaches eu-west").isNotNull();
-            assertThat(LastWriterWins.winner(state.siblings())).get()
-                    .satisfies(s -> assertThat(new String(s.value(), StandardCharsets.UTF_8)).isEqualTo("still replicating"));
+            assertThat(LastWriterWins.winner(state.siblings()))
+                    .get()
+                    .satisfies(s -> assertThat(new String(s.value(), StandardCharsets.UTF_8))
+                            .isEqualTo("still replicating"));
         });
         assertThat(euWest.state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
@@ -121,8 +126,8 @@ class RegionReplayIT {
         ReplicationSupervisor supervisor = SharedReplication.context().getBean(ReplicationSupervisor.class);
         RegionReplayer replayer = SharedReplication.context().getBean(RegionReplayer.class);
         ReplayEndpoint endpoint = SharedReplication.context().getBean(ReplayEndpoint.class);
-        CompletableFuture<ReplayResult> first = CompletableFuture.supplyAsync(
-                () -> replayer.replay(supervisor.region(EU), Duration.ofMinutes(2)));
+        CompletableFuture<ReplayResult> first =
+                CompletableFuture.supplyAsync(() -> replayer.replay(supervisor.region(EU), Duration.ofMinutes(2)));
         await().atMost(DEADLINE).until(() -> replayer.isReplaying(EU) || first.isDone());
 
         WebEndpointResponse<Object> second = endpoint.replay(EU);
@@ -162,13 +167,15 @@ class RegionReplayIT {
     }
 
     private static KvEvent event(String origin, String tenant, String key, byte[] value, VersionVector context) {
-        return KvEvents.newEvent(UUID.randomUUID().toString(), tenant, key, value, "text/plain", origin, context,
-                CLOCK.tick());
+        return KvEvents.newEvent(
+                UUID.randomUUID().toString(), tenant, key, value, "text/plain", origin, context, CLOCK.tick());
     }
 
     private static Future<RecordMetadata> send(KafkaProducer<String, KvEvent> producer, KvEvent event) {
-        return producer.send(new ProducerRecord<>(GeokvNames.eventTopic(event.getOriginRegion()),
-                EventTopics.recordKey(event.getTenant(), event.getKey()), event));
+        return producer.send(new ProducerRecord<>(
+                GeokvNames.eventTopic(event.getOriginRegion()),
+                EventTopics.recordKey(event.getTenant(), event.getKey()),
+                event));
     }
 
     private static RegionDigest digest(String region) {

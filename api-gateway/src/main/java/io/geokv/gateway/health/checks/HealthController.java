@@ -1,7 +1,7 @@
 package io.geokv.gateway.health.checks;
 
-import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.health.Check;
+import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.health.RegionStatus;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -33,11 +33,17 @@ class HealthController {
 
     @GetMapping("/health")
     ResponseEntity<HealthResponse> health() {
-        List<RegionHealthView> regions = tracker.regions().stream().map(region -> {
-            RegionStatus status = tracker.status(region);
-            return new RegionHealthView(region, status.wire(), status.serving(), tracker.healthy(region, Check.POSTGRES),
-                    tracker.healthy(region, Check.REDIS));
-        }).toList();
+        List<RegionHealthView> regions = tracker.regions().stream()
+                .map(region -> {
+                    RegionStatus status = tracker.status(region);
+                    return new RegionHealthView(
+                            region,
+                            status.wire(),
+                            status.serving(),
+                            tracker.healthy(region, Check.POSTGRES),
+                            tracker.healthy(region, Check.REDIS));
+                })
+                .toList();
         long serving = regions.stream().filter(RegionHealthView::healthy).count();
         boolean allHealthy = regions.stream().allMatch(r -> r.status().equals(RegionStatus.HEALTHY.wire()));
         String overall = allHealthy ? "UP" : serving > 0 ? "DEGRADED" : "DOWN";
@@ -47,11 +53,20 @@ class HealthController {
 
     @GetMapping("/health/regions")
     List<RegionChecksView> regions() {
-        return tracker.regions().stream().map(region -> {
-            Map<String, CheckView> checks = new LinkedHashMap<>();
-            tracker.checks(region).forEach((check, state) -> checks.put(check.wire(), new CheckView(state.healthy(),
-                    state.since(), state.consecutiveFailures(), state.lastError(), state.lastErrorAt())));
-            return new RegionChecksView(region, tracker.status(region).wire(), checks);
-        }).toList();
+        return tracker.regions().stream()
+                .map(region -> {
+                    Map<String, CheckView> checks = new LinkedHashMap<>();
+                    tracker.checks(region)
+                            .forEach((check, state) -> checks.put(
+                                    check.wire(),
+                                    new CheckView(
+                                            state.healthy(),
+                                            state.since(),
+                                            state.consecutiveFailures(),
+                                            state.lastError(),
+                                            state.lastErrorAt())));
+                    return new RegionChecksView(region, tracker.status(region).wire(), checks);
+                })
+                .toList();
     }
 }

@@ -1,7 +1,12 @@
 package io.geokv.gateway.health.checks;
 
-import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.health.Check;
+import io.geokv.gateway.health.HealthTracker;
+import io.geokv.naming.GeokvNames;
+import io.geokv.progress.RegionProgress;
+import io.geokv.progress.ReplicationLag;
+import io.geokv.store.RegionStore;
+import io.geokv.store.RegionStores;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,12 +23,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import io.geokv.naming.GeokvNames;
-import io.geokv.progress.RegionProgress;
-import io.geokv.progress.ReplicationLag;
-import io.geokv.store.RegionStore;
-import io.geokv.store.RegionStores;
 
 /**
  * Checks every region on an interval and feeds the {@link HealthTracker}: a PostgreSQL query, a
@@ -47,8 +46,14 @@ public final class RegionHealthMonitor implements AutoCloseable {
     private final MeterRegistry meters;
     private volatile Disposable running;
 
-    public RegionHealthMonitor(RegionStores stores, Admin admin, RegionProgress progress, HealthTracker tracker,
-            Settings settings, Clock clock, MeterRegistry meters) {
+    public RegionHealthMonitor(
+            RegionStores stores,
+            Admin admin,
+            RegionProgress progress,
+            HealthTracker tracker,
+            Settings settings,
+            Clock clock,
+            MeterRegistry meters) {
         this.stores = stores;
         this.admin = admin;
         this.progress = progress;
@@ -57,7 +62,9 @@ public final class RegionHealthMonitor implements AutoCloseable {
         this.clock = clock;
         this.meters = meters;
         for (String region : tracker.regions()) {
-            Gauge.builder("geokv.region.status", () -> 2 - tracker.status(region).ordinal())
+            Gauge.builder(
+                            "geokv.region.status",
+                            () -> 2 - tracker.status(region).ordinal())
                     .tags("region", region)
                     .description("2 healthy, 1 degraded (no cache), 0 unhealthy (requests fail over)")
                     .register(meters);
@@ -67,17 +74,20 @@ public final class RegionHealthMonitor implements AutoCloseable {
     public void start() {
         running = Flux.interval(Duration.ZERO, settings.interval())
                 .onBackpressureDrop()
-                .concatMap(tick -> checkAll().onErrorResume(e -> {
-                    log.warn("region health round failed: {}", e.toString());
-                    return Mono.empty();
-                }), 1)
+                .concatMap(
+                        tick -> checkAll().onErrorResume(e -> {
+                            log.warn("region health round failed: {}", e.toString());
+                            return Mono.empty();
+                        }),
+                        1)
                 .subscribe();
     }
 
     /** One round of every check of every region. */
     private Mono<Void> checkAll() {
-        return liveStreamsGroups().flatMapMany(groups -> Flux.fromIterable(tracker.regions())
-                        .flatMap(region -> checkRegion(region, groups)))
+        return liveStreamsGroups()
+                .flatMapMany(
+                        groups -> Flux.fromIterable(tracker.regions()).flatMap(region -> checkRegion(region, groups)))
                 .then();
     }
 
@@ -88,8 +98,13 @@ public final class RegionHealthMonitor implements AutoCloseable {
         Mono<Void> streams = Mono.fromRunnable(() -> groups.ifPresent(described -> {
             ConsumerGroupDescription group = described.get(GeokvNames.streamsApplicationId(region));
             boolean live = group != null && !group.members().isEmpty();
-            record(region, Check.STREAMS, live, live ? null : "Streams application " + GeokvNames.streamsApplicationId(region)
-                    + " has no live member");
+            record(
+                    region,
+                    Check.STREAMS,
+                    live,
+                    live
+                            ? null
+                            : "Streams application " + GeokvNames.streamsApplicationId(region) + " has no live member");
         }));
         Mono<Void> lagging = Mono.fromRunnable(() -> groups.ifPresent(ignored -> checkLag(region)));
         return Mono.when(postgres, redis, streams, lagging);
@@ -99,9 +114,19 @@ public final class RegionHealthMonitor implements AutoCloseable {
         Optional<ReplicationLag> worst = progress.lag().stream()
                 .filter(l -> l.region().equals(region))
                 .max((a, b) -> Double.compare(a.lagSeconds(), b.lagSeconds()));
-        boolean ok = worst.map(l -> l.lagSeconds() <= settings.lagThreshold().toSeconds()).orElse(true);
-        record(region, Check.LAG, ok, ok ? null : String.format("%.1f s behind %s (threshold %d s)",
-                worst.get().lagSeconds(), worst.get().origin(), settings.lagThreshold().toSeconds()));
+        boolean ok = worst.map(l -> l.lagSeconds() <= settings.lagThreshold().toSeconds())
+                .orElse(true);
+        record(
+                region,
+                Check.LAG,
+                ok,
+                ok
+                        ? null
+                        : String.format(
+                                "%.1f s behind %s (threshold %d s)",
+                                worst.get().lagSeconds(),
+                                worst.get().origin(),
+                                settings.lagThreshold().toSeconds()));
     }
 
     private Mono<Void> probe(String region, Check check, Mono<Void> ping) {
@@ -113,8 +138,10 @@ public final class RegionHealthMonitor implements AutoCloseable {
 
     /** Every region's Streams consumer group, or empty when Kafka cannot be asked this round. */
     private Mono<Optional<Map<String, ConsumerGroupDescription>>> liveStreamsGroups() {
-        List<String> groups = tracker.regions().stream().map(GeokvNames::streamsApplicationId).toList();
-        return Mono.fromCompletionStage(() -> admin.describeConsumerGroups(groups).all().toCompletionStage())
+        List<String> groups =
+                tracker.regions().stream().map(GeokvNames::streamsApplicationId).toList();
+        return Mono.fromCompletionStage(
+                        () -> admin.describeConsumerGroups(groups).all().toCompletionStage())
                 .timeout(settings.timeout())
                 .map(Optional::of)
                 .onErrorResume(e -> {
@@ -122,7 +149,6 @@ public final class RegionHealthMonitor implements AutoCloseable {
                     return Mono.just(Optional.empty());
                 });
     }
-
 
     private void record(String region, Check check, boolean succeeded, String error) {
         tracker.record(region, check, succeeded, error, clock.instant()).ifPresent(t -> {
@@ -132,10 +158,19 @@ public final class RegionHealthMonitor implements AutoCloseable {
                     .register(meters)
                     .increment();
             if (t.healthy()) {
-                log.info("region {}: {} check healthy again; region is {}", region, check.wire(), t.status().wire());
+                log.info(
+                        "region {}: {} check healthy again; region is {}",
+                        region,
+                        check.wire(),
+                        t.status().wire());
             } else {
-                log.warn("region {}: {} check failed {} times in a row ({}); region is {}", region, check.wire(),
-                        tracker.checks(region).get(check).consecutiveFailures(), t.error(), t.status().wire());
+                log.warn(
+                        "region {}: {} check failed {} times in a row ({}); region is {}",
+                        region,
+                        check.wire(),
+                        tracker.checks(region).get(check).consecutiveFailures(),
+                        t.error(),
+                        t.status().wire());
             }
         });
     }

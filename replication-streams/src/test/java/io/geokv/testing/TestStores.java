@@ -1,5 +1,8 @@
 package io.geokv.testing;
 
+import io.geokv.store.RegionStores;
+import io.geokv.store.config.RegionProperties;
+import io.geokv.store.config.RegionsProperties;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.sql.Connection;
@@ -43,9 +46,9 @@ public final class TestStores {
         }
     }
 
-    /** Drops every region's database named {@code databasePrefix<region>} and empties its Redis database. */
+    /** Recreates every region's database named {@code databasePrefix<region>} and empties its Redis database. */
     public static void reset(String databasePrefix, int redisFirstDatabase) {
-        dropDatabases(databasePrefix);
+        recreateDatabases(databasePrefix);
         for (int i = 0; i < REGIONS.size(); i++) {
             RedisClient client = RedisClient.create("redis://127.0.0.1:6379/" + (redisFirstDatabase + i));
             try (StatefulRedisConnection<String, String> connection = client.connect()) {
@@ -54,6 +57,18 @@ public final class TestStores {
                 client.shutdown();
             }
         }
+    }
+
+    /**
+     * Drops every region's database named {@code databasePrefix<region>} and creates it again with
+     * its schema, as replication-streams does at its start: a gateway opens only the read side of a
+     * region, so a test that starts one first still finds the tables.
+     */
+    public static void recreateDatabases(String databasePrefix) {
+        dropDatabases(databasePrefix);
+        RegionStores.open(new RegionsProperties(
+                        REGIONS.stream().map(RegionProperties::named).toList(), databasePrefix, 0))
+                .close();
     }
 
     /** Drops every region's database named {@code databasePrefix<region>}. */

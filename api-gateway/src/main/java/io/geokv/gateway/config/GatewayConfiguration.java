@@ -27,6 +27,7 @@ import io.geokv.store.RegionStores;
 import io.geokv.store.config.LimitsProperties;
 import io.geokv.store.config.RegionsProperties;
 import io.geokv.store.config.TopicsProperties;
+import io.geokv.topics.ClientSettings;
 import io.geokv.topics.RecordSizes;
 import io.geokv.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -261,7 +262,7 @@ class GatewayConfiguration {
             MeterRegistry meters) {
         RegionProgress progress = new RegionProgress(stores, settings);
         Map<String, Object> props = peekingConsumer(kafka);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+        ClientSettings.defaultTo(props, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         progress.measureLag(admin, new KafkaConsumer<>(props), Clock.systemUTC());
         ReplicationLagMetrics.register(progress, meters);
         return progress;
@@ -271,7 +272,8 @@ class GatewayConfiguration {
     private static Map<String, Object> peekingConsumer(KafkaProperties kafka) {
         Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        ClientSettings.require(
+                props, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, "it only peeks, without a group");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return props;

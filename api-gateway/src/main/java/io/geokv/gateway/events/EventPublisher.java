@@ -4,6 +4,7 @@ import io.geokv.event.EventTopics;
 import io.geokv.event.KvEventSerializer;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.naming.GeokvNames;
+import io.geokv.topics.ClientSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,23 +32,30 @@ public final class EventPublisher implements AutoCloseable {
 
     public EventPublisher(Map<String, Object> producerBase, Duration writeTimeout) {
         Map<String, Object> props = new HashMap<>(producerBase);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        ClientSettings.require(
+                props, ProducerConfig.ACKS_CONFIG, "all", "an acknowledged write survives a broker loss");
+        ClientSettings.require(
+                props, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, "a retried send is not a second event");
+        ClientSettings.defaultTo(props, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        ClientSettings.defaultTo(props, ProducerConfig.LINGER_MS_CONFIG, 1);
         // Bound every way a send can wait, so an unreachable Kafka turns into a quick 503, not a hang.
+        // The defaults follow geokv.gateway.write-timeout; whatever the user set instead is what the
+        // bound below is computed from.
         int timeoutMs = (int) writeTimeout.toMillis();
         int requestTimeoutMs = Math.min(timeoutMs, 30_000);
-        int deliveryTimeoutMs = Math.max(timeoutMs, requestTimeoutMs + 5);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeoutMs);
+        ClientSettings.defaultTo(props, ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        ClientSettings.defaultTo(props, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs);
+        ClientSettings.defaultTo(
+                props, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, requestTimeoutMs + 5));
+        long maxBlockMs = ClientSettings.millis(props, ProducerConfig.MAX_BLOCK_MS_CONFIG);
+        long requestMs = ClientSettings.millis(props, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+        long deliveryMs = ClientSettings.millis(props, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
         // A send may wait for metadata (max.block.ms), then its batch is retried until the delivery
         // timeout, and the last attempt may still be appended until its request times out.
-        this.lastAppendBound = Duration.ofMillis((long) timeoutMs + deliveryTimeoutMs + requestTimeoutMs);
+        this.lastAppendBound = Duration.ofMillis(maxBlockMs + deliveryMs + requestMs);
         // The region topics are few and always written: never let their metadata expire for idleness
         // (a send would then block on fetching it again).
-        props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int)
+        ClientSettings.defaultTo(props, ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int)
                 Duration.ofDays(7).toMillis());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, KvEventSerializer.class);

@@ -54,7 +54,7 @@ final class HistoryDeployment implements AutoCloseable {
 
     private HistoryDeployment(Path workDir) throws IOException {
         this.workDir = workDir;
-        TestStores.dropDatabases(DATABASE_PREFIX);
+        TestStores.recreateDatabases(DATABASE_PREFIX);
         redis = RedisServer.start(Files.createDirectories(workDir.resolve("redis")));
         postgresProxies = new LinkedHashMap<>();
         for (String region : REGIONS) {

@@ -7,6 +7,7 @@ import io.geokv.replication.merge.MergeTopology;
 import io.geokv.replication.merge.PartitionCountChangedException;
 import io.geokv.replication.sink.RegionSink;
 import io.geokv.store.RegionStore;
+import io.geokv.topics.ClientSettings;
 import io.geokv.topics.RecordSizes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -150,24 +151,42 @@ public final class RegionReplication {
     private Properties streamsConfig() {
         Properties config = new Properties();
         config.putAll(streamsBase);
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, GeokvNames.streamsApplicationId(region));
-        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        config.put(
+        ClientSettings.require(
+                config,
+                StreamsConfig.APPLICATION_ID_CONFIG,
+                GeokvNames.streamsApplicationId(region),
+                "the region's application id is geokv's own name");
+        ClientSettings.require(
+                config,
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                StreamsConfig.EXACTLY_ONCE_V2,
+                "every event is merged exactly once");
+        ClientSettings.require(
+                config,
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-                properties.commitInterval().toMillis());
-        config.put(
+                properties.commitInterval().toMillis(),
+                "set it with geokv.replication.commit-interval");
+        ClientSettings.require(
+                config,
                 StreamsConfig.STATE_DIR_CONFIG,
-                properties.stateDir().resolve(region).toString());
-        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+                properties.stateDir().resolve(region).toString(),
+                "set it with geokv.replication.state-dir");
+        ClientSettings.defaultTo(config, StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        ClientSettings.require(
+                config,
+                StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG),
+                "earliest",
+                "a new region merges every event");
         // Static membership: a restarted (or killed and restarted) application takes its partitions
         // back at once instead of waiting out its previous incarnation's session, and a clean close
         // leaves the group at once. Distinct per process, so one region may be spread over processes.
-        config.put(
+        ClientSettings.require(
+                config,
                 StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
-                GeokvNames.streamsApplicationId(region) + "-" + properties.instanceName());
-        config.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-        config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+                GeokvNames.streamsApplicationId(region) + "-" + properties.instanceName(),
+                "set it with geokv.replication.instance-name");
+        ClientSettings.defaultTo(config, StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        ClientSettings.defaultTo(config, StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         RecordSizes.requireAtLeast(
                 config,
                 StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),

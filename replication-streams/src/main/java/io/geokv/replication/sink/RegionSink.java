@@ -9,6 +9,7 @@ import io.geokv.replication.merge.OriginHeaders;
 import io.geokv.store.RegionStore;
 import io.geokv.store.postgres.MaterializedState;
 import io.geokv.store.postgres.StoreException;
+import io.geokv.topics.ClientSettings;
 import io.geokv.topics.RecordSizes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -99,8 +100,9 @@ public final class RegionSink {
                 .description("merged states the region's PostgreSQL refused, sent to the dead-letter topic")
                 .register(meters);
         Map<String, Object> producer = new HashMap<>(deadLetterProducer);
-        producer.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        ClientSettings.require(producer, ProducerConfig.ACKS_CONFIG, "all", "a dead letter survives a broker loss");
+        ClientSettings.require(
+                producer, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, "a retried dead letter is not a second one");
         RecordSizes.requireAtLeast(producer, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxStateRecordBytes);
         this.deadLetters = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
         this.statesWritten = Counter.builder("geokv.sink.states.written")
@@ -113,11 +115,20 @@ public final class RegionSink {
                 .register(meters);
 
         Map<String, Object> props = new HashMap<>(consumerProperties);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, GeokvNames.sinkGroup(region));
+        ClientSettings.require(
+                props,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                GeokvNames.sinkGroup(region),
+                "the sink's group is geokv's own name");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        ClientSettings.require(
+                props, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", "a new sink applies every merge");
+        ClientSettings.require(
+                props,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                "offsets are committed after PostgreSQL has the batch");
+        ClientSettings.defaultTo(props, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
 

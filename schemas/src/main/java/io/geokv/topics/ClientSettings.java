@@ -1,0 +1,55 @@
+package io.geokv.topics;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How geokv sets a Kafka client property on top of what a user configured ({@code spring.kafka.*}):
+ * a tuning default only where the user set nothing, and a setting geokv's guarantees depend on
+ * (acks, idempotence, exactly-once, isolation, its own group and application names, serializers)
+ * always, refusing to start when the user set it otherwise. Nothing a user sets is silently replaced,
+ * except the serializers and {@code isolation.level}: Spring Boot fills those in whatever the user
+ * configures, so they are the code's own and set directly.
+ */
+public final class ClientSettings {
+
+    private ClientSettings() {}
+
+    /** Sets {@code property} to {@code value} unless the user configured it. */
+    public static void defaultTo(Map<? super String, Object> config, String property, Object value) {
+        if (config.get(property) == null) {
+            config.put(property, value);
+        }
+    }
+
+    /**
+     * Sets {@code property} to {@code value}, which geokv needs.
+     *
+     * @param why what depends on it, for the message
+     * @throws IllegalStateException if the user configured another value
+     */
+    public static void require(Map<? super String, Object> config, String property, Object value, String why) {
+        Object configured = config.get(property);
+        if (configured != null && !same(configured, value)) {
+            throw new IllegalStateException(property + " is configured as '" + text(configured) + "', but geokv needs '"
+                    + text(value) + "' (" + why + "): remove that setting");
+        }
+        config.put(property, value);
+    }
+
+    /** The value of {@code property} as a number of milliseconds (what the client will use). */
+    public static long millis(Map<? super String, Object> config, String property) {
+        return Long.parseLong(text(config.get(property)).trim());
+    }
+
+    private static boolean same(Object configured, Object value) {
+        return text(configured)
+                .trim()
+                .toLowerCase(Locale.ROOT)
+                .equals(text(value).toLowerCase(Locale.ROOT));
+    }
+
+    private static String text(Object value) {
+        return value instanceof Class<?> type ? type.getName() : String.valueOf(value);
+    }
+}

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param seed the seed the run's workload and faults were drawn from, to reproduce it
  * @param siblingsPerOrigin the merge's per-origin cap: {@code max-siblings} divided by the number of
- *     regions (README, Limits)
+ *     regions (docs/api.md, Limits)
  * @param digests per region, the digest of its whole state
  * @param lastWriterWins whether every key of the history resolves with last-writer-wins (geokv's
  *     default policy), so that what a region shows of a key follows from its siblings

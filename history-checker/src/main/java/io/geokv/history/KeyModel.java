@@ -68,7 +68,7 @@ public final class KeyModel {
 
     /**
      * The sibling last-writer-wins shows: the greatest by timestamp, then origin, then event id (then
-     * dot), as the README documents; empty when the key has no sibling.
+     * dot), as docs/consistency.md documents; empty when the key has no sibling.
      */
     public Optional<CountedEvent> lastWriterWins() {
         return siblings.stream()

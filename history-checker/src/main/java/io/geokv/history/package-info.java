@@ -7,7 +7,7 @@
  * <p>This package depends on no other geokv module on purpose. {@link io.geokv.history.LogModel}
  * re-implements the documented merge rule (dots in each origin's log order, duplicates and
  * self-covering contexts not counted, the per-origin sibling cap, siblings as the counted dots no
- * counted context covers) from the README, so that a bug in geokv's merge code shows as a
+ * counted context covers) from docs/consistency.md, so that a bug in geokv's merge code shows as a
  * disagreement instead of being reproduced by the checker.
  *
  * <p>Pure: no clocks, threads or network; the only I/O is {@link io.geokv.history.HistoryFiles}.

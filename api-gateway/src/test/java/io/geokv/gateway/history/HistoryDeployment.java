@@ -1,9 +1,12 @@
 package io.geokv.gateway.history;
 
+import static org.awaitility.Awaitility.await;
+
 import io.geokv.conflict.KeyLimits;
 import io.geokv.gateway.GatewayApplication;
 import io.geokv.gateway.ReplicationProcess;
 import io.geokv.gateway.TestCluster;
+import io.geokv.gateway.kv.GeokvHeaders;
 import io.geokv.position.LogPositions;
 import io.geokv.progress.RegionProgress;
 import io.geokv.progress.TopicOffsets;
@@ -13,6 +16,10 @@ import io.geokv.testing.TestKafka;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestStores;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,6 +70,28 @@ final class HistoryDeployment implements AutoCloseable {
         startReplication();
         gateway = startGateway(Clock.systemUTC(), TestCluster.gatewayProperties());
         skewedGateway = startGateway(skewedClock, TestCluster.extraGatewayProperties());
+        awaitReplicating();
+    }
+
+    /**
+     * Waits until a strong write of a tenant no history uses succeeds: replication runs in every
+     * region, so a history's first operations do not meet a replication process still starting.
+     */
+    private void awaitReplicating() {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest warmUp = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(gateway) + "/kv/warm-up"))
+                .header(GeokvHeaders.TENANT, "history-warm-up")
+                .header(GeokvHeaders.CONSISTENCY, "strong")
+                .header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString("ready"))
+                .timeout(Duration.ofSeconds(15))
+                .build();
+        await("replication runs in every region")
+                .atMost(Duration.ofMinutes(2))
+                .ignoreExceptions()
+                .until(() -> http.send(warmUp, HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 
     static HistoryDeployment start() throws IOException {

@@ -124,6 +124,7 @@ class GatewayConfiguration {
                 Clock.systemUTC().instant());
     }
 
+    /** Started and stopped with the context (it is a {@code SmartLifecycle}). */
     @Bean(destroyMethod = "close")
     RegionHealthMonitor regionHealthMonitor(
             RegionStores stores, Admin admin, RegionProgress progress, HealthTracker tracker, MeterRegistry meters) {
@@ -136,7 +137,6 @@ class GatewayConfiguration {
                 new RegionHealthMonitor.Settings(health.interval(), health.timeout(), health.lagThreshold()),
                 Clock.systemUTC(),
                 meters);
-        monitor.start();
         return monitor;
     }
 

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -30,7 +31,7 @@ import reactor.core.publisher.Mono;
  * replication lag under a threshold. When Kafka itself cannot be asked, the Streams and lag checks
  * of that round are skipped rather than failed: a broker outage must not take reads down.
  */
-public final class RegionHealthMonitor implements AutoCloseable {
+public final class RegionHealthMonitor implements SmartLifecycle, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RegionHealthMonitor.class);
 
@@ -71,7 +72,12 @@ public final class RegionHealthMonitor implements AutoCloseable {
         }
     }
 
-    public void start() {
+    /** Checks every region each interval, from the context's start until its stop. */
+    @Override
+    public synchronized void start() {
+        if (running != null) {
+            return;
+        }
         running = Flux.interval(Duration.ZERO, settings.interval())
                 .onBackpressureDrop()
                 .concatMap(
@@ -183,10 +189,21 @@ public final class RegionHealthMonitor implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void stop() {
         Disposable subscription = running;
         if (subscription != null) {
             subscription.dispose();
+            running = null;
         }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return running != null;
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 }

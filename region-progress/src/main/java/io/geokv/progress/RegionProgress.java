@@ -4,7 +4,6 @@ import io.geokv.position.LogPositions;
 import io.geokv.store.RegionStores;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,21 +160,12 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
     /** For each region and origin, how far behind it is, at the latest measurement (none before the first). */
     public List<ReplicationLag> lag() {
         ReplicationLagSampler sampler = lag;
-        if (sampler == null) {
-            List<ReplicationLag> none = new ArrayList<>();
-            feeds.keySet()
-                    .forEach(region -> feeds.keySet().forEach(origin -> none.add(ReplicationLag.none(region, origin))));
-            return none;
-        }
-        return sampler.latest();
+        return sampler == null ? ReplicationLag.noneFor(regions()) : sampler.latest();
     }
 
     /** How far {@code region} is behind {@code origin}'s topic, at the latest measurement. */
     public ReplicationLag lag(String region, String origin) {
-        return lag().stream()
-                .filter(l -> l.region().equals(region) && l.origin().equals(origin))
-                .findFirst()
-                .orElse(ReplicationLag.none(region, origin));
+        return ReplicationLag.of(lag(), region, origin);
     }
 
     private AppliedFeed feed(String region) {

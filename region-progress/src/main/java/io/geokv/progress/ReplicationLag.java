@@ -1,5 +1,8 @@
 package io.geokv.progress;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * How far region {@code region} is behind origin {@code origin}'s topic.
  *
@@ -20,5 +23,20 @@ public record ReplicationLag(
 
     public static ReplicationLag none(String region, String origin) {
         return new ReplicationLag(region, origin, 0, 0, 0, 0);
+    }
+
+    /** No lag for every pair of {@code regions}: what is known before the first measurement. */
+    public static List<ReplicationLag> noneFor(List<String> regions) {
+        List<ReplicationLag> none = new ArrayList<>();
+        regions.forEach(region -> regions.forEach(origin -> none.add(none(region, origin))));
+        return List.copyOf(none);
+    }
+
+    /** The entry of {@code lags} for {@code region} and {@code origin}; none when it has none. */
+    public static ReplicationLag of(List<ReplicationLag> lags, String region, String origin) {
+        return lags.stream()
+                .filter(lag -> lag.region().equals(region) && lag.origin().equals(origin))
+                .findFirst()
+                .orElse(none(region, origin));
     }
 }

@@ -62,9 +62,7 @@ final class ReplicationLagSampler implements AutoCloseable {
         this.peeker = peeker;
         this.clock = clock;
         this.applied = applied;
-        List<ReplicationLag> none = new ArrayList<>();
-        regions.forEach(region -> regions.forEach(origin -> none.add(ReplicationLag.none(region, origin))));
-        this.latest = new AtomicReference<>(List.copyOf(none));
+        this.latest = new AtomicReference<>(ReplicationLag.noneFor(regions));
     }
 
     void start(Duration interval) {
@@ -85,10 +83,7 @@ final class ReplicationLagSampler implements AutoCloseable {
     }
 
     private ReplicationLag last(String region, String origin) {
-        return latest.get().stream()
-                .filter(lag -> lag.region().equals(region) && lag.origin().equals(origin))
-                .findFirst()
-                .orElse(ReplicationLag.none(region, origin));
+        return ReplicationLag.of(latest.get(), region, origin);
     }
 
     private List<ReplicationLag> measure() throws Exception {

@@ -102,14 +102,18 @@ class ArchitectureTest {
                     "io.geokv.replication..",
                     "io.geokv.gateway..");
 
-    /** Services speak the domain: HTTP stays in the web edge. */
+    /**
+     * Services speak the domain: reads and writes of keys take and return domain types and throw
+     * domain problems; HTTP (headers, statuses, problem+json) stays in the web edge.
+     */
     @ArchTest
-    static final ArchRule servicesDoNotSpeakHttp = noClasses()
+    static final ArchRule keyServicesDoNotSpeakHttp = noClasses()
             .that()
-            .haveSimpleNameEndingWith("Service")
+            .resideInAnyPackage("io.geokv.gateway.kv", "io.geokv.gateway.kv.read", "io.geokv.gateway.kv.write")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("org.springframework.web..", "org.springframework.http..");
+            .resideInAnyPackage("org.springframework.web..", "org.springframework.http..", "io.geokv.gateway.web..")
+            .because("the web edge parses requests into domain types once and maps domain problems to HTTP");
 
     @ArchTest
     static final ArchRule noPackageCycles =

@@ -10,7 +10,11 @@ import io.geokv.gateway.events.ClockSeed;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.health.checks.RegionHealthMonitor;
-import io.geokv.gateway.kv.KvService;
+import io.geokv.gateway.kv.ConsistencyWaits;
+import io.geokv.gateway.kv.ServingRegions;
+import io.geokv.gateway.kv.http.KvRequests;
+import io.geokv.gateway.kv.read.KvReads;
+import io.geokv.gateway.kv.write.KvWrites;
 import io.geokv.gateway.lag.ReplicationLagMetrics;
 import io.geokv.gateway.resolution.ResolutionRules;
 import io.geokv.gateway.routing.Continent;
@@ -221,35 +225,56 @@ class GatewayConfiguration {
     }
 
     @Bean
-    KvService kvService(
+    ServingRegions servingRegions(RegionStores stores, HealthTracker health) {
+        return new ServingRegions(stores.names(), health::serving);
+    }
+
+    @Bean
+    ConsistencyWaits consistencyWaits(EventPublisher publisher) {
+        GatewayProperties.Consistency consistency = properties.consistency();
+        return new ConsistencyWaits(
+                consistency.sessionWait(),
+                consistency.strongTimeout(),
+                consistency.lockWait(),
+                consistency.lockHold(),
+                publisher.lastAppendBound());
+    }
+
+    @Bean
+    KeyLogEnds keyLogEnds(Admin admin, RegionStores stores) {
+        return new KeyLogEnds(new TopicOffsets(admin, Duration.ofSeconds(30)), stores.names(), properties.partitions());
+    }
+
+    @Bean
+    KvRequests kvRequests(ClientTokens tokens) {
+        return new KvRequests(tokens, properties.defaultTenant());
+    }
+
+    @Bean
+    KvWrites kvWrites(
             RegionStores stores,
             EventPublisher publisher,
             HybridLogicalClock clock,
+            ClientTokens tokens,
+            RegionProgress progress,
+            KeyLogEnds logEnds,
+            ServingRegions serving,
+            ConsistencyWaits waits,
+            KeyLimits limits) {
+        return new KvWrites(stores, publisher, clock, tokens, progress, logEnds, serving, waits, limits);
+    }
+
+    @Bean
+    KvReads kvReads(
+            RegionStores stores,
             ResolutionRules resolution,
             ClientTokens tokens,
-            HealthTracker health,
-            KeyLimits limits,
-            Admin admin,
-            RegionProgress progress) {
-        GatewayProperties.Consistency consistency = properties.consistency();
-        return new KvService(
-                stores,
-                publisher,
-                clock,
-                properties.defaultTenant(),
-                resolution,
-                tokens,
-                progress,
-                health::serving,
-                new KvService.Waits(
-                        consistency.sessionWait(),
-                        consistency.strongTimeout(),
-                        consistency.lockWait(),
-                        consistency.lockHold(),
-                        publisher.lastAppendBound()),
-                limits,
-                new KeyLogEnds(
-                        new TopicOffsets(admin, Duration.ofSeconds(30)), stores.names(), properties.partitions()));
+            HybridLogicalClock clock,
+            RegionProgress progress,
+            KeyLogEnds logEnds,
+            ServingRegions serving,
+            ConsistencyWaits waits) {
+        return new KvReads(stores, resolution, tokens, clock, progress, logEnds, serving, waits);
     }
 
     /** Started and stopped with the context (it is a {@code SmartLifecycle}). */

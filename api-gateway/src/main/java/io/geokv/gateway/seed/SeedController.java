@@ -1,13 +1,17 @@
 package io.geokv.gateway.seed;
 
+import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.Resolution;
 import io.geokv.gateway.health.HealthTracker;
-import io.geokv.gateway.kv.GeokvHeaders;
-import io.geokv.gateway.kv.KvService;
-import io.geokv.gateway.kv.KvService.ReadCommand;
-import io.geokv.gateway.kv.KvService.WriteCommand;
-import io.geokv.gateway.kv.MediaHeaders;
+import io.geokv.gateway.kv.KeyRef;
+import io.geokv.gateway.kv.ReadRequest;
+import io.geokv.gateway.kv.WriteRequest;
+import io.geokv.gateway.kv.http.KvRequests;
+import io.geokv.gateway.kv.read.KvReads;
+import io.geokv.gateway.kv.write.KvWrites;
 import io.geokv.gateway.problem.Problems;
+import io.geokv.gateway.web.GeokvHeaders;
+import io.geokv.gateway.web.MediaHeaders;
 import io.geokv.gateway.web.RequestRouting;
 import io.geokv.gateway.web.RequestRouting.Routed;
 import io.geokv.store.RegionStores;
@@ -33,19 +37,32 @@ import reactor.core.publisher.Mono;
 @RestController
 class SeedController {
 
-    private final KvService kv;
+    private final KvWrites writes;
+    private final KvReads reads;
+    private final KvRequests requests;
+    private final long maxValueBytes;
     private final RequestRouting routing;
     private final RegionStores stores;
     private final HealthTracker health;
 
-    SeedController(KvService kv, RequestRouting routing, RegionStores stores, HealthTracker health) {
-        this.kv = kv;
+    SeedController(
+            KvWrites writes,
+            KvReads reads,
+            KvRequests requests,
+            KeyLimits limits,
+            RequestRouting routing,
+            RegionStores stores,
+            HealthTracker health) {
+        this.writes = writes;
+        this.reads = reads;
+        this.requests = requests;
+        this.maxValueBytes = limits.maxValueBytes();
         this.routing = routing;
         this.stores = stores;
         this.health = health;
     }
 
-    record WriteRequest(String key, String value) {}
+    record SeedWrite(String key, String value) {}
 
     record WriteResponse(String primaryRegion, List<String> replicatedTo) {}
 
@@ -57,7 +74,7 @@ class SeedController {
 
     @PostMapping(path = "/write", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<WriteResponse> write(
-            @RequestBody WriteRequest request,
+            @RequestBody SeedWrite request,
             ServerHttpRequest http,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
@@ -68,19 +85,14 @@ class SeedController {
         MediaHeaders.accept(http);
         Routed route = routing.route(http, region, tenant);
         byte[] value = request.value().getBytes(StandardCharsets.UTF_8);
-        if (value.length > kv.maxValueBytes()) {
-            throw Problems.tooLarge("value is larger than the limit of " + kv.maxValueBytes() + " bytes");
+        if (value.length > maxValueBytes) {
+            throw Problems.tooLarge("value is larger than the limit of " + maxValueBytes + " bytes");
         }
-        return kv.write(new WriteCommand(
+        return writes.write(WriteRequest.blind(
                         route.region(),
-                        tenant,
-                        request.key(),
+                        requests.key(tenant, request.key()),
                         value,
-                        MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8",
-                        null,
-                        null,
-                        null,
-                        null))
+                        MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8"))
                 .map(result -> new WriteResponse(
                         upper(route.region()),
                         routing.router().othersThan(route.region()).stream()
@@ -97,21 +109,21 @@ class SeedController {
         MediaHeaders.accept(http);
         Routed route = routing.route(http, region, tenant);
         long started = System.nanoTime();
-        return kv.read(new ReadCommand(route.region(), tenant, KvService.keyFromPath(key), null, null))
-                .map(result -> {
-                    if (!(result.resolution() instanceof Resolution.Value value)) {
-                        String plainKey = KvService.keyFromPath(key);
-                        throw Problems.problem(
-                                HttpStatus.MULTIPLE_CHOICES,
-                                "siblings",
-                                "key '" + plainKey + "' has concurrent values; GET /kv/" + plainKey + " lists them");
-                    }
-                    return new ReadResponse(
-                            new String(value.value(), StandardCharsets.UTF_8),
-                            upper(route.region()),
-                            result.source().wire(),
-                            (System.nanoTime() - started) / 1_000_000);
-                });
+        KeyRef ref = requests.fromPath(tenant, key);
+        return reads.read(ReadRequest.eventual(route.region(), ref)).map(result -> {
+            if (!(result.resolution() instanceof Resolution.Value value)) {
+                String plainKey = ref.key();
+                throw Problems.problem(
+                        HttpStatus.MULTIPLE_CHOICES,
+                        "siblings",
+                        "key '" + plainKey + "' has concurrent values; GET /kv/" + plainKey + " lists them");
+            }
+            return new ReadResponse(
+                    new String(value.value(), StandardCharsets.UTF_8),
+                    upper(route.region()),
+                    result.source().wire(),
+                    (System.nanoTime() - started) / 1_000_000);
+        });
     }
 
     @GetMapping("/stats")

@@ -1,6 +1,5 @@
 package io.geokv.gateway.web;
 
-import io.geokv.gateway.kv.GeokvHeaders;
 import io.geokv.gateway.routing.Failover;
 import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
 import io.geokv.gateway.routing.RegionRouter;

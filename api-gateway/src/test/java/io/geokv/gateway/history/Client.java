@@ -1,6 +1,6 @@
 package io.geokv.gateway.history;
 
-import io.geokv.gateway.kv.GeokvHeaders;
+import io.geokv.gateway.web.GeokvHeaders;
 import io.geokv.history.Fault;
 import io.geokv.history.Operation;
 import io.geokv.history.OperationKind;

@@ -6,7 +6,7 @@ import io.geokv.conflict.KeyLimits;
 import io.geokv.gateway.GatewayApplication;
 import io.geokv.gateway.ReplicationProcess;
 import io.geokv.gateway.TestCluster;
-import io.geokv.gateway.kv.GeokvHeaders;
+import io.geokv.gateway.web.GeokvHeaders;
 import io.geokv.position.LogPositions;
 import io.geokv.progress.RegionProgress;
 import io.geokv.progress.TopicOffsets;

@@ -2,7 +2,7 @@ package io.geokv.gateway.history;
 
 import static org.awaitility.Awaitility.await;
 
-import io.geokv.gateway.kv.GeokvHeaders;
+import io.geokv.gateway.web.GeokvHeaders;
 import io.geokv.history.History;
 import io.geokv.history.LoggedEvent;
 import io.geokv.history.Operation;

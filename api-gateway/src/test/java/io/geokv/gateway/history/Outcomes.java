@@ -6,7 +6,7 @@ import io.geokv.conflict.Sibling;
 import io.geokv.event.KvEventCodec;
 import io.geokv.event.avro.ContextEntry;
 import io.geokv.event.avro.KvEvent;
-import io.geokv.gateway.kv.GeokvHeaders;
+import io.geokv.gateway.web.GeokvHeaders;
 import io.geokv.history.FinalState;
 import io.geokv.history.LoggedEvent;
 import io.geokv.naming.GeokvNames;

@@ -1,4 +1,4 @@
-package io.geokv.gateway.kv;
+package io.geokv.gateway.web;
 
 import io.geokv.gateway.problem.Problems;
 import java.util.List;

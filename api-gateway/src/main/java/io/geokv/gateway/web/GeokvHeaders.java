@@ -1,4 +1,4 @@
-package io.geokv.gateway.kv;
+package io.geokv.gateway.web;
 
 /** HTTP headers of the geokv API, request and response. */
 public final class GeokvHeaders {

@@ -1,11 +1,17 @@
-package io.geokv.gateway.kv;
+package io.geokv.gateway.kv.http;
 
+import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.Resolution;
 import io.geokv.conflict.Sibling;
-import io.geokv.gateway.kv.KvService.ReadCommand;
-import io.geokv.gateway.kv.KvService.WriteCommand;
-import io.geokv.gateway.kv.KvService.WriteResult;
+import io.geokv.gateway.kv.Consistency;
+import io.geokv.gateway.kv.KeyRef;
+import io.geokv.gateway.kv.WriteRequest;
+import io.geokv.gateway.kv.WriteResult;
+import io.geokv.gateway.kv.read.KvReads;
+import io.geokv.gateway.kv.write.KvWrites;
 import io.geokv.gateway.problem.Problems;
+import io.geokv.gateway.web.GeokvHeaders;
+import io.geokv.gateway.web.MediaHeaders;
 import io.geokv.gateway.web.RequestRouting;
 import io.geokv.gateway.web.RequestRouting.Routed;
 import java.nio.ByteBuffer;
@@ -36,12 +42,18 @@ import reactor.core.publisher.Mono;
 @RestController
 class KvController {
 
-    private final KvService kv;
+    private final KvWrites writes;
+    private final KvReads reads;
+    private final KvRequests requests;
     private final RequestRouting routing;
+    private final int maxValueBytes;
 
-    KvController(KvService kv, RequestRouting routing) {
-        this.kv = kv;
+    KvController(KvWrites writes, KvReads reads, KvRequests requests, RequestRouting routing, KeyLimits limits) {
+        this.writes = writes;
+        this.reads = reads;
+        this.requests = requests;
         this.routing = routing;
+        this.maxValueBytes = (int) limits.maxValueBytes();
     }
 
     /** {@code applied_in}: the regions that had applied a strong write when it returned. */
@@ -156,43 +168,23 @@ class KvController {
         MediaHeaders.accept(request);
         MediaType declared = MediaHeaders.contentType(request);
         String contentType = declared == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : declared.toString();
-        return readBody(request)
-                .flatMap(value -> write(routed, command(routed, key, request, tenant, value, contentType)));
+        return readBody(request).flatMap(value -> write(routed, key, request, tenant, value, contentType));
     }
 
     private Mono<ResponseEntity<WriteResponse>> delete(
             String key, ServerHttpRequest request, String tenant, Routed routed) {
         MediaHeaders.accept(request);
-        return write(routed, command(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE));
-    }
-
-    private static WriteCommand command(
-            Routed routed, String key, ServerHttpRequest request, String tenant, byte[] value, String contentType) {
-        HttpHeaders headers = request.getHeaders();
-        return new WriteCommand(
-                routed.region(),
-                tenant,
-                KvService.keyFromPath(key),
-                value,
-                contentType,
-                headers.getFirst(GeokvHeaders.CONTEXT),
-                unquote(headers.getFirst(HttpHeaders.IF_MATCH)),
-                headers.getFirst(GeokvHeaders.CONSISTENCY),
-                headers.getFirst(GeokvHeaders.SESSION));
+        return write(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE);
     }
 
     private Mono<ResponseEntity<?>> read(String key, ServerHttpRequest request, String tenant, Routed routed) {
-        String plainKey = KvService.keyFromPath(key);
         String session = request.getHeaders().getFirst(GeokvHeaders.SESSION);
         long started = System.nanoTime();
         boolean wantsJson = MediaHeaders.accept(request).stream()
                 .anyMatch(type -> type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON));
-        return kv.read(new ReadCommand(
-                        routed.region(),
-                        tenant,
-                        plainKey,
-                        request.getHeaders().getFirst(GeokvHeaders.CONSISTENCY),
-                        session))
+        KeyRef ref = requests.fromPath(tenant, key);
+        String plainKey = ref.key();
+        return reads.read(requests.read(routed.region(), ref, request.getHeaders()))
                 .map(result -> {
                     long latencyMs = (System.nanoTime() - started) / 1_000_000;
                     String source = result.source().wire();
@@ -247,15 +239,18 @@ class KvController {
                 });
     }
 
-    private Mono<ResponseEntity<WriteResponse>> write(Routed routed, WriteCommand command) {
-        return kv.write(command)
+    private Mono<ResponseEntity<WriteResponse>> write(
+            Routed routed, String key, ServerHttpRequest request, String tenant, byte[] value, String contentType) {
+        WriteRequest write = requests.write(
+                routed.region(), requests.fromPath(tenant, key), value, contentType, request.getHeaders());
+        return writes.write(write)
                 .map((WriteResult result) -> ResponseEntity.ok()
                         .headers(routed::describe)
                         .header(GeokvHeaders.CONTEXT, result.context())
                         .header(GeokvHeaders.SESSION, result.session())
                         .header(GeokvHeaders.CONSISTENCY, result.consistency().wire())
                         .body(new WriteResponse(
-                                command.key(),
+                                write.key().key(),
                                 routed.region(),
                                 routing.router().othersThan(routed.region()),
                                 result.context(),
@@ -266,7 +261,7 @@ class KvController {
     }
 
     private Mono<byte[]> readBody(ServerHttpRequest request) {
-        int limit = (int) kv.maxValueBytes();
+        int limit = maxValueBytes;
         long declared = request.getHeaders().getContentLength();
         if (declared > limit) {
             return Mono.error(tooLarge(limit));
@@ -284,14 +279,6 @@ class KvController {
 
     private static RuntimeException tooLarge(int limit) {
         return Problems.tooLarge("value is larger than the limit of " + limit + " bytes");
-    }
-
-    /** If-Match values may arrive as quoted entity tags. */
-    private static String unquote(String value) {
-        if (value != null && value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-            return value.substring(1, value.length() - 1);
-        }
-        return value;
     }
 
     /** Events produced straight to Kafka may carry any content type string; serve junk as plain bytes. */

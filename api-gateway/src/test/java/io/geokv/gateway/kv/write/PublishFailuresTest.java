@@ -1,7 +1,8 @@
-package io.geokv.gateway.kv;
+package io.geokv.gateway.kv.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geokv.gateway.kv.KvProblem;
 import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.RecordTooLargeException;

@@ -1,7 +1,8 @@
-package io.geokv.gateway.kv;
+package io.geokv.gateway.kv.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geokv.gateway.kv.KvProblem;
 import io.geokv.store.postgres.StoreException;
 import io.lettuce.core.RedisConnectionException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;

@@ -1,5 +1,6 @@
-package io.geokv.gateway.kv;
+package io.geokv.gateway.kv.write;
 
+import io.geokv.gateway.kv.KvProblem;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;

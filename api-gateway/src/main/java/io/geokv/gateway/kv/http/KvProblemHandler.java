@@ -1,6 +1,8 @@
-package io.geokv.gateway.kv;
+package io.geokv.gateway.kv.http;
 
+import io.geokv.gateway.kv.KvProblem;
 import io.geokv.gateway.problem.Problems;
+import io.geokv.gateway.web.GeokvHeaders;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;

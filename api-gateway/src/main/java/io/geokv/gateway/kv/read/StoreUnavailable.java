@@ -1,5 +1,6 @@
-package io.geokv.gateway.kv;
+package io.geokv.gateway.kv.read;
 
+import io.geokv.gateway.kv.KvProblem;
 import io.lettuce.core.RedisException;
 import io.r2dbc.spi.R2dbcException;
 import java.io.IOException;

@@ -1,0 +1,88 @@
+package io.geokv.gateway.kv.http;
+
+import io.geokv.conflict.VersionVector;
+import io.geokv.gateway.kv.Consistency;
+import io.geokv.gateway.kv.KeyRef;
+import io.geokv.gateway.kv.KvProblem;
+import io.geokv.gateway.kv.ReadRequest;
+import io.geokv.gateway.kv.WriteRequest;
+import io.geokv.gateway.session.SessionPositions;
+import io.geokv.gateway.tokens.ClientTokens;
+import io.geokv.gateway.web.GeokvHeaders;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+
+/**
+ * Reads a key request's headers into the domain's types, once, at the edge: the tenant (the default
+ * one when none is named), the key, the consistency level and the opened context, {@code If-Match}
+ * and session tokens. What cannot be read is the client's error.
+ */
+public final class KvRequests {
+
+    private final ClientTokens tokens;
+    private final String defaultTenant;
+
+    public KvRequests(ClientTokens tokens, String defaultTenant) {
+        this.tokens = tokens;
+        this.defaultTenant = defaultTenant;
+    }
+
+    /** The key of a {@code {*key}} path capture, which includes the leading slash. */
+    public KeyRef fromPath(String tenantHeader, String captured) {
+        return key(tenantHeader, captured.startsWith("/") ? captured.substring(1) : captured);
+    }
+
+    /** @param tenantHeader the {@code X-Tenant} header, or null */
+    public KeyRef key(String tenantHeader, String key) {
+        return new KeyRef(tenantHeader == null || tenantHeader.isBlank() ? defaultTenant : tenantHeader, key);
+    }
+
+    /** @param value null to delete */
+    public WriteRequest write(String region, KeyRef key, byte[] value, String contentType, HttpHeaders headers) {
+        Consistency level = level(headers);
+        Optional<VersionVector> context = context(headers.getFirst(GeokvHeaders.CONTEXT), key);
+        Optional<VersionVector> expected = context(unquote(headers.getFirst(HttpHeaders.IF_MATCH)), key);
+        return new WriteRequest(region, key, value, contentType, context, expected, level, session(headers));
+    }
+
+    public ReadRequest read(String region, KeyRef key, HttpHeaders headers) {
+        Consistency level = level(headers);
+        return new ReadRequest(region, key, level, session(headers));
+    }
+
+    private static Consistency level(HttpHeaders headers) {
+        return Consistency.of(
+                headers.getFirst(GeokvHeaders.CONSISTENCY), headers.getFirst(GeokvHeaders.SESSION) != null);
+    }
+
+    private Optional<VersionVector> context(String token, KeyRef key) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(tokens.context(token, key.tenant(), key.key()));
+        } catch (IllegalArgumentException e) {
+            throw KvProblem.invalid("invalid-context", e.getMessage());
+        }
+    }
+
+    private SessionPositions session(HttpHeaders headers) {
+        String token = headers.getFirst(GeokvHeaders.SESSION);
+        if (token == null) {
+            return SessionPositions.empty();
+        }
+        try {
+            return tokens.session(token);
+        } catch (IllegalArgumentException e) {
+            throw KvProblem.invalid("invalid-session", e.getMessage());
+        }
+    }
+
+    /** If-Match values may arrive as quoted entity tags. */
+    private static String unquote(String value) {
+        if (value != null && value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+}

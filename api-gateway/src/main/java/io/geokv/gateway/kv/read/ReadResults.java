@@ -1,0 +1,52 @@
+package io.geokv.gateway.kv.read;
+
+import io.geokv.conflict.HybridLogicalClock;
+import io.geokv.conflict.KeyState;
+import io.geokv.gateway.kv.Consistency;
+import io.geokv.gateway.kv.KeyRef;
+import io.geokv.gateway.kv.ReadResult;
+import io.geokv.gateway.resolution.ResolutionRules;
+import io.geokv.gateway.tokens.ClientTokens;
+import io.geokv.store.Source;
+import java.util.List;
+
+/**
+ * What a read shows of a state: the key's resolution policy applied, its context sealed. The gateway
+ * observes the state's clocks, so its next writes are stamped after every value a client has seen.
+ */
+final class ReadResults {
+
+    private final ResolutionRules resolution;
+    private final ClientTokens tokens;
+    private final HybridLogicalClock clock;
+
+    ReadResults(ResolutionRules resolution, ClientTokens tokens, HybridLogicalClock clock) {
+        this.resolution = resolution;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    ReadResult of(
+            KeyRef key,
+            KeyState state,
+            Source source,
+            String servedBy,
+            List<String> regionsRead,
+            Consistency level,
+            String session) {
+        state.siblings().forEach(sibling -> clock.observe(sibling.timestamp()));
+        return new ReadResult(
+                state,
+                source,
+                resolution.resolverFor(key.tenant(), key.key()).resolve(state.siblings()),
+                tokens.context(state.context(), key.tenant(), key.key()),
+                servedBy,
+                regionsRead,
+                level,
+                session);
+    }
+
+    ClientTokens tokens() {
+        return tokens;
+    }
+}

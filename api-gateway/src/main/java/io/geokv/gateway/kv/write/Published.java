@@ -1,0 +1,31 @@
+package io.geokv.gateway.kv.write;
+
+import io.geokv.conflict.VersionVector;
+import io.geokv.gateway.kv.Consistency;
+import io.geokv.gateway.kv.KeyRef;
+import io.geokv.gateway.kv.WriteResult;
+import io.geokv.gateway.session.SessionPositions;
+import io.geokv.gateway.tokens.ClientTokens;
+import io.geokv.position.EventPartition;
+import java.util.List;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/** A write Kafka has acknowledged, with the context it was based on and the timestamp it carries. */
+record Published(String eventId, KeyRef key, VersionVector context, long timestamp, RecordMetadata position) {
+
+    /** The session's positions, now covering this write. */
+    SessionPositions positions(SessionPositions session) {
+        return session.withWrite(
+                new EventPartition(position.topic(), position.partition()), position.offset(), timestamp);
+    }
+
+    /** What a client is told once Kafka has the write (eventual and session writes return here). */
+    WriteResult result(ClientTokens tokens, SessionPositions session, Consistency level) {
+        return new WriteResult(
+                eventId,
+                tokens.context(context, key.tenant(), key.key()),
+                tokens.session(positions(session)),
+                level,
+                List.of());
+    }
+}

@@ -25,8 +25,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * An event produced straight to {@code kv-events.<region>} with the schemas serde (a plain Java
- * producer with only the schemas jar) is materialized exactly like a REST write.
+ * An event produced straight to {@code kv-events.<region>} with the event-log serde (a plain Java
+ * producer with only the event-log jar) is materialized exactly like a REST write.
  */
 class DirectProducerIT {
 

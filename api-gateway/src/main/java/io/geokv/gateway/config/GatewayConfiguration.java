@@ -6,7 +6,7 @@ import io.geokv.conflict.KeepSiblings;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.SiblingResolver;
-import io.geokv.gateway.events.ClockSeed;
+import io.geokv.gateway.events.EventLogStartup;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.health.checks.RegionHealthMonitor;
@@ -150,34 +150,39 @@ class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    EventPublisher eventPublisher(
-            KafkaProperties kafka, Admin admin, RegionsProperties regions, KeyLimits limits, TopicsProperties topics) {
-        // Writes must find their topic even when the gateway starts before replication-streams.
-        new TopicProvisioner(admin, Duration.ofSeconds(30), limits, topics.durability())
-                .ensureEventTopics(regions.names(), properties.partitions());
+    EventPublisher eventPublisher(KafkaProperties kafka, KeyLimits limits) {
         Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
         RecordSizes.requireAtLeast(producer, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, limits.eventRecordBytes());
         return new EventPublisher(producer, properties.writeTimeout());
     }
 
     /**
-     * The clock that stamps writes, starting after every timestamp in the log. Its wall clock is the
-     * system's unless the context has a {@link Clock} bean (tests inject skewed ones). Takes the
-     * publisher only so that the event topics exist before their last records are read.
+     * The clock that stamps writes. Its wall clock is the system's unless the context has a
+     * {@link Clock} bean (tests inject skewed ones); {@link EventLogStartup} makes it start after every
+     * timestamp in the log.
      */
     @Bean
-    HybridLogicalClock hybridLogicalClock(
-            ObjectProvider<Clock> wallClock,
-            RegionsProperties regions,
+    HybridLogicalClock hybridLogicalClock(ObjectProvider<Clock> wallClock) {
+        Clock wall = wallClock.getIfAvailable(Clock::systemUTC);
+        return new HybridLogicalClock(wall::millis);
+    }
+
+    /** Started with the context (it is a {@code SmartLifecycle}), before the web server. */
+    @Bean
+    EventLogStartup eventLogStartup(
             Admin admin,
             KafkaProperties kafka,
-            EventPublisher publisher) {
-        Clock wall = wallClock.getIfAvailable(Clock::systemUTC);
-        HybridLogicalClock clock = new HybridLogicalClock(wall::millis);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(peekingConsumer(kafka))) {
-            ClockSeed.observeLog(clock, regions.names(), new TopicOffsets(admin, Duration.ofSeconds(30)), consumer);
-        }
-        return clock;
+            RegionsProperties regions,
+            KeyLimits limits,
+            TopicsProperties topics,
+            HybridLogicalClock clock) {
+        return new EventLogStartup(
+                new TopicProvisioner(admin, Duration.ofSeconds(30), limits, topics.durability()),
+                regions.names(),
+                properties.partitions(),
+                clock,
+                new TopicOffsets(admin, Duration.ofSeconds(30)),
+                () -> new KafkaConsumer<>(peekingConsumer(kafka)));
     }
 
     @Bean

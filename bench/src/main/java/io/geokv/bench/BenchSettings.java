@@ -1,5 +1,6 @@
 package io.geokv.bench;
 
+import io.geokv.naming.GeokvNames;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -54,7 +55,7 @@ record BenchSettings(
 
     /** The region's database name, as geokv derives it from the prefix. */
     String database(String region) {
-        return databasePrefix + region.replace('-', '_');
+        return GeokvNames.database(databasePrefix, region);
     }
 
     Map<String, Object> toMap() {

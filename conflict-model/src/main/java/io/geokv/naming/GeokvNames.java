@@ -133,4 +133,12 @@ public final class GeokvNames {
         String base = PROCESS_PREFIX + requireRegionName(region);
         return purpose.isEmpty() ? base : base + "-" + purpose;
     }
+
+    /**
+     * The PostgreSQL database of {@code region} when none is configured: the prefix (default {@code
+     * geokv_}) plus the region name, SQL-identifier friendly.
+     */
+    public static String database(String prefix, String region) {
+        return prefix + requireRegionName(region).replace('-', '_');
+    }
 }

@@ -31,6 +31,7 @@ class GeokvNamesTest {
         assertThat(GeokvNames.sinkGroup("eu-west")).isEqualTo("geokv-eu-west-sink");
         assertThat(GeokvNames.connectionName("eu-west", "")).isEqualTo("geokv-eu-west");
         assertThat(GeokvNames.DEFAULT_REGIONS).containsExactly("us-east", "eu-west", "asia-pac");
+        assertThat(GeokvNames.database("geokv_", "eu-west")).isEqualTo("geokv_eu_west");
     }
 
     @Test

@@ -34,7 +34,7 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
 
     /** The database name used when none is configured: the prefix plus the name, SQL-identifier friendly. */
     public static String defaultDatabase(String databasePrefix, String regionName) {
-        return databasePrefix + regionName.replace('-', '_');
+        return GeokvNames.database(databasePrefix, regionName);
     }
 
     /**

@@ -46,7 +46,11 @@ class ArchitectureTest {
                     "io.micrometer..")
             .because("domain decisions must be testable and reusable without any framework or I/O");
 
-    /** Libraries below, applications above; applications never use each other. */
+    /**
+     * Libraries below, applications above; applications never use each other. The tests' shared
+     * fixtures (module test-support, used with test scope) are never used by main code, and build on
+     * no module, so that the tests of every module can use them, the region store's included.
+     */
     @ArchTest
     static final ArchRule modulesDependInOneDirection = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
@@ -71,6 +75,8 @@ class ArchitectureTest {
             .definedBy("io.geokv.bench..")
             .layer("local services")
             .definedBy("io.geokv.local..")
+            .layer("test support")
+            .definedBy("io.geokv.testing..")
             .whereLayer("gateway")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("replication")
@@ -81,6 +87,10 @@ class ArchitectureTest {
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("history checker")
             .mayNotBeAccessedByAnyLayer()
+            .whereLayer("test support")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("test support")
+            .mayNotAccessAnyLayer()
             .whereLayer("region progress")
             .mayOnlyBeAccessedByLayers("replication", "gateway")
             .whereLayer("region store")

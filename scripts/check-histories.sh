@@ -9,7 +9,7 @@
 #   --histories N  how many histories (default 20)
 #   --seed S       seed of the first history; the others follow from it (default: random, printed)
 #   --seconds T    how long the clients of each history run (default 8)
-# Every history and its report are written to api-gateway/target/histories/. Exits non-zero when
+# Every history and its report are written to system-tests/target/histories/. Exits non-zero when
 # any history shows an anomaly.
 set -euo pipefail
 
@@ -39,18 +39,18 @@ ensure_postgres
 ensure_redis
 
 cd "$ROOT"
-log "building api-gateway and what it needs, then running $histories histories of ${seconds}s, seed $seed"
+log "building system-tests and what it needs, then running $histories histories of ${seconds}s, seed $seed"
 status=0
-# One reactor build: the modules api-gateway needs come from their target/ folders, nothing is
+# One reactor build: the modules system-tests needs come from their target/ folders, nothing is
 # installed into the local Maven repository. The other modules have no HistoriesIT to run.
-mvn -B -pl api-gateway -am test-compile failsafe:integration-test@child-processes failsafe:verify@child-processes \
+mvn -B -pl system-tests -am test-compile failsafe:integration-test@child-processes failsafe:verify@child-processes \
   -Dit.test=HistoriesIT -Dfailsafe.failIfNoSpecifiedTests=false -Dgeokv.histories="$histories" \
   -Dgeokv.histories.seed="$seed" -Dgeokv.histories.seconds="$seconds" || status=$?
-summary="$(grep -h '^histor' api-gateway/target/failsafe-reports/io.geokv.gateway.history.HistoriesIT-output.txt 2>/dev/null || true)"
+summary="$(grep -h '^histor' system-tests/target/failsafe-reports/io.geokv.system.history.HistoriesIT-output.txt 2>/dev/null || true)"
 [[ -n "$summary" ]] && printf '%s\n' "$summary"
 if ((status == 0)); then
-  log "no anomaly in $histories histories (seed $seed); histories in api-gateway/target/histories/"
+  log "no anomaly in $histories histories (seed $seed); histories in system-tests/target/histories/"
 else
-  log "anomalies or a failed run (seed $seed): see api-gateway/target/histories/ and the output above"
+  log "anomalies or a failed run (seed $seed): see system-tests/target/histories/ and the output above"
 fi
 exit "$status"

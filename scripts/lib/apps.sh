@@ -34,13 +34,17 @@ app_jar() {
 }
 
 # _apps_build_inputs: what the jars are built from, one path a line: every pom.xml of the
-# reactor and each module's src/main (tests do not go into the jars).
+# reactor and each module's src/main (tests do not go into the jars, nor do the test fixtures
+# in test-support/src/main).
 _apps_build_inputs() {
   local root module
   root="$(geokv_root)"
   printf '%s\n' "$root/pom.xml"
   while read -r module; do
-    printf '%s\n' "$root/$module/pom.xml" "$root/$module/src/main"
+    printf '%s\n' "$root/$module/pom.xml"
+    if [[ "$module" != test-support ]]; then
+      printf '%s\n' "$root/$module/src/main"
+    fi
   done < <(sed -n 's:^[[:space:]]*<module>\([^<]*\)</module>.*:\1:p' "$root/pom.xml")
 }
 

@@ -48,7 +48,9 @@ class ArchitectureTest {
 
     /**
      * Libraries below, applications above; applications never use each other. The conflict model is
-     * the bottom: it uses no other geokv layer, and the event log uses only the conflict model.
+     * the bottom: it uses no other geokv layer, and the event log uses only the conflict model. The
+     * tests' shared fixtures (module test-support, used with test scope) are never used by main code,
+     * and build on no module, so that the tests of every module can use them, the region store's included.
      */
     @ArchTest
     static final ArchRule modulesDependInOneDirection = layeredArchitecture()
@@ -71,6 +73,8 @@ class ArchitectureTest {
             .definedBy("io.geokv.bench..")
             .layer("local services")
             .definedBy("io.geokv.local..")
+            .layer("test support")
+            .definedBy("io.geokv.testing..")
             .whereLayer("conflict model")
             .mayNotAccessAnyLayer()
             .whereLayer("event log")
@@ -85,6 +89,10 @@ class ArchitectureTest {
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("history checker")
             .mayNotBeAccessedByAnyLayer()
+            .whereLayer("test support")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("test support")
+            .mayNotAccessAnyLayer()
             .whereLayer("region progress")
             .mayOnlyBeAccessedByLayers("replication", "gateway")
             .whereLayer("region store")

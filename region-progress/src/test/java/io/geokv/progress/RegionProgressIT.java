@@ -1,15 +1,14 @@
 package io.geokv.progress;
 
-import static io.geokv.store.TestStates.covering;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.store.RegionStores;
-import io.geokv.store.TcpProxy;
-import io.geokv.store.TestStates;
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.config.RegionsProperties;
+import io.geokv.testing.TcpProxy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +28,10 @@ import reactor.core.publisher.Mono;
  */
 class RegionProgressIT {
 
+    /** Where region-store's tests keep their databases and Redis databases; these regions are this test's own. */
+    private static final String DATABASE_PREFIX = "geokv_storetest_";
+
+    private static final int REDIS_FIRST_DATABASE = 10;
     private static final String TOPIC = "kv-events.us-east";
     private static final Duration HOUR = Duration.ofHours(1);
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -39,11 +42,20 @@ class RegionProgressIT {
 
     @BeforeEach
     void open() throws IOException {
-        RegionProperties a = TestStates.region("progress-a", 10);
-        RegionProperties b = TestStates.region("progress-b", 11);
+        RegionsProperties direct = new RegionsProperties(
+                List.of(RegionProperties.named("progress-a"), RegionProperties.named("progress-b")),
+                DATABASE_PREFIX,
+                REDIS_FIRST_DATABASE);
+        RegionProperties b = direct.region("progress-b");
         proxyToB = new TcpProxy(b.postgres().port());
+        RegionProperties.Postgres pg = b.postgres();
+        RegionProperties bThroughProxy = new RegionProperties(
+                b.name(),
+                new RegionProperties.Postgres(
+                        pg.host(), proxyToB.port(), pg.database(), pg.username(), pg.password(), pg.maxPoolSize()),
+                b.redis());
         stores = RegionStores.open(new RegionsProperties(
-                List.of(a, TestStates.withPostgresPort(b, proxyToB.port())), TestStates.PREFIX, 10));
+                List.of(direct.region("progress-a"), bThroughProxy), DATABASE_PREFIX, REDIS_FIRST_DATABASE));
         stores.all().forEach(store -> store.database().truncate());
         progress = new RegionProgress(
                 stores, new ProgressProperties(HOUR, Duration.ofMillis(100), Duration.ofSeconds(2), HOUR));
@@ -62,14 +74,14 @@ class RegionProgressIT {
 
     @Test
     void aHundredWaitersCompleteFromOneCommitOfTheRegion() {
-        LogPositions target = covering(TOPIC, 0, 5);
+        LogPositions target = upTo(0, 5);
         List<Mono<Boolean>> waits = IntStream.range(0, 100)
                 .mapToObj(i -> progress.awaitApplied("progress-a", target, WAIT).cache())
                 .toList();
         waits.forEach(Mono::subscribe);
         assertThat(progress.hasApplied("progress-a", target)).isFalse();
 
-        stores.get("progress-a").writer().write(List.of(), covering(TOPIC, 0, 5));
+        stores.get("progress-a").writer().write(List.of(), upTo(0, 5));
 
         assertThat(Flux.merge(waits).collectList().block(WAIT)).hasSize(100).containsOnly(true);
         assertThat(progress.applied("progress-a")).contains(target);
@@ -77,7 +89,7 @@ class RegionProgressIT {
 
     @Test
     void theFirstRegionToApplyIsTakenInPreferenceOrderAndAWaitThatTimesOutSaysWhoDid() {
-        LogPositions target = covering(TOPIC, 1, 3);
+        LogPositions target = upTo(1, 3);
         stores.get("progress-b").writer().write(List.of(), target);
 
         assertThat(progress.firstToApply(List.of("progress-a", "progress-b"), target, WAIT)
@@ -93,14 +105,14 @@ class RegionProgressIT {
         assertThat(progress.firstToApply(List.of("progress-a", "progress-b"), target, WAIT)
                         .block(WAIT))
                 .isEqualTo("progress-a");
-        assertThat(progress.firstToApply(List.of("progress-a"), covering(TOPIC, 1, 4), Duration.ofMillis(200))
+        assertThat(progress.firstToApply(List.of("progress-a"), upTo(1, 4), Duration.ofMillis(200))
                         .blockOptional(WAIT))
                 .isEmpty();
     }
 
     @Test
     void aRegionThatCannotBeAskedHasAppliedNothingUntilItAnswersAgain() throws IOException {
-        LogPositions target = covering(TOPIC, 2, 1);
+        LogPositions target = upTo(2, 1);
         stores.get("progress-b").writer().write(List.of(), target);
         await().atMost(WAIT).until(() -> progress.hasApplied("progress-b", target));
 
@@ -118,12 +130,17 @@ class RegionProgressIT {
 
     @Test
     void aTruncatedRegionHasAppliedNothingAgain() {
-        LogPositions target = covering(TOPIC, 0, 2);
+        LogPositions target = upTo(0, 2);
         stores.get("progress-a").writer().write(List.of(), target);
         await().atMost(WAIT).until(() -> progress.hasApplied("progress-a", target));
 
         stores.get("progress-a").database().truncate();
 
         await().atMost(WAIT).until(() -> progress.applied("progress-a").equals(Optional.of(LogPositions.empty())));
+    }
+
+    /** Positions covering partition {@code partition} of {@link #TOPIC} up to {@code next} (exclusive). */
+    private static LogPositions upTo(int partition, long next) {
+        return LogPositions.empty().with(new EventPartition(TOPIC, partition), next);
     }
 }

@@ -12,6 +12,7 @@ import io.geokv.position.LogPositions;
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.config.RegionsProperties;
 import io.geokv.store.postgres.StoreException;
+import io.geokv.testing.TcpProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -37,8 +37,8 @@ import org.springframework.util.FileSystemUtils;
  *
  * <p>Its stores are databases {@value #DATABASE_PREFIX}&lt;region&gt; and Redis databases 7 to 9,
  * emptied once per JVM. They are deliberately not {@link TestStores}' {@code geokv_it_*} and Redis
- * 4 to 6: the gateway's integration tests drop and fill those, and the two modules' integration tests
- * must be able to run at the same time on one machine without destroying each other's data.
+ * 4 to 6: the system tests drop and fill those, and the two modules' integration tests must be able
+ * to run at the same time on one machine without destroying each other's data.
  */
 public final class SharedReplication implements BeforeAllCallback {
 

@@ -12,7 +12,7 @@ import org.springframework.web.server.NotAcceptableStatusException;
  * (RFC 9110 lets a server disregard it). Spring's own negotiation throws instead, and where it does
  * nothing good follows: an error is answered with no body, and a success escapes the exception
  * handlers and gets Spring Boot's plain JSON error. The key-value API refuses such a header itself,
- * before acting on the request ({@link io.geokv.gateway.kv.MediaHeaders}); this only decides how
+ * before acting on the request ({@link io.geokv.gateway.web.MediaHeaders}); this only decides how
  * answers are written.
  */
 @Configuration(proxyBeanMethods = false)

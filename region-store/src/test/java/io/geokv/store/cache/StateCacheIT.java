@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.geokv.conflict.KeyState;
-import io.geokv.store.TcpProxy;
 import io.geokv.store.TestStates;
 import io.geokv.store.config.RegionProperties;
+import io.geokv.testing.TcpProxy;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -1,0 +1,65 @@
+package io.geokv.testing;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real PostgreSQL and Redis of this machine, with names of their own for tests: databases
+ * {@code geokv_it_<region>} and Redis logical databases 4 to 6, which the tests empty before first
+ * use so a fresh broker never meets rows written against an earlier one. The databases are only
+ * dropped here: creating them takes region-store's migrations, which replication-streams runs when
+ * it starts; tests that start a gateway first (it only reads) create them themselves.
+ */
+public final class TestStores {
+
+    public static final List<String> REGIONS = List.of("us-east", "eu-west", "asia-pac");
+    public static final String DATABASE_PREFIX = "geokv_it_";
+    public static final int REDIS_FIRST_DATABASE = 4;
+
+    private TestStores() {}
+
+    /** Spring properties that point every region at the test stores. */
+    public static Map<String, Object> properties() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (int i = 0; i < REGIONS.size(); i++) {
+            properties.put("geokv.regions[" + i + "].name", REGIONS.get(i));
+        }
+        properties.put("geokv.database-prefix", DATABASE_PREFIX);
+        properties.put("geokv.redis-first-database", REDIS_FIRST_DATABASE);
+        return properties;
+    }
+
+    /** Drops every region's database named {@code databasePrefix<region>} and empties its Redis database. */
+    public static void reset(String databasePrefix, int redisFirstDatabase) {
+        dropDatabases(databasePrefix);
+        for (int i = 0; i < REGIONS.size(); i++) {
+            RedisClient client = RedisClient.create("redis://127.0.0.1:6379/" + (redisFirstDatabase + i));
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                connection.sync().flushdb();
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    /** Drops every region's database named {@code databasePrefix<region>}. */
+    public static void dropDatabases(String databasePrefix) {
+        try (Connection connection =
+                        DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+                Statement statement = connection.createStatement()) {
+            for (String region : REGIONS) {
+                statement.execute(
+                        "DROP DATABASE IF EXISTS " + databasePrefix + region.replace('-', '_') + " WITH (FORCE)");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL must run on 127.0.0.1:5432 for the integration tests", e);
+        }
+    }
+}

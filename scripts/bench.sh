@@ -38,7 +38,6 @@ STREAMS_PORT="${GEOKV_BENCH_STREAMS_PORT:-18010}"
 GATEWAY_PORT="${GEOKV_BENCH_GATEWAY_PORT:-18009}"
 REDIS_FIRST_DATABASE="${GEOKV_BENCH_REDIS_FIRST_DATABASE:-13}"
 readonly DATABASE_PREFIX="geokv_bench_"
-readonly REGIONS=(us-east eu-west asia-pac)
 readonly BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 APP_JAVA_OPTS="${GEOKV_APP_JAVA_OPTS:--Xmx1g}"
 
@@ -74,11 +73,15 @@ done
 
 require_command java "a Java 17+ runtime is needed"
 require_command curl
-((REDIS_FIRST_DATABASE >= 0 && REDIS_FIRST_DATABASE + ${#REGIONS[@]} <= 16)) \
-  || die "GEOKV_BENCH_REDIS_FIRST_DATABASE=$REDIS_FIRST_DATABASE leaves no room for ${#REGIONS[@]} Redis databases (0-15)"
 
 # ---------------------------------------------------------------- build
-apps_build_if_stale 0 "$STREAMS_JAR" "$GATEWAY_JAR" "$BENCH_JAR"
+apps_build_if_stale 0 "$STREAMS_JAR" "$GATEWAY_JAR" "$BENCH_JAR" "$NAMES_JAR"
+
+# The apps' default regions, from the naming authority.
+read -r -a REGIONS <<<"$(geokv_name default-regions)"
+readonly REGIONS
+((REDIS_FIRST_DATABASE >= 0 && REDIS_FIRST_DATABASE + ${#REGIONS[@]} <= 16)) \
+  || die "GEOKV_BENCH_REDIS_FIRST_DATABASE=$REDIS_FIRST_DATABASE leaves no room for ${#REGIONS[@]} Redis databases (0-15)"
 
 # async-profiler's native library, from Maven Central (only with --profile).
 readonly ASYNC_PROFILER_VERSION="4.1"
@@ -135,7 +138,7 @@ done
 rm -rf "$STATE/kafka/data" "$STATE/kafka/logs" "$STATE/streams-state" "$LOG_DIR"
 mkdir -p "$LOG_DIR"
 for region in "${REGIONS[@]}"; do
-  db="${DATABASE_PREFIX}${region//-/_}"
+  db="$(geokv_name database "$DATABASE_PREFIX" "$region")"
   psql -q -h 127.0.0.1 -p 5432 -U postgres -d postgres -v ON_ERROR_STOP=1 \
     -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || die "could not drop the bench database $db"
 done

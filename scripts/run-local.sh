@@ -63,8 +63,6 @@ readonly GATEWAY_PORT="${GEOKV_GATEWAY_PORT:-8009}"
 readonly POSTGRES_PORT="${GEOKV_POSTGRES_PORT:-5432}"
 readonly REDIS_PORT="${GEOKV_REDIS_PORT:-6379}"
 readonly BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
-# The apps' default regions: named here only when the stores are on other ports (below).
-readonly REGIONS=(us-east eu-west asia-pac)
 
 STREAMS_JAR="$(app_jar replication-streams)"
 GATEWAY_JAR="$(app_jar api-gateway)"
@@ -127,9 +125,18 @@ for port_var in GATEWAY_PORT STREAMS_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT POSTG
   port_user[${!port_var}]="$port_var"
 done
 
+require_command java "a Java 17+ runtime is needed"
+require_command curl
+
+mkdir -p "$LOG_DIR"
+
+# ---------------------------------------------------------------- build
+apps_build_if_stale "$rebuild" "$STREAMS_JAR" "$GATEWAY_JAR" "$LOCAL_SERVICES_JAR" "$NAMES_JAR"
+
 # Stores on other ports than the apps' defaults: every region is pointed at them, with the
 # Redis database the apps would pick themselves (the first region's, 1 unless set, plus its index).
 if [[ "$POSTGRES_PORT" != 5432 || "$REDIS_PORT" != 6379 ]]; then
+  read -r -a REGIONS <<<"$(geokv_name default-regions)"
   redis_first_database="${GEOKV_REDIS_FIRST_DATABASE:-1}"
   ((redis_first_database > 0)) || redis_first_database=1 # the apps read 0 as "unset" too
   for i in "${!REGIONS[@]}"; do
@@ -139,13 +146,6 @@ if [[ "$POSTGRES_PORT" != 5432 || "$REDIS_PORT" != 6379 ]]; then
   done
 fi
 
-require_command java "a Java 17+ runtime is needed"
-require_command curl
-
-mkdir -p "$LOG_DIR"
-
-# ---------------------------------------------------------------- build
-apps_build_if_stale "$rebuild" "$STREAMS_JAR" "$GATEWAY_JAR" "$LOCAL_SERVICES_JAR"
 
 # ---------------------------------------------------------------- infrastructure
 # describe_port_owner <port>: who listens there, if ss can tell.

@@ -33,6 +33,20 @@ app_jar() {
   printf '%s/%s/target/%s-%s-exec.jar\n' "$(geokv_root)" "$1" "$1" "$(geokv_version)"
 }
 
+# module_jar <module>: the module's plain jar, <module>/target/<module>-<version>.jar.
+module_jar() {
+  printf '%s/%s/target/%s-%s.jar\n' "$(geokv_root)" "$1" "$1" "$(geokv_version)"
+}
+
+# NAMES_JAR: the jar of the naming authority; give it to apps_build_if_stale with the apps' jars.
+NAMES_JAR="$(module_jar conflict-model)"
+
+# geokv_name <name> [arguments]: a name as geokv makes it (io.geokv.naming.PrintNames), so that no
+# script spells one itself: `geokv_name default-regions`, `geokv_name database <prefix> <region>`.
+geokv_name() {
+  java -cp "$NAMES_JAR" io.geokv.naming.PrintNames "$@" || die "could not ask $(_apps_shown "$NAMES_JAR") for the name $*"
+}
+
 # _apps_build_inputs: what the jars are built from, one path a line: every pom.xml of the
 # reactor and each module's src/main (tests do not go into the jars, nor do the test fixtures
 # in test-support/src/main).

@@ -1,5 +1,6 @@
 package io.geokv.bench;
 
+import io.geokv.naming.GeokvNames;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -67,8 +68,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "geokv.database-prefix of the geokv under test; the raw reference uses the same databases.")
     String databasePrefix;
 
-    @Option(names = "--regions", split = ",", defaultValue = "us-east,eu-west,asia-pac")
-    List<String> regions;
+    @Option(
+            names = "--regions",
+            split = ",",
+            description = "The regions of the geokv under test; default: geokv's default regions.")
+    List<String> regions = GeokvNames.DEFAULT_REGIONS;
 
     @Option(names = "--redis-host", defaultValue = "127.0.0.1")
     String redisHost;
@@ -144,8 +148,9 @@ public final class BenchCommand implements Callable<Integer> {
         ScenarioResult replay =
                 attempt(failures, results, ReplayScenario.ID, () -> new ReplayScenario(s, materialize).run());
         if (replay != null && Boolean.FALSE.equals(replay.figures().get("digest_equal"))) {
-            failures.add(ReplayScenario.ID + ": the digest of " + ReplayScenario.REGION
-                    + " after the replay differs from " + ReplayScenario.COMPARED_REGION + "'s");
+            failures.add(ReplayScenario.ID + ": the digest of "
+                    + replay.figures().get("region") + " after the replay differs from "
+                    + replay.figures().get("compared_with") + "'s");
         }
         // The HTTP ceiling is measured right before each HTTP scenario, so both see the same machine load
         // (and outside its profile, which then shows the scenario alone).

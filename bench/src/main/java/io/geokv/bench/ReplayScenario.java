@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rebuilds one region ({@value #REGION}) from the topics through replication-streams'
+ * Rebuilds one region (the deployment's second) from the topics through replication-streams'
  * {@code POST /actuator/replay/<region>}, which answers once the region has caught up. It runs right
  * after materialize, so the topics hold exactly the N materialize events. Raw reference: the
  * materialize scenario's per-region records/s from the same run (the live path over the same events).
@@ -19,19 +19,24 @@ import java.util.Map;
 final class ReplayScenario {
 
     static final String ID = "replay";
-    static final String REGION = "eu-west";
-    /** The region whose digest the replayed one must equal. */
-    static final String COMPARED_REGION = "us-east";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DIGEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final BenchSettings s;
     private final ScenarioResult materialize;
+    private final String region;
+    /** The region whose digest the replayed one must equal. */
+    private final String comparedRegion;
 
     ReplayScenario(BenchSettings settings, ScenarioResult materialize) {
         this.s = settings;
         this.materialize = materialize;
+        if (settings.regions().size() < 2) {
+            throw new IllegalArgumentException("replay compares a rebuilt region with another: it needs two regions");
+        }
+        this.region = settings.regions().get(1);
+        this.comparedRegion = settings.regions().get(0);
     }
 
     ScenarioResult run() throws Exception {
@@ -50,7 +55,7 @@ final class ReplayScenario {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .build();
-        HttpRequest replay = HttpRequest.newBuilder(URI.create(s.streamsUrl() + "/actuator/replay/" + REGION))
+        HttpRequest replay = HttpRequest.newBuilder(URI.create(s.streamsUrl() + "/actuator/replay/" + region))
                 .timeout(s.replayTimeout())
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.noBody())
@@ -59,7 +64,7 @@ final class ReplayScenario {
         HttpResponse<String> answer = client.send(replay, HttpResponse.BodyHandlers.ofString());
         long wallNanos = System.nanoTime() - t0;
         if (answer.statusCode() / 100 != 2) {
-            throw new IllegalStateException("POST /actuator/replay/" + REGION + " answered " + answer.statusCode()
+            throw new IllegalStateException("POST /actuator/replay/" + region + " answered " + answer.statusCode()
                     + ": " + abbreviate(answer.body()));
         }
         JsonNode result = BenchReport.JSON.readTree(answer.body());
@@ -71,7 +76,7 @@ final class ReplayScenario {
             throw new IllegalStateException("unexpected replay answer: " + abbreviate(answer.body()));
         }
 
-        String comparedDigest = gatewayDigest(client, COMPARED_REGION);
+        String comparedDigest = gatewayDigest(client, comparedRegion);
         boolean digestEqual = digest.equals(comparedDigest);
         double rate = events / (durationMs / 1000.0);
 
@@ -82,8 +87,8 @@ final class ReplayScenario {
         figures.put("request_s", Figures.round(wallNanos / 1e9, 3));
         figures.put("records", records);
         figures.put("digest_equal", digestEqual);
-        figures.put("region", REGION);
-        figures.put("compared_with", COMPARED_REGION);
+        figures.put("region", region);
+        figures.put("compared_with", comparedRegion);
 
         Map<String, Object> raw = new LinkedHashMap<>();
         raw.put("records_per_s_per_region", live.doubleValue());
@@ -95,8 +100,8 @@ final class ReplayScenario {
         counts.put("records", records);
         return new ScenarioResult(
                 ID,
-                "region " + REGION + " rebuilt from the topics (" + events + " events) through POST /actuator/replay; "
-                        + "its digest compared with " + COMPARED_REGION + "'s",
+                "region " + region + " rebuilt from the topics (" + events + " events) through POST /actuator/replay; "
+                        + "its digest compared with " + comparedRegion + "'s",
                 figures,
                 new ScenarioResult.RawReference("materialize_same_run", raw),
                 List.of(),

@@ -183,7 +183,7 @@ start_app replication-streams "$STREAMS_JAR" "http://127.0.0.1:$STREAMS_PORT/act
   --server.port="$STREAMS_PORT" --geokv.replication.state-dir="$STATE/streams-state"
 streams_pid="$APP_PID"
 start_app api-gateway "$GATEWAY_JAR" "http://127.0.0.1:$GATEWAY_PORT/health" 120 \
-  --server.port="$GATEWAY_PORT"
+  --server.port="$GATEWAY_PORT" --geokv.gateway.bench-endpoints=true
 gateway_pid="$APP_PID"
 
 # ---------------------------------------------------------------- run

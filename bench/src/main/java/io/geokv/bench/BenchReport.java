@@ -21,8 +21,8 @@ import java.util.Map;
  */
 public final class BenchReport {
 
-    /** 1: no lag scenario, goals were ratios only; 2: lag scenario, goal_of. */
-    public static final int SCHEMA_VERSION = 2;
+    /** 1: no lag scenario, goals were ratios only; 2: lag scenario, goal_of; 3: read_uncached, fair references. */
+    public static final int SCHEMA_VERSION = 3;
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

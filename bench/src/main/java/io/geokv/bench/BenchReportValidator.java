@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,9 +20,9 @@ public final class BenchReportValidator {
 
     /** Scenario ids every result file must contain. */
     public static final List<String> REQUIRED_SCENARIOS =
-            List.of("materialize", "replay", "write", "read", "lag", "memory");
-    /** Schema version 1 files (kept as history) predate the lag scenario. */
-    private static final String ADDED_IN_SCHEMA_2 = "lag";
+            List.of("materialize", "replay", "write", "read", "read_uncached", "lag", "memory");
+    /** The schema version that added a scenario; older files (kept as history) may lack it. */
+    private static final Map<String, Integer> ADDED_IN_SCHEMA = Map.of("lag", 2, "read_uncached", 3);
 
     private BenchReportValidator() {}
 
@@ -81,7 +82,7 @@ public final class BenchReportValidator {
             checkScenario(id, s, problems);
         }
         for (String id : REQUIRED_SCENARIOS) {
-            if (!seen.contains(id) && !(schemaVersion < 2 && id.equals(ADDED_IN_SCHEMA_2))) {
+            if (!seen.contains(id) && schemaVersion >= ADDED_IN_SCHEMA.getOrDefault(id, 1)) {
                 problems.add(id + ": scenario missing");
             }
         }

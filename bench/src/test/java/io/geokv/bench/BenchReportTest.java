@@ -175,6 +175,18 @@ class BenchReportTest {
                         Map.of("requests_ok", 100),
                         5),
                 new ScenarioResult(
+                        "read_uncached",
+                        "fake",
+                        Map.of("throughput_rps", 300.0),
+                        new ScenarioResult.RawReference("r2dbc_select", Map.of("throughput_rps", 400.0)),
+                        null,
+                        0.75,
+                        "rps",
+                        ScenarioResult.Goal.ratioAtLeast(0.7),
+                        200,
+                        Map.of("requests_ok", 100),
+                        5),
+                new ScenarioResult(
                         "lag",
                         "fake",
                         Map.of("p99_ms", 120.0),

@@ -22,6 +22,7 @@ import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.replication.merge.OriginHeaders;
+import io.geokv.replication.region.ReplicationEndpoint;
 import io.geokv.replication.region.ReplicationSupervisor;
 import io.geokv.testing.TestKafka;
 import java.nio.charset.StandardCharsets;
@@ -265,6 +266,26 @@ class ReplicationIT {
         for (String region : REGIONS) {
             assertThat(find(region, tenant, "k4")).as(region).isNotNull();
         }
+    }
+
+    @Test
+    void aPausedRegionAppliesNothingUntilItIsResumedThenEverythingWaiting() {
+        String tenant = uniqueTenant();
+        ReplicationEndpoint endpoint = SharedReplication.context().getBean(ReplicationEndpoint.class);
+        assertThat(endpoint.act(EU, "pause").getStatus()).isEqualTo(200);
+        try {
+            assertThat(endpoint.regions().get(EU)).isEqualTo(Map.of("state", "RUNNING", "paused", true));
+            send(put(US, tenant, "while-paused", "waits in the log", VersionVector.empty(), CLOCK.tick()));
+            await().atMost(DEADLINE).until(() -> find(US, tenant, "while-paused") != null);
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> find(EU, tenant, "while-paused") == null);
+        } finally {
+            assertThat(endpoint.act(EU, "resume").getStatus()).isEqualTo(200);
+        }
+        await().atMost(DEADLINE).until(() -> find(EU, tenant, "while-paused") != null);
+        assertThat(endpoint.act(EU, "rewind").getStatus()).isEqualTo(400);
+        assertThat(endpoint.act("mars", "pause").getStatus()).isEqualTo(404);
     }
 
     // ---------------------------------------------------------------- helpers

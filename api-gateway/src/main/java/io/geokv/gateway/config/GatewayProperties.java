@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param health how regions are checked
  * @param tokenSecret the key sealing {@code X-Context} and {@code X-Session} tokens, shared by every gateway
  *     of a deployment (at least 16 bytes); blank makes a random one, so tokens only work on this instance
+ * @param benchEndpoints whether {@code PUT /bench/produce/{key}} is served: the bench's raw write
+ *     reference, which produces an event with no checks at all; only for {@code scripts/bench.sh}
  */
 @Validated
 @ConfigurationProperties("geokv.gateway")
@@ -37,7 +39,8 @@ public record GatewayProperties(
         @DefaultValue @Valid @NotNull Consistency consistency,
         @DefaultValue @Valid @NotNull Routing routing,
         @DefaultValue @Valid @NotNull Health health,
-        @DefaultValue("") String tokenSecret) {
+        @DefaultValue("") String tokenSecret,
+        @DefaultValue("false") boolean benchEndpoints) {
 
     /**
      * Region choice (docs/product.md, 'Geo-routing and failover') and failover.

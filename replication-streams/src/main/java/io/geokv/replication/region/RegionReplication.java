@@ -123,6 +123,36 @@ public final class RegionReplication {
         log.info("region {}: replication started", region);
     }
 
+    /**
+     * Stops applying events, keeping everything running: the Streams application stops processing
+     * (its tasks stay assigned, nothing is rebalanced) and the sink stops consuming. Events produced
+     * meanwhile wait in the log; {@link #resume()} applies them. Nothing is lost: a restart while
+     * paused resumes.
+     */
+    public synchronized void pause() {
+        requireStarted();
+        streams.pause();
+        sink.pause();
+        log.info("region {}: replication paused", region);
+    }
+
+    public synchronized void resume() {
+        requireStarted();
+        sink.resume();
+        streams.resume();
+        log.info("region {}: replication resumed", region);
+    }
+
+    public synchronized boolean isPaused() {
+        return streams != null && streams.isPaused();
+    }
+
+    private void requireStarted() {
+        if (streams == null) {
+            throw new IllegalStateException("region " + region + ": replication is not running");
+        }
+    }
+
     /** Stops the Streams application and the sink; false if the Streams application did not stop in time. */
     public synchronized boolean stop() {
         boolean stopped = true;

@@ -160,6 +160,15 @@ public final class RegionSink {
         deadLetters.close(Duration.ofSeconds(5));
     }
 
+    /** Stops consuming until {@link #resume()}; its consumer stays in its group. */
+    public void pause() {
+        container.pause();
+    }
+
+    public void resume() {
+        container.resume();
+    }
+
     public boolean isRunning() {
         return container.isRunning();
     }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The K keys {@code <prefix><i>} a read scenario reads, written through the gateway, key i in region
- * {@code regions[i % R]}, where it is then always read.
+ * The K keys {@code <prefix><i>} of the bench tenant a read scenario reads, written through the
+ * gateway, key i in region {@code regions[i % R]}, where it is then always read.
  */
 final class HotKeys {
 
@@ -100,6 +100,7 @@ final class HotKeys {
 
     private HttpRequest.Builder request(long i) {
         return HttpRequest.newBuilder(URI.create(s.gatewayUrl() + "/kv/" + prefix + i))
+                .header("X-Tenant", BenchSettings.TENANT)
                 .timeout(REQUEST_TIMEOUT);
     }
 }

@@ -53,10 +53,11 @@ final class ReadScenario {
                         + String.join(", ", regions.stream().map(WrkLoad::lua).toList()) + "}\n"
                         + "local prefix = " + WrkLoad.lua("/kv/" + hot.prefix()) + "\n"
                         + "local hot = " + k + "\n"
+                        + "local tenant = " + WrkLoad.lua(BenchSettings.TENANT) + "\n"
                         + """
                 request = function()
                   local key = math.random(0, hot - 1)
-                  return wrk.format("GET", prefix .. key, {["X-Region"] = regions[(key % #regions) + 1]})
+                  return wrk.format("GET", prefix .. key, {["X-Region"] = regions[(key % #regions) + 1], ["X-Tenant"] = tenant})
                 end
                 """);
 

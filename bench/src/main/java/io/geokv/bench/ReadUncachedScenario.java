@@ -59,11 +59,12 @@ final class ReadUncachedScenario {
                                 ", ", s.regions().stream().map(WrkLoad::lua).toList()) + "}\n"
                         + "local prefix = " + WrkLoad.lua("/kv/" + hot.prefix()) + "\n"
                         + "local hot = " + k + "\n"
+                        + "local tenant = " + WrkLoad.lua(BenchSettings.TENANT) + "\n"
                         + """
                 request = function()
                   local key = math.random(0, hot - 1)
                   return wrk.format("GET", prefix .. key,
-                    {["X-Region"] = regions[(key % #regions) + 1], ["X-Consistency"] = "session"})
+                    {["X-Region"] = regions[(key % #regions) + 1], ["X-Tenant"] = tenant, ["X-Consistency"] = "session"})
                 end
                 """);
         Map<String, Object> raw = r2dbcSelect(hot, k);
@@ -158,7 +159,9 @@ final class ReadUncachedScenario {
                                         .bind("$2", key)
                                         .execute())
                         .flatMap(result -> Mono.from(result.map((row, meta) -> row.get(0, ByteBuffer.class))))
-                        .map(ByteBuffer::remaining),
+                        .map(ByteBuffer::remaining)
+                        .switchIfEmpty(Mono.error(() -> new IllegalStateException("the raw read found no row " + tenant
+                                + "/" + key + ": the hot keys are not where the bench wrote them"))),
                 Connection::close);
     }
 }

@@ -5,7 +5,8 @@
 #   - starts its own Kafka broker, replication-streams and api-gateway on other ports, with
 #     databases and Redis databases of their own (never a user's data: geokv_bench_*, Redis 13-15),
 #     from a clean slate;
-#   - runs the bench CLI (bench/ module): scenarios materialize, replay, write, read, lag, memory;
+#   - runs the bench CLI (bench/ module): scenarios materialize, replay, write, read, read_uncached,
+#     lag, recovery (kills replication-streams and starts it again), memory;
 #   - stops everything it started, validates the report and prints where it went.
 # Results: bench/results/<date>[-quick].json plus a short table on stdout.
 #
@@ -135,7 +136,7 @@ done
 
 # A clean slate: fresh broker and Streams state, empty bench databases and Redis databases.
 # (The broker's resolved classpath in $STATE/kafka is kept: resolving it again costs Maven time.)
-rm -rf "$STATE/kafka/data" "$STATE/kafka/logs" "$STATE/streams-state" "$LOG_DIR"
+rm -rf "$STATE/kafka/data" "$STATE/kafka/logs" "$STATE/streams-state" "$LOG_DIR" "$STATE/replication-streams.pid"
 mkdir -p "$LOG_DIR"
 for region in "${REGIONS[@]}"; do
   db="$(geokv_name database "$DATABASE_PREFIX" "$region")"
@@ -154,6 +155,10 @@ gateway_pid=""
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
+  # The recovery scenario kills replication-streams and starts it again: stop the one running now.
+  if [[ -s "$STATE/replication-streams.pid" ]]; then
+    streams_pid="$(cat "$STATE/replication-streams.pid")"
+  fi
   app_stop api-gateway "$gateway_pid" 30
   app_stop replication-streams "$streams_pid" 45
   ((kafka_started)) && kafka_stop "$STATE"
@@ -198,6 +203,7 @@ else
 fi
 bench_args=(--gateway "http://127.0.0.1:$GATEWAY_PORT" --streams "http://127.0.0.1:$STREAMS_PORT" --bootstrap "$BOOTSTRAP"
   --database-prefix "$DATABASE_PREFIX" --redis-database "$REDIS_FIRST_DATABASE" --output "$report"
+  --restarted-pid-file "$STATE/replication-streams.pid"
   --pid "kafka-broker=$kafka_broker_pid" --pid "replication-streams=$streams_pid" --pid "api-gateway=$gateway_pid")
 ((quick)) && bench_args+=(--quick)
 ((profile)) && bench_args+=(--profiler-lib "$PROFILER_LIB" --profile-dir "$ROOT/bench/tmp/profiles"

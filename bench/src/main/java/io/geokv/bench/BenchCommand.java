@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /**
  * The benchmark CLI behind scripts/bench.sh. It expects a running geokv (broker, replication-streams,
  * api-gateway) plus PostgreSQL and Redis, all on this machine, runs the scenarios in order
- * (materialize, replay, write, read, read_uncached, lag, memory), writes the JSON report and prints a short table.
+ * (materialize, replay, write, read, read_uncached, lag, recovery, memory), writes the JSON report and prints a short table.
  */
 @Command(
         name = "geokv-bench",
@@ -96,6 +96,12 @@ public final class BenchCommand implements Callable<Integer> {
     Path output;
 
     @Option(
+            names = "--restarted-pid-file",
+            description =
+                    "Where recovery writes the pid of the replication-streams it restarted (for whoever stops it).")
+    Path restartedPidFile;
+
+    @Option(
             names = "--profiler-lib",
             description = "libasyncProfiler.so: profile every --pid process during each scenario.")
     Path profilerLibrary;
@@ -161,7 +167,16 @@ public final class BenchCommand implements Callable<Integer> {
         }
         attempt(failures, results, ReadUncachedScenario.ID, () -> new ReadUncachedScenario(s, load).run());
         attempt(failures, results, LagScenario.ID, () -> new LagScenario(s).run());
-        attempt(failures, results, MemoryScenario.ID, () -> new MemoryScenario(s).run());
+        // After recovery the replication-streams to measure is the one it restarted.
+        BenchSettings[] afterRecovery = {s};
+        attempt(failures, results, RecoveryScenario.ID, () -> {
+            Path pidFile =
+                    restartedPidFile != null ? restartedPidFile : Path.of("bench", "tmp", "replication-streams.pid");
+            RecoveryScenario.Outcome outcome = new RecoveryScenario(s, pidFile).run();
+            afterRecovery[0] = s.withPid("replication-streams", outcome.restartedPid());
+            return outcome.result();
+        });
+        attempt(failures, results, MemoryScenario.ID, () -> new MemoryScenario(afterRecovery[0]).run());
 
         Map<String, Object> report = BenchReport.build(
                 quick ? "quick" : "full",

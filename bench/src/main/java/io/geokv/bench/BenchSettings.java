@@ -58,6 +58,39 @@ record BenchSettings(
         return GeokvNames.database(databasePrefix, region);
     }
 
+    /** The same settings, with {@code name}'s process now {@code pid} (a restarted one). */
+    BenchSettings withPid(String name, long pid) {
+        Map<String, Long> now = new LinkedHashMap<>(pids);
+        now.put(name, pid);
+        return new BenchSettings(
+                quick,
+                gatewayUrl,
+                streamsUrl,
+                bootstrap,
+                postgresHost,
+                postgresPort,
+                postgresUser,
+                postgresPassword,
+                databasePrefix,
+                regions,
+                redisHost,
+                redisPort,
+                redisDatabase,
+                connections,
+                valueSize,
+                materializeRecords,
+                materializeWarmupRecords,
+                materializeTimeout,
+                replayTimeout,
+                warmup,
+                measure,
+                hotKeys,
+                redisRequests,
+                lagRate,
+                lagDuration,
+                Map.copyOf(now));
+    }
+
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("regions", regions);

@@ -13,6 +13,8 @@ final class MemoryScenario {
 
     private final BenchSettings s;
 
+    private static final double GOAL_MIB = 1536;
+
     MemoryScenario(BenchSettings settings) {
         this.s = settings;
     }
@@ -38,13 +40,13 @@ final class MemoryScenario {
         counts.put("processes_measured", measured);
         return new ScenarioResult(
                 ID,
-                "resident memory (VmRSS) of each process after the run",
+                "resident memory (VmRSS) of each process after the run, with the heap settings run-local gives users",
                 figures,
                 null,
                 null,
                 null,
                 null,
-                null,
+                ScenarioResult.Goal.figureBelow("rss_total_mib", GOAL_MIB),
                 null,
                 counts,
                 (System.nanoTime() - started) / 1_000_000);

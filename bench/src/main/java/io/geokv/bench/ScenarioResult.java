@@ -45,27 +45,40 @@ public record ScenarioResult(
 
     /**
      * A goal: by default the ratio must reach {@code value}; with a {@code figure}, that figure of
-     * geokv's (a latency, say) must stay below {@code value} instead.
+     * geokv's (a latency, say) must stay below {@code value} instead; with a {@code floorFigure}, that
+     * figure must also reach {@code floor} (a latency goal holds only at the rate it was asked for).
      */
-    public record Goal(double value, String figure) {
+    public record Goal(double value, String figure, String floorFigure, Double floor) {
 
         public static Goal ratioAtLeast(double value) {
-            return new Goal(value, null);
+            return new Goal(value, null, null, null);
         }
 
         public static Goal figureBelow(String figure, double value) {
-            return new Goal(value, figure);
+            return new Goal(value, figure, null, null);
+        }
+
+        /** The same goal, which also needs {@code figure} to be at least {@code floor}. */
+        public Goal andAtLeast(String figure, double floor) {
+            return new Goal(value, this.figure, figure, floor);
         }
 
         String describe() {
-            return figure == null ? "ratio >= " + value : figure + " < " + value;
+            String main = figure == null ? "ratio >= " + value : figure + " < " + value;
+            return floorFigure == null ? main : main + " and " + floorFigure + " >= " + floor;
         }
 
         Boolean met(Double ratio, Map<String, Object> figures) {
+            Boolean main;
             if (figure == null) {
-                return ratio == null ? null : ratio >= value;
+                main = ratio == null ? null : ratio >= value;
+            } else {
+                main = figures.get(figure) instanceof Number n ? n.doubleValue() < value : null;
             }
-            return figures.get(figure) instanceof Number n ? n.doubleValue() < value : null;
+            if (floorFigure == null || main == null || !main) {
+                return main;
+            }
+            return figures.get(floorFigure) instanceof Number n ? n.doubleValue() >= floor : null;
         }
     }
 

@@ -199,6 +199,18 @@ class BenchReportTest {
                         Map.of("writes", 10),
                         5),
                 new ScenarioResult(
+                        "recovery",
+                        "fake",
+                        Map.of("seconds", 4.0),
+                        null,
+                        null,
+                        null,
+                        null,
+                        ScenarioResult.Goal.figureBelow("seconds", 10),
+                        200,
+                        Map.of("writes_acknowledged", 10),
+                        5),
+                new ScenarioResult(
                         "memory",
                         "fake",
                         Map.of("rss_total_mib", 900.0),

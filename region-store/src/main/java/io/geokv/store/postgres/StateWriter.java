@@ -27,10 +27,13 @@ import javax.sql.DataSource;
 public final class StateWriter {
 
     // Guarded by version: an older state (a late or replayed batch) never replaces a newer one,
-    // and rewriting the same state changes nothing.
+    // and rewriting the same state changes nothing. updated_at is the statement's clock, a moment
+    // before the commit (now() would be the transaction's start): it tells when a row became visible.
     private static final String UPSERT_STATES = """
-            INSERT INTO kv_state (tenant, key, version, state, state_digest, value, content_type, deleted, sibling_count)
-            SELECT * FROM unnest(?::text[], ?::text[], ?::int8[], ?::bytea[], ?::bytea[], ?::bytea[], ?::text[], ?::bool[], ?::int4[])
+            INSERT INTO kv_state (tenant, key, version, state, state_digest, value, content_type, deleted, sibling_count,
+                                  updated_at)
+            SELECT *, clock_timestamp()
+            FROM unnest(?::text[], ?::text[], ?::int8[], ?::bytea[], ?::bytea[], ?::bytea[], ?::text[], ?::bool[], ?::int4[])
             ON CONFLICT (tenant, key) DO UPDATE SET
                 version = EXCLUDED.version,
                 state = EXCLUDED.state,
@@ -39,7 +42,7 @@ public final class StateWriter {
                 content_type = EXCLUDED.content_type,
                 deleted = EXCLUDED.deleted,
                 sibling_count = EXCLUDED.sibling_count,
-                updated_at = now()
+                updated_at = EXCLUDED.updated_at
             WHERE kv_state.version < EXCLUDED.version
             """;
 
@@ -77,7 +80,6 @@ public final class StateWriter {
      * Stores the states and the offsets they cover in one transaction: either all of it becomes
      * visible or none, so the applied offsets always describe exactly what the database holds.
      *
-     * @param states  states to store; when a key appears more than once the highest version is kept
      * <p>A commit that moves the applied offsets notifies {@link GeokvNames#APPLIED_CHANNEL}
      * (PostgreSQL delivers it only once the transaction commits), so that whoever waits for this
      * region to apply a position learns it at once instead of asking again and again.

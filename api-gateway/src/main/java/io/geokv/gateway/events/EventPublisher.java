@@ -89,7 +89,9 @@ public final class EventPublisher implements AutoCloseable {
                     acked.complete(metadata);
                 }
             });
-            return Mono.fromFuture(acked);
+            // The callback runs on the producer's one network thread: what follows the acknowledgement
+            // (tokens, the answer, a strong write's wait) runs elsewhere, so it never delays other sends.
+            return Mono.fromFuture(acked).publishOn(Schedulers.parallel());
         });
         // send() blocks (up to max.block.ms) only while the topic's metadata is unknown: until then it
         // runs off the event loop. Afterwards it only appends to the producer's buffer, and a thread

@@ -1,0 +1,78 @@
+package io.geokv.gateway.kv.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.geokv.conflict.VersionVector;
+import io.geokv.gateway.kv.Consistency;
+import io.geokv.gateway.kv.KeyRef;
+import io.geokv.gateway.kv.KvProblem;
+import io.geokv.gateway.kv.ReadRequest;
+import io.geokv.gateway.kv.WriteRequest;
+import io.geokv.gateway.session.SessionPositions;
+import io.geokv.gateway.tokens.ClientTokens;
+import io.geokv.gateway.tokens.TokenSeal;
+import io.geokv.position.EventPartition;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+
+class KvRequestsTest {
+
+    private final ClientTokens tokens =
+            new ClientTokens(new TokenSeal("a shared secret of the deployment".getBytes(StandardCharsets.UTF_8)));
+    private final KvRequests requests = new KvRequests(tokens, "default");
+
+    @Test
+    void aMissingOrBlankTenantIsTheDefaultOneAndThePathLosesItsSlash() {
+        assertThat(requests.fromPath(null, "/a/b")).isEqualTo(new KeyRef("default", "a/b"));
+        assertThat(requests.fromPath(" ", "/k")).isEqualTo(new KeyRef("default", "k"));
+        assertThat(requests.key("acme", "k")).isEqualTo(new KeyRef("acme", "k"));
+    }
+
+    @Test
+    void tokensAreOpenedForTheirTenantAndKeyAndIfMatchMayBeQuoted() {
+        KeyRef key = new KeyRef("acme", "k");
+        VersionVector context = VersionVector.of(Map.of("us-east", 2L));
+        String token = tokens.context(context, "acme", "k");
+        HttpHeaders headers = new HttpHeaders();
+        headers.set("X-Context", token);
+        headers.set(HttpHeaders.IF_MATCH, "\"" + token + "\"");
+        headers.set("X-Consistency", "Strong");
+
+        WriteRequest write = requests.write("eu-west", key, new byte[] {1}, "text/plain", headers);
+
+        assertThat(write.context()).contains(context);
+        assertThat(write.expected()).contains(context);
+        assertThat(write.level()).isEqualTo(Consistency.STRONG);
+        assertThat(write.arbitrated()).isTrue();
+        assertThatThrownBy(() -> requests.write("eu-west", new KeyRef("acme", "other"), null, "x", headers))
+                .isInstanceOfSatisfying(
+                        KvProblem.class, problem -> assertThat(problem.type()).isEqualTo("invalid-context"));
+    }
+
+    @Test
+    void aSessionTokenMakesTheDefaultLevelSessionAndABadOneIsTheClientsError() {
+        SessionPositions session =
+                SessionPositions.empty().withWrite(new EventPartition("kv-events.us-east", 0), 5, 1L << 20);
+        HttpHeaders headers = new HttpHeaders();
+        headers.set("X-Session", tokens.session(session));
+
+        ReadRequest read = requests.read("us-east", new KeyRef("acme", "k"), headers);
+
+        assertThat(read.level()).isEqualTo(Consistency.SESSION);
+        assertThat(read.session()).isEqualTo(session);
+        headers.set("X-Session", "not-a-token");
+        assertThatThrownBy(() -> requests.read("us-east", new KeyRef("acme", "k"), headers))
+                .isInstanceOfSatisfying(
+                        KvProblem.class, problem -> assertThat(problem.type()).isEqualTo("invalid-session"));
+    }
+
+    @Test
+    void anInvalidKeyIsRefusedBeforeAnythingElse() {
+        assertThatThrownBy(() -> requests.key("acme", ""))
+                .isInstanceOfSatisfying(
+                        KvProblem.class, problem -> assertThat(problem.type()).isEqualTo("invalid-key"));
+    }
+}

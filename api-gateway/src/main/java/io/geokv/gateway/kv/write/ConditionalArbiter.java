@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Arbitrates conditional strong writes in the key's home region. Under the key's lock in the home
@@ -35,6 +36,7 @@ import reactor.core.publisher.Mono;
 final class ConditionalArbiter {
 
     private static final Logger log = LoggerFactory.getLogger(ConditionalArbiter.class);
+    private static final Duration WITHDRAW_BACKOFF = Duration.ofMillis(100);
 
     private final RegionStores stores;
     private final HomeRegions homes;
@@ -89,17 +91,17 @@ final class ConditionalArbiter {
                                     KvEvent event = events.event(write, state, context);
                                     // The intent is visible before the lock is shown to be still held, so an
                                     // arbiter that took the lock over after this one lost it is fenced by it.
-                                    // A lost lock publishes nothing, and its intent is withdrawn (best effort) so
+                                    // When recording it or verifying the lock fails, nothing is published, and
+                                    // the intent (which may have been committed all the same) is withdrawn, so
                                     // that it does not fence the next arbiter for nothing.
                                     return homeStore
                                             .intents()
                                             .record(key.tenant(), key.key(), event.getEventId())
-                                            .then(lock.verify()
-                                                    .onErrorResume(lost -> homeStore
-                                                            .intents()
-                                                            .clear(key.tenant(), key.key(), event.getEventId())
-                                                            .onErrorResume(e -> Mono.empty())
-                                                            .then(Mono.error(lost))))
+                                            .then(lock.verify())
+                                            .onErrorResume(notSent -> {
+                                                withdraw(homeStore, key, event.getEventId());
+                                                return Mono.error(notSent);
+                                            })
                                             .then(events.send(write, context, event));
                                 })
                                 .doOnNext(published::complete)
@@ -143,6 +145,27 @@ final class ConditionalArbiter {
                             .clear(key.tenant(), key.key(), accepted.eventId())
                             .thenReturn(applied);
                 });
+    }
+
+    /**
+     * Withdraws the intent of an event that was certainly not published, retrying until the home
+     * region's PostgreSQL answers (the failure that stopped the arbitration is often that it did not),
+     * for as long as the intent would fence the next arbiter anyway. Detached from the request.
+     */
+    private void withdraw(RegionStore home, KeyRef key, String eventId) {
+        home.intents()
+                .clear(key.tenant(), key.key(), eventId)
+                .retryWhen(
+                        Retry.backoff(Long.MAX_VALUE, WITHDRAW_BACKOFF).maxBackoff(WITHDRAW_BACKOFF.multipliedBy(10)))
+                .timeout(waits.publishFence())
+                .subscribe(
+                        cleared -> {},
+                        e -> log.warn(
+                                "conditional write of {}: the intent of event {}, which was not published, could not"
+                                        + " be withdrawn; the next arbiter waits out its fence: {}",
+                                key,
+                                eventId,
+                                e.toString()));
     }
 
     /**

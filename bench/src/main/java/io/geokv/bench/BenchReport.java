@@ -62,7 +62,7 @@ public final class BenchReport {
 
     /** A short aligned table: one line per scenario with its headline figure, reference, ratio and goal. */
     public static String table(List<ScenarioResult> results) {
-        String format = "%-12s %-26s %-42s %7s %5s %4s%n";
+        String format = "%-13s %-26s %-42s %7s %6s %4s%n";
         StringBuilder out = new StringBuilder(
                 String.format(Locale.ROOT, format, "scenario", "geokv", "raw reference", "ratio", "goal", "met"));
         for (ScenarioResult r : results) {
@@ -83,9 +83,11 @@ public final class BenchReport {
     }
 
     private static String goal(ScenarioResult.Goal goal) {
-        return goal.figure() == null
-                ? String.format(Locale.ROOT, "%.2f", goal.value())
-                : String.format(Locale.ROOT, "<%.0fms", goal.value());
+        if (goal.figure() == null) {
+            return String.format(Locale.ROOT, "%.2f", goal.value());
+        }
+        String unit = goal.figure().endsWith("_ms") ? "ms" : goal.figure().endsWith("_mib") ? "MiB" : "s";
+        return String.format(Locale.ROOT, "<%.0f%s", goal.value(), unit);
     }
 
     private static String shortName(String name) {
@@ -93,6 +95,9 @@ public final class BenchReport {
     }
 
     private static String headline(Map<String, Object> figures) {
+        if (figures.get("seconds") instanceof Number seconds) {
+            return String.format(Locale.ROOT, "%.1f s", seconds.doubleValue());
+        }
         for (String key : List.of(
                 "records_per_s_per_region",
                 "records_per_s",

@@ -95,19 +95,20 @@ public final class BenchReport {
     }
 
     private static String headline(Map<String, Object> figures) {
-        if (figures.get("seconds") instanceof Number seconds) {
-            return String.format(Locale.ROOT, "%.1f s", seconds.doubleValue());
-        }
         for (String key : List.of(
                 "records_per_s_per_region",
                 "records_per_s",
                 "rows_per_s_per_region",
                 "throughput_rps",
                 "rps",
+                "seconds",
                 "achieved_writes_per_s",
                 "rate_per_s",
                 "rss_total_mib")) {
             Object value = figures.get(key);
+            if (value instanceof Number n && key.equals("seconds")) {
+                return String.format(Locale.ROOT, "%.1f s", n.doubleValue());
+            }
             if (value instanceof Number n) {
                 String unit = key.equals("rss_total_mib") ? " MiB total" : "/s";
                 String text = String.format(Locale.ROOT, "%.0f%s", n.doubleValue(), unit);

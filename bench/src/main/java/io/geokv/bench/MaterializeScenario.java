@@ -111,38 +111,36 @@ final class MaterializeScenario {
 
     /** The hand-written pipeline of every region at once over {@code [from, to)}. */
     private Map<String, Object> handWritten(LogPositions from, LogPositions to, int n) throws Exception {
-        for (String region : s.regions()) {
-            try (Connection c = s.connect(region)) {
-                RawRows.recreateTables(c);
-            }
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(s.regions().size());
-        try {
-            List<Future<Long>> pipelines = new ArrayList<>();
-            for (String region : s.regions()) {
-                pipelines.add(
-                        pool.submit(() -> new HandWrittenPipeline(s, region).apply(from, to, s.materializeTimeout())));
-            }
-            long slowest = 0;
-            for (Future<Long> pipeline : pipelines) {
-                slowest = Math.max(slowest, pipeline.get());
-            }
-            Map<String, Object> raw = new LinkedHashMap<>();
-            raw.put("records_per_s_per_region", Figures.round(Figures.perSecond(n, slowest), 1));
-            raw.put("all_regions_s", Figures.round(slowest / 1e9, 3));
-            raw.put("pipelines", s.regions().size());
-            return raw;
-        } finally {
-            pool.shutdownNow();
-            for (String region : s.regions()) {
-                try (Connection c = s.connect(region)) {
-                    RawRows.dropTables(c);
-                }
-            }
-        }
+        long slowest =
+                everyRegionAtOnce(region -> new HandWrittenPipeline(s, region).apply(from, to, s.materializeTimeout()));
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("records_per_s_per_region", Figures.round(Figures.perSecond(n, slowest), 1));
+        raw.put("all_regions_s", Figures.round(slowest / 1e9, 3));
+        raw.put("pipelines", s.regions().size());
+        return raw;
     }
 
     private Map<String, Object> rawUpsert(int n) throws Exception {
+        long slowest = everyRegionAtOnce(region -> upsertRows(region, n));
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("rows_per_s_per_region", Figures.round(Figures.perSecond(n, slowest), 1));
+        raw.put("all_regions_s", Figures.round(slowest / 1e9, 3));
+        raw.put("rows_per_statement", RawRows.ROWS_PER_STATEMENT);
+        raw.put("writers", s.regions().size());
+        return raw;
+    }
+
+    /** A raw reference's work in one region; returns the nanos it took. */
+    @FunctionalInterface
+    private interface RegionWork {
+        long run(String region) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} in every region at once, each on fresh raw tables (dropped afterwards);
+     * returns the slowest region's nanos.
+     */
+    private long everyRegionAtOnce(RegionWork work) throws Exception {
         for (String region : s.regions()) {
             try (Connection c = s.connect(region)) {
                 RawRows.recreateTables(c);
@@ -150,20 +148,15 @@ final class MaterializeScenario {
         }
         ExecutorService pool = Executors.newFixedThreadPool(s.regions().size());
         try {
-            List<Future<Long>> writers = new ArrayList<>();
+            List<Future<Long>> running = new ArrayList<>();
             for (String region : s.regions()) {
-                writers.add(pool.submit(() -> upsertRows(region, n)));
+                running.add(pool.submit(() -> work.run(region)));
             }
             long slowest = 0;
-            for (Future<Long> w : writers) {
-                slowest = Math.max(slowest, w.get(s.materializeTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            for (Future<Long> each : running) {
+                slowest = Math.max(slowest, each.get(s.materializeTimeout().toMillis(), TimeUnit.MILLISECONDS));
             }
-            Map<String, Object> raw = new LinkedHashMap<>();
-            raw.put("rows_per_s_per_region", Figures.round(Figures.perSecond(n, slowest), 1));
-            raw.put("all_regions_s", Figures.round(slowest / 1e9, 3));
-            raw.put("rows_per_statement", RawRows.ROWS_PER_STATEMENT);
-            raw.put("writers", s.regions().size());
-            return raw;
+            return slowest;
         } finally {
             pool.shutdownNow();
             for (String region : s.regions()) {

@@ -45,7 +45,6 @@ final class LagScenario {
 
     static final String ID = "lag";
     private static final String RAW_TOPIC = "bench-raw-e2e";
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final long HISTOGRAM_MAX_MICROS = TimeUnit.MINUTES.toMicros(10);
     private static final double GOAL_P99_MS = 100;
     /** The offered rate must be carried: at least this share of it. */

@@ -92,7 +92,7 @@ listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=${dir}/data
 
 # One broker: every internal topic has one replica, or the offsets and transaction topics
-# can never be created and exactly-once Kafka Streams hangs.
+# can never be created and consumer groups (and idempotent producers) hang.
 offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1

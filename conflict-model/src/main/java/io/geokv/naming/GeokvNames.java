@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@link #regionOfEventTopic} inverts {@link #eventTopic};
  *   <li>no name of one region is a name of another region, and in a set of {@link
- *       #requireDistinguishable distinguishable} regions no region's internal topics look like
+ *       #requireDistinguishable distinguishable} regions no region's connection names look like
  *       another's;
  *   <li>every topic name is a legal Kafka topic name for every legal region name.
  * </ul>
@@ -30,10 +30,7 @@ public final class GeokvNames {
     /** Topic for events that cannot be decoded or fail validation; the reason is in the headers. */
     public static final String DEAD_LETTER_TOPIC = "kv-dead-letters";
 
-    /** Prefix of every region's merged-state topic. */
-    public static final String MATERIALIZED_TOPIC_PREFIX = "kv-materialized.";
-
-    /** PostgreSQL channel a region's sink notifies after each commit that moved its applied offsets. */
+    /** PostgreSQL channel a region's replication notifies after each commit that moved its applied offsets. */
     public static final String APPLIED_CHANNEL = "geokv_applied";
 
     private static final String PROCESS_PREFIX = "geokv-";
@@ -49,7 +46,7 @@ public final class GeokvNames {
      * @throws IllegalArgumentException otherwise
      */
     public static String requireRegionName(String region) {
-        int longestPrefix = Math.max(EVENT_TOPIC_PREFIX.length(), MATERIALIZED_TOPIC_PREFIX.length());
+        int longestPrefix = EVENT_TOPIC_PREFIX.length();
         if (region == null || !REGION.matcher(region).matches() || longestPrefix + region.length() > MAX_TOPIC_LENGTH) {
             throw new IllegalArgumentException("region name must match [a-z0-9-]+ and have at most "
                     + (MAX_TOPIC_LENGTH - longestPrefix) + " characters, but was "
@@ -59,8 +56,9 @@ public final class GeokvNames {
     }
 
     /**
-     * Checks that no region's Streams internal topics could be taken for another's: that happens
-     * when one name plus '-' starts another ({@code us} and {@code us-east}).
+     * Checks that no region's names with a suffix (connection names {@code geokv-<region>-<purpose>})
+     * could be taken for another's: that happens when one name plus '-' starts another ({@code us}
+     * and {@code us-east}).
      *
      * @throws IllegalArgumentException naming the two regions otherwise
      */
@@ -70,7 +68,7 @@ public final class GeokvNames {
                 if (!a.equals(b) && b.startsWith(a + "-")) {
                     throw new IllegalArgumentException(
                             "regions '" + a + "' and '" + b + "' cannot both be configured: the"
-                                    + " internal topics of " + streamsApplicationId(b) + " would look like those of "
+                                    + " names of " + streamsApplicationId(b) + " would look like those of "
                                     + streamsApplicationId(a));
                 }
             }
@@ -101,28 +99,9 @@ public final class GeokvNames {
         return REGION.matcher(region).matches() ? Optional.of(region) : Optional.empty();
     }
 
-    /** The topic of {@code region}'s merged states, which its sink writes to PostgreSQL and Redis. */
-    public static String materializedTopic(String region) {
-        return MATERIALIZED_TOPIC_PREFIX + requireRegionName(region);
-    }
-
-    /**
-     * The application id of {@code region}'s Kafka Streams application: also its consumer group and
-     * the prefix of its internal topics ({@code <id>-...-changelog}, {@code -repartition}).
-     */
+    /** The application id of {@code region}'s Kafka Streams application: also its consumer group. */
     public static String streamsApplicationId(String region) {
         return PROCESS_PREFIX + requireRegionName(region);
-    }
-
-    /** Whether {@code topic} is one of the internal topics of {@code region}'s Streams application. */
-    public static boolean isStreamsInternalTopic(String region, String topic) {
-        return topic.startsWith(streamsApplicationId(region) + "-")
-                && (topic.endsWith("-changelog") || topic.endsWith("-repartition"));
-    }
-
-    /** The consumer group of {@code region}'s sink, which writes its merged states to its stores. */
-    public static String sinkGroup(String region) {
-        return PROCESS_PREFIX + requireRegionName(region) + "-sink";
     }
 
     /**

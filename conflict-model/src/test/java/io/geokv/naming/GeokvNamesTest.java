@@ -18,17 +18,13 @@ class GeokvNamesTest {
     private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final List<Function<String, String>> REGION_NAMES = List.of(
             GeokvNames::eventTopic,
-            GeokvNames::materializedTopic,
             GeokvNames::streamsApplicationId,
-            GeokvNames::sinkGroup,
             region -> GeokvNames.connectionName(region, "reader"));
 
     @Test
     void theDefaultNamesAreTheDocumentedOnes() {
         assertThat(GeokvNames.eventTopic("eu-west")).isEqualTo("kv-events.eu-west");
-        assertThat(GeokvNames.materializedTopic("eu-west")).isEqualTo("kv-materialized.eu-west");
         assertThat(GeokvNames.streamsApplicationId("eu-west")).isEqualTo("geokv-eu-west");
-        assertThat(GeokvNames.sinkGroup("eu-west")).isEqualTo("geokv-eu-west-sink");
         assertThat(GeokvNames.connectionName("eu-west", "")).isEqualTo("geokv-eu-west");
         assertThat(GeokvNames.DEFAULT_REGIONS).containsExactly("us-east", "eu-west", "asia-pac");
         assertThat(GeokvNames.database("geokv_", "eu-west")).isEqualTo("geokv_eu_west");
@@ -38,8 +34,7 @@ class GeokvNamesTest {
     void otherTopicsHaveNoRegion() {
         assertThat(GeokvNames.regionOfEventTopic("kv-events.")).isEmpty();
         assertThat(GeokvNames.regionOfEventTopic(GeokvNames.DEAD_LETTER_TOPIC)).isEmpty();
-        assertThat(GeokvNames.regionOfEventTopic(GeokvNames.materializedTopic("us-east")))
-                .isEmpty();
+        assertThat(GeokvNames.regionOfEventTopic("kv-materialized.us-east")).isEmpty();
         assertThat(GeokvNames.regionOfEventTopic("other.kv-events.us-east")).isEmpty();
         assertThat(GeokvNames.regionOfEventTopic(null)).isEmpty();
     }
@@ -49,19 +44,10 @@ class GeokvNamesTest {
         assertThatThrownBy(() -> GeokvNames.eventTopic(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> GeokvNames.eventTopic("us east"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("region name must match [a-z0-9-]+ and have at most 233 characters, but was 'us east'");
+                .hasMessage("region name must match [a-z0-9-]+ and have at most 239 characters, but was 'us east'");
         assertThatThrownBy(() -> GeokvNames.eventTopic("a.b")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> GeokvNames.eventTopic("r".repeat(234))).isInstanceOf(IllegalArgumentException.class);
-        assertThat(GeokvNames.materializedTopic("r".repeat(233))).hasSize(249);
-    }
-
-    @Test
-    void streamsInternalTopicsBelongToTheirRegionOnly() {
-        String changelog = GeokvNames.streamsApplicationId("us-east") + "-merged-state-changelog";
-        assertThat(GeokvNames.isStreamsInternalTopic("us-east", changelog)).isTrue();
-        assertThat(GeokvNames.isStreamsInternalTopic("eu-west", changelog)).isFalse();
-        assertThat(GeokvNames.isStreamsInternalTopic("us-east", GeokvNames.eventTopic("us-east")))
-                .isFalse();
+        assertThatThrownBy(() -> GeokvNames.eventTopic("r".repeat(240))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(GeokvNames.eventTopic("r".repeat(239))).hasSize(249);
     }
 
     @Property
@@ -79,14 +65,14 @@ class GeokvNamesTest {
             }
         }
         if (!a.equals(b) && GeokvNames.distinguishable(List.of(a, b))) {
-            assertThat(GeokvNames.isStreamsInternalTopic(b, GeokvNames.streamsApplicationId(a) + "-x-changelog"))
-                    .as("a changelog of %s is not one of %s", a, b)
-                    .isFalse();
+            assertThat(GeokvNames.connectionName(a, "reader"))
+                    .as("a connection of %s is not one of %s", a, b)
+                    .doesNotStartWith(GeokvNames.connectionName(b, "") + "-");
         }
     }
 
     @Test
-    void regionsWhoseInternalTopicsWouldMixAreRefused() {
+    void regionsWhoseNamesWouldMixAreRefused() {
         assertThatThrownBy(() -> GeokvNames.requireDistinguishable(List.of("us", "eu", "us-east")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'us' and 'us-east'");

@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -55,6 +57,21 @@ public final class TopicOffsets {
     public LogPositions starts(Collection<EventPartition> partitions) {
         return positions(get(
                 admin.listOffsets(request(partitions, OffsetSpec.earliest())).all()));
+    }
+
+    /** The offsets consumer group {@code groupId} committed for these partitions; absent where it has none. */
+    public LogPositions committed(String groupId, Collection<EventPartition> partitions) {
+        ListConsumerGroupOffsetsSpec spec = new ListConsumerGroupOffsetsSpec()
+                .topicPartitions(partitions.stream().map(TopicOffsets::kafka).toList());
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                get(admin.listConsumerGroupOffsets(Map.of(groupId, spec)).partitionsToOffsetAndMetadata(groupId));
+        LogPositions positions = LogPositions.empty();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
+            if (e.getValue() != null) {
+                positions = positions.with(of(e.getKey()), e.getValue().offset());
+            }
+        }
+        return positions;
     }
 
     /** {@link #ends}, without blocking. */

@@ -7,6 +7,7 @@ import io.geokv.store.postgres.KeyLocks;
 import io.geokv.store.postgres.RegionDatabase;
 import io.geokv.store.postgres.StateReader;
 import io.geokv.store.postgres.StateWriter;
+import io.geokv.store.postgres.WriteBase;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,10 @@ public final class RegionStore implements AutoCloseable {
     private final StateWriter writer;
     private final KeyLocks locks;
     private final ArbitrationIntents intents;
+    private final WriteBaseLookups writeBases;
+
+    /** Keys per query of concurrent write-base lookups. */
+    private static final int WRITE_BASE_BATCH = 256;
 
     private RegionStore(RegionProperties properties, RegionDatabase database, StateReader reader, StateCache cache) {
         this.properties = properties;
@@ -36,6 +41,7 @@ public final class RegionStore implements AutoCloseable {
         this.writer = database == null ? null : new StateWriter(database);
         this.locks = new KeyLocks(properties);
         this.intents = new ArbitrationIntents(properties);
+        this.writeBases = new WriteBaseLookups(reader, WRITE_BASE_BATCH);
     }
 
     /**
@@ -112,6 +118,16 @@ public final class RegionStore implements AutoCloseable {
         if (database == null) {
             throw new IllegalStateException("region " + name() + " was opened for its read side only");
         }
+    }
+
+    /**
+     * What a write without a context of its own needs of the key, from PostgreSQL (the state the
+     * region has applied, never a cache that may lag it): concurrent lookups share queries.
+     *
+     * @return {@link WriteBase#none()} when the region has no row for the key
+     */
+    public Mono<WriteBase> writeBase(String tenant, String key) {
+        return writeBases.lookup(tenant, key);
     }
 
     /**

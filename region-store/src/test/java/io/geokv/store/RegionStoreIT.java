@@ -11,10 +11,15 @@ import io.geokv.conflict.KeyState;
 import io.geokv.position.LogPositions;
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.config.RegionsProperties;
+import io.geokv.store.postgres.AppliedOffsetsMovedException;
+import io.geokv.store.postgres.MaterializedState;
 import io.geokv.store.postgres.StoreException;
+import io.geokv.store.postgres.WriteBase;
 import io.geokv.testing.TcpProxy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -200,6 +205,60 @@ class RegionStoreIT {
         StepVerifier.create(store.read("t", "k")).expectComplete().verify(TIMEOUT);
         assertThat(store.reader().countLive().block(TIMEOUT)).isZero();
         assertThat(store.reader().appliedPositions().block(TIMEOUT)).isEqualTo(LogPositions.empty());
+    }
+
+    @Test
+    void aCommitMovesAppliedOffsetsOnlyFromWhereItsWriterStartedAndLoadsWhatItWrote() {
+        store.database().truncate();
+        LogPositions one = covering("kv-events.us-east", 0, 1);
+        LogPositions three = covering("kv-events.us-east", 0, 3);
+        store.writer().commit(List.of(m("t", "fenced", written(1, "first"))), one, LogPositions.empty());
+        assertThat(store.writer().appliedOffsets(one.asMap().keySet())).isEqualTo(one);
+
+        assertThatThrownBy(() -> store.writer()
+                        .commit(List.of(m("t", "fenced", written(2, "from a zombie"))), three, LogPositions.empty()))
+                .as("a writer that still believes nothing was applied")
+                .isInstanceOf(AppliedOffsetsMovedException.class)
+                .satisfies(e -> assertThat(((StoreException) e).isTransient()).isFalse());
+        assertThat(store.writer().load(List.of("t", "t"), List.of("fenced", "absent")))
+                .as("nothing of the refused commit was written")
+                .singleElement()
+                .satisfies(loaded -> assertThat(loaded.state()).isEqualTo(written(1, "first")));
+
+        store.writer().commit(List.of(m("t", "fenced", written(2, "second"))), three, one);
+        assertThat(store.writer().appliedOffsets(one.asMap().keySet())).isEqualTo(three);
+        assertThat(store.writer().load(List.of("t"), List.of("fenced")))
+                .singleElement()
+                .satisfies(loaded -> assertThat(loaded.state()).isEqualTo(written(2, "second")));
+    }
+
+    @Test
+    void concurrentWriteBaseLookupsAnswerEachKeyFromPostgresIncludingRowsWrittenBeforeTheContextColumn()
+            throws Exception {
+        store.database().truncate();
+        List<MaterializedState> states = new ArrayList<>();
+        for (int i = 0; i < 300; i += 2) {
+            states.add(m("t", "base-" + i, written(1 + i % 3, "v" + i)));
+        }
+        store.writer().write(states, LogPositions.empty());
+        try (var c = store.database().dataSource().getConnection();
+                var st = c.createStatement()) {
+            st.execute("UPDATE kv_state SET context = NULL, newest_timestamp = NULL WHERE key = 'base-0'");
+        }
+
+        List<WriteBase> bases = Flux.range(0, 300)
+                .flatMap(i -> store.writeBase("t", "base-" + i).map(base -> Map.entry(i, base)), 300)
+                .collectSortedList(Map.Entry.comparingByKey())
+                .block(TIMEOUT)
+                .stream()
+                .map(Map.Entry::getValue)
+                .toList();
+
+        for (int i = 0; i < 300; i++) {
+            WriteBase expected = i % 2 == 0 ? WriteBase.of(written(1 + i % 3, "v" + i)) : WriteBase.none();
+            assertThat(bases.get(i)).as("base-" + i).isEqualTo(expected);
+        }
+        assertThat(bases.get(0).present()).isTrue();
     }
 
     @Test

@@ -15,12 +15,7 @@ import io.geokv.store.config.TopicsProperties;
 import io.geokv.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -63,10 +58,10 @@ class ReplicationConfiguration {
                         regions.names(),
                         properties,
                         limits,
-                        replicatedLikeEventTopics(kafka.buildStreamsProperties(), provisioner.durabilityForCluster()),
+                        kafka.buildStreamsProperties(),
                         kafka.buildConsumerProperties(),
                         kafka.buildProducerProperties(),
-                        topic -> topics.partitions(List.of(topic)).size(),
+                        topics,
                         store,
                         meters));
     }
@@ -80,20 +75,5 @@ class ReplicationConfiguration {
     @Bean
     RegionProgress regionProgress(RegionStores stores, ProgressProperties settings) {
         return new RegionProgress(stores, settings);
-    }
-
-    /**
-     * Streams' own topics (the merge store's changelog, which holds every key's dots) are replicated
-     * like the event topics, unless {@code spring.kafka.streams.replication-factor} or {@code
-     * spring.kafka.streams.properties.topic.min.insync.replicas} say otherwise: left to the broker's
-     * default they could live on one replica while the log they summarize lives on three.
-     */
-    static Map<String, Object> replicatedLikeEventTopics(
-            Map<String, Object> streams, TopicProvisioner.Durability durability) {
-        Map<String, Object> config = new HashMap<>(streams);
-        config.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) durability.replicationFactor());
-        config.putIfAbsent(
-                StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), durability.minInsyncReplicas());
-        return config;
     }
 }

@@ -14,18 +14,20 @@ import io.geokv.conflict.KeyStateCodec;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.Sibling;
 import io.geokv.conflict.VersionVector;
-import io.geokv.conflict.Write;
 import io.geokv.event.EventTopics;
 import io.geokv.event.KvEvents;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
-import io.geokv.replication.merge.OriginHeaders;
+import io.geokv.replication.apply.OriginHeaders;
 import io.geokv.replication.region.ReplicationEndpoint;
 import io.geokv.replication.region.ReplicationSupervisor;
 import io.geokv.testing.TestKafka;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,34 +143,61 @@ class ReplicationIT {
     }
 
     /**
-     * A state PostgreSQL refuses for good (here a NUL in the content type, which the merge's validator
-     * would never let through, so it is put straight on the materialized topic) goes to the dead-letter
-     * topic with the reason, and the sink goes on with the next states.
+     * A state PostgreSQL refuses for good (here a check constraint an operator added to the table)
+     * goes to the dead-letter topic with the reason; the rest of its batch, and every batch after it,
+     * is still applied. Once the cause is gone, a later write of the key is applied again.
      */
     @Test
-    void aStateThePostgresRefusesForGoodIsDeadLetteredAndTheSinkGoesOn() throws Exception {
+    void aStateThePostgresRefusesForGoodIsDeadLetteredAndReplicationGoesOn() throws Exception {
         String tenant = uniqueTenant();
-        String recordKey = EventTopics.recordKey(tenant, "nul");
-        KeyState refused = KeyState.empty()
-                .receive(new Write(
-                        UUID.randomUUID().toString(),
-                        EU,
-                        VersionVector.empty(),
-                        new byte[] {1},
-                        "text/plain\u0000",
-                        CLOCK.tick()));
-        raw.send(new ProducerRecord<>(GeokvNames.materializedTopic(US), null, recordKey, KeyStateCodec.encode(refused)))
-                .get();
-        send(put(US, tenant, "after", "applied after the refused state", VersionVector.empty(), CLOCK.tick()));
+        String recordKey = EventTopics.recordKey(tenant, "refused");
+        String constraint = "CHECK (tenant <> '" + tenant + "' OR key <> 'refused')";
+        REGIONS.forEach(region -> sql(region, "ALTER TABLE kv_state ADD CONSTRAINT refuse_one_key " + constraint));
+        try {
+            send(put(US, tenant, "refused", "PostgreSQL will not take it", VersionVector.empty(), CLOCK.tick()));
+            send(put(US, tenant, "after", "applied after the refused state", VersionVector.empty(), CLOCK.tick()));
 
-        await().atMost(DEADLINE)
-                .untilAsserted(() -> assertThat(find(US, tenant, "after")).isNotNull());
-        assertThat(find(US, tenant, "nul")).isNull();
-        assertThat(deadLettersWithKey(recordKey)).singleElement().satisfies(letter -> {
-            assertThat(letter.value()).isEqualTo(KeyStateCodec.encode(refused));
-            assertThat(header(letter, OriginHeaders.ERROR_REASON)).contains("PostgreSQL refused this merged state");
-            assertThat(header(letter, OriginHeaders.DEAD_LETTERED_BY)).isEqualTo(US);
+            await().atMost(DEADLINE).untilAsserted(() -> {
+                for (String region : REGIONS) {
+                    assertThat(find(region, tenant, "after")).as(region).isNotNull();
+                }
+            });
+        } finally {
+            REGIONS.forEach(region -> sql(region, "ALTER TABLE kv_state DROP CONSTRAINT refuse_one_key"));
+        }
+        for (String region : REGIONS) {
+            assertThat(find(region, tenant, "refused")).as(region).isNull();
+        }
+        // A write that supersedes the refused one, so that every region (a replayed one too) holds
+        // the same state of the key for the tests that follow.
+        send(put(US, tenant, "refused", "taken now", VersionVector.of(Map.of(US, 1L)), CLOCK.tick()));
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            for (String region : REGIONS) {
+                assertThat(find(region, tenant, "refused"))
+                        .as(region)
+                        .isNotNull()
+                        .satisfies(state -> assertThat(winner(state)).isEqualTo("taken now"));
+            }
         });
+        assertThat(deadLettersWithKey(recordKey))
+                .as("each region dead-letters the state its own PostgreSQL refused")
+                .hasSize(REGIONS.size())
+                .allSatisfy(letter -> {
+                    assertThat(winner(KeyStateCodec.decode(letter.value()))).isEqualTo("PostgreSQL will not take it");
+                    assertThat(header(letter, OriginHeaders.ERROR_REASON))
+                            .contains("PostgreSQL refused this merged state");
+                })
+                .extracting(letter -> header(letter, OriginHeaders.DEAD_LETTERED_BY))
+                .containsExactlyInAnyOrderElementsOf(REGIONS);
+    }
+
+    private static void sql(String region, String statement) {
+        try (Connection c = stores().get(region).database().dataSource().getConnection();
+                Statement st = c.createStatement()) {
+            st.execute(statement);
+        } catch (SQLException e) {
+            throw new AssertionError(region + ": " + statement, e);
+        }
     }
 
     /**

@@ -14,7 +14,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,12 +63,6 @@ class TopicDurabilityIT {
                 .hasSize(2)
                 .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
         assertThat(minInsyncReplicas("kv-events.durable")).isEqualTo("2");
-
-        Map<String, Object> streams =
-                ReplicationConfiguration.replicatedLikeEventTopics(Map.of(), provisioner.durabilityForCluster());
-        assertThat(streams)
-                .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
-                .containsEntry(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), 2);
     }
 
     @Test
@@ -77,13 +70,6 @@ class TopicDurabilityIT {
         TopicProvisioner provisioner =
                 new TopicProvisioner(admin, Duration.ofSeconds(30), LIMITS, new Durability((short) 2, 1));
         assertThat(provisioner.durabilityForCluster()).isEqualTo(new Durability((short) 2, 1));
-
-        Map<String, Object> streams = ReplicationConfiguration.replicatedLikeEventTopics(
-                Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3), provisioner.durabilityForCluster());
-        assertThat(streams)
-                .as("spring.kafka.streams.replication-factor is kept")
-                .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3)
-                .containsEntry(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), 1);
     }
 
     @Test

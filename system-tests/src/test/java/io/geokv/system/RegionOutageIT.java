@@ -192,7 +192,7 @@ class RegionOutageIT {
     void withoutItsRedisARegionServesFromPostgresqlAndUsesTheCacheAgainOnceRedisIsBack() throws Exception {
         int port = freePort();
         Process redis = startRedis(port);
-        // The replication sink keeps writing the shared Redis; this gateway's asia-pac cache is filled
+        // Replication keeps writing the shared Redis; this gateway's asia-pac cache is filled
         // by its own reads (read-through), which is all the test looks at.
         ConfigurableApplicationContext gateway =
                 gateway(Map.of("geokv.regions[2].redis.uri", "redis://127.0.0.1:" + port + "/0"));
@@ -247,29 +247,29 @@ class RegionOutageIT {
     }
 
     /**
-     * A sink that stops applying (here: its writes wait on a table lock, while PostgreSQL still answers
-     * queries and the Streams application keeps consuming) shows as applied lag, beside a consumer lag
-     * of zero, and makes its region unhealthy within the lag threshold and the usual failed checks.
+     * Replication that stops applying (here: its commits wait on a table lock, while PostgreSQL still
+     * answers queries) shows as applied lag and makes its region unhealthy within the lag threshold
+     * and the usual failed checks, although its PostgreSQL check passes.
      */
     @Test
-    void aRegionWhoseSinkStopsApplyingBecomesUnhealthyAndRecoversAfter() throws Exception {
+    void aRegionWhoseReplicationStopsApplyingBecomesUnhealthyAndRecoversAfter() throws Exception {
         ConfigurableApplicationContext gateway = gateway(Map.of(
                 "geokv.gateway.health.lag-threshold", "1s",
                 "geokv.progress.lag-interval", "200ms"));
         try {
-            sinkStopsAndRecovers(gateway);
+            applyingStopsAndRecovers(gateway);
         } finally {
             TestCluster.retire(gateway);
         }
     }
 
-    private static void sinkStopsAndRecovers(ConfigurableApplicationContext gateway) throws Exception {
+    private static void applyingStopsAndRecovers(ConfigurableApplicationContext gateway) throws Exception {
         WebTestClient client = TestCluster.client(gateway);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> regionStatus(client, "eu-west").equals("healthy"));
         RegionProperties.Postgres euWest =
                 gateway.getBean(RegionsProperties.class).region("eu-west").postgres();
-        String key = "stuck-sink-" + UUID.randomUUID();
+        String key = "stuck-apply-" + UUID.randomUUID();
         try (Connection lock = DriverManager.getConnection(
                 "jdbc:postgresql://" + euWest.host() + ":" + euWest.port() + "/" + euWest.database(),
                 euWest.username(),
@@ -300,9 +300,6 @@ class RegionOutageIT {
                     .isTrue();
             JsonNode lag = lagOf(client, "eu-west", "us-east");
             assertThat(lag.get("lag_records").asLong()).isPositive();
-            assertThat(lag.get("consumer_lag_records").asLong())
-                    .as("Streams consumed it")
-                    .isZero();
             assertThat(regionStatus(client, "us-east")).isEqualTo("healthy");
             lock.rollback();
         }

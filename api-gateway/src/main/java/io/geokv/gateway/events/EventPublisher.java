@@ -37,7 +37,10 @@ public final class EventPublisher implements AutoCloseable {
         ClientSettings.require(
                 props, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, "a retried send is not a second event");
         ClientSettings.defaultTo(props, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        ClientSettings.defaultTo(props, ProducerConfig.LINGER_MS_CONFIG, 1);
+        // Under load, writes share batches (one request per partition every few ms instead of one per
+        // write); an idle gateway waits at most the linger for a write's batch to fill.
+        ClientSettings.defaultTo(props, ProducerConfig.LINGER_MS_CONFIG, 5);
+        ClientSettings.defaultTo(props, ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         // Bound every way a send can wait, so an unreachable Kafka turns into a quick 503, not a hang.
         // The defaults follow geokv.gateway.write-timeout; whatever the user set instead is what the
         // bound below is computed from.

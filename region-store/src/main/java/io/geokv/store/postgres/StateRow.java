@@ -1,5 +1,6 @@
 package io.geokv.store.postgres;
 
+import io.geokv.conflict.ContextTokens;
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.KeyStateCodec;
 import io.geokv.conflict.LastWriterWins;
@@ -8,8 +9,9 @@ import java.util.Optional;
 
 /**
  * The kv_state columns of one state. value, content_type and deleted are the last-writer-wins
- * view of the siblings, stored beside the full state so that counting live keys and plain reads
- * never need to decode it.
+ * view of the siblings, and context and newest_timestamp what a blind write needs ({@link
+ * WriteBase}), stored beside the full state so that counting live keys, plain reads and blind
+ * writes never need to decode it.
  */
 record StateRow(
         String tenant,
@@ -20,7 +22,9 @@ record StateRow(
         byte[] value,
         String contentType,
         boolean deleted,
-        int siblingCount) {
+        int siblingCount,
+        String context,
+        long newestTimestamp) {
 
     static StateRow of(MaterializedState m) {
         KeyState s = m.state();
@@ -35,6 +39,8 @@ record StateRow(
                 deleted ? null : winner.get().value(),
                 deleted ? null : winner.get().contentType(),
                 deleted,
-                s.siblings().size());
+                s.siblings().size(),
+                ContextTokens.encode(s.context()),
+                WriteBase.of(s).newestTimestamp());
     }
 }

@@ -1,11 +1,13 @@
 package io.geokv.store.postgres;
 
+import io.geokv.conflict.KeyStateCodec;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -18,8 +20,9 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * Writes merged states into a region's PostgreSQL. Blocking: it is called from the Kafka consumer
- * thread of the Streams sink, which commits its offsets only after this returns.
+ * The replication side of a region's PostgreSQL: loads merged states and applied offsets, and
+ * commits merged states with the offsets they cover. Blocking: it is called from the threads of
+ * the region's Streams application.
  * <p>
  * Each call is one transaction holding one statement per table: rows travel as arrays and are
  * expanded server-side by {@code unnest}, so a batch of thousands of keys costs one round trip.
@@ -31,9 +34,10 @@ public final class StateWriter {
     // before the commit (now() would be the transaction's start): it tells when a row became visible.
     private static final String UPSERT_STATES = """
             INSERT INTO kv_state (tenant, key, version, state, state_digest, value, content_type, deleted, sibling_count,
-                                  updated_at)
+                                  context, newest_timestamp, updated_at)
             SELECT *, clock_timestamp()
-            FROM unnest(?::text[], ?::text[], ?::int8[], ?::bytea[], ?::bytea[], ?::bytea[], ?::text[], ?::bool[], ?::int4[])
+            FROM unnest(?::text[], ?::text[], ?::int8[], ?::bytea[], ?::bytea[], ?::bytea[], ?::text[], ?::bool[], ?::int4[],
+                        ?::text[], ?::int8[])
             ON CONFLICT (tenant, key) DO UPDATE SET
                 version = EXCLUDED.version,
                 state = EXCLUDED.state,
@@ -42,6 +46,8 @@ public final class StateWriter {
                 content_type = EXCLUDED.content_type,
                 deleted = EXCLUDED.deleted,
                 sibling_count = EXCLUDED.sibling_count,
+                context = EXCLUDED.context,
+                newest_timestamp = EXCLUDED.newest_timestamp,
                 updated_at = EXCLUDED.updated_at
             WHERE kv_state.version < EXCLUDED.version
             """;
@@ -53,6 +59,34 @@ public final class StateWriter {
             ON CONFLICT (topic, partition) DO UPDATE SET
                 next_offset = GREATEST(applied_offsets.next_offset, EXCLUDED.next_offset),
                 updated_at = now()
+            """;
+
+    // Compare-and-set: only a writer that knows the offsets it starts from moves them. Rows the
+    // writer saw absent (expected 0) are inserted; any other mismatch moves nothing.
+    private static final String MOVE_OFFSETS = """
+            UPDATE applied_offsets a SET next_offset = i.next_offset, updated_at = now()
+            FROM unnest(?::text[], ?::int4[], ?::int8[], ?::int8[]) AS i(topic, partition, expected, next_offset)
+            WHERE a.topic = i.topic AND a.partition = i.partition AND a.next_offset = i.expected
+            """;
+
+    private static final String INSERT_OFFSETS = """
+            INSERT INTO applied_offsets (topic, partition, next_offset)
+            SELECT i.topic, i.partition, i.next_offset
+            FROM unnest(?::text[], ?::int4[], ?::int8[], ?::int8[]) AS i(topic, partition, expected, next_offset)
+            WHERE i.expected = 0
+            ON CONFLICT (topic, partition) DO NOTHING
+            """;
+
+    private static final String SELECT_STATES = """
+            SELECT s.tenant, s.key, s.state
+            FROM kv_state s JOIN unnest(?::text[], ?::text[]) AS k(tenant, key)
+              ON s.tenant = k.tenant AND s.key = k.key
+            """;
+
+    private static final String SELECT_OFFSETS = """
+            SELECT a.topic, a.partition, a.next_offset
+            FROM applied_offsets a JOIN unnest(?::text[], ?::int4[]) AS p(topic, partition)
+              ON a.topic = p.topic AND a.partition = p.partition
             """;
 
     /** Key order: also the lock order, so two concurrent writers cannot deadlock on each other's rows. */
@@ -89,6 +123,26 @@ public final class StateWriter {
      * @throws StoreException when the transaction fails (nothing was written)
      */
     public void write(List<MaterializedState> states, LogPositions covered) {
+        store(states, covered, null);
+    }
+
+    /**
+     * Like {@link #write}, but moves each covered partition's applied offset only from the offset
+     * the caller says it holds ({@code from}, 0 where it saw no row): the states of a batch folded
+     * on top of what the database held at {@code from} are committed only if nobody else moved
+     * those offsets meanwhile. That fences a writer that lost its partitions to another one (a
+     * zombie) and a writer whose database was rebuilt under it.
+     *
+     * @param from per covered partition, the applied offset the caller started from
+     * @throws AppliedOffsetsMovedException when some offset was not at {@code from} (nothing was written)
+     * @throws StoreException when the transaction fails (nothing was written)
+     */
+    public void commit(List<MaterializedState> states, LogPositions covered, LogPositions from) {
+        store(states, covered, Objects.requireNonNull(from, "from"));
+    }
+
+    /** @param from where the offsets must be for them to move, or null to move them forward only */
+    private void store(List<MaterializedState> states, LogPositions covered, LogPositions from) {
         if (states.isEmpty() && covered.isEmpty()) {
             return;
         }
@@ -96,11 +150,19 @@ public final class StateWriter {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (!covered.isEmpty()) {
+                    if (from == null) {
+                        upsertOffsets(c, covered);
+                    } else if (moveOffsets(c, covered, from) != covered.asMap().size()) {
+                        c.rollback();
+                        throw new AppliedOffsetsMovedException(
+                                region, from, appliedOffsets(c, covered.asMap().keySet()));
+                    }
+                }
                 if (!rows.isEmpty()) {
                     upsertStates(c, rows);
                 }
                 if (!covered.isEmpty()) {
-                    upsertOffsets(c, covered);
                     notifyApplied(c);
                 }
                 c.commit();
@@ -113,6 +175,99 @@ public final class StateWriter {
             throw new StoreException(
                     "region " + region + ": writing " + rows.size() + " states failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The stored merged states of the given keys (the i-th key belongs to the i-th tenant), in one
+     * round trip; keys without a row are left out.
+     */
+    public List<MaterializedState> load(List<String> tenants, List<String> keys) {
+        if (tenants.size() != keys.size()) {
+            throw new IllegalArgumentException("one tenant per key");
+        }
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(SELECT_STATES)) {
+            List<Array> arrays = new ArrayList<>(2);
+            try {
+                bind(ps, arrays, 1, c.createArrayOf("text", tenants.toArray()));
+                bind(ps, arrays, 2, c.createArrayOf("text", keys.toArray()));
+                List<MaterializedState> found = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(new MaterializedState(
+                                rs.getString(1), rs.getString(2), KeyStateCodec.decode(rs.getBytes(3))));
+                    }
+                }
+                return found;
+            } finally {
+                free(arrays);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(
+                    "region " + region + ": loading " + keys.size() + " states failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The applied offsets of the given partitions; a partition without a row is absent (nothing applied). */
+    public LogPositions appliedOffsets(Collection<EventPartition> partitions) {
+        try (Connection c = dataSource.getConnection()) {
+            return appliedOffsets(c, partitions);
+        } catch (SQLException e) {
+            throw new StoreException("region " + region + ": reading applied offsets failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static LogPositions appliedOffsets(Connection c, Collection<EventPartition> partitions)
+            throws SQLException {
+        String[] topics = partitions.stream().map(EventPartition::topic).toArray(String[]::new);
+        Integer[] numbers = partitions.stream().map(EventPartition::partition).toArray(Integer[]::new);
+        List<Array> arrays = new ArrayList<>(2);
+        try (PreparedStatement ps = c.prepareStatement(SELECT_OFFSETS)) {
+            bind(ps, arrays, 1, c.createArrayOf("text", topics));
+            bind(ps, arrays, 2, c.createArrayOf("int4", numbers));
+            LogPositions applied = LogPositions.empty();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    applied = applied.with(new EventPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+                }
+            }
+            return applied;
+        } finally {
+            free(arrays);
+        }
+    }
+
+    private static int moveOffsets(Connection c, LogPositions covered, LogPositions from) throws SQLException {
+        int n = covered.asMap().size();
+        String[] topics = new String[n];
+        Integer[] partitions = new Integer[n];
+        Long[] expected = new Long[n];
+        Long[] next = new Long[n];
+        int i = 0;
+        for (Map.Entry<EventPartition, Long> o : covered.asMap().entrySet()) {
+            topics[i] = o.getKey().topic();
+            partitions[i] = o.getKey().partition();
+            expected[i] = from.next(o.getKey());
+            next[i] = o.getValue();
+            i++;
+        }
+        int moved = 0;
+        for (String sql : List.of(MOVE_OFFSETS, INSERT_OFFSETS)) {
+            List<Array> arrays = new ArrayList<>(4);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, arrays, 1, c.createArrayOf("text", topics));
+                bind(ps, arrays, 2, c.createArrayOf("int4", partitions));
+                bind(ps, arrays, 3, c.createArrayOf("int8", expected));
+                bind(ps, arrays, 4, c.createArrayOf("int8", next));
+                moved += ps.executeUpdate();
+            } finally {
+                free(arrays);
+            }
+        }
+        return moved;
     }
 
     /** ON CONFLICT cannot touch the same row twice in one statement: keep each key's newest state. */
@@ -135,6 +290,8 @@ public final class StateWriter {
         String[] contentTypes = new String[n];
         Boolean[] deleted = new Boolean[n];
         Integer[] siblingCounts = new Integer[n];
+        String[] contexts = new String[n];
+        Long[] newestTimestamps = new Long[n];
         for (int i = 0; i < n; i++) {
             StateRow r = rows.get(i);
             tenants[i] = r.tenant();
@@ -146,8 +303,10 @@ public final class StateWriter {
             contentTypes[i] = r.contentType();
             deleted[i] = r.deleted();
             siblingCounts[i] = r.siblingCount();
+            contexts[i] = r.context();
+            newestTimestamps[i] = r.newestTimestamp();
         }
-        List<Array> arrays = new ArrayList<>(9);
+        List<Array> arrays = new ArrayList<>(11);
         try (PreparedStatement ps = c.prepareStatement(UPSERT_STATES)) {
             bind(ps, arrays, 1, c.createArrayOf("text", tenants));
             bind(ps, arrays, 2, c.createArrayOf("text", keys));
@@ -158,6 +317,8 @@ public final class StateWriter {
             bind(ps, arrays, 7, c.createArrayOf("text", contentTypes));
             bind(ps, arrays, 8, c.createArrayOf("bool", deleted));
             bind(ps, arrays, 9, c.createArrayOf("int4", siblingCounts));
+            bind(ps, arrays, 10, c.createArrayOf("text", contexts));
+            bind(ps, arrays, 11, c.createArrayOf("int8", newestTimestamps));
             ps.executeUpdate();
         } finally {
             free(arrays);

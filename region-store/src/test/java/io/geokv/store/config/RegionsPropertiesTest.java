@@ -137,7 +137,7 @@ class RegionsPropertiesTest {
         assertThatThrownBy(() -> bind(Map.of("geokv.regions[0].name", "Bad_Name")))
                 .isInstanceOf(BindException.class)
                 .hasRootCauseMessage(
-                        "region name must match [a-z0-9-]+ and have at most 233 characters, but was 'Bad_Name'");
+                        "region name must match [a-z0-9-]+ and have at most 239 characters, but was 'Bad_Name'");
     }
 
     private static RegionsProperties bind(Map<String, String> properties) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -15,10 +16,18 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param hostedRegions regions whose Streams application runs in this process; empty means all configured regions
  * @param partitions partitions of every event topic; all must match so each key's events meet in one task
- * @param commitInterval Streams commit interval: bounds how long a processed event waits before the sink sees it
- * @param stateDir where the Streams applications keep their local state stores
- * @param sinkRetryBackoff pause before a failed PostgreSQL batch is retried (it is retried until it succeeds),
- *     and between attempts to empty a cache that may be stale once Redis answers again
+ * @param applyInterval how long a task's records may wait before their batch is committed to PostgreSQL
+ *     (a batch is also committed as soon as it holds {@code maxBatch} records): the replication delay
+ *     a region adds, beyond reading the log and committing
+ * @param maxBatch the most records one batch folds and commits to PostgreSQL in one transaction
+ * @param stateCache per region, the memory its tasks may keep decoded merged states in (split evenly
+ *     between its tasks); states beyond it are loaded from PostgreSQL again when their key is written
+ * @param commitInterval Streams commit interval of the input offsets; PostgreSQL's applied offsets are
+ *     the restart point, so this only bounds how many records a restart reads again and skips
+ * @param stateDir where the Streams applications keep their local files (no state store: PostgreSQL is the state)
+ * @param retryBackoff pause before a PostgreSQL call that failed for a reason that may pass is retried
+ *     (it is retried until it succeeds), and between attempts to empty a cache that may be stale once
+ *     Redis answers again
  * @param replayTimeout how long a replay may take to catch up before the endpoint answers with an error
  * @param instanceName this process's name within each region's consumer group (static membership);
  *     must differ between processes hosting the same region, and stay the same across restarts
@@ -28,8 +37,11 @@ import org.springframework.validation.annotation.Validated;
 public record ReplicationProperties(
         @DefaultValue List<String> hostedRegions,
         @DefaultValue("3") @Min(1) int partitions,
-        @DefaultValue("100ms") @NotNull Duration commitInterval,
+        @DefaultValue("5ms") @NotNull Duration applyInterval,
+        @DefaultValue("2000") @Min(1) int maxBatch,
+        @DefaultValue("64MB") @NotNull DataSize stateCache,
+        @DefaultValue("1s") @NotNull Duration commitInterval,
         @NotNull Path stateDir,
-        @DefaultValue("1s") @NotNull Duration sinkRetryBackoff,
+        @DefaultValue("1s") @NotNull Duration retryBackoff,
         @DefaultValue("10m") @NotNull Duration replayTimeout,
         @DefaultValue("main") @NotBlank String instanceName) {}

@@ -2,13 +2,13 @@ package io.geokv.replication.region;
 
 import io.geokv.conflict.KeyLimits;
 import io.geokv.naming.GeokvNames;
+import io.geokv.progress.TopicOffsets;
+import io.geokv.replication.apply.ApplyTopology;
+import io.geokv.replication.apply.PartitionCountChangedException;
+import io.geokv.replication.apply.RegionApplier;
 import io.geokv.replication.config.ReplicationProperties;
-import io.geokv.replication.merge.MergeTopology;
-import io.geokv.replication.merge.PartitionCountChangedException;
-import io.geokv.replication.sink.RegionSink;
 import io.geokv.store.RegionStore;
 import io.geokv.topics.ClientSettings;
-import io.geokv.topics.RecordSizes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -19,7 +19,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -27,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One region's replication: its Streams application {@code geokv-<region>} and the sink that writes
- * its merged states into the region's PostgreSQL and Redis. Can be stopped and started again, which is
- * what a replay does in between.
+ * One region's replication: its Streams application {@code geokv-<region>}, whose tasks fold every
+ * region's events into the merged states of the region's PostgreSQL and Redis. Can be stopped and
+ * started again, which is what a replay does in between.
  */
 public final class RegionReplication {
 
@@ -45,10 +44,16 @@ public final class RegionReplication {
     private final KeyLimits limits;
     private final Map<String, Object> producerBase;
     private final ToIntFunction<String> partitionCounts;
+    private final TopicOffsets offsets;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
-    private RegionSink sink;
+    private RegionApplier applier;
 
+    /**
+     * @param consumerBase the user's consumer settings, for reading back what PostgreSQL misses at a task's start
+     * @param producerBase the user's producer settings, for the dead letters
+     * @param offsets where the event topics stand and what the region's group committed
+     */
     public RegionReplication(
             String region,
             Collection<String> allRegions,
@@ -57,7 +62,7 @@ public final class RegionReplication {
             Map<String, Object> streamsBase,
             Map<String, Object> consumerBase,
             Map<String, Object> producerBase,
-            ToIntFunction<String> partitionCounts,
+            TopicOffsets offsets,
             RegionStore store,
             MeterRegistry meters) {
         this.region = region;
@@ -67,7 +72,8 @@ public final class RegionReplication {
         this.streamsBase = streamsBase;
         this.consumerBase = consumerBase;
         this.producerBase = producerBase;
-        this.partitionCounts = partitionCounts;
+        this.offsets = offsets;
+        this.partitionCounts = topic -> offsets.partitions(List.of(topic)).size();
         this.store = store;
         this.meters = meters;
     }
@@ -81,14 +87,22 @@ public final class RegionReplication {
     }
 
     public synchronized void start(boolean wipeLocalState) {
+        applier = new RegionApplier(
+                region, store, producerBase, limits.stateRecordBytes(), properties.retryBackoff(), meters);
+        String group = GeokvNames.streamsApplicationId(region);
         streams = new KafkaStreams(
-                MergeTopology.build(
-                        region,
+                ApplyTopology.build(
+                        applier,
                         allRegions,
                         properties.partitions(),
                         limits,
-                        meters.counter("geokv.merge.sibling.warnings", "region", region),
-                        partitionCounts),
+                        new ApplyTopology.Batching(
+                                properties.applyInterval(),
+                                properties.maxBatch(),
+                                properties.stateCache().toBytes() / properties.partitions()),
+                        partitionCounts,
+                        partitions -> offsets.committed(group, partitions),
+                        consumerBase),
                 streamsConfig());
         if (wipeLocalState) {
             streams.cleanUp();
@@ -110,35 +124,25 @@ public final class RegionReplication {
         streamsMetrics =
                 new KafkaStreamsMetrics(streams, List.of(io.micrometer.core.instrument.Tag.of("region", region)));
         streamsMetrics.bindTo(meters);
-        sink = new RegionSink(
-                region,
-                consumerBase,
-                producerBase,
-                limits.stateRecordBytes(),
-                store,
-                properties.sinkRetryBackoff(),
-                meters);
-        sink.start();
+        applier.start();
         streams.start();
         log.info("region {}: replication started", region);
     }
 
     /**
      * Stops applying events, keeping everything running: the Streams application stops processing
-     * (its tasks stay assigned, nothing is rebalanced) and the sink stops consuming. Events produced
+     * (its tasks stay assigned, nothing is rebalanced). Events produced
      * meanwhile wait in the log; {@link #resume()} applies them. Nothing is lost: a restart while
      * paused resumes.
      */
     public synchronized void pause() {
         requireStarted();
         streams.pause();
-        sink.pause();
         log.info("region {}: replication paused", region);
     }
 
     public synchronized void resume() {
         requireStarted();
-        sink.resume();
         streams.resume();
         log.info("region {}: replication resumed", region);
     }
@@ -153,7 +157,7 @@ public final class RegionReplication {
         }
     }
 
-    /** Stops the Streams application and the sink; false if the Streams application did not stop in time. */
+    /** Stops the Streams application; false if the Streams application did not stop in time. */
     public synchronized boolean stop() {
         boolean stopped = true;
         if (streams != null) {
@@ -166,9 +170,9 @@ public final class RegionReplication {
             streamsMetrics.close();
             streams = null;
         }
-        if (sink != null) {
-            sink.stop();
-            sink = null;
+        if (applier != null) {
+            applier.close();
+            applier = null;
         }
         log.info("region {}: replication stopped", region);
         return stopped;
@@ -189,13 +193,23 @@ public final class RegionReplication {
         ClientSettings.require(
                 config,
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-                StreamsConfig.EXACTLY_ONCE_V2,
-                "every event is merged exactly once");
+                StreamsConfig.AT_LEAST_ONCE,
+                "PostgreSQL holds the state and the offsets it covers; Kafka transactions cannot cover it");
         ClientSettings.require(
                 config,
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
                 properties.commitInterval().toMillis(),
                 "set it with geokv.replication.commit-interval");
+        ClientSettings.require(
+                config,
+                StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
+                "read_committed",
+                "aborted events are never applied");
+        // A task's topics are independent logs: never wait for one to have data before processing another.
+        ClientSettings.defaultTo(config, StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // An idle poll must not hold back a batch's commit (it waits for the next punctuation).
+        ClientSettings.defaultTo(
+                config, StreamsConfig.POLL_MS_CONFIG, properties.applyInterval().toMillis());
         ClientSettings.require(
                 config,
                 StreamsConfig.STATE_DIR_CONFIG,
@@ -215,12 +229,6 @@ public final class RegionReplication {
                 StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                 GeokvNames.streamsApplicationId(region) + "-" + properties.instanceName(),
                 "set it with geokv.replication.instance-name");
-        ClientSettings.defaultTo(config, StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-        ClientSettings.defaultTo(config, StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-        RecordSizes.requireAtLeast(
-                config,
-                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                limits.stateRecordBytes());
         return config;
     }
 
@@ -234,6 +242,6 @@ public final class RegionReplication {
     }
 
     Set<String> groupIds() {
-        return Set.of(GeokvNames.streamsApplicationId(region), GeokvNames.sinkGroup(region));
+        return Set.of(GeokvNames.streamsApplicationId(region));
     }
 }

@@ -1,11 +1,9 @@
 package io.geokv.replication.region;
 
-import io.geokv.naming.GeokvNames;
 import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.store.RegionStore;
 import io.geokv.store.RegionStores;
 import io.geokv.topics.TopicProvisioner;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +12,6 @@ import org.springframework.context.SmartLifecycle;
 
 /** Starts the replication of every region hosted by this process once its topics exist, and stops it on shutdown. */
 public final class ReplicationSupervisor implements SmartLifecycle {
-
-    /** Materialized states are derived data, rebuilt by a replay: they need only outlive a sink outage. */
-    private static final Duration DERIVED_RETENTION = Duration.ofDays(7);
 
     private final Map<String, RegionReplication> hosted;
     private final TopicProvisioner topics;
@@ -61,9 +56,6 @@ public final class ReplicationSupervisor implements SmartLifecycle {
     @Override
     public void start() {
         topics.ensureEventTopics(allRegions, partitions);
-        topics.ensure(hosted.keySet().stream()
-                .map(region -> topics.derived(GeokvNames.materializedTopic(region), partitions, DERIVED_RETENTION))
-                .toList());
         hosted.values().forEach(replication -> replication.start(false));
         running = true;
     }

@@ -1,7 +1,6 @@
 package io.geokv.replication.replay;
 
 import io.geokv.naming.GeokvNames;
-import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.progress.RegionProgress;
 import io.geokv.progress.TopicOffsets;
@@ -9,19 +8,14 @@ import io.geokv.replication.region.RegionReplication;
 import io.geokv.store.postgres.RegionDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.slf4j.Logger;
@@ -29,9 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds one region's PostgreSQL and Redis from the event topics: stop its replication, forget its
- * Streams offsets and state (local and changelog), empty its tables and cache, skip its sink past the
- * states of the old run, start again, and wait until every event that existed when the replay began
- * is applied. The other regions keep running throughout.
+ * Streams offsets, empty its tables and cache, start again from the beginning of every event topic,
+ * and wait until every event that existed when the replay began is applied. The other regions keep running throughout.
  *
  * <p>One replay per region runs at a time (another one is refused with {@link ReplayRunningException}),
  * and whatever step fails, the region is started again before the failure is reported: from scratch
@@ -96,10 +89,8 @@ public final class RegionReplayer {
             }
             resetBegun = true;
             deleteGroup(GeokvNames.streamsApplicationId(region), timeout);
-            deleteInternalTopics(region, timeout);
             replication.store().database().truncate();
             replication.store().cache().flush();
-            skipSinkToEnd(region);
             LogPositions target = offsets.ends(offsets.eventPartitions(allRegions));
             replication.start(true);
             restarted = true;
@@ -153,40 +144,6 @@ public final class RegionReplayer {
             }
             pause();
         }
-    }
-
-    private void deleteInternalTopics(String region, Duration timeout) {
-        Set<String> internal = internalTopics(region);
-        if (internal.isEmpty()) {
-            return;
-        }
-        await(() -> admin.deleteTopics(internal).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-        // Deletion completes asynchronously; Streams must not find a half-deleted changelog on start.
-        Instant deadline = Instant.now().plus(timeout);
-        while (!internalTopics(region).isEmpty()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new KafkaException("internal topics of " + region + " were not deleted in time: " + internal);
-            }
-            pause();
-        }
-    }
-
-    private Set<String> internalTopics(String region) {
-        Set<String> names =
-                await(() -> admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-        return names.stream()
-                .filter(t -> GeokvNames.isStreamsInternalTopic(region, t))
-                .collect(Collectors.toSet());
-    }
-
-    private void skipSinkToEnd(String region) {
-        Set<EventPartition> partitions = offsets.partitions(List.of(GeokvNames.materializedTopic(region)));
-        LogPositions latest = offsets.ends(partitions);
-        Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-        partitions.forEach(p -> ends.put(TopicOffsets.kafka(p), new OffsetAndMetadata(latest.next(p))));
-        await(() -> admin.alterConsumerGroupOffsets(GeokvNames.sinkGroup(region), ends)
-                .all()
-                .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     private void awaitApplied(String region, LogPositions target, Duration timeout) {

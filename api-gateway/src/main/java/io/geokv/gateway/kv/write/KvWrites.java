@@ -15,6 +15,7 @@ import io.geokv.progress.KeyLogEnds;
 import io.geokv.progress.RegionProgress;
 import io.geokv.store.Lookup;
 import io.geokv.store.RegionStores;
+import io.geokv.store.postgres.WriteBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -62,40 +63,56 @@ public final class KvWrites {
             return arbiter.arbitrate(write, write.expected().orElseThrow())
                     .flatMap(published -> strong.await(write, published));
         }
-        return currentState(write)
-                .flatMap(state -> {
+        Mono<Published> published = write.context().isPresent()
+                ? currentState(write).flatMap(state -> {
                     write.expected()
-                            .ifPresent(context -> ExpectedContext.require(state, context, write.region(), write.key()));
-                    return events.publish(write, state, write.context().orElse(state.context()));
+                            .ifPresent(
+                                    expected -> ExpectedContext.require(state, expected, write.region(), write.key()));
+                    return events.publish(write, state, write.context().get());
                 })
-                .flatMap(published -> write.level() == Consistency.STRONG
-                        ? strong.await(write, published)
-                        : Mono.just(published.result(tokens, write.session(), write.level())));
+                : writeBase(write).flatMap(base -> {
+                    write.expected()
+                            .ifPresent(
+                                    expected -> ExpectedContext.require(base, expected, write.region(), write.key()));
+                    return events.publish(write, base);
+                });
+        return published.flatMap(event -> write.level() == Consistency.STRONG
+                ? strong.await(write, event)
+                : Mono.just(event.result(tokens, write.session(), write.level())));
     }
 
     /**
-     * The routed region's state of the key, which a blind write is based on. A write whose region
-     * store is unreachable is still accepted unless it is conditional: a blind one is then based on
-     * nothing, so it stays concurrent with what it could not see; the merge still bounds the key's
-     * siblings.
+     * What the routed region has applied of the key, which a blind write supersedes: only its context
+     * and newest timestamp, from PostgreSQL. A write whose region store is unreachable is still
+     * accepted unless it is conditional: a blind one is then based on nothing, so it stays concurrent
+     * with what it could not see; the merge still bounds the key's siblings.
      */
+    private Mono<WriteBase> writeBase(WriteRequest write) {
+        return stores.get(write.region())
+                .writeBase(write.key().tenant(), write.key().key())
+                .onErrorResume(e -> storeUnreachable(write, e, WriteBase.none()));
+    }
+
+    /** The routed region's state of the key, which a write with its own context is checked against (limits). */
     private Mono<KeyState> currentState(WriteRequest write) {
         return stores.get(write.region())
                 .read(write.key().tenant(), write.key().key())
                 .map(Lookup::state)
                 .defaultIfEmpty(KeyState.empty())
-                .onErrorResume(e -> {
-                    if (write.expected().isPresent()) {
-                        return Mono.error(KvProblem.unavailable(
-                                "region-store-unavailable",
-                                "cannot check If-Match: region " + write.region() + " store is unreachable"));
-                    }
-                    log.debug(
-                            "region {} store unreachable, write of {} is not checked against its state",
-                            write.region(),
-                            write.key(),
-                            e);
-                    return Mono.just(KeyState.empty());
-                });
+                .onErrorResume(e -> storeUnreachable(write, e, KeyState.empty()));
+    }
+
+    private <T> Mono<T> storeUnreachable(WriteRequest write, Throwable e, T nothing) {
+        if (write.expected().isPresent()) {
+            return Mono.error(KvProblem.unavailable(
+                    "region-store-unavailable",
+                    "cannot check If-Match: region " + write.region() + " store is unreachable"));
+        }
+        log.debug(
+                "region {} store unreachable, write of {} is not checked against its state",
+                write.region(),
+                write.key(),
+                e);
+        return Mono.just(nothing);
     }
 }

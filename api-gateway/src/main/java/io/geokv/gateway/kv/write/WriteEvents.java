@@ -13,6 +13,7 @@ import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.kv.KeyRef;
 import io.geokv.gateway.kv.KvProblem;
 import io.geokv.gateway.kv.WriteRequest;
+import io.geokv.store.postgres.WriteBase;
 import java.util.List;
 import java.util.UUID;
 import reactor.core.publisher.Mono;
@@ -37,6 +38,11 @@ final class WriteEvents {
         return send(write, context, event(write, state, context));
     }
 
+    /** {@link #send} of the event of a write without a context of its own: it supersedes {@code base}. */
+    Mono<Published> publish(WriteRequest write, WriteBase base) {
+        return send(write, base.context(), event(write, List.of(), base.newestTimestamp(), base.context()));
+    }
+
     /**
      * The event of the write based on {@code context}, once it is within the key's limits given the
      * region's current {@code state}. Its timestamp is after every timestamp of that state and of the
@@ -44,8 +50,15 @@ final class WriteEvents {
      * whatever the skew between gateways' clocks.
      */
     KvEvent event(WriteRequest write, KeyState state, VersionVector context) {
-        checkLimits(state, context, write);
-        state.siblings().forEach(sibling -> clock.observe(sibling.timestamp()));
+        List<Sibling> kept =
+                state.siblings().stream().filter(s -> !context.covers(s.dot())).toList();
+        return event(write, kept, WriteBase.of(state).newestTimestamp(), context);
+    }
+
+    /** @param kept the siblings of the current state that the write's context does not cover */
+    private KvEvent event(WriteRequest write, List<Sibling> kept, long newestTimestamp, VersionVector context) {
+        checkLimits(kept, write);
+        clock.observe(newestTimestamp);
         clock.observe(write.session().clock());
         KeyRef key = write.key();
         KvEvent event = KvEvents.newEvent(
@@ -84,9 +97,7 @@ final class WriteEvents {
      * beyond them (its context leaves too many current values uncovered) is refused with a conflict,
      * so that the client resolves it first. Blind writes cover the region's whole state and never are.
      */
-    private void checkLimits(KeyState state, VersionVector context, WriteRequest write) {
-        List<Sibling> kept =
-                state.siblings().stream().filter(s -> !context.covers(s.dot())).toList();
+    private void checkLimits(List<Sibling> kept, WriteRequest write) {
         if (kept.size() + 1 > limits.siblingsBound()) {
             throw KvProblem.of(
                     KvProblem.Kind.CONFLICT,

@@ -1,4 +1,4 @@
-package io.geokv.replication.merge;
+package io.geokv.replication.apply;
 
 /**
  * An event topic no longer has the partition count geokv is configured for. Dots are counted per

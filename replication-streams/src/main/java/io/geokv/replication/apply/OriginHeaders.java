@@ -1,4 +1,4 @@
-package io.geokv.replication.merge;
+package io.geokv.replication.apply;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +7,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Headers that say which origin record a materialized state or a dead letter came from, so the sink
- * can record how far into each origin partition the region's database is.
+ * Headers of a dead letter that say which origin record it is (topic, partition, offset: also its
+ * identity, since a dead letter can be sent again after a crash) and why it was refused.
  */
 public final class OriginHeaders {
 

@@ -1,0 +1,160 @@
+package io.geokv.replication.apply;
+
+import io.geokv.conflict.KeyLimits;
+import io.geokv.conflict.KeyState;
+import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import io.geokv.replication.apply.OriginHeaders.Origin;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task of a region's Streams application: the keys of one partition number, from every region's
+ * event topic. It folds their records in batches onto the merged states PostgreSQL holds and commits
+ * each batch there with the offsets it covers ({@link RegionApplier}).
+ *
+ * <p>PostgreSQL is the state, and its applied offsets say exactly which records it holds. Kafka
+ * Streams runs at-least-once and commits input offsets on its own schedule, so at a task's start the
+ * two may differ either way:
+ *
+ * <ul>
+ *   <li>PostgreSQL ahead of Kafka's commit (a crash after a batch was committed to PostgreSQL): the
+ *       records below PostgreSQL's offsets are delivered again and skipped here by offset, never
+ *       folded twice (dots are counted per key in log order, and a repeated event would be counted
+ *       again unless adjacent to itself);
+ *   <li>Kafka's commit ahead of PostgreSQL (a commit of records still waiting in a batch, then a
+ *       crash or a rebalance): the task first reads that gap back with its own consumer ({@link
+ *       GapReader}) and applies it, so no acknowledged write is skipped.
+ * </ul>
+ *
+ * A batch is committed when it reaches {@code maxBatch} records and otherwise every {@code
+ * applyInterval} of wall-clock time. Its states are cached per task ({@link KeyStateCache}) only
+ * once PostgreSQL holds them; a key missing from the cache is loaded with the rest of its batch's
+ * missing keys in one query.
+ */
+final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
+
+    private static final Logger log = LoggerFactory.getLogger(ApplyProcessor.class);
+
+    private final RegionApplier applier;
+    private final List<String> allRegions;
+    private final RecordCheck check;
+    private final KeyLimits limits;
+    private final Function<Set<EventPartition>, LogPositions> committedOffsets;
+    private final GapReader gaps;
+    private final Duration applyInterval;
+    private final int maxBatch;
+    private final long cacheBytes;
+    private final List<CheckedRecord> pending = new ArrayList<>();
+    private ProcessorContext<Void, Void> context;
+    private KeyStateCache cache;
+    private LogPositions applied;
+
+    /**
+     * @param committedOffsets the input offsets Kafka Streams committed for the region's group
+     * @param cacheBytes the budget of this task's state cache
+     */
+    ApplyProcessor(
+            RegionApplier applier,
+            List<String> allRegions,
+            RecordCheck check,
+            KeyLimits limits,
+            Function<Set<EventPartition>, LogPositions> committedOffsets,
+            GapReader gaps,
+            Duration applyInterval,
+            int maxBatch,
+            long cacheBytes) {
+        this.applier = applier;
+        this.allRegions = allRegions;
+        this.check = check;
+        this.limits = limits;
+        this.committedOffsets = committedOffsets;
+        this.gaps = gaps;
+        this.applyInterval = applyInterval;
+        this.maxBatch = maxBatch;
+        this.cacheBytes = cacheBytes;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        // Also called again when Streams revives a task: nothing of an earlier life is kept.
+        this.context = context;
+        pending.clear();
+        cache = new KeyStateCache(cacheBytes);
+        int partition = context.taskId().partition();
+        Set<EventPartition> partitions = new LinkedHashSet<>();
+        allRegions.forEach(r -> partitions.add(new EventPartition(GeokvNames.eventTopic(r), partition)));
+        applied = applier.appliedOffsets(partitions);
+        LogPositions committed = committedOffsets.apply(partitions);
+        if (!committed.coveredBy(applied)) {
+            log.info(
+                    "region {}: task {} reads back what PostgreSQL does not hold yet: from {} to {}",
+                    applier.region(),
+                    context.taskId(),
+                    applied,
+                    committed);
+            gaps.read(applied, committed, this::receive);
+            applyPending();
+        }
+        context.schedule(applyInterval, PunctuationType.WALL_CLOCK_TIME, now -> applyPending());
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        receive(new EventRecord(
+                record.key(),
+                record.value(),
+                record.headers(),
+                new Origin(metadata.topic(), metadata.partition(), metadata.offset(), record.timestamp())));
+    }
+
+    private void receive(EventRecord record) {
+        if (record.origin().offset() < applied.next(record.partition())) {
+            return; // PostgreSQL holds it already
+        }
+        pending.add(check.check(record));
+        if (pending.size() >= maxBatch) {
+            applyPending();
+        }
+    }
+
+    private void applyPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Set<String> missing = new LinkedHashSet<>();
+        for (CheckedRecord r : pending) {
+            if (r.write() != null && cache.get(r.source().key()) == null) {
+                missing.add(r.source().key());
+            }
+        }
+        Map<String, KeyState> loaded = missing.isEmpty() ? Map.of() : applier.load(missing);
+        BatchFold.Result batch = BatchFold.fold(
+                applier.region(),
+                pending,
+                key -> {
+                    KeyState cached = cache.get(key);
+                    return cached != null ? cached : loaded.getOrDefault(key, KeyState.empty());
+                },
+                limits);
+        applier.commit(batch, pending.size(), applied);
+        applied = applied.join(batch.covered());
+        loaded.forEach(cache::put);
+        batch.changed().forEach(cache::put);
+        pending.clear();
+    }
+}

@@ -1,0 +1,315 @@
+package io.geokv.replication.apply;
+
+import io.geokv.conflict.KeyState;
+import io.geokv.conflict.KeyStateCodec;
+import io.geokv.event.EventTopics;
+import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import io.geokv.store.RegionStore;
+import io.geokv.store.postgres.AppliedOffsetsMovedException;
+import io.geokv.store.postgres.MaterializedState;
+import io.geokv.store.postgres.StoreException;
+import io.geokv.topics.ClientSettings;
+import io.geokv.topics.RecordSizes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where one region's folded batches go: its PostgreSQL (the durable home of every merged state, with
+ * the offsets each state covers), then its Redis, and the dead-letter topic. Shared by the region's
+ * tasks; every call blocks the calling stream thread until it is done.
+ *
+ * <p>Order of a commit: dead letters are acknowledged by Kafka first, then PostgreSQL commits the
+ * states and moves the applied offsets past the batch (a compare-and-set from where the task
+ * started, see {@link io.geokv.store.postgres.StateWriter#commit}), then Redis is updated. A crash at
+ * any point leaves PostgreSQL either without the batch (it is folded again) or with all of it (its
+ * records are skipped by offset), and a dead letter at most sent twice (its origin headers identify
+ * it). PostgreSQL failures that may pass are retried until they pass; a batch PostgreSQL refuses for
+ * good is written state by state and each refused state is dead-lettered: a loud, counted loss of one
+ * key's state in one region, which a replay repairs once the cause is fixed, rather than a silent
+ * halt. A failed Redis update is counted and logged and never stops PostgreSQL from advancing; the
+ * cache is then treated as stale, as it is whenever the region starts (its predecessor may have died
+ * after a failed update), and emptied as soon as Redis answers.
+ */
+public final class RegionApplier implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RegionApplier.class);
+    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String region;
+    private final RegionStore store;
+    private final Duration retryBackoff;
+    private final Producer<String, byte[]> deadLetters;
+    private final ScheduledExecutorService cacheRepairs;
+    private final Counter statesWritten;
+    private final Counter cacheFailures;
+    private final Counter deadLettered;
+    private final Counter crowdedStates;
+    private final DistributionSummary batchSizes;
+    private final Timer commits;
+
+    /**
+     * @param deadLetterProducer producer properties for the dead-letter topic; must take a record of
+     *     {@code maxStateRecordBytes}
+     * @param retryBackoff pause before a PostgreSQL call that failed for a reason that may pass is
+     *     tried again, and between attempts to empty a possibly stale cache
+     */
+    public RegionApplier(
+            String region,
+            RegionStore store,
+            Map<String, Object> deadLetterProducer,
+            long maxStateRecordBytes,
+            Duration retryBackoff,
+            MeterRegistry meters) {
+        this.region = region;
+        this.store = store;
+        this.retryBackoff = retryBackoff;
+        Map<String, Object> producer = new HashMap<>(deadLetterProducer);
+        ClientSettings.require(producer, ProducerConfig.ACKS_CONFIG, "all", "a dead letter survives a broker loss");
+        ClientSettings.require(
+                producer, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, "a retried dead letter is not a second one");
+        RecordSizes.requireAtLeast(producer, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxStateRecordBytes);
+        this.deadLetters = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
+        this.cacheRepairs = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "geokv-cache-repair-" + region);
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.statesWritten = Counter.builder("geokv.apply.states.written")
+                .tag("region", region)
+                .description("merged states committed to the region's PostgreSQL")
+                .register(meters);
+        this.cacheFailures = Counter.builder("geokv.apply.cache.failures")
+                .tag("region", region)
+                .description("batches whose Redis update failed (PostgreSQL was still written)")
+                .register(meters);
+        this.deadLettered = Counter.builder("geokv.apply.dead.letters")
+                .tag("region", region)
+                .description("records and merged states this region sent to the dead-letter topic")
+                .register(meters);
+        this.crowdedStates = Counter.builder("geokv.merge.sibling.warnings")
+                .tag("region", region)
+                .description("merged states written with more siblings than the warning level")
+                .register(meters);
+        this.batchSizes = DistributionSummary.builder("geokv.apply.batch.records")
+                .tag("region", region)
+                .description("event records per committed batch")
+                .register(meters);
+        this.commits = Timer.builder("geokv.apply.commit")
+                .tag("region", region)
+                .description("time to commit a batch: dead letters, PostgreSQL, Redis")
+                .register(meters);
+    }
+
+    /** Treats the cache as stale until Redis answers (see the class comment). */
+    public void start() {
+        store.cache().markStale();
+        cacheRepairs.scheduleWithFixedDelay(
+                store.cache()::repairIfStale, 0, retryBackoff.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        cacheRepairs.shutdownNow();
+        deadLetters.close(Duration.ofSeconds(5));
+    }
+
+    String region() {
+        return region;
+    }
+
+    /** What the region's PostgreSQL has applied of these partitions; retried until PostgreSQL answers. */
+    LogPositions appliedOffsets(Collection<EventPartition> partitions) {
+        return retrying("reading applied offsets", () -> store.writer().appliedOffsets(partitions));
+    }
+
+    /** The stored states of these record keys (absent: never written); retried until PostgreSQL answers. */
+    Map<String, KeyState> load(Collection<String> recordKeys) {
+        List<String> tenants = new ArrayList<>(recordKeys.size());
+        List<String> keys = new ArrayList<>(recordKeys.size());
+        for (String recordKey : recordKeys) {
+            EventTopics.RecordKey parsed = EventTopics.parseRecordKey(recordKey).orElseThrow();
+            tenants.add(parsed.tenant());
+            keys.add(parsed.key());
+        }
+        List<MaterializedState> found = retrying(
+                "loading " + keys.size() + " states", () -> store.writer().load(tenants, keys));
+        Map<String, KeyState> states = new HashMap<>(found.size() * 2);
+        found.forEach(m -> states.put(EventTopics.recordKey(m.tenant(), m.key()), m.state()));
+        return states;
+    }
+
+    /**
+     * Makes a folded batch durable and visible (see the class comment for the order).
+     *
+     * @param records how many records the batch folded
+     * @param from where the batch's partitions stood in PostgreSQL when the task folded on them
+     * @throws AppliedOffsetsMovedException when another writer moved those offsets: nothing of the
+     *     batch was written and the task's states are stale
+     */
+    void commit(BatchFold.Result batch, int records, LogPositions from) {
+        Timer.Sample sample = Timer.start();
+        sendDeadLetters(batch.deadLetters());
+        List<MaterializedState> states = new ArrayList<>(batch.changed().size());
+        batch.changed().forEach((recordKey, state) -> {
+            EventTopics.RecordKey key = EventTopics.parseRecordKey(recordKey).orElseThrow();
+            states.add(new MaterializedState(key.tenant(), key.key(), state));
+        });
+        List<MaterializedState> written = retrying(
+                "committing " + states.size() + " states", () -> writeToPostgres(states, batch.covered(), from));
+        statesWritten.increment(written.size());
+        crowdedStates.increment(batch.crowdedStates());
+        batchSizes.record(records);
+        updateCache(written);
+        sample.stop(commits);
+    }
+
+    private List<MaterializedState> writeToPostgres(
+            List<MaterializedState> states, LogPositions covered, LogPositions from) {
+        try {
+            store.writer().commit(states, covered, from);
+            return states;
+        } catch (AppliedOffsetsMovedException e) {
+            throw e;
+        } catch (StoreException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            log.warn(
+                    "region {}: PostgreSQL refused a batch of {} states ({}); writing them one by one",
+                    region,
+                    states.size(),
+                    e.getMessage());
+            List<MaterializedState> written = new ArrayList<>(states.size());
+            for (MaterializedState state : states) {
+                try {
+                    store.writer().write(List.of(state), LogPositions.empty());
+                    written.add(state);
+                } catch (StoreException refused) {
+                    if (refused.isTransient()) {
+                        throw refused;
+                    }
+                    deadLetterState(state, refused.getMessage());
+                }
+            }
+            store.writer().commit(List.of(), covered, from);
+            return written;
+        }
+    }
+
+    private void updateCache(List<MaterializedState> states) {
+        try {
+            store.cache().putAll(states);
+        } catch (RuntimeException e) {
+            cacheFailures.increment();
+            log.warn(
+                    "region {}: Redis update of {} states failed, reads fall back to PostgreSQL: {}",
+                    region,
+                    states.size(),
+                    e.toString());
+        }
+    }
+
+    /** Sent and acknowledged before the batch's offsets move, so that none is ever lost. */
+    private void sendDeadLetters(List<BatchFold.DeadLetter> letters) {
+        if (letters.isEmpty()) {
+            return;
+        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>(letters.size());
+        for (BatchFold.DeadLetter letter : letters) {
+            EventRecord source = letter.source();
+            log.warn(
+                    "dead-lettering {}-{}@{}: {}",
+                    source.origin().topic(),
+                    source.origin().partition(),
+                    source.origin().offset(),
+                    letter.reason());
+            RecordHeaders headers = new RecordHeaders(source.headers().toArray());
+            OriginHeaders.write(headers, source.origin());
+            headers.add(OriginHeaders.ERROR_REASON, letter.reason().getBytes(StandardCharsets.UTF_8));
+            headers.add(OriginHeaders.DEAD_LETTERED_BY, region.getBytes(StandardCharsets.UTF_8));
+            sent.add(deadLetters.send(
+                    new ProducerRecord<>(GeokvNames.DEAD_LETTER_TOPIC, null, source.key(), source.value(), headers)));
+        }
+        sent.forEach(future -> await(future, "a dead letter"));
+        deadLettered.increment(letters.size());
+    }
+
+    private void deadLetterState(MaterializedState state, String reason) {
+        String recordKey = EventTopics.recordKey(state.tenant(), state.key());
+        log.error(
+                "region {}: PostgreSQL refused the state of {} for good, dead-lettering it: {}",
+                region,
+                recordKey,
+                reason);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(
+                OriginHeaders.ERROR_REASON,
+                ("the region's PostgreSQL refused this merged state: " + reason).getBytes(StandardCharsets.UTF_8));
+        headers.add(OriginHeaders.DEAD_LETTERED_BY, region.getBytes(StandardCharsets.UTF_8));
+        await(
+                deadLetters.send(new ProducerRecord<>(
+                        GeokvNames.DEAD_LETTER_TOPIC, null, recordKey, KeyStateCodec.encode(state.state()), headers)),
+                "the state of " + recordKey);
+        deadLettered.increment();
+    }
+
+    private static void await(Future<RecordMetadata> future, String what) {
+        try {
+            future.get(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dead-lettering " + what, e);
+        } catch (ExecutionException | TimeoutException e) {
+            // The batch fails with it: nothing is given up until it is in the dead-letter topic.
+            throw new IllegalStateException("could not dead-letter " + what, e);
+        }
+    }
+
+    /** Runs a PostgreSQL call until it succeeds or fails for a reason a retry cannot cure. */
+    private <T> T retrying(String what, Supplier<T> call) {
+        while (true) {
+            try {
+                return call.get();
+            } catch (StoreException e) {
+                if (!e.isTransient()) {
+                    throw e;
+                }
+                log.warn("region {}: {} failed, retrying in {}: {}", region, what, retryBackoff, e.getMessage());
+                try {
+                    Thread.sleep(retryBackoff.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+}

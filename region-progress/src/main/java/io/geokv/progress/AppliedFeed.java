@@ -42,11 +42,6 @@ final class AppliedFeed {
         return applied;
     }
 
-    /** Reads the region's applied positions now, leaving the feed as it is. */
-    Mono<LogPositions> readNow() {
-        return reader.appliedPositions().timeout(readTimeout);
-    }
-
     /**
      * Follows the region's commit notifications, listening again after {@code backoff} when the
      * connection is lost. Each loss is followed by a read: notifications may have been missed, and

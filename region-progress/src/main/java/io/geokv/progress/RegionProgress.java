@@ -105,14 +105,6 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
         return feed(region).applied();
     }
 
-    /**
-     * What {@code region} has applied, read now: at least what any read of the region that completed
-     * before this call showed (a session's later reads must not show less).
-     */
-    public Mono<LogPositions> appliedNow(String region) {
-        return feed(region).readNow();
-    }
-
     /** Whether {@code region} has applied {@code positions} (false when it cannot be asked). */
     public boolean hasApplied(String region, LogPositions positions) {
         return applied(region).map(positions::coveredBy).orElse(false);

@@ -22,6 +22,8 @@ public final class TokenSeal {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final SecretKeySpec key;
+    /** A Mac per thread, initialized once: looking one up and keying it costs more than the MAC itself. */
+    private final ThreadLocal<Mac> macs;
 
     /** @param secret the shared key, at least 16 bytes */
     public TokenSeal(byte[] secret) {
@@ -29,6 +31,7 @@ public final class TokenSeal {
             throw new IllegalArgumentException("the token secret must have at least 16 bytes, not " + secret.length);
         }
         this.key = new SecretKeySpec(secret.clone(), ALGORITHM);
+        this.macs = ThreadLocal.withInitial(this::newMac);
     }
 
     /** {@code payload} (URL-safe, without '.') sealed for {@code purpose}. */
@@ -68,12 +71,18 @@ public final class TokenSeal {
     }
 
     private byte[] mac(String purpose, String payload) {
+        // doFinal leaves the Mac reset for the next use, keyed as before.
+        Mac mac = macs.get();
+        mac.update(purpose.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return Arrays.copyOf(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)), MAC_BYTES);
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            mac.update(purpose.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
-            return Arrays.copyOf(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)), MAC_BYTES);
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(ALGORITHM + " is not available", e);
         }

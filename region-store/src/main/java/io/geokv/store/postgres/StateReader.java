@@ -60,6 +60,50 @@ public final class StateReader {
                 .map(bytes -> decode(tenant, key, bytes));
     }
 
+    /** A key's merged state with what the region had applied of some partitions when it was read. */
+    public record StateAsOf(KeyState state, LogPositions applied) {}
+
+    /**
+     * The key's merged state and the region's applied offsets of {@code partitions}, in one statement,
+     * so from one snapshot: the offsets cover exactly what the state shows.
+     *
+     * @return empty when the region has no row for the key
+     */
+    public Mono<StateAsOf> findAsOf(String tenant, String key, List<EventPartition> partitions) {
+        return withConnection(c -> Flux.from(c.createStatement("""
+                                        SELECT s.state, o.topics, o.partitions, o.offsets
+                                        FROM (SELECT array_agg(a.topic) AS topics, array_agg(a.partition) AS partitions,
+                                                     array_agg(a.next_offset) AS offsets
+                                              FROM applied_offsets a JOIN unnest($3::text[], $4::int4[]) AS p(topic, partition)
+                                                ON a.topic = p.topic AND a.partition = p.partition) o
+                                        JOIN kv_state s ON s.tenant = $1 AND s.key = $2
+                                        """)
+                                .bind(0, tenant)
+                                .bind(1, key)
+                                .bind(
+                                        2,
+                                        partitions.stream()
+                                                .map(EventPartition::topic)
+                                                .toArray(String[]::new))
+                                .bind(
+                                        3,
+                                        partitions.stream()
+                                                .map(EventPartition::partition)
+                                                .toArray(Integer[]::new))
+                                .execute())
+                        .flatMap(result -> result.map((row, meta) -> {
+                            String[] topics = row.get("topics", String[].class);
+                            Integer[] numbers = row.get("partitions", Integer[].class);
+                            Long[] offsets = row.get("offsets", Long[].class);
+                            LogPositions applied = LogPositions.empty();
+                            for (int i = 0; topics != null && i < topics.length; i++) {
+                                applied = applied.with(new EventPartition(topics[i], numbers[i]), offsets[i]);
+                            }
+                            return new StateAsOf(decode(tenant, key, row.get("state", byte[].class)), applied);
+                        })))
+                .next();
+    }
+
     /** A key's {@link WriteBase} as {@link #writeBases} finds it. */
     public record FoundBase(String tenant, String key, WriteBase base) {}
 

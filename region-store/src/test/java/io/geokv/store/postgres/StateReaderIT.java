@@ -6,6 +6,7 @@ import static io.geokv.store.TestStates.written;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geokv.conflict.KeyState;
+import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.store.TestStates;
 import java.sql.Connection;
@@ -66,6 +67,29 @@ class StateReaderIT {
         assertThat(found.siblings()).hasSize(2);
         StepVerifier.create(firstReader.find("t", "absent")).verifyComplete();
         StepVerifier.create(firstReader.find("other-tenant", "k")).verifyComplete();
+    }
+
+    @Test
+    void findsAStateWithWhatItsRegionHadAppliedOfTheKeysPartitions() {
+        KeyState state = written(2, "v");
+        new StateWriter(first)
+                .write(
+                        List.of(m("t", "k", state)),
+                        covering("kv-events.us-east", 1, 7, "kv-events.eu-west", 1, 3, "kv-events.us-east", 0, 9));
+        List<EventPartition> keyPartitions = List.of(
+                new EventPartition("kv-events.us-east", 1),
+                new EventPartition("kv-events.eu-west", 1),
+                new EventPartition("kv-events.asia-pac", 1));
+
+        StateReader.StateAsOf found =
+                firstReader.findAsOf("t", "k", keyPartitions).block(TIMEOUT);
+
+        assertThat(found).isNotNull();
+        assertThat(found.state()).isEqualTo(state);
+        assertThat(found.applied())
+                .as("only the key's partitions, and none the region has not applied anything of")
+                .isEqualTo(covering("kv-events.us-east", 1, 7, "kv-events.eu-west", 1, 3));
+        StepVerifier.create(firstReader.findAsOf("t", "absent", keyPartitions)).verifyComplete();
     }
 
     @Test

@@ -6,7 +6,6 @@ import io.geokv.gateway.kv.KvProblem;
 import io.geokv.gateway.kv.ReadRequest;
 import io.geokv.gateway.kv.ReadResult;
 import io.geokv.position.EventPartition;
-import io.geokv.position.LogPositions;
 import io.geokv.store.Source;
 import java.util.List;
 import reactor.core.publisher.Mono;
@@ -38,28 +37,22 @@ final class SessionReads {
                         "session-not-available",
                         "no region had applied this session's writes after "
                                 + deps.waits().session().toMillis() + " ms; they are durable, retry shortly")))
-                // What the region has applied is asked after the read, so the token covers all it showed.
+                // What the region has applied comes from the read's own snapshot, so the token covers all it showed.
                 .flatMap(region -> deps.stores()
                         .get(region)
                         .reader()
-                        .find(key.tenant(), key.key())
-                        .flatMap(state -> deps.progress().appliedNow(region).map(applied -> {
-                            LogPositions seen = LogPositions.empty();
-                            for (EventPartition partition : keyPartitions) {
-                                seen = seen.with(partition, applied.next(partition));
-                            }
-                            return deps.results()
-                                    .of(
-                                            key,
-                                            state,
-                                            Source.DB,
-                                            region,
-                                            List.of(region),
-                                            Consistency.SESSION,
-                                            deps.results()
-                                                    .tokens()
-                                                    .session(read.session().withSeen(seen)));
-                        }))
+                        .findAsOf(key.tenant(), key.key(), keyPartitions)
+                        .map(found -> deps.results()
+                                .of(
+                                        key,
+                                        found.state(),
+                                        Source.DB,
+                                        region,
+                                        List.of(region),
+                                        Consistency.SESSION,
+                                        deps.results()
+                                                .tokens()
+                                                .session(read.session().withSeen(found.applied()))))
                         .onErrorMap(StoreUnavailable::is, e -> StoreUnavailable.problem(region, e)));
     }
 }

@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * spread over the regions, each at its intended time whatever the answers before it (no coordinated
  * omission), and per write the time from its event's Kafka record timestamp (stamped by the
  * gateway's producer) to its row's commit in every other region's PostgreSQL ({@code updated_at},
- * the sink statement's clock, on the bench's machine and clock). The write latency a client sees is
+ * the replication commit statement's clock, on the bench's machine and clock). The write latency a client sees is
  * measured from each request's intended send time. Raw reference: Kafka's own produce-to-consume
  * latency on the same broker, at the same rate, at the same time. Then the highest rate whose p99
  * stays under {@value #SEARCH_P99_MS} ms, in steps. Latencies go into HdrHistograms.

@@ -11,9 +11,11 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * One region's applied positions, kept current: re-read from its PostgreSQL whenever its sink
- * commits (a notification) or {@link #refresh} is called, one read at a time, with requests that
- * arrive during a read served by one more read after it (so none is lost and none is repeated).
+ * One region's applied positions, kept current: each commit's notification says where it moved the
+ * offsets, and they are taken from it; the table is read again only when a notification says so (a
+ * region emptied for a replay), when listening (re)starts, or when {@link #refresh} is called: one read
+ * at a time, with requests that arrive during a read served by one more read after it (so none is
+ * lost and none is repeated).
  */
 final class AppliedFeed {
 
@@ -49,7 +51,7 @@ final class AppliedFeed {
      */
     Disposable follow(Duration backoff) {
         return reader.appliedChanges()
-                .doOnNext(signal -> refresh())
+                .doOnNext(moved -> moved.ifPresentOrElse(this::advance, this::refresh))
                 .onErrorResume(e -> {
                     log.debug("region {}: not listening for applied positions: {}", region, e.toString());
                     return Mono.empty();
@@ -57,6 +59,22 @@ final class AppliedFeed {
                 .doOnComplete(this::refresh)
                 .repeatWhen(ended -> ended.delayElements(backoff))
                 .subscribe();
+    }
+
+    /** Takes the offsets a commit moved to; reads the table when there is nothing to move from. */
+    private void advance(LogPositions moved) {
+        boolean known;
+        synchronized (this) {
+            known = applied.isPresent();
+            if (known) {
+                applied = Optional.of(applied.get().join(moved));
+            }
+        }
+        if (known) {
+            onRead.run();
+        } else {
+            refresh();
+        }
     }
 
     void refresh() {
@@ -72,14 +90,18 @@ final class AppliedFeed {
                 .timeout(readTimeout)
                 .subscribe(
                         positions -> {
-                            applied = Optional.of(positions);
+                            synchronized (this) {
+                                applied = Optional.of(positions);
+                            }
                             finished();
                         },
                         error -> {
                             if (applied.isPresent()) {
                                 log.debug("region {}: applied positions unavailable: {}", region, error.toString());
                             }
-                            applied = Optional.empty();
+                            synchronized (this) {
+                                applied = Optional.empty();
+                            }
                             finished();
                         });
     }

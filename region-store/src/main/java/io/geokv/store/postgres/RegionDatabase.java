@@ -89,7 +89,7 @@ public final class RegionDatabase implements AutoCloseable {
             // and whoever follows the applied offsets learns at once that they went back to nothing.
             c.setAutoCommit(false);
             st.execute("TRUNCATE kv_state, applied_offsets");
-            StateWriter.notifyApplied(c);
+            StateWriter.notifyApplied(c, ""); // offsets went back: listeners read again
             c.commit();
         } catch (SQLException e) {
             throw new StoreException(describe(region) + ": truncate failed: " + e.getMessage(), e);

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -177,12 +178,13 @@ public final class StateReader {
     }
 
     /**
-     * One signal once listening has begun, then one each time this region's applied offsets change
-     * (its sink's commits notify {@link GeokvNames#APPLIED_CHANNEL}), on a connection of its own;
-     * completes or errors when that connection is lost. A subscriber re-reads {@link
-     * #appliedPositions} on each signal: the first one covers every commit it could have missed.
+     * Once listening has begun, an empty signal (read the applied offsets now: it covers every commit
+     * that came before); then, for each commit that moves this region's applied offsets (they notify
+     * {@link GeokvNames#APPLIED_CHANNEL}), the offsets it moved to, or an empty signal when they must
+     * be read again ({@link AppliedNotice}). On a connection of its own; completes or errors when that
+     * connection is lost.
      */
-    public Flux<Long> appliedChanges() {
+    public Flux<Optional<LogPositions>> appliedChanges() {
         return Flux.usingWhen(
                 listenerFactory.create(),
                 connection -> connection
@@ -190,7 +192,8 @@ public final class StateReader {
                         .execute()
                         .flatMap(PostgresqlResult::getRowsUpdated)
                         .thenMany(Flux.concat(
-                                Mono.just(0L), connection.getNotifications().map(n -> 1L))),
+                                Mono.just(Optional.<LogPositions>empty()),
+                                connection.getNotifications().map(n -> AppliedNotice.moved(n.getParameter())))),
                 PostgresqlConnection::close);
     }
 

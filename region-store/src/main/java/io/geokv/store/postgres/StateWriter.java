@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -62,19 +61,21 @@ public final class StateWriter {
             """;
 
     // Compare-and-set: only a writer that knows the offsets it starts from moves them. Rows the
-    // writer saw absent (expected 0) are inserted; any other mismatch moves nothing.
-    private static final String MOVE_OFFSETS = """
-            UPDATE applied_offsets a SET next_offset = i.next_offset, updated_at = now()
-            FROM unnest(?::text[], ?::int4[], ?::int8[], ?::int8[]) AS i(topic, partition, expected, next_offset)
-            WHERE a.topic = i.topic AND a.partition = i.partition AND a.next_offset = i.expected
-            """;
-
-    private static final String INSERT_OFFSETS = """
-            INSERT INTO applied_offsets (topic, partition, next_offset)
-            SELECT i.topic, i.partition, i.next_offset
-            FROM unnest(?::text[], ?::int4[], ?::int8[], ?::int8[]) AS i(topic, partition, expected, next_offset)
-            WHERE i.expected = 0
-            ON CONFLICT (topic, partition) DO NOTHING
+    // writer saw absent (expected 0) are inserted; any other mismatch moves nothing. One statement
+    // with the notification (delivered only if the transaction commits): one round trip.
+    private static final String MOVE_OFFSETS_AND_NOTIFY = """
+            WITH i AS (
+                SELECT * FROM unnest(?::text[], ?::int4[], ?::int8[], ?::int8[]) AS i(topic, partition, expected, next_offset)),
+            moved AS (
+                UPDATE applied_offsets a SET next_offset = i.next_offset, updated_at = now()
+                FROM i WHERE a.topic = i.topic AND a.partition = i.partition AND a.next_offset = i.expected
+                RETURNING 1),
+            inserted AS (
+                INSERT INTO applied_offsets (topic, partition, next_offset)
+                SELECT i.topic, i.partition, i.next_offset FROM i WHERE i.expected = 0
+                ON CONFLICT (topic, partition) DO NOTHING
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM inserted), pg_notify(?, ?)
             """;
 
     private static final String SELECT_STATES = """
@@ -114,9 +115,10 @@ public final class StateWriter {
      * Stores the states and the offsets they cover in one transaction: either all of it becomes
      * visible or none, so the applied offsets always describe exactly what the database holds.
      *
-     * <p>A commit that moves the applied offsets notifies {@link GeokvNames#APPLIED_CHANNEL}
-     * (PostgreSQL delivers it only once the transaction commits), so that whoever waits for this
-     * region to apply a position learns it at once instead of asking again and again.
+     * <p>A commit that moves the applied offsets notifies {@link GeokvNames#APPLIED_CHANNEL} with the
+     * offsets it moved to ({@link AppliedNotice}; PostgreSQL delivers it only once the transaction
+     * commits), so that whoever waits for this region to apply a position learns it at once, without
+     * asking.
      *
      * @param states  states to store; when a key appears more than once the highest version is kept
      * @param covered per origin topic partition, the next offset not covered by these states
@@ -153,7 +155,9 @@ public final class StateWriter {
                 if (!covered.isEmpty()) {
                     if (from == null) {
                         upsertOffsets(c, covered);
-                    } else if (moveOffsets(c, covered, from) != covered.asMap().size()) {
+                        notifyApplied(c, AppliedNotice.payload(covered));
+                    } else if (moveOffsetsAndNotify(c, covered, from)
+                            != covered.asMap().size()) {
                         c.rollback();
                         throw new AppliedOffsetsMovedException(
                                 region, from, appliedOffsets(c, covered.asMap().keySet()));
@@ -161,9 +165,6 @@ public final class StateWriter {
                 }
                 if (!rows.isEmpty()) {
                     upsertStates(c, rows);
-                }
-                if (!covered.isEmpty()) {
-                    notifyApplied(c);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -240,7 +241,7 @@ public final class StateWriter {
         }
     }
 
-    private static int moveOffsets(Connection c, LogPositions covered, LogPositions from) throws SQLException {
+    private static int moveOffsetsAndNotify(Connection c, LogPositions covered, LogPositions from) throws SQLException {
         int n = covered.asMap().size();
         String[] topics = new String[n];
         Integer[] partitions = new Integer[n];
@@ -254,20 +255,21 @@ public final class StateWriter {
             next[i] = o.getValue();
             i++;
         }
-        int moved = 0;
-        for (String sql : List.of(MOVE_OFFSETS, INSERT_OFFSETS)) {
-            List<Array> arrays = new ArrayList<>(4);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                bind(ps, arrays, 1, c.createArrayOf("text", topics));
-                bind(ps, arrays, 2, c.createArrayOf("int4", partitions));
-                bind(ps, arrays, 3, c.createArrayOf("int8", expected));
-                bind(ps, arrays, 4, c.createArrayOf("int8", next));
-                moved += ps.executeUpdate();
-            } finally {
-                free(arrays);
+        List<Array> arrays = new ArrayList<>(4);
+        try (PreparedStatement ps = c.prepareStatement(MOVE_OFFSETS_AND_NOTIFY)) {
+            bind(ps, arrays, 1, c.createArrayOf("text", topics));
+            bind(ps, arrays, 2, c.createArrayOf("int4", partitions));
+            bind(ps, arrays, 3, c.createArrayOf("int8", expected));
+            bind(ps, arrays, 4, c.createArrayOf("int8", next));
+            ps.setString(5, GeokvNames.APPLIED_CHANNEL);
+            ps.setString(6, AppliedNotice.payload(covered));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
             }
+        } finally {
+            free(arrays);
         }
-        return moved;
     }
 
     /** ON CONFLICT cannot touch the same row twice in one statement: keep each key's newest state. */
@@ -348,9 +350,12 @@ public final class StateWriter {
         }
     }
 
-    static void notifyApplied(Connection c) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("NOTIFY " + GeokvNames.APPLIED_CHANNEL);
+    /** @param payload what moved ({@link AppliedNotice}); empty for "read again" */
+    static void notifyApplied(Connection c, String payload) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, GeokvNames.APPLIED_CHANNEL);
+            ps.setString(2, payload);
+            ps.execute();
         }
     }
 

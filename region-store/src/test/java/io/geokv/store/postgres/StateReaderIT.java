@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,17 +176,23 @@ class StateReaderIT {
     }
 
     @Test
-    void signalsOnceListeningThenOnEveryCommitThatMovesTheAppliedPositionsAndOnATruncate() {
+    void signalsOnceListeningThenWhereEveryCommitMovedTheAppliedPositionsAndToReadAgainOnATruncate() {
         StepVerifier.create(firstReader.appliedChanges())
-                .expectNext(0L)
+                .expectNext(Optional.empty())
                 .then(() -> new StateWriter(first).write(List.of(m("t", "k", written(1, "v"))), LogPositions.empty()))
                 .expectNoEvent(Duration.ofMillis(200))
                 .then(() -> new StateWriter(first).write(List.of(), covering("kv-events.us-east", 0, 1)))
-                .expectNext(1L)
+                .expectNext(Optional.of(covering("kv-events.us-east", 0, 1)))
+                .then(() -> new StateWriter(first)
+                        .commit(
+                                List.of(m("t", "k", written(2, "v"))),
+                                covering("kv-events.us-east", 0, 4, "kv-events.eu-west", 2, 7),
+                                covering("kv-events.us-east", 0, 1)))
+                .expectNext(Optional.of(covering("kv-events.us-east", 0, 4, "kv-events.eu-west", 2, 7)))
                 .then(() -> new StateWriter(second).write(List.of(), covering("kv-events.us-east", 0, 1)))
                 .expectNoEvent(Duration.ofMillis(200))
                 .then(first::truncate)
-                .expectNext(1L)
+                .expectNext(Optional.empty())
                 .thenCancel()
                 .verify(TIMEOUT);
     }

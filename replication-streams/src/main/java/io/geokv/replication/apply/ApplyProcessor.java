@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
  *       GapReader}) and applies it, so no acknowledged write is skipped.
  * </ul>
  *
- * A batch is committed when it reaches {@code maxBatch} records and otherwise every {@code
- * applyInterval} of wall-clock time. Its states are cached per task ({@link KeyStateCache}) only
- * once PostgreSQL holds them; a key missing from the cache is loaded with the rest of its batch's
- * missing keys in one query.
+ * A task does not commit on its own: its {@link RegionApplier} commits the batches of every task of
+ * the stream thread together, in one transaction, at most every {@code applyInterval} of wall-clock
+ * time (checked at each task's punctuation) and at once when a task holds {@code maxBatch} records.
+ * A task's states are cached ({@link KeyStateCache}) only once PostgreSQL holds them; a key missing
+ * from the cache is loaded with the rest of its batch's missing keys in one query.
  */
 final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
 
@@ -98,6 +99,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         Set<EventPartition> partitions = new LinkedHashSet<>();
         allRegions.forEach(r -> partitions.add(new EventPartition(GeokvNames.eventTopic(r), partition)));
         applied = applier.appliedOffsets(partitions);
+        applier.join(this);
         LogPositions committed = committedOffsets.apply(partitions);
         if (!committed.coveredBy(applied)) {
             log.info(
@@ -107,9 +109,14 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
                     applied,
                     committed);
             gaps.read(applied, committed, this::receive);
-            applyPending();
+            applier.commitNow();
         }
-        context.schedule(applyInterval, PunctuationType.WALL_CLOCK_TIME, now -> applyPending());
+        context.schedule(applyInterval, PunctuationType.WALL_CLOCK_TIME, now -> applier.commitIfDue(applyInterval));
+    }
+
+    @Override
+    public void close() {
+        applier.leave(this);
     }
 
     @Override
@@ -128,13 +135,22 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         }
         pending.add(check.check(record));
         if (pending.size() >= maxBatch) {
-            applyPending();
+            applier.commitNow();
         }
     }
 
-    private void applyPending() {
+    /** What this task has folded and not committed yet, with where its partitions stood before it. */
+    record Folded(
+            ApplyProcessor task,
+            BatchFold.Result batch,
+            int records,
+            LogPositions from,
+            Map<String, KeyState> loaded) {}
+
+    /** Folds what is pending onto the states PostgreSQL holds; null when nothing is pending. */
+    Folded fold() {
         if (pending.isEmpty()) {
-            return;
+            return null;
         }
         Set<String> missing = new LinkedHashSet<>();
         for (CheckedRecord r : pending) {
@@ -151,10 +167,14 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
                     return cached != null ? cached : loaded.getOrDefault(key, KeyState.empty());
                 },
                 limits);
-        applier.commit(batch, pending.size(), applied);
-        applied = applied.join(batch.covered());
-        loaded.forEach(cache::put);
-        batch.changed().forEach(cache::put);
+        return new Folded(this, batch, pending.size(), applied, loaded);
+    }
+
+    /** PostgreSQL holds what {@link #fold} folded: it becomes this task's starting point. */
+    void committed(Folded folded) {
+        applied = applied.join(folded.batch().covered());
+        folded.loaded().forEach(cache::put);
+        folded.batch().changed().forEach(cache::put);
         pending.clear();
     }
 }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -74,6 +75,13 @@ public final class RegionApplier implements AutoCloseable {
     private final Counter crowdedStates;
     private final DistributionSummary batchSizes;
     private final Timer commits;
+    /** Per stream thread, its tasks of this region and when they were last committed. */
+    private final ThreadLocal<Round> rounds = ThreadLocal.withInitial(Round::new);
+
+    private static final class Round {
+        final List<ApplyProcessor> tasks = new ArrayList<>();
+        long lastCommitNanos = System.nanoTime();
+    }
 
     /**
      * @param deadLetterProducer producer properties for the dead-letter topic; must take a record of
@@ -145,6 +153,66 @@ public final class RegionApplier implements AutoCloseable {
         return region;
     }
 
+    /** A task of this region starts on the calling stream thread: its batches are committed with the thread's others. */
+    void join(ApplyProcessor task) {
+        List<ApplyProcessor> tasks = rounds.get().tasks;
+        if (!tasks.contains(task)) {
+            tasks.add(task);
+        }
+    }
+
+    void leave(ApplyProcessor task) {
+        rounds.get().tasks.remove(task);
+    }
+
+    /** Commits the calling thread's tasks if {@code interval} has passed since their last commit. */
+    void commitIfDue(Duration interval) {
+        Round round = rounds.get();
+        if (System.nanoTime() - round.lastCommitNanos >= interval.toNanos()) {
+            commitRound(round);
+        }
+    }
+
+    /** Commits what the calling thread's tasks have pending, now. */
+    void commitNow() {
+        commitRound(rounds.get());
+    }
+
+    /**
+     * One transaction for the pending batches of every task of the thread: fewer, larger commits.
+     * Each task learns of it only once it succeeded; if it fails, no task's view has moved.
+     */
+    private void commitRound(Round round) {
+        round.lastCommitNanos = System.nanoTime();
+        List<ApplyProcessor.Folded> folded = new ArrayList<>(round.tasks.size());
+        for (ApplyProcessor task : round.tasks) {
+            ApplyProcessor.Folded one = task.fold();
+            if (one != null) {
+                folded.add(one);
+            }
+        }
+        if (folded.isEmpty()) {
+            return;
+        }
+        Map<String, KeyState> changed = new LinkedHashMap<>();
+        List<BatchFold.DeadLetter> letters = new ArrayList<>();
+        LogPositions covered = LogPositions.empty();
+        LogPositions from = LogPositions.empty();
+        int records = 0;
+        int crowded = 0;
+        for (ApplyProcessor.Folded one : folded) {
+            // Tasks own disjoint partitions and keys: nothing of one batch overlaps another's.
+            changed.putAll(one.batch().changed());
+            letters.addAll(one.batch().deadLetters());
+            covered = covered.join(one.batch().covered());
+            from = from.join(one.from());
+            records += one.records();
+            crowded += one.batch().crowdedStates();
+        }
+        commit(new BatchFold.Result(changed, letters, covered, crowded), records, from);
+        folded.forEach(one -> one.task().committed(one));
+    }
+
     /** What the region's PostgreSQL has applied of these partitions; retried until PostgreSQL answers. */
     LogPositions appliedOffsets(Collection<EventPartition> partitions) {
         return retrying("reading applied offsets", () -> store.writer().appliedOffsets(partitions));
@@ -174,7 +242,7 @@ public final class RegionApplier implements AutoCloseable {
      * @throws AppliedOffsetsMovedException when another writer moved those offsets: nothing of the
      *     batch was written and the task's states are stale
      */
-    void commit(BatchFold.Result batch, int records, LogPositions from) {
+    private void commit(BatchFold.Result batch, int records, LogPositions from) {
         Timer.Sample sample = Timer.start();
         sendDeadLetters(batch.deadLetters());
         List<MaterializedState> states = new ArrayList<>(batch.changed().size());

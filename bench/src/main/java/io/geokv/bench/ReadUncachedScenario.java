@@ -50,6 +50,12 @@ final class ReadUncachedScenario {
                 .build();
         HotKeys hot = new HotKeys(s, client, "bench-u-" + run + "-", k);
         hot.write(value);
+        try (EventPipeline pipeline = new EventPipeline(s)) {
+            // The raw reference reads each key from its routed region's PostgreSQL: every region must
+            // hold them all, not only the one that answered a write's first read (a region still
+            // catching up with an earlier scenario's load would not be read by the gateway either).
+            pipeline.awaitApplied(s.regions(), pipeline.ends(), System.nanoTime(), s.materializeTimeout());
+        }
         hot.warm();
 
         WrkLoad.Result geokv = load.run(

@@ -22,6 +22,8 @@ import io.geokv.replication.region.ReplicationSupervisor;
 import io.geokv.store.postgres.RegionDigest;
 import io.geokv.testing.TestKafka;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +35,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +110,35 @@ class CrashBetweenCommitsIT {
         awaitEveryRegionHasAppliedEverything();
         assertThat(find(EU, tenant, "k0")).isNotNull().isEqualTo(find(US, tenant, "k0"));
         assertThat(digest(EU)).isEqualTo(digest(US));
+    }
+
+    /**
+     * A database whose applied offsets lie beyond the end of the log was built from another log (the
+     * topics were created again): skipping by those offsets would hide acknowledged writes, so the
+     * region stops, loudly, instead of replicating.
+     */
+    @Test
+    void aRegionWhoseDatabaseIsAheadOfTheLogStopsInsteadOfSkippingWrites() throws Exception {
+        RegionReplication euWest = region(EU);
+        euWest.stop();
+        sql(EU, "UPDATE applied_offsets SET next_offset = next_offset + 1000");
+        try {
+            euWest.start(false);
+            await().atMost(DEADLINE).until(() -> euWest.state() == KafkaStreams.State.ERROR);
+        } finally {
+            euWest.stop();
+            sql(EU, "UPDATE applied_offsets SET next_offset = next_offset - 1000");
+            euWest.start(false);
+        }
+        await().atMost(DEADLINE).until(() -> euWest.state() == KafkaStreams.State.RUNNING);
+        awaitEveryRegionHasAppliedEverything();
+    }
+
+    private static void sql(String region, String statement) throws Exception {
+        try (Connection c = stores().get(region).database().dataSource().getConnection();
+                Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
     }
 
     private static void writeSeveralEventsPerKeyAndOrigin(String tenant) {

@@ -55,6 +55,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
     private final RecordCheck check;
     private final KeyLimits limits;
     private final Function<Set<EventPartition>, LogPositions> committedOffsets;
+    private final Function<Set<EventPartition>, LogPositions> logEnds;
     private final GapReader gaps;
     private final Duration applyInterval;
     private final int maxBatch;
@@ -66,6 +67,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
 
     /**
      * @param committedOffsets the input offsets Kafka Streams committed for the region's group
+     * @param logEnds where the event topics' partitions end
      * @param cacheBytes the budget of this task's state cache
      */
     ApplyProcessor(
@@ -74,6 +76,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
             RecordCheck check,
             KeyLimits limits,
             Function<Set<EventPartition>, LogPositions> committedOffsets,
+            Function<Set<EventPartition>, LogPositions> logEnds,
             GapReader gaps,
             Duration applyInterval,
             int maxBatch,
@@ -83,6 +86,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         this.check = check;
         this.limits = limits;
         this.committedOffsets = committedOffsets;
+        this.logEnds = logEnds;
         this.gaps = gaps;
         this.applyInterval = applyInterval;
         this.maxBatch = maxBatch;
@@ -99,6 +103,10 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         Set<EventPartition> partitions = new LinkedHashSet<>();
         allRegions.forEach(r -> partitions.add(new EventPartition(GeokvNames.eventTopic(r), partition)));
         applied = applier.appliedOffsets(partitions);
+        LogPositions ends = logEnds.apply(partitions);
+        if (!applied.coveredBy(ends)) {
+            throw new StoreAheadOfLogException(applier.region(), applied, ends);
+        }
         applier.join(this);
         LogPositions committed = committedOffsets.apply(partitions);
         if (!committed.coveredBy(applied)) {

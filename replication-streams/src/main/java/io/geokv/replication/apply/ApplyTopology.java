@@ -33,6 +33,7 @@ public final class ApplyTopology {
      * @param partitionCounts the current partition count of an event topic (asked rarely: see {@link
      *     PartitionCountChangedException})
      * @param committedOffsets the input offsets the region's Streams application committed
+     * @param logEnds where the event topics' partitions end
      * @param consumerProperties the user's consumer settings, for reading back a gap at a task's start
      */
     public static Topology build(
@@ -43,6 +44,7 @@ public final class ApplyTopology {
             Batching batching,
             ToIntFunction<String> partitionCounts,
             Function<Set<EventPartition>, LogPositions> committedOffsets,
+            Function<Set<EventPartition>, LogPositions> logEnds,
             Map<String, Object> consumerProperties) {
         List<String> regions = List.copyOf(allRegions);
         GapReader gaps = new GapReader(consumerProperties, Duration.ofMinutes(5));
@@ -59,6 +61,7 @@ public final class ApplyTopology {
                         new RecordCheck(regions, partitions, limits, partitionCounts),
                         limits,
                         committedOffsets,
+                        logEnds,
                         gaps,
                         batching.applyInterval(),
                         batching.maxBatch(),

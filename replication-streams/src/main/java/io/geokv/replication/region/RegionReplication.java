@@ -6,6 +6,7 @@ import io.geokv.progress.TopicOffsets;
 import io.geokv.replication.apply.ApplyTopology;
 import io.geokv.replication.apply.PartitionCountChangedException;
 import io.geokv.replication.apply.RegionApplier;
+import io.geokv.replication.apply.StoreAheadOfLogException;
 import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.store.RegionStore;
 import io.geokv.topics.ClientSettings;
@@ -102,19 +103,20 @@ public final class RegionReplication {
                                 properties.stateCache().toBytes() / properties.partitions()),
                         partitionCounts,
                         partitions -> offsets.committed(group, partitions),
+                        offsets::ends,
                         consumerBase),
                 streamsConfig());
         if (wipeLocalState) {
             streams.cleanUp();
         }
         streams.setUncaughtExceptionHandler(e -> {
-            if (causedBy(e, PartitionCountChangedException.class)) {
-                // Retrying cannot help, and going on would lose writes: stop the region, and say so.
-                log.error(
-                        "region {}: replication STOPPED: {}",
-                        region,
-                        e.getCause().getMessage());
-                meters.counter("geokv.replication.halts", "region", region, "reason", "partition-count-changed")
+            // Retrying cannot help, and going on would lose or hide writes: stop the region, and say so.
+            String halt = causedBy(e, PartitionCountChangedException.class)
+                    ? "partition-count-changed"
+                    : causedBy(e, StoreAheadOfLogException.class) ? "store-ahead-of-log" : null;
+            if (halt != null) {
+                log.error("region {}: replication STOPPED: {}", region, rootMessage(e));
+                meters.counter("geokv.replication.halts", "region", region, "reason", halt)
                         .increment();
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
@@ -230,6 +232,14 @@ public final class RegionReplication {
                 GeokvNames.streamsApplicationId(region) + "-" + properties.instanceName(),
                 "set it with geokv.replication.instance-name");
         return config;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -61,9 +61,8 @@ public final class StateWriter {
             """;
 
     // Compare-and-set: only a writer that knows the offsets it starts from moves them. Rows the
-    // writer saw absent (expected 0) are inserted; any other mismatch moves nothing. One statement
-    // with the notification (delivered only if the transaction commits): one round trip.
-    private static final String MOVE_OFFSETS_AND_NOTIFY = """
+    // writer saw absent (expected 0) are inserted; any other mismatch moves nothing. One statement.
+    private static final String MOVE_OFFSETS = """
             WITH i AS (
                 SELECT * FROM unnest(?::text[], ?::int4[], ?::int8[], ?::int8[]) AS i(topic, partition, expected, next_offset)),
             moved AS (
@@ -75,7 +74,7 @@ public final class StateWriter {
                 SELECT i.topic, i.partition, i.next_offset FROM i WHERE i.expected = 0
                 ON CONFLICT (topic, partition) DO NOTHING
                 RETURNING 1)
-            SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM inserted), pg_notify(?, ?)
+            SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM inserted)
             """;
 
     private static final String SELECT_STATES = """
@@ -115,10 +114,9 @@ public final class StateWriter {
      * Stores the states and the offsets they cover in one transaction: either all of it becomes
      * visible or none, so the applied offsets always describe exactly what the database holds.
      *
-     * <p>A commit that moves the applied offsets notifies {@link GeokvNames#APPLIED_CHANNEL} with the
-     * offsets it moved to ({@link AppliedNotice}; PostgreSQL delivers it only once the transaction
-     * commits), so that whoever waits for this region to apply a position learns it at once, without
-     * asking.
+     * <p>A commit that moves the applied offsets is followed by a notification on {@link
+     * GeokvNames#APPLIED_CHANNEL} with the offsets it moved to ({@link AppliedNotice}), so that whoever
+     * waits for this region to apply a position learns it at once, without asking.
      *
      * @param states  states to store; when a key appears more than once the highest version is kept
      * @param covered per origin topic partition, the next offset not covered by these states
@@ -155,9 +153,7 @@ public final class StateWriter {
                 if (!covered.isEmpty()) {
                     if (from == null) {
                         upsertOffsets(c, covered);
-                        notifyApplied(c, AppliedNotice.payload(covered));
-                    } else if (moveOffsetsAndNotify(c, covered, from)
-                            != covered.asMap().size()) {
+                    } else if (moveOffsets(c, covered, from) != covered.asMap().size()) {
                         c.rollback();
                         throw new AppliedOffsetsMovedException(
                                 region, from, appliedOffsets(c, covered.asMap().keySet()));
@@ -170,6 +166,14 @@ public final class StateWriter {
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
                 throw e;
+            }
+            if (!covered.isEmpty()) {
+                // After the commit, in a transaction of its own that writes nothing: a transaction that
+                // notifies holds PostgreSQL's notification lock through its commit, so notifying inside
+                // the data's transaction would serialize every region's commits, WAL flush included.
+                // A notification lost to a crash right here costs a listener one refresh interval.
+                c.setAutoCommit(true);
+                notifyApplied(c, AppliedNotice.payload(covered));
             }
             // No need to restore auto-commit: the pool resets it when the connection is returned.
         } catch (SQLException e) {
@@ -241,7 +245,7 @@ public final class StateWriter {
         }
     }
 
-    private static int moveOffsetsAndNotify(Connection c, LogPositions covered, LogPositions from) throws SQLException {
+    private static int moveOffsets(Connection c, LogPositions covered, LogPositions from) throws SQLException {
         int n = covered.asMap().size();
         String[] topics = new String[n];
         Integer[] partitions = new Integer[n];
@@ -256,13 +260,11 @@ public final class StateWriter {
             i++;
         }
         List<Array> arrays = new ArrayList<>(4);
-        try (PreparedStatement ps = c.prepareStatement(MOVE_OFFSETS_AND_NOTIFY)) {
+        try (PreparedStatement ps = c.prepareStatement(MOVE_OFFSETS)) {
             bind(ps, arrays, 1, c.createArrayOf("text", topics));
             bind(ps, arrays, 2, c.createArrayOf("int4", partitions));
             bind(ps, arrays, 3, c.createArrayOf("int8", expected));
             bind(ps, arrays, 4, c.createArrayOf("int8", next));
-            ps.setString(5, GeokvNames.APPLIED_CHANNEL);
-            ps.setString(6, AppliedNotice.payload(covered));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

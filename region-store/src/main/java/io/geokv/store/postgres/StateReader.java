@@ -14,6 +14,7 @@ import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Row;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Reactive reads of one region's PostgreSQL (R2DBC over a connection pool), for the gateway.
@@ -41,11 +43,13 @@ public final class StateReader {
 
     private final String region;
     private final ConnectionPool pool;
+    private final int maxPoolSize;
     private final PostgresqlConnectionFactory listenerFactory;
 
     public StateReader(RegionProperties region) {
         this.region = region.name();
         this.pool = new ConnectionPool(poolConfiguration(region, "reader"));
+        this.maxPoolSize = region.postgres().maxPoolSize();
         this.listenerFactory = connectionFactory(region, "progress");
     }
 
@@ -208,8 +212,19 @@ public final class StateReader {
         return pool.disposeLater();
     }
 
+    /**
+     * Runs {@code work} on a pooled connection. A connection found closed by the server or the network
+     * (SQLSTATE 08006) is one the pool could not yet know was dead (after an outage every pooled
+     * connection is): the work is tried again on another one, up to the pool's size, so the first
+     * request after an outage still succeeds. Every read here is idempotent.
+     */
     private <T> Flux<T> withConnection(Function<Connection, Flux<T>> work) {
-        return Flux.usingWhen(pool.create(), work, Connection::close);
+        return Flux.usingWhen(pool.create(), work, Connection::close)
+                .retryWhen(Retry.max(maxPoolSize).filter(StateReader::connectionLost));
+    }
+
+    private static boolean connectionLost(Throwable e) {
+        return e instanceof R2dbcException r2dbc && "08006".equals(r2dbc.getSqlState());
     }
 
     private KeyState decode(String tenant, String key, byte[] bytes) {

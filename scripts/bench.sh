@@ -10,7 +10,7 @@
 #   - stops everything it started, validates the report and prints where it went.
 # Results: bench/results/<date>[-quick].json plus a short table on stdout.
 #
-# Usage: scripts/bench.sh [--quick] [--profile]
+# Usage: scripts/bench.sh [--quick] [--profile] [--only ID[,ID...]]
 #   --profile: CPU profiles (async-profiler, from Maven Central) of the broker and both apps during
 #              each scenario, as flame graphs in bench/tmp/profiles/<scenario>-<process>.html
 # Environment (all optional):
@@ -49,23 +49,27 @@ readonly STREAMS_JAR GATEWAY_JAR BENCH_JAR
 
 usage() {
   cat <<EOF
-Usage: scripts/bench.sh [--quick] [--profile]
+Usage: scripts/bench.sh [--quick] [--profile] [--only ID[,ID...]]
 
 Runs the geokv benchmark on this machine (its own broker and apps on ports $KAFKA_PORT,
 $STREAMS_PORT, $GATEWAY_PORT) and writes bench/results/<date>[-quick].json.
 
   --quick     every scenario small (under 2 minutes of measuring), to check the script itself
   --profile   CPU flame graphs of every process per scenario in bench/tmp/profiles/ (async-profiler)
+  --only IDS  only these scenarios (materialize, replay, write, read, read_uncached, lag, recovery,
+              memory), for work on one of them: a partial report (<date>[-quick]-partial.json)
   -h, --help  show this help
 EOF
 }
 
 quick=0
 profile=0
+only=""
 while (($# > 0)); do
   case "$1" in
     --quick) quick=1 ;;
     --profile) profile=1 ;;
+    --only) (($# > 1)) || die "--only needs scenario ids"; only="$2"; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
@@ -194,8 +198,9 @@ gateway_pid="$APP_PID"
 # ---------------------------------------------------------------- run
 mkdir -p "$ROOT/bench/results"
 stamp="$(date '+%Y-%m-%dT%H-%M-%S')"
+[[ -z "$only" ]] || stamp="$stamp-partial"
 if ((quick)); then
-  report="$ROOT/bench/results/$stamp-quick.json"
+  report="$ROOT/bench/results/${stamp/-partial/}-quick${only:+-partial}.json"
   bench_timeout="${GEOKV_BENCH_TIMEOUT:-300}"
 else
   report="$ROOT/bench/results/$stamp.json"
@@ -206,6 +211,7 @@ bench_args=(--gateway "http://127.0.0.1:$GATEWAY_PORT" --streams "http://127.0.0
   --restarted-pid-file "$STATE/replication-streams.pid"
   --pid "kafka-broker=$kafka_broker_pid" --pid "replication-streams=$streams_pid" --pid "api-gateway=$gateway_pid")
 ((quick)) && bench_args+=(--quick)
+[[ -n "$only" ]] && bench_args+=(--only "$only")
 ((profile)) && bench_args+=(--profiler-lib "$PROFILER_LIB" --profile-dir "$ROOT/bench/tmp/profiles"
   --profile-format "${GEOKV_BENCH_PROFILE_FORMAT:-html}")
 

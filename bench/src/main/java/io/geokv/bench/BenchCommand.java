@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +35,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "Every scenario small (the whole run in under 2 minutes).")
     boolean quick;
+
+    @Option(
+            names = "--only",
+            split = ",",
+            paramLabel = "ID",
+            description = "Runs only these scenarios (comma-separated ids), for work on one of them; the"
+                    + " report's mode is then partial.")
+    Set<String> only = Set.of();
 
     @Option(
             names = "--gateway",
@@ -142,7 +151,17 @@ public final class BenchCommand implements Callable<Integer> {
         Path file = output != null
                 ? output
                 : Path.of(
-                        "bench", "results", LocalDateTime.now().format(FILE_TIME) + (quick ? "-quick" : "") + ".json");
+                        "bench",
+                        "results",
+                        LocalDateTime.now().format(FILE_TIME) + (quick ? "-quick" : "")
+                                + (only.isEmpty() ? "" : "-partial") + ".json");
+        for (String id : only) {
+            if (!BenchReportValidator.REQUIRED_SCENARIOS.contains(id)) {
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this),
+                        "--only: no scenario " + id + " (scenarios: " + BenchReportValidator.REQUIRED_SCENARIOS + ")");
+            }
+        }
 
         List<ScenarioResult> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -157,11 +176,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // The HTTP ceiling is measured right before each HTTP scenario, so both see the same machine load
         // (and outside its profile, which then shows the scenario alone).
-        WrkLoad.Result writeCeiling = ceiling(failures, WriteScenario.ID, load);
+        WrkLoad.Result writeCeiling = selected(WriteScenario.ID) ? ceiling(failures, WriteScenario.ID, load) : null;
         if (writeCeiling != null) {
             attempt(failures, results, WriteScenario.ID, () -> new WriteScenario(s, load, writeCeiling).run());
         }
-        WrkLoad.Result readCeiling = ceiling(failures, ReadScenario.ID, load);
+        WrkLoad.Result readCeiling = selected(ReadScenario.ID) ? ceiling(failures, ReadScenario.ID, load) : null;
         if (readCeiling != null) {
             attempt(failures, results, ReadScenario.ID, () -> new ReadScenario(s, load, readCeiling).run());
         }
@@ -179,7 +198,7 @@ public final class BenchCommand implements Callable<Integer> {
         attempt(failures, results, MemoryScenario.ID, () -> new MemoryScenario(afterRecovery[0]).run());
 
         Map<String, Object> report = BenchReport.build(
-                quick ? "quick" : "full",
+                only.isEmpty() ? (quick ? "quick" : "full") : (quick ? "quick-partial" : "partial"),
                 startedAt,
                 (System.nanoTime() - t0) / 1_000_000,
                 Machine.current(),
@@ -188,6 +207,9 @@ public final class BenchCommand implements Callable<Integer> {
         // Other work on the machine skews every figure (ratios less than absolute numbers): say how busy it was.
         ((Map<String, Object>) report.get("machine"))
                 .put("load_average_1m", Map.of("start", loadAtStart, "end", Machine.loadAverage()));
+        if (!only.isEmpty()) {
+            report.put("only", List.copyOf(only));
+        }
         if (!failures.isEmpty()) {
             report.put("failures", failures);
         }
@@ -227,9 +249,19 @@ public final class BenchCommand implements Callable<Integer> {
         ScenarioResult run() throws Exception;
     }
 
-    /** Runs one scenario (profiled when asked); its result, or null (and a failure) when it threw. */
+    private boolean selected(String id) {
+        return only.isEmpty() || only.contains(id);
+    }
+
+    /**
+     * Runs one scenario (profiled when asked); its result, or null (and a failure) when it threw; null
+     * too when {@code --only} leaves it out.
+     */
     private ScenarioResult attempt(
             List<String> failures, List<ScenarioResult> results, String id, ScenarioRun scenario) {
+        if (!selected(id)) {
+            return null;
+        }
         progress("scenario " + id);
         if (profiler != null) {
             profiler.start();

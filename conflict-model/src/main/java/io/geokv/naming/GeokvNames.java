@@ -2,7 +2,6 @@ package io.geokv.naming;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Every name geokv's processes agree on without talking to each other: topics, consumer groups,
@@ -34,7 +33,6 @@ public final class GeokvNames {
     public static final String APPLIED_CHANNEL = "geokv_applied";
 
     private static final String PROCESS_PREFIX = "geokv-";
-    private static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
     private static final int MAX_TOPIC_LENGTH = 249;
 
     private GeokvNames() {}
@@ -47,7 +45,7 @@ public final class GeokvNames {
      */
     public static String requireRegionName(String region) {
         int longestPrefix = EVENT_TOPIC_PREFIX.length();
-        if (region == null || !REGION.matcher(region).matches() || longestPrefix + region.length() > MAX_TOPIC_LENGTH) {
+        if (region == null || !isRegionName(region) || longestPrefix + region.length() > MAX_TOPIC_LENGTH) {
             throw new IllegalArgumentException("region name must match [a-z0-9-]+ and have at most "
                     + (MAX_TOPIC_LENGTH - longestPrefix) + " characters, but was "
                     + (region == null ? "null" : "'" + region + "'"));
@@ -96,7 +94,21 @@ public final class GeokvNames {
             return Optional.empty();
         }
         String region = topic.substring(EVENT_TOPIC_PREFIX.length());
-        return REGION.matcher(region).matches() ? Optional.of(region) : Optional.empty();
+        return isRegionName(region) ? Optional.of(region) : Optional.empty();
+    }
+
+    /** {@code [a-z0-9-]+}, as a loop: a record's topic is mapped to its region for every record applied. */
+    private static boolean isRegionName(String region) {
+        if (region.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < region.length(); i++) {
+            char c = region.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The application id of {@code region}'s Kafka Streams application: also its consumer group. */

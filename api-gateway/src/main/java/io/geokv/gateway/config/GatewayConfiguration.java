@@ -293,6 +293,10 @@ class GatewayConfiguration {
         RegionProgress progress = new RegionProgress(stores, settings);
         Map<String, Object> props = peekingConsumer(kafka);
         ClientSettings.defaultTo(props, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+        // It reads one record per lagging partition: a fetch of the default 1 MiB per partition, every
+        // lag interval, would copy a backlog's worth of records for nothing (the broker still returns a
+        // first batch larger than this).
+        ClientSettings.defaultTo(props, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024);
         progress.measureLag(admin, new KafkaConsumer<>(props), Clock.systemUTC());
         ReplicationLagMetrics.register(progress, meters);
         return progress;

@@ -17,7 +17,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code PUT /kv/bench-w-<i>} (eventual, 200-byte values, X-Region round-robin) with C connections.
  * Raw reference {@code http_kafka_handler}: the same load on {@code PUT /bench/produce/<key>} of the
  * same gateway, which produces the same Avro event with the same producer and answers 200; its
- * events are replicated like the writes' are, so both run under the same replication load. Further
+ * events are replicated like the writes' are, so both run under the same replication load. Both
+ * warmups run before either measured run, so that neither is measured on a gateway the other's load
+ * warmed up more. Further
  * references: the gateway's constant endpoint (HTTP ceiling) and a plain Kafka producer with acks=all
  * and 200-byte records for the same duration.
  */
@@ -42,8 +44,12 @@ final class WriteScenario {
         byte[] value = body.getBytes(java.nio.charset.StandardCharsets.US_ASCII); // the same value for the raw producer
         String run = Long.toString(System.currentTimeMillis(), 36);
         // Keys bench-w-<run>-<phase>-<wrk thread>-<counter>: unique across threads, warmup and measured run.
-        WrkLoad.Result geokv = load.run(ID, putScript(body, "/kv/bench-w-" + run + "-"));
-        WrkLoad.Result handler = load.run(ID + "-handler", putScript(body, "/bench/produce/bench-h-" + run + "-"));
+        Map<String, String> scripts = new LinkedHashMap<>();
+        scripts.put(ID, putScript(body, "/kv/bench-w-" + run + "-"));
+        scripts.put(ID + "-handler", putScript(body, "/bench/produce/bench-h-" + run + "-"));
+        List<WrkLoad.Result> both = load.runWarmedTogether(scripts);
+        WrkLoad.Result geokv = both.get(0);
+        WrkLoad.Result handler = both.get(1);
 
         Map<String, Object> kafka = rawProducer(value);
         double ratio = Figures.ratio(geokv.throughput(), handler.throughput());

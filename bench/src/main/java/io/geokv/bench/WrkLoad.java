@@ -110,13 +110,35 @@ final class WrkLoad {
      * set before {@code init}, not while the script loads; {@code math.random} is seeded per thread).
      */
     Result run(String name, String requestScript) throws IOException, InterruptedException {
-        Path script = Files.createTempFile("geokv-bench-" + name + "-", ".lua");
+        return runWarmedTogether(Map.of(name, requestScript)).get(0);
+    }
+
+    /**
+     * Like {@link #run} for several request scripts that are compared with each other: every warmup
+     * first, then every measured run, in the order given, so that none is measured on a JVM the others'
+     * load has warmed up more (the JIT compiles the paths they share, the gateway's HTTP stack, for
+     * whichever runs first).
+     */
+    List<Result> runWarmedTogether(Map<String, String> requestScripts) throws IOException, InterruptedException {
+        Map<String, Path> scripts = new LinkedHashMap<>();
         try {
-            Files.writeString(script, script(requestScript), StandardCharsets.UTF_8);
-            runOnce(script, "warmup", warmup);
-            return runOnce(script, "measure", measure);
+            for (Map.Entry<String, String> e : requestScripts.entrySet()) {
+                Path script = Files.createTempFile("geokv-bench-" + e.getKey() + "-", ".lua");
+                scripts.put(e.getKey(), script);
+                Files.writeString(script, script(e.getValue()), StandardCharsets.UTF_8);
+            }
+            for (Path script : scripts.values()) {
+                runOnce(script, "warmup", warmup);
+            }
+            List<Result> results = new ArrayList<>();
+            for (Path script : scripts.values()) {
+                results.add(runOnce(script, "measure", measure));
+            }
+            return results;
         } finally {
-            Files.deleteIfExists(script);
+            for (Path script : scripts.values()) {
+                Files.deleteIfExists(script);
+            }
         }
     }
 

@@ -16,7 +16,7 @@
 #
 # Usage: scripts/run-local.sh [--rebuild]
 # Environment:
-#   GEOKV_APP_JAVA_OPTS            JVM options of each app (default: -Xmx1g)
+#   GEOKV_APP_JAVA_OPTS            JVM options of each app (default: -Xmx320m -XX:+UseParallelGC)
 #   GEOKV_STREAMS_START_TIMEOUT    seconds to wait for replication-streams (default: 180)
 #   GEOKV_GATEWAY_START_TIMEOUT    seconds to wait for api-gateway (default: 120)
 #   GEOKV_KAFKA_JAVA_OPTS, GEOKV_KAFKA_START_TIMEOUT   see scripts/lib/kafka.sh
@@ -71,7 +71,7 @@ readonly STREAMS_JAR GATEWAY_JAR LOCAL_SERVICES_JAR
 readonly STREAMS_HEALTH="http://127.0.0.1:$STREAMS_PORT/actuator/health"
 readonly GATEWAY_HEALTH="http://127.0.0.1:$GATEWAY_PORT/health"
 
-APP_JAVA_OPTS="${GEOKV_APP_JAVA_OPTS:--Xmx1g}"
+APP_JAVA_OPTS="${GEOKV_APP_JAVA_OPTS:-$APP_DEFAULT_JAVA_OPTS}"
 STREAMS_TIMEOUT="${GEOKV_STREAMS_START_TIMEOUT:-180}"
 GATEWAY_TIMEOUT="${GEOKV_GATEWAY_START_TIMEOUT:-120}"
 

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * A task does not commit on its own: its {@link RegionApplier} commits the batches of every task of
  * the stream thread together, in one transaction, at most every {@code applyInterval} of wall-clock
- * time (checked at each task's punctuation) and at once when a task holds {@code maxBatch} records.
+ * time (checked at each task's punctuation) and at once when a task holds {@code maxBatch} records
+ * or {@code maxBatchBytes} of them.
  * A task's states are cached ({@link KeyStateCache}) only once PostgreSQL holds them; a key missing
  * from the cache is loaded with the rest of its batch's missing keys in one query.
  */
@@ -59,8 +60,10 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
     private final GapReader gaps;
     private final Duration applyInterval;
     private final int maxBatch;
+    private final long maxBatchBytes;
     private final long cacheBytes;
     private final List<CheckedRecord> pending = new ArrayList<>();
+    private long pendingBytes;
     private ProcessorContext<Void, Void> context;
     private KeyStateCache cache;
     private LogPositions applied;
@@ -68,6 +71,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
     /**
      * @param committedOffsets the input offsets Kafka Streams committed for the region's group
      * @param logEnds where the event topics' partitions end
+     * @param maxBatchBytes the record bytes at which this task's batch is committed at once
      * @param cacheBytes the budget of this task's state cache
      */
     ApplyProcessor(
@@ -80,6 +84,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
             GapReader gaps,
             Duration applyInterval,
             int maxBatch,
+            long maxBatchBytes,
             long cacheBytes) {
         this.applier = applier;
         this.allRegions = allRegions;
@@ -90,6 +95,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         this.gaps = gaps;
         this.applyInterval = applyInterval;
         this.maxBatch = maxBatch;
+        this.maxBatchBytes = maxBatchBytes;
         this.cacheBytes = cacheBytes;
     }
 
@@ -98,6 +104,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         // Also called again when Streams revives a task: nothing of an earlier life is kept.
         this.context = context;
         pending.clear();
+        pendingBytes = 0;
         cache = new KeyStateCache(cacheBytes);
         int partition = context.taskId().partition();
         Set<EventPartition> partitions = new LinkedHashSet<>();
@@ -142,7 +149,8 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
             return; // PostgreSQL holds it already
         }
         pending.add(check.check(record));
-        if (pending.size() >= maxBatch) {
+        pendingBytes += record.size();
+        if (pending.size() >= maxBatch || pendingBytes >= maxBatchBytes) {
             applier.commitNow();
         }
     }
@@ -184,5 +192,6 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         folded.loaded().forEach(cache::put);
         folded.batch().changed().forEach(cache::put);
         pending.clear();
+        pendingBytes = 0;
     }
 }

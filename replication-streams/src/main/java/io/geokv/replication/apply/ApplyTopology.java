@@ -27,7 +27,7 @@ public final class ApplyTopology {
     private ApplyTopology() {}
 
     /** How a region's tasks batch and cache; see {@link ApplyProcessor}. */
-    public record Batching(Duration applyInterval, int maxBatch, long cacheBytesPerTask) {}
+    public record Batching(Duration applyInterval, int maxBatch, long maxBatchBytesPerTask, long cacheBytesPerTask) {}
 
     /**
      * @param partitionCounts the current partition count of an event topic (asked rarely: see {@link
@@ -65,6 +65,7 @@ public final class ApplyTopology {
                         gaps,
                         batching.applyInterval(),
                         batching.maxBatch(),
+                        batching.maxBatchBytesPerTask(),
                         batching.cacheBytesPerTask()),
                 SOURCE);
         return topology;

@@ -13,6 +13,11 @@ import org.apache.kafka.common.header.Headers;
  */
 record EventRecord(String key, byte[] value, Headers headers, Origin origin) {
 
+    /** The bytes it holds (key and value), as a batch counts them. */
+    long size() {
+        return (key == null ? 0 : key.length()) + (value == null ? 0 : value.length);
+    }
+
     EventPartition partition() {
         return new EventPartition(origin.topic(), origin.partition());
     }

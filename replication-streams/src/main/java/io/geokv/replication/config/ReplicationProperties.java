@@ -22,6 +22,9 @@ import org.springframework.validation.annotation.Validated;
  *     stretch it to three times their duration, so that batches grow under load
  *     (see {@code RegionApplier#commitIfDue})
  * @param maxBatch the most records one batch folds and commits to PostgreSQL in one transaction
+ * @param maxBatchBytes per region, the most record bytes its tasks keep waiting for a commit (split
+ *     evenly between its tasks): a task whose batch reaches its share commits at once, so that large
+ *     values bound a batch by memory as well as by count
  * @param stateCache per region, the memory its tasks may keep decoded merged states in (split evenly
  *     between its tasks); states beyond it are loaded from PostgreSQL again when their key is written,
  *     with the rest of their batch's missing keys in one query. Small by default: decoded states are
@@ -44,6 +47,7 @@ public record ReplicationProperties(
         @DefaultValue("3") @Min(1) int partitions,
         @DefaultValue("5ms") @NotNull Duration applyInterval,
         @DefaultValue("2000") @Min(1) int maxBatch,
+        @DefaultValue("32MB") @NotNull DataSize maxBatchBytes,
         @DefaultValue("8MB") @NotNull DataSize stateCache,
         @DefaultValue("1s") @NotNull Duration commitInterval,
         @NotNull Path stateDir,

@@ -100,6 +100,7 @@ public final class RegionReplication {
                         new ApplyTopology.Batching(
                                 properties.applyInterval(),
                                 properties.maxBatch(),
+                                properties.maxBatchBytes().toBytes() / properties.partitions(),
                                 properties.stateCache().toBytes() / properties.partitions()),
                         partitionCounts,
                         partitions -> offsets.committed(group, partitions),

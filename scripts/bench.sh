@@ -197,15 +197,14 @@ gateway_pid="$APP_PID"
 
 # ---------------------------------------------------------------- run
 mkdir -p "$ROOT/bench/results"
-stamp="$(date '+%Y-%m-%dT%H-%M-%S')"
-[[ -z "$only" ]] || stamp="$stamp-partial"
+report="$ROOT/bench/results/$(date '+%Y-%m-%dT%H-%M-%S')"
 if ((quick)); then
-  report="$ROOT/bench/results/${stamp/-partial/}-quick${only:+-partial}.json"
+  report+="-quick"
   bench_timeout="${GEOKV_BENCH_TIMEOUT:-300}"
 else
-  report="$ROOT/bench/results/$stamp.json"
   bench_timeout="${GEOKV_BENCH_TIMEOUT:-1800}"
 fi
+report+="${only:+-partial}.json"
 bench_args=(--gateway "http://127.0.0.1:$GATEWAY_PORT" --streams "http://127.0.0.1:$STREAMS_PORT" --bootstrap "$BOOTSTRAP"
   --database-prefix "$DATABASE_PREFIX" --redis-database "$REDIS_FIRST_DATABASE" --output "$report"
   --restarted-pid-file "$STATE/replication-streams.pid"

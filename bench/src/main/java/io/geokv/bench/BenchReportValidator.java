@@ -82,10 +82,12 @@ public final class BenchReportValidator {
             checkScenario(id, s, problems);
         }
         // A partial run (--only) must hold what it was asked to run.
-        List<String> required = new ArrayList<>(REQUIRED_SCENARIOS);
+        List<String> required = REQUIRED_SCENARIOS;
         if (root.path("only").isArray()) {
-            required.clear();
-            root.path("only").forEach(id -> required.add(id.asText()));
+            required = new ArrayList<>();
+            for (JsonNode id : root.path("only")) {
+                required.add(id.asText());
+            }
         }
         for (String id : required) {
             if (!seen.contains(id) && schemaVersion >= ADDED_IN_SCHEMA.getOrDefault(id, 1)) {

@@ -12,6 +12,11 @@ public final class Problems {
 
     private Problems() {}
 
+    /** The type URI of the problem named {@code name}. */
+    public static URI type(String name) {
+        return URI.create(TYPE_BASE + name);
+    }
+
     public static ErrorResponseException badRequest(String type, String detail) {
         return problem(HttpStatus.BAD_REQUEST, type, detail);
     }
@@ -34,7 +39,7 @@ public final class Problems {
 
     public static ErrorResponseException problem(HttpStatus status, String type, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(TYPE_BASE + type));
+        problem.setType(type(type));
         return new ErrorResponseException(status, problem, null);
     }
 }

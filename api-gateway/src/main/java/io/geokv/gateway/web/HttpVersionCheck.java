@@ -1,5 +1,6 @@
 package io.geokv.gateway.web;
 
+import io.geokv.gateway.problem.Problems;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,7 +32,7 @@ import reactor.netty.http.server.HttpServer;
 @Component
 public class HttpVersionCheck implements NettyServerCustomizer {
 
-    private static final byte[] PROBLEM = ("{\"type\":\"https://geokv.io/problems/unsupported-http-version\","
+    private static final byte[] PROBLEM = ("{\"type\":\"" + Problems.type("unsupported-http-version") + "\","
                     + "\"title\":\"Bad Request\",\"status\":400,"
                     + "\"detail\":\"only HTTP/1.0 and HTTP/1.1 request lines are served\"}")
             .getBytes(StandardCharsets.UTF_8);

@@ -109,6 +109,13 @@ public final class StateReader {
                 .next();
     }
 
+    static final String SELECT_WRITE_BASES = """
+            SELECT s.tenant, s.key, s.context, s.newest_timestamp,
+                   CASE WHEN s.context IS NULL THEN s.state END AS state
+            FROM kv_state s JOIN unnest($1::text[], $2::text[]) AS k(tenant, key)
+              ON s.tenant = k.tenant AND s.key = k.key
+            """;
+
     /** A key's {@link WriteBase} as {@link #writeBases} finds it. */
     public record FoundBase(String tenant, String key, WriteBase base) {}
 
@@ -118,12 +125,7 @@ public final class StateReader {
      * are read from their state).
      */
     public Flux<FoundBase> writeBases(List<String> tenants, List<String> keys) {
-        return withConnection(c -> Flux.from(c.createStatement("""
-                                        SELECT s.tenant, s.key, s.context, s.newest_timestamp,
-                                               CASE WHEN s.context IS NULL THEN s.state END AS state
-                                        FROM kv_state s JOIN unnest($1::text[], $2::text[]) AS k(tenant, key)
-                                          ON s.tenant = k.tenant AND s.key = k.key
-                                        """)
+        return withConnection(c -> Flux.from(c.createStatement(SELECT_WRITE_BASES)
                         .bind(0, tenants.toArray(new String[0]))
                         .bind(1, keys.toArray(new String[0]))
                         .execute())
@@ -263,6 +265,7 @@ public final class StateReader {
                 .username(pg.username())
                 .password(pg.password().isEmpty() ? null : pg.password())
                 .applicationName(GeokvNames.connectionName(region.name(), purpose))
+                .options(SessionSettings.OPTIONS)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .build();
         return new PostgresqlConnectionFactory(config);

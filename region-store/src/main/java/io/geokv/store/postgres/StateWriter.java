@@ -77,7 +77,7 @@ public final class StateWriter {
             SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM inserted)
             """;
 
-    private static final String SELECT_STATES = """
+    static final String SELECT_STATES = """
             SELECT s.tenant, s.key, s.state
             FROM kv_state s JOIN unnest(?::text[], ?::text[]) AS k(tenant, key)
               ON s.tenant = k.tenant AND s.key = k.key

@@ -133,11 +133,56 @@ app_start() {
 
 # app_start_jar <name> <log file> <java options> <jar> [args...]: app_start of
 # `java <java options> -jar <jar> <args>`; <java options> is one string, split on blanks.
+# The jar runs extracted, with a class data sharing archive (app_cds_prepare): it starts on
+# about a third less CPU, which is what a restart on a busy machine waits for.
 app_start_jar() {
+  local name="$1" logfile="$2" options="$3" jar="$4" java_opts
+  read -r -a java_opts <<<"$options"
+  shift 4
+  local -a launch=(-jar "$jar")
+  if app_cds_prepare "$name" "$logfile" "$options" "$jar" "$@"; then
+    launch=(-XX:SharedArchiveFile="$APP_CDS_ARCHIVE" -jar "$APP_CDS_JAR")
+  fi
+  app_start "$name" "$logfile" java "${java_opts[@]}" "${launch[@]}" "$@"
+}
+
+# app_cds_prepare <name> <log file> <java options> <jar> [args...]: Spring Boot's class data
+# sharing setup, once per build of the jar: the jar extracted next to it (`-Djarmode=tools
+# extract`, the layout CDS needs: plain jars, no nested ones) into <jar without .jar>-cds/, then a
+# training run with the app's own arguments that stops once its context is refreshed
+# (`-Dspring.context.exit=onRefresh`) and leaves the archive of the classes it loaded
+# (`-XX:ArchiveClassesAtExit`). Sets APP_CDS_JAR and APP_CDS_ARCHIVE and succeeds when both are
+# there; when a step fails it says so and fails, and the app starts from its jar as before.
+# GEOKV_APP_CDS=0 turns it off.
+APP_CDS_JAR=""
+APP_CDS_ARCHIVE=""
+app_cds_prepare() {
   local name="$1" logfile="$2" jar="$4" java_opts
   read -r -a java_opts <<<"$3"
   shift 4
-  app_start "$name" "$logfile" java "${java_opts[@]}" -jar "$jar" "$@"
+  [[ "${GEOKV_APP_CDS:-1}" != 0 ]] || return 1
+  local dir="${jar%.jar}-cds"
+  APP_CDS_JAR="$dir/$(basename "$jar")"
+  APP_CDS_ARCHIVE="$dir/app.jsa"
+  if [[ ! -f "$APP_CDS_JAR" || "$jar" -nt "$APP_CDS_JAR" ]]; then
+    rm -rf "$dir"
+    if ! java -Djarmode=tools -jar "$jar" extract --destination "$dir" >>"$logfile" 2>&1; then
+      log "could not extract $(_apps_shown "$jar") for class data sharing; $name starts from its jar"
+      return 1
+    fi
+    touch "$APP_CDS_JAR"
+  fi
+  if [[ ! -f "$APP_CDS_ARCHIVE" ]]; then
+    log "$name: a training run for its class data sharing archive (once per build)"
+    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java "${java_opts[@]}" -XX:ArchiveClassesAtExit="$APP_CDS_ARCHIVE" \
+      -Dspring.context.exit=onRefresh -jar "$APP_CDS_JAR" "$@" >>"$logfile" 2>&1 </dev/null || true
+    if [[ ! -s "$APP_CDS_ARCHIVE" ]]; then
+      rm -f "$APP_CDS_ARCHIVE"
+      log "$name: the training run left no class data sharing archive (see $(_apps_shown "$logfile")); it starts without one"
+      return 1
+    fi
+  fi
+  return 0
 }
 
 # app_await <name> <pid> <log file> <log offset> <seconds> <state> <check...>: wait (bounded)

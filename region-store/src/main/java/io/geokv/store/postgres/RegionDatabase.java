@@ -127,7 +127,6 @@ public final class RegionDatabase implements AutoCloseable {
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
         config.addDataSourceProperty("ApplicationName", GeokvNames.connectionName(region.name(), ""));
-        config.addDataSourceProperty("options", SessionSettings.asOptionsParameter());
         return config;
     }
 

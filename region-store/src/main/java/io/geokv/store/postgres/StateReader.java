@@ -265,7 +265,6 @@ public final class StateReader {
                 .username(pg.username())
                 .password(pg.password().isEmpty() ? null : pg.password())
                 .applicationName(GeokvNames.connectionName(region.name(), purpose))
-                .options(SessionSettings.OPTIONS)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .build();
         return new PostgresqlConnectionFactory(config);

@@ -9,6 +9,7 @@ import io.geokv.position.LogPositions;
 import io.geokv.store.RegionStore;
 import io.geokv.store.postgres.AppliedOffsetsMovedException;
 import io.geokv.store.postgres.MaterializedState;
+import io.geokv.store.postgres.PlannerStatistics;
 import io.geokv.store.postgres.StoreException;
 import io.geokv.topics.ClientSettings;
 import io.geokv.topics.RecordSizes;
@@ -64,12 +65,16 @@ public final class RegionApplier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RegionApplier.class);
     private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
     private static final int GROUP_COMMIT_FACTOR = 3;
+    private static final Duration STATISTICS_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     private final String region;
     private final RegionStore store;
     private final Duration retryBackoff;
     private final Producer<String, byte[]> deadLetters;
-    private final ScheduledExecutorService cacheRepairs;
+    /** Runs the cache repair and the planner statistics' upkeep, off the stream threads. */
+    private final ScheduledExecutorService upkeep;
+
+    private final PlannerStatistics statistics;
     private final Counter statesWritten;
     private final Counter cacheFailures;
     private final Counter deadLettered;
@@ -107,8 +112,9 @@ public final class RegionApplier implements AutoCloseable {
                 producer, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, "a retried dead letter is not a second one");
         RecordSizes.requireAtLeast(producer, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxStateRecordBytes);
         this.deadLetters = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
-        this.cacheRepairs = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "geokv-cache-repair-" + region);
+        this.statistics = new PlannerStatistics(store.database());
+        this.upkeep = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "geokv-upkeep-" + region);
             thread.setDaemon(true);
             return thread;
         });
@@ -138,16 +144,34 @@ public final class RegionApplier implements AutoCloseable {
                 .register(meters);
     }
 
-    /** Treats the cache as stale until Redis answers (see the class comment). */
+    /**
+     * Treats the cache as stale until Redis answers (see the class comment), and keeps the planner
+     * statistics of the region's table current as it grows ({@link PlannerStatistics}).
+     */
     public void start() {
         store.cache().markStale();
-        cacheRepairs.scheduleWithFixedDelay(
-                store.cache()::repairIfStale, 0, retryBackoff.toMillis(), TimeUnit.MILLISECONDS);
+        upkeep.scheduleWithFixedDelay(store.cache()::repairIfStale, 0, retryBackoff.toMillis(), TimeUnit.MILLISECONDS);
+        upkeep.scheduleWithFixedDelay(
+                this::refreshStatistics,
+                STATISTICS_CHECK_INTERVAL.toMillis(),
+                STATISTICS_CHECK_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void refreshStatistics() {
+        try {
+            if (statistics.refreshIfStale()) {
+                log.info("region {}: analyzed kv_state, whose planner statistics were out of date", region);
+            }
+        } catch (RuntimeException e) {
+            // Only plans depend on it, never what is applied: tried again at the next interval.
+            log.warn("region {}: {}", region, e.getMessage());
+        }
     }
 
     @Override
     public void close() {
-        cacheRepairs.shutdownNow();
+        upkeep.shutdownNow();
         deadLetters.close(Duration.ofSeconds(5));
     }
 

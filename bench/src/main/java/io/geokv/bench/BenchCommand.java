@@ -311,7 +311,7 @@ public final class BenchCommand implements Callable<Integer> {
                 quick ? 5_000 : 30_000,
                 quick ? Duration.ofSeconds(90) : Duration.ofMinutes(10),
                 quick ? Duration.ofMinutes(3) : Duration.ofMinutes(10),
-                quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10),
+                quick ? Duration.ofSeconds(3) : Duration.ofSeconds(30),
                 quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30),
                 quick ? 1_000 : 10_000,
                 quick ? 100_000 : 1_000_000,

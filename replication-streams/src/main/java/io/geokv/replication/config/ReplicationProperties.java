@@ -19,8 +19,11 @@ import org.springframework.validation.annotation.Validated;
  * @param applyInterval how long a task's records may wait before their batch is committed to PostgreSQL
  *     (a batch is also committed as soon as it holds {@code maxBatch} records): the replication delay
  *     a region adds, beyond reading the log and committing, while commits are fast; slower commits
- *     stretch it to three times their duration, so that batches grow under load
- *     (see {@code RegionApplier#commitIfDue})
+ *     stretch it to three times their duration, up to {@code groupCommitLimit}, so that batches grow
+ *     under load (see {@code RegionApplier#commitIfDue})
+ * @param groupCommitLimit the longest slow commits stretch the apply interval to: without a limit, one
+ *     slow commit (a checkpoint, a busy machine) made the next wait three times as long, that wait's
+ *     larger batch took longer again, and replication fell seconds behind a steady load
  * @param maxBatch the most records one batch folds and commits to PostgreSQL in one transaction
  * @param maxBatchBytes per region, the most record bytes its tasks keep waiting for a commit (split
  *     evenly between its tasks): a task whose batch reaches its share commits at once, so that large
@@ -46,6 +49,7 @@ public record ReplicationProperties(
         @DefaultValue List<String> hostedRegions,
         @DefaultValue("3") @Min(1) int partitions,
         @DefaultValue("5ms") @NotNull Duration applyInterval,
+        @DefaultValue("50ms") @NotNull Duration groupCommitLimit,
         @DefaultValue("2000") @Min(1) int maxBatch,
         @DefaultValue("32MB") @NotNull DataSize maxBatchBytes,
         @DefaultValue("8MB") @NotNull DataSize stateCache,

@@ -89,7 +89,13 @@ public final class RegionReplication {
 
     public synchronized void start(boolean wipeLocalState) {
         applier = new RegionApplier(
-                region, store, producerBase, limits.stateRecordBytes(), properties.retryBackoff(), meters);
+                region,
+                store,
+                producerBase,
+                limits.stateRecordBytes(),
+                properties.retryBackoff(),
+                properties.groupCommitLimit(),
+                meters);
         String group = GeokvNames.streamsApplicationId(region);
         streams = new KafkaStreams(
                 ApplyTopology.build(

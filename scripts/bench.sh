@@ -17,7 +17,7 @@
 #   GEOKV_BENCH_KAFKA_PORT (19092), GEOKV_BENCH_KAFKA_CONTROLLER_PORT (19093),
 #   GEOKV_BENCH_STREAMS_PORT (18010), GEOKV_BENCH_GATEWAY_PORT (18009),
 #   GEOKV_BENCH_REDIS_FIRST_DATABASE (13: the bench uses this one and the next two),
-#   GEOKV_APP_JAVA_OPTS (-Xmx320m -XX:+UseParallelGC), GEOKV_BENCH_TIMEOUT (seconds for the bench CLI; 300 quick, 1800 full),
+#   GEOKV_APP_JAVA_OPTS (-Xmx320m -XX:+UseParallelGC, the gateway -Xmx256m), GEOKV_BENCH_TIMEOUT (seconds for the bench CLI; 300 quick, 1800 full),
 #   GEOKV_BENCH_PROFILE_FORMAT (html, or collapsed: one line per stack)
 set -euo pipefail
 
@@ -40,7 +40,6 @@ GATEWAY_PORT="${GEOKV_BENCH_GATEWAY_PORT:-18009}"
 REDIS_FIRST_DATABASE="${GEOKV_BENCH_REDIS_FIRST_DATABASE:-13}"
 readonly DATABASE_PREFIX="geokv_bench_"
 readonly BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
-APP_JAVA_OPTS="${GEOKV_APP_JAVA_OPTS:-$APP_DEFAULT_JAVA_OPTS}"
 
 STREAMS_JAR="$(app_jar replication-streams)"
 GATEWAY_JAR="$(app_jar api-gateway)"
@@ -178,7 +177,7 @@ start_app() {
   local name="$1" jar="$2" url="$3" timeout="$4"
   shift 4
   local logfile="$LOG_DIR/$name.log"
-  app_start_jar "$name" "$logfile" "$APP_JAVA_OPTS" "$jar" --spring.kafka.bootstrap-servers="$BOOTSTRAP" \
+  app_start_jar "$name" "$logfile" "$(app_java_opts "$name")" "$jar" --spring.kafka.bootstrap-servers="$BOOTSTRAP" \
     --geokv.database-prefix="$DATABASE_PREFIX" --geokv.redis-first-database="$REDIS_FIRST_DATABASE" "$@"
   app_await_http "$name" "$APP_PID" "$logfile" "$APP_LOG_OFFSET" "$url" "$timeout"
 }

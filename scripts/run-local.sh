@@ -16,7 +16,8 @@
 #
 # Usage: scripts/run-local.sh [--rebuild]
 # Environment:
-#   GEOKV_APP_JAVA_OPTS            JVM options of each app (default: -Xmx320m -XX:+UseParallelGC)
+#   GEOKV_APP_JAVA_OPTS            JVM options of both apps (default: -Xmx320m -XX:+UseParallelGC,
+#                                  the gateway -Xmx256m)
 #   GEOKV_STREAMS_START_TIMEOUT    seconds to wait for replication-streams (default: 180)
 #   GEOKV_GATEWAY_START_TIMEOUT    seconds to wait for api-gateway (default: 120)
 #   GEOKV_KAFKA_JAVA_OPTS, GEOKV_KAFKA_START_TIMEOUT   see scripts/lib/kafka.sh
@@ -71,7 +72,6 @@ readonly STREAMS_JAR GATEWAY_JAR LOCAL_SERVICES_JAR
 readonly STREAMS_HEALTH="http://127.0.0.1:$STREAMS_PORT/actuator/health"
 readonly GATEWAY_HEALTH="http://127.0.0.1:$GATEWAY_PORT/health"
 
-APP_JAVA_OPTS="${GEOKV_APP_JAVA_OPTS:-$APP_DEFAULT_JAVA_OPTS}"
 STREAMS_TIMEOUT="${GEOKV_STREAMS_START_TIMEOUT:-180}"
 GATEWAY_TIMEOUT="${GEOKV_GATEWAY_START_TIMEOUT:-120}"
 
@@ -212,7 +212,7 @@ trap 'exit 143' TERM
 start_app() {
   local name="$1" jar="$2"
   shift 2
-  app_start_jar "$name" "$LOG_DIR/$name.log" "$APP_JAVA_OPTS" "$jar" --spring.kafka.bootstrap-servers="$BOOTSTRAP" "$@"
+  app_start_jar "$name" "$LOG_DIR/$name.log" "$(app_java_opts "$name")" "$jar" --spring.kafka.bootstrap-servers="$BOOTSTRAP" "$@"
   printf '%s\n' "$APP_PID" >"$STATE/$name.pid"
 }
 

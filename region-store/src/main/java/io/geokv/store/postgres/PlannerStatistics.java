@@ -28,7 +28,7 @@ import javax.sql.DataSource;
  */
 public final class PlannerStatistics {
 
-    static final long MIN_CHANGES = 1000;
+    private static final long MIN_CHANGES = 1000;
 
     private static final String CHANGES = """
             SELECT s.n_mod_since_analyze, c.reltuples

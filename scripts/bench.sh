@@ -18,7 +18,8 @@
 #   GEOKV_BENCH_STREAMS_PORT (18010), GEOKV_BENCH_GATEWAY_PORT (18009),
 #   GEOKV_BENCH_REDIS_FIRST_DATABASE (13: the bench uses this one and the next two),
 #   GEOKV_APP_JAVA_OPTS (-Xmx320m -XX:+UseParallelGC, the gateway -Xmx256m), GEOKV_BENCH_TIMEOUT (seconds for the bench CLI; 300 quick, 1800 full),
-#   GEOKV_BENCH_PROFILE_FORMAT (html, or collapsed: one line per stack)
+#   GEOKV_BENCH_PROFILE_FORMAT (html, or collapsed: one line per stack),
+#   GEOKV_BENCH_PROFILE_EVENT (cpu; alloc: allocated bytes; wall: wall-clock time per thread)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -211,7 +212,7 @@ bench_args=(--gateway "http://127.0.0.1:$GATEWAY_PORT" --streams "http://127.0.0
 ((quick)) && bench_args+=(--quick)
 [[ -n "$only" ]] && bench_args+=(--only "$only")
 ((profile)) && bench_args+=(--profiler-lib "$PROFILER_LIB" --profile-dir "$ROOT/bench/tmp/profiles"
-  --profile-format "${GEOKV_BENCH_PROFILE_FORMAT:-html}")
+  --profile-format "${GEOKV_BENCH_PROFILE_FORMAT:-html}" --profile-event "${GEOKV_BENCH_PROFILE_EVENT:-cpu}")
 
 log "running the benchmark$( ((quick)) && echo ' (quick)'); at most ${bench_timeout}s"
 bench_status=0

@@ -127,6 +127,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "html (flame graphs) or collapsed (one line per stack).")
     String profileFormat;
 
+    @Option(
+            names = "--profile-event",
+            defaultValue = "cpu",
+            description =
+                    "What the profiles sample: cpu (CPU time), alloc (allocated bytes) or wall (wall-clock time, waits included).")
+    String profileEvent;
+
     private ScenarioProfiler profiler;
 
     public static void main(String[] args) {
@@ -143,7 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
         requireLoopback(redisHost, "--redis-host");
         BenchSettings s = settings();
         if (profilerLibrary != null) {
-            profiler = new ScenarioProfiler(profilerLibrary, profileDirectory, pids, profileFormat);
+            profiler = new ScenarioProfiler(profilerLibrary, profileDirectory, pids, profileFormat, profileEvent);
         }
         Instant startedAt = Instant.now();
         double loadAtStart = Machine.loadAverage();

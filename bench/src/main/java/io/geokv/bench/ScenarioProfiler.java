@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * CPU profiles of the processes under test, one per scenario: async-profiler is loaded into each
+ * Profiles of the processes under test, one per scenario: async-profiler is loaded into each
  * running JVM with {@code jcmd <pid> JVMTI.agent_load} when a scenario starts and dumps a flame
  * graph when it ends. Its {@code cpu} mode samples native and kernel frames too, which JFR's Java-only
  * samples miss. Profiling is best effort: a process it cannot attach to is reported, never fatal.
@@ -23,22 +23,34 @@ final class ScenarioProfiler {
     private final Path directory;
     private final Map<String, Long> pids;
     private final String format;
+    private final String event;
 
     /**
      * @param library   libasyncProfiler.so for this platform
      * @param directory where the profiles go: {@code <scenario>-<process>.<format>}
      * @param pids      the JVMs to profile, by name
      * @param format    {@code html} (flame graph) or {@code collapsed} (one line per stack, for grep)
+     * @param event     {@code cpu}, {@code alloc} or {@code wall}
      */
-    ScenarioProfiler(Path library, Path directory, Map<String, Long> pids, String format) {
+    ScenarioProfiler(Path library, Path directory, Map<String, Long> pids, String format, String event) {
+        if (!List.of("cpu", "alloc", "wall").contains(event)) {
+            throw new IllegalArgumentException("profile event must be cpu, alloc or wall, not " + event);
+        }
         this.library = library.toAbsolutePath();
         this.directory = directory.toAbsolutePath();
         this.pids = Map.copyOf(pids);
         this.format = format;
+        this.event = event;
     }
 
     void start() {
-        pids.forEach((name, pid) -> command(pid, name, "start,event=cpu,interval=5ms"));
+        // wall samples every thread, running or not: a coarser interval keeps its cost down.
+        String options = switch (event) {
+            case "alloc" -> "start,event=alloc";
+            case "wall" -> "start,event=wall,interval=20ms,threads";
+            default -> "start,event=cpu,interval=5ms";
+        };
+        pids.forEach((name, pid) -> command(pid, name, options));
     }
 
     /** Stops every profile and returns the files written. */
@@ -47,7 +59,9 @@ final class ScenarioProfiler {
         List<Path> written = new ArrayList<>();
         pids.forEach((name, pid) -> {
             Path file = directory.resolve(scenario + "-" + name + "." + format);
-            if (command(pid, name, "stop," + format + ",file=" + file)) {
+            // An allocation profile counts bytes (total), not samples.
+            String counter = event.equals("alloc") ? ",total" : "";
+            if (command(pid, name, "stop," + format + counter + ",file=" + file)) {
                 written.add(file);
             }
         });

@@ -41,7 +41,7 @@ public final class KeyStateCodec {
     }
 
     static byte[] encodeFresh(KeyState s) {
-        CanonicalWriter w = new CanonicalWriter()
+        CanonicalWriter w = new CanonicalWriter(expectedSize(s))
                 .byteValue(FORMAT_VERSION)
                 .versionVector(s.applied())
                 .versionVector(s.covered());
@@ -62,6 +62,19 @@ public final class KeyStateCodec {
             w.fixedLong(sib.timestamp());
         }
         return w.toByteArray();
+    }
+
+    /** A generous guess at the encoding's size: regions, ids and timestamps at their usual lengths. */
+    private static int expectedSize(KeyState s) {
+        int size = 16
+                + 24 * (s.applied().asMap().size() + s.covered().asMap().size())
+                + 64 * s.lastEventIds().size();
+        for (Sibling sib : s.siblings()) {
+            size += 80
+                    + sib.valueLength()
+                    + (sib.contentType() == null ? 0 : sib.contentType().length());
+        }
+        return size;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.geokv.conflict.KeyStateCodec;
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.postgres.MaterializedState;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.FlushMode;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -179,7 +180,7 @@ public final class StateCache implements AutoCloseable {
 
     private void emptyIfStale(StatefulRedisConnection<byte[], byte[]> connection) {
         if (stale) {
-            connection.sync().flushdb();
+            empty(connection);
             stale = false;
             log.info("region {}: emptied the cache, which may have been stale", region);
         }
@@ -208,8 +209,18 @@ public final class StateCache implements AutoCloseable {
 
     /** Empties the region's logical database (a region rebuild starts from nothing). Blocking. */
     public synchronized void flush() {
-        sinkConnection.getBlocking().sync().flushdb();
+        empty(sinkConnection.getBlocking());
         stale = false;
+    }
+
+    /**
+     * FLUSHDB ASYNC: the database is empty the moment Redis answers, and its entries are freed by a
+     * background thread. A synchronous FLUSHDB of a few hundred thousand entries held Redis, every
+     * region's reads and the replication waiting on it, for seconds (measured after a restart of
+     * replication-streams, which empties every region's cache).
+     */
+    private static void empty(StatefulRedisConnection<byte[], byte[]> connection) {
+        connection.sync().flushdb(FlushMode.ASYNC);
     }
 
     @Override

@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * the stream thread together, in one transaction, at most every {@code applyInterval} of wall-clock
  * time (checked at each task's punctuation) and at once when a task holds {@code maxBatch} records
  * or {@code maxBatchBytes} of them.
- * A task's states are cached ({@link KeyStateCache}) only once PostgreSQL holds them; a key missing
- * from the cache is loaded with the rest of its batch's missing keys in one query.
+ * A task's states are cached ({@link KeyStateCache}) only once PostgreSQL holds them, and only from a
+ * key's second write on; a key missing from the cache is loaded with the rest of its batch's missing
+ * keys in one query.
  */
 final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
 
@@ -186,11 +187,28 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         return new Folded(this, batch, pending.size(), applied, loaded);
     }
 
-    /** PostgreSQL holds what {@link #fold} folded: it becomes this task's starting point. */
-    void committed(Folded folded) {
+    /**
+     * PostgreSQL holds what {@link #fold} folded: it becomes this task's starting point.
+     *
+     * <p>Only keys written before are cached: a key PostgreSQL held (cached or just loaded), and a
+     * state PostgreSQL refused for good (see {@link KeyStateCache}). A key's first state is not, so
+     * a stream of new keys (a bulk load, a replay, keys written once) does not churn the cache:
+     * every such entry outlived a young collection, was promoted and evicted again, and kept the
+     * old generation full (measured on the bench's materialize: a full collection every second).
+     * A key written a second time is loaded with its batch's other missing keys, and cached from then on.
+     *
+     * @param refused the record keys whose state PostgreSQL refused for good
+     */
+    void committed(Folded folded, Set<String> refused) {
         applied = applied.join(folded.batch().covered());
         folded.loaded().forEach(cache::put);
-        folded.batch().changed().forEach(cache::put);
+        folded.batch().changed().forEach((key, state) -> {
+            if (refused.contains(key)) {
+                cache.put(key, state);
+            } else {
+                cache.replace(key, state);
+            }
+        });
         pending.clear();
         pendingBytes = 0;
     }

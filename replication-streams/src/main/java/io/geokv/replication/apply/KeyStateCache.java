@@ -11,7 +11,8 @@ import java.util.Map;
  * copy: PostgreSQL holds every state, and a key evicted here is loaded from it again. It is only
  * filled with states PostgreSQL has committed (or holds), so it never runs ahead of it; the one
  * exception is a state PostgreSQL refused for good, kept here (and dead-lettered) so that the key's
- * later events are still counted on top of it as in every other region.
+ * later events are still counted on top of it as in every other region. What it admits is its
+ * task's choice ({@link ApplyProcessor#committed}): {@link #replace} only updates a key it holds.
  */
 final class KeyStateCache {
 
@@ -42,6 +43,13 @@ final class KeyStateCache {
         while (usedBytes > budgetBytes && eldest.hasNext()) {
             usedBytes -= eldest.next().getValue().bytes();
             eldest.remove();
+        }
+    }
+
+    /** Like {@link #put}, for a key that is cached; a key that is not stays out. */
+    void replace(String key, KeyState state) {
+        if (entries.containsKey(key)) {
+            put(key, state);
         }
     }
 

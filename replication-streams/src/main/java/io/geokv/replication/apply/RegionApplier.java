@@ -22,9 +22,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -266,8 +268,8 @@ public final class RegionApplier implements AutoCloseable {
             records += one.records();
             crowded += one.batch().crowdedStates();
         }
-        commit(new BatchFold.Result(changed, letters, covered, crowded), records, from);
-        folded.forEach(one -> one.task().committed(one));
+        Set<String> refused = commit(new BatchFold.Result(changed, letters, covered, crowded), records, from);
+        folded.forEach(one -> one.task().committed(one, refused));
     }
 
     /** What the region's PostgreSQL has applied of these partitions; retried until PostgreSQL answers. */
@@ -296,10 +298,11 @@ public final class RegionApplier implements AutoCloseable {
      *
      * @param records how many records the batch folded
      * @param from where the batch's partitions stood in PostgreSQL when the task folded on them
+     * @return the record keys whose state PostgreSQL refused for good (dead-lettered), usually none
      * @throws AppliedOffsetsMovedException when another writer moved those offsets: nothing of the
      *     batch was written and the task's states are stale
      */
-    private void commit(BatchFold.Result batch, int records, LogPositions from) {
+    private Set<String> commit(BatchFold.Result batch, int records, LogPositions from) {
         Timer.Sample sample = Timer.start();
         sendDeadLetters(batch.deadLetters());
         List<MaterializedState> states = new ArrayList<>(batch.changed().size());
@@ -314,6 +317,12 @@ public final class RegionApplier implements AutoCloseable {
         batchSizes.record(records);
         updateCache(written);
         sample.stop(commits);
+        if (written.size() == states.size()) {
+            return Set.of();
+        }
+        Set<String> refused = new HashSet<>(batch.changed().keySet());
+        written.forEach(m -> refused.remove(EventTopics.recordKey(m.tenant(), m.key())));
+        return refused;
     }
 
     private List<MaterializedState> writeToPostgres(

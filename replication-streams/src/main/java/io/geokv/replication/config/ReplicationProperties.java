@@ -18,18 +18,21 @@ import org.springframework.validation.annotation.Validated;
  * @param partitions partitions of every event topic; all must match so each key's events meet in one task
  * @param applyInterval how long a task's records may wait before their batch is committed to PostgreSQL
  *     (a batch is also committed as soon as it holds {@code maxBatch} records): the replication delay
- *     a region adds, beyond reading the log and committing, while commits are fast; slower commits
- *     stretch it to three times their duration, up to {@code groupCommitLimit}, so that batches grow
- *     under load (see {@code RegionApplier#commitIfDue})
+ *     a region adds, beyond reading the log and committing, while commits are fast or the thread is
+ *     at the head of the log; behind it, slower commits stretch it to three times their duration, up
+ *     to {@code groupCommitLimit}, so that batches grow under a backlog (see {@code
+ *     RegionApplier#commitIfDue})
  * @param groupCommitLimit the longest slow commits stretch the apply interval to: without a limit, one
  *     slow commit (a checkpoint, a busy machine) made the next wait three times as long, that wait's
- *     larger batch took longer again, and replication fell seconds behind a steady load
+ *     larger batch took longer again, and replication fell seconds behind a steady load. Also the
+ *     record age that tells a backlog: a thread whose newest waiting record is younger is at the
+ *     head of the log and does not stretch the interval
  * @param maxBatch the most records one batch folds and commits to PostgreSQL in one transaction
  * @param maxBatchBytes per region, the most record bytes its tasks keep waiting for a commit (split
  *     evenly between its tasks): a task whose batch reaches its share commits at once, so that large
  *     values bound a batch by memory as well as by count
  * @param stateCache per region, the memory its tasks may keep decoded merged states in (split evenly
- *     between its tasks); states beyond it are loaded from PostgreSQL again when their key is written,
+ *     between its tasks), of keys written more than once (a key's first state is not cached); states beyond it are loaded from PostgreSQL again when their key is written,
  *     with the rest of their batch's missing keys in one query. Small by default: decoded states are
  *     object graphs the garbage collector keeps scanning (64MB per region cost the bench's materialize
  *     scenario, where every key is new, 15% of its throughput against 8MB)

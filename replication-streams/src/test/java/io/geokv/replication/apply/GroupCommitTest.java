@@ -10,8 +10,9 @@ class GroupCommitTest {
     private static final Duration INTERVAL = Duration.ofMillis(5);
     private static final Duration LIMIT = Duration.ofMillis(50);
 
+    /** Behind the head of the log: the newest record waiting is a second old. */
     private static boolean due(int waitedMs, int lastCommitMs) {
-        return GroupCommit.due(ms(waitedMs), ms(lastCommitMs), INTERVAL, LIMIT);
+        return GroupCommit.due(ms(waitedMs), ms(lastCommitMs), 1000, INTERVAL, LIMIT);
     }
 
     private static long ms(int millis) {
@@ -38,7 +39,21 @@ class GroupCommitTest {
 
     @Test
     void theLimitNeverCommitsBeforeTheInterval() {
-        assertThat(GroupCommit.due(ms(4), ms(900), INTERVAL, Duration.ofMillis(1)))
+        assertThat(GroupCommit.due(ms(4), ms(900), 1000, INTERVAL, Duration.ofMillis(1)))
                 .isFalse();
+    }
+
+    @Test
+    void atTheHeadOfTheLogTheIntervalDecidesHoweverSlowTheLastCommit() {
+        assertThat(GroupCommit.due(ms(5), ms(30), 20, INTERVAL, LIMIT)).isTrue();
+        assertThat(GroupCommit.due(ms(4), ms(30), 20, INTERVAL, LIMIT)).isFalse();
+        // A producer's clock ahead of ours.
+        assertThat(GroupCommit.due(ms(5), ms(30), -300, INTERVAL, LIMIT)).isTrue();
+    }
+
+    @Test
+    void recordsAsOldAsTheLimitMeanABacklogToBatch() {
+        assertThat(GroupCommit.due(ms(29), ms(10), 50, INTERVAL, LIMIT)).isFalse();
+        assertThat(GroupCommit.due(ms(30), ms(10), 50, INTERVAL, LIMIT)).isTrue();
     }
 }

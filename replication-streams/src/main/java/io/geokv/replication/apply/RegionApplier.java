@@ -220,15 +220,15 @@ public final class RegionApplier implements AutoCloseable {
     void commitIfDue(Duration interval) {
         Round round = rounds.get();
         long waited = System.nanoTime() - round.lastCommitEndNanos;
-        long newest = Long.MIN_VALUE;
+        long oldest = Long.MAX_VALUE;
         for (ApplyProcessor task : round.tasks) {
-            newest = Math.max(newest, task.newestPendingTimestamp());
+            oldest = Math.min(oldest, task.oldestPendingTimestamp());
         }
-        if (newest == Long.MIN_VALUE) {
+        if (oldest == Long.MAX_VALUE) {
             return; // nothing waits
         }
-        long newestAgeMillis = System.currentTimeMillis() - newest;
-        if (GroupCommit.due(waited, round.lastCommitNanos, newestAgeMillis, interval, groupCommitLimit)) {
+        long oldestAgeMillis = System.currentTimeMillis() - oldest;
+        if (GroupCommit.due(waited, round.lastCommitNanos, oldestAgeMillis, interval, groupCommitLimit)) {
             commitRound(round);
         }
     }

@@ -65,7 +65,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
     private final long cacheBytes;
     private final List<CheckedRecord> pending = new ArrayList<>();
     private long pendingBytes;
-    private long oldestPendingTimestamp = Long.MAX_VALUE;
+    private long newestPendingTimestamp = Long.MIN_VALUE;
     private ProcessorContext<Void, Void> context;
     private KeyStateCache cache;
     private LogPositions applied;
@@ -107,7 +107,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         this.context = context;
         pending.clear();
         pendingBytes = 0;
-        oldestPendingTimestamp = Long.MAX_VALUE;
+        newestPendingTimestamp = Long.MIN_VALUE;
         cache = new KeyStateCache(cacheBytes);
         int partition = context.taskId().partition();
         Set<EventPartition> partitions = new LinkedHashSet<>();
@@ -153,16 +153,16 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         }
         pending.add(check.check(record));
         pendingBytes += record.size();
-        oldestPendingTimestamp =
-                Math.min(oldestPendingTimestamp, record.origin().timestamp());
+        newestPendingTimestamp =
+                Math.max(newestPendingTimestamp, record.origin().timestamp());
         if (pending.size() >= maxBatch || pendingBytes >= maxBatchBytes) {
             applier.commitNow();
         }
     }
 
-    /** The record timestamp of the oldest record waiting for a commit; {@link Long#MAX_VALUE} when none is. */
-    long oldestPendingTimestamp() {
-        return oldestPendingTimestamp;
+    /** The record timestamp of the newest record waiting for a commit; {@link Long#MIN_VALUE} when none is. */
+    long newestPendingTimestamp() {
+        return newestPendingTimestamp;
     }
 
     /** What this task has folded and not committed yet, with where its partitions stood before it. */
@@ -220,6 +220,6 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         });
         pending.clear();
         pendingBytes = 0;
-        oldestPendingTimestamp = Long.MAX_VALUE;
+        newestPendingTimestamp = Long.MIN_VALUE;
     }
 }

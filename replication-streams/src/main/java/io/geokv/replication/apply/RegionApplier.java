@@ -220,15 +220,15 @@ public final class RegionApplier implements AutoCloseable {
     void commitIfDue(Duration interval) {
         Round round = rounds.get();
         long waited = System.nanoTime() - round.lastCommitEndNanos;
-        long oldest = Long.MAX_VALUE;
+        long newest = Long.MIN_VALUE;
         for (ApplyProcessor task : round.tasks) {
-            oldest = Math.min(oldest, task.oldestPendingTimestamp());
+            newest = Math.max(newest, task.newestPendingTimestamp());
         }
-        if (oldest == Long.MAX_VALUE) {
+        if (newest == Long.MIN_VALUE) {
             return; // nothing waits
         }
-        long oldestAgeMillis = System.currentTimeMillis() - oldest;
-        if (GroupCommit.due(waited, round.lastCommitNanos, oldestAgeMillis, interval, groupCommitLimit)) {
+        long newestAgeMillis = System.currentTimeMillis() - newest;
+        if (GroupCommit.due(waited, round.lastCommitNanos, newestAgeMillis, interval, groupCommitLimit)) {
             commitRound(round);
         }
     }

@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param groupCommitLimit the longest slow commits stretch the apply interval to: without a limit, one
  *     slow commit (a checkpoint, a busy machine) made the next wait three times as long, that wait's
  *     larger batch took longer again, and replication fell seconds behind a steady load. Also the
- *     record age that tells a backlog: a thread whose oldest waiting record is younger is at the
+ *     record age that tells a backlog: a thread whose newest waiting record is younger is at the
  *     head of the log and does not stretch the interval
  * @param maxBatch the most records one batch folds and commits to PostgreSQL in one transaction
  * @param maxBatchBytes per region, the most record bytes its tasks keep waiting for a commit (split

@@ -10,7 +10,7 @@ class GroupCommitTest {
     private static final Duration INTERVAL = Duration.ofMillis(5);
     private static final Duration LIMIT = Duration.ofMillis(50);
 
-    /** Behind the head of the log: the oldest record waiting is a second old. */
+    /** Behind the head of the log: the newest record waiting is a second old. */
     private static boolean due(int waitedMs, int lastCommitMs) {
         return GroupCommit.due(ms(waitedMs), ms(lastCommitMs), 1000, INTERVAL, LIMIT);
     }

@@ -214,8 +214,8 @@ public final class StateCache implements AutoCloseable {
     }
 
     /**
-     * FLUSHDB ASYNC: the database is empty the moment Redis answers, and its entries are freed by a
-     * background thread. A synchronous FLUSHDB of a few hundred thousand entries held Redis, every
+     * FLUSHDB ASYNC: the entries present when it runs are gone when Redis answers (entries written
+     * after it stay), and Redis frees their memory in a background thread. A synchronous FLUSHDB of a few hundred thousand entries held Redis, every
      * region's reads and the replication waiting on it, for seconds (measured after a restart of
      * replication-streams, which empties every region's cache).
      */

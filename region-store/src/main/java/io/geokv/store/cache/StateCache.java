@@ -215,9 +215,10 @@ public final class StateCache implements AutoCloseable {
 
     /**
      * FLUSHDB ASYNC: the entries present when it runs are gone when Redis answers (entries written
-     * after it stay), and Redis frees their memory in a background thread. A synchronous FLUSHDB of a few hundred thousand entries held Redis, every
-     * region's reads and the replication waiting on it, for seconds (measured after a restart of
-     * replication-streams, which empties every region's cache).
+     * after it stay), and Redis frees their memory in a background thread. A synchronous FLUSHDB of
+     * a few hundred thousand entries held Redis, every region's reads and the replication waiting on
+     * it, for seconds (measured after a restart of replication-streams, which empties every
+     * region's cache).
      */
     private static void empty(StatefulRedisConnection<byte[], byte[]> connection) {
         connection.sync().flushdb(FlushMode.ASYNC);

@@ -105,9 +105,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
     public void init(ProcessorContext<Void, Void> context) {
         // Also called again when Streams revives a task: nothing of an earlier life is kept.
         this.context = context;
-        pending.clear();
-        pendingBytes = 0;
-        newestPendingTimestamp = Long.MIN_VALUE;
+        clearPending();
         cache = new KeyStateCache(cacheBytes);
         int partition = context.taskId().partition();
         Set<EventPartition> partitions = new LinkedHashSet<>();
@@ -218,6 +216,10 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
                 cache.replace(key, state);
             }
         });
+        clearPending();
+    }
+
+    private void clearPending() {
         pending.clear();
         pendingBytes = 0;
         newestPendingTimestamp = Long.MIN_VALUE;

@@ -32,8 +32,9 @@ import org.springframework.validation.annotation.Validated;
  *     evenly between its tasks): a task whose batch reaches its share commits at once, so that large
  *     values bound a batch by memory as well as by count
  * @param stateCache per region, the memory its tasks may keep decoded merged states in (split evenly
- *     between its tasks), of keys written more than once (a key's first state is not cached); states beyond it are loaded from PostgreSQL again when their key is written,
- *     with the rest of their batch's missing keys in one query. Small by default: decoded states are
+ *     between its tasks), of keys written more than once (a key's first state is not cached); states
+ *     beyond it are loaded from PostgreSQL again when their key is written, with the rest of their
+ *     batch's missing keys in one query. Small by default: decoded states are
  *     object graphs the garbage collector keeps scanning (64MB per region cost the bench's materialize
  *     scenario, where every key is new, 15% of its throughput against 8MB)
  * @param commitInterval Streams commit interval of the input offsets; PostgreSQL's applied offsets are

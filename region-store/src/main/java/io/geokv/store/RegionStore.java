@@ -1,14 +1,17 @@
 package io.geokv.store;
 
+import io.geokv.position.EventPartition;
 import io.geokv.store.cache.StateCache;
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.postgres.ArbitrationIntents;
 import io.geokv.store.postgres.KeyLocks;
 import io.geokv.store.postgres.RegionDatabase;
 import io.geokv.store.postgres.StateReader;
+import io.geokv.store.postgres.StateReader.StateAsOf;
 import io.geokv.store.postgres.StateWriter;
 import io.geokv.store.postgres.WriteBase;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -28,10 +31,23 @@ public final class RegionStore implements AutoCloseable {
     private final StateWriter writer;
     private final KeyLocks locks;
     private final ArbitrationIntents intents;
-    private final WriteBaseLookups writeBases;
+    private final CoalescedLookups<KeyRow, WriteBase> writeBases;
+    private final CoalescedLookups<KeyRow, StateAsOf> statesAsOf;
 
-    /** Keys per query of concurrent write-base lookups. */
-    private static final int WRITE_BASE_BATCH = 256;
+    /** Keys per query of concurrent lookups. */
+    private static final int LOOKUP_BATCH = 256;
+
+    /** A key of a tenant: what concurrent lookups coalesce by. */
+    private record KeyRow(String tenant, String key) {
+
+        static List<String> tenants(List<KeyRow> rows) {
+            return rows.stream().map(KeyRow::tenant).toList();
+        }
+
+        static List<String> keys(List<KeyRow> rows) {
+            return rows.stream().map(KeyRow::key).toList();
+        }
+    }
 
     private RegionStore(RegionProperties properties, RegionDatabase database, StateReader reader, StateCache cache) {
         this.properties = properties;
@@ -41,7 +57,14 @@ public final class RegionStore implements AutoCloseable {
         this.writer = database == null ? null : new StateWriter(database);
         this.locks = new KeyLocks(properties);
         this.intents = new ArbitrationIntents(properties);
-        this.writeBases = new WriteBaseLookups(reader, WRITE_BASE_BATCH);
+        this.writeBases = new CoalescedLookups<>(
+                rows -> reader.writeBases(KeyRow.tenants(rows), KeyRow.keys(rows))
+                        .collectMap(found -> new KeyRow(found.tenant(), found.key()), StateReader.FoundBase::base),
+                LOOKUP_BATCH);
+        this.statesAsOf = new CoalescedLookups<>(
+                rows -> reader.findAllAsOf(KeyRow.tenants(rows), KeyRow.keys(rows))
+                        .collectMap(found -> new KeyRow(found.tenant(), found.key())),
+                LOOKUP_BATCH);
     }
 
     /**
@@ -127,7 +150,18 @@ public final class RegionStore implements AutoCloseable {
      * @return {@link WriteBase#none()} when the region has no row for the key
      */
     public Mono<WriteBase> writeBase(String tenant, String key) {
-        return writeBases.lookup(tenant, key);
+        return writeBases.lookup(new KeyRow(tenant, key)).defaultIfEmpty(WriteBase.none());
+    }
+
+    /**
+     * The key's merged state from PostgreSQL with what the region had applied of {@code partitions}
+     * when it was read (one snapshot: they cover exactly what the state shows); concurrent reads share
+     * queries.
+     *
+     * @return empty when the region has no row for the key
+     */
+    public Mono<StateAsOf> readAsOf(String tenant, String key, List<EventPartition> partitions) {
+        return statesAsOf.lookup(new KeyRow(tenant, key)).map(found -> found.of(partitions));
     }
 
     /**

@@ -39,7 +39,8 @@ public final class TestStates {
         return new RegionProperties(
                 region.name(),
                 region.postgres(),
-                new RegionProperties.Redis(uri, region.redis().ttl()));
+                new RegionProperties.Redis(
+                        uri, region.redis().ttl(), region.redis().nearCache()));
     }
 
     /** The same region and database, its PostgreSQL reached through another local port (a proxy). */

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,6 +25,8 @@ final class LazyConnection {
     private final String region;
     private final RedisClient client;
     private final RedisURI uri;
+    /** Called once with each connection made, before anyone else uses it. */
+    private final Consumer<StatefulRedisConnection<byte[], byte[]>> onConnected;
 
     // Guarded by this.
     private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current;
@@ -31,9 +34,18 @@ final class LazyConnection {
     private boolean closed;
 
     LazyConnection(String region, RedisClient client, RedisURI uri) {
+        this(region, client, uri, connection -> {});
+    }
+
+    LazyConnection(
+            String region,
+            RedisClient client,
+            RedisURI uri,
+            Consumer<StatefulRedisConnection<byte[], byte[]>> onConnected) {
         this.region = region;
         this.client = client;
         this.uri = uri;
+        this.onConnected = onConnected;
     }
 
     /** The connection, made on subscription if needed; a cancelled caller does not abort it for others. */
@@ -76,7 +88,12 @@ final class LazyConnection {
             }
         }
         attemptStartedNanos = System.nanoTime();
-        current = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+        current = client.connectAsync(ByteArrayCodec.INSTANCE, uri)
+                .toCompletableFuture()
+                .thenApply(connection -> {
+                    onConnected.accept(connection);
+                    return connection;
+                });
         return current;
     }
 

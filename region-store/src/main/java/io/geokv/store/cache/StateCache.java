@@ -44,6 +44,10 @@ public final class StateCache implements AutoCloseable {
     private final Duration ttl;
     private final RedisClient client;
     private final LazyConnection readConnection;
+    /** Null when the region's near cache is off. */
+    private final NearCache nearCache;
+
+    private final InvalidationTracking tracking;
     /**
      * The sink pipelines on its own connection: pipelining switches auto-flush off for the whole
      * connection, which would stall the gateway's reads if they shared it.
@@ -72,7 +76,16 @@ public final class StateCache implements AutoCloseable {
                 // Queueing commands until a reconnect would make callers wait on a dead Redis.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
-        this.readConnection = new LazyConnection(this.region, client, uri);
+        RegionProperties.NearCache near = region.redis().nearCache();
+        if (near.enabled()) {
+            this.nearCache = new NearCache(near.size().toBytes(), near.maxAge());
+            this.tracking = new InvalidationTracking(this.region, nearCache);
+            this.readConnection = new LazyConnection(this.region, client, uri, tracking::follow);
+        } else {
+            this.nearCache = null;
+            this.tracking = null;
+            this.readConnection = new LazyConnection(this.region, client, uri);
+        }
         this.sinkConnection = new LazyConnection(this.region, client, uri);
     }
 
@@ -87,28 +100,44 @@ public final class StateCache implements AutoCloseable {
     }
 
     /**
-     * The cached state, or empty on a miss. An entry that cannot be decoded (written by an
-     * incompatible version, or damaged) counts as a miss and is deleted. Redis errors and
-     * timeouts are signalled as errors: the caller falls back to PostgreSQL.
+     * The cached state, or empty on a miss: from the near cache when it holds the key, else from
+     * Redis (and then kept in the near cache). An entry that cannot be decoded (written by an
+     * incompatible version, or damaged) counts as a miss and is deleted. Redis errors and timeouts
+     * are signalled as errors: the caller falls back to PostgreSQL.
      */
     public Mono<KeyState> get(String tenant, String key) {
-        byte[] k = keyBytes(tenant, key);
-        return readConnection.get().flatMap(c -> c.reactive().get(k)).flatMap(bytes -> {
-            try {
-                return Mono.just(KeyStateCodec.decode(bytes));
-            } catch (IllegalArgumentException e) {
-                log.warn(
-                        "region {}: dropping undecodable cache entry {}: {}",
-                        region,
-                        cacheKey(tenant, key),
-                        e.getMessage());
-                return readConnection
-                        .get()
-                        .flatMap(c -> c.reactive().del(k))
-                        .onErrorResume(ignored -> Mono.empty())
-                        .then(Mono.empty());
+        String redisKey = cacheKey(tenant, key);
+        long ticket = 0;
+        if (nearCache != null) {
+            KeyState near = nearCache.get(redisKey);
+            if (near != null) {
+                return Mono.just(near);
             }
-        });
+            ticket = nearCache.ticket();
+        }
+        long readTicket = ticket;
+        byte[] k = redisKey.getBytes(StandardCharsets.UTF_8);
+        return readConnection
+                .get()
+                .flatMap(c -> c.reactive().get(k))
+                .doOnError(RedisCommandTimeoutException.class, e -> stalled())
+                .flatMap(bytes -> {
+                    try {
+                        KeyState state = KeyStateCodec.decode(bytes);
+                        if (nearCache != null) {
+                            nearCache.put(readTicket, redisKey, state, bytes.length);
+                        }
+                        return Mono.just(state);
+                    } catch (IllegalArgumentException e) {
+                        log.warn(
+                                "region {}: dropping undecodable cache entry {}: {}", region, redisKey, e.getMessage());
+                        return readConnection
+                                .get()
+                                .flatMap(c -> c.reactive().del(k))
+                                .onErrorResume(ignored -> Mono.empty())
+                                .then(Mono.empty());
+                    }
+                });
     }
 
     /**
@@ -127,9 +156,31 @@ public final class StateCache implements AutoCloseable {
                 .defaultIfEmpty(false);
     }
 
-    /** Completes when Redis answers PING; errors otherwise (health checks). */
+    /**
+     * Completes when Redis answers PING; errors otherwise (health checks). A failed ping disarms the
+     * near cache (the link may have lost invalidations); an answered one arms it again.
+     */
     public Mono<Void> ping() {
-        return readConnection.get().flatMap(c -> c.reactive().ping()).then();
+        return readConnection
+                .get()
+                .flatMap(c -> c.reactive().ping().doOnSuccess(pong -> {
+                    if (tracking != null) {
+                        tracking.answered(c);
+                    }
+                }))
+                .doOnError(e -> stalled())
+                .then();
+    }
+
+    /** How many states the near cache holds now (0 when it is off or disarmed). */
+    public long nearCacheSize() {
+        return nearCache == null || !nearCache.armed() ? 0 : nearCache.size();
+    }
+
+    private void stalled() {
+        if (tracking != null) {
+            tracking.stalled();
+        }
     }
 
     /**
@@ -149,6 +200,12 @@ public final class StateCache implements AutoCloseable {
             emptyIfStale(connection);
             pipelineSets(connection, states);
             written = true;
+            if (nearCache != null) {
+                // Redis tells every reader, this process's too, but only once its push arrives.
+                nearCache.invalidate(states.stream()
+                        .map(state -> cacheKey(state.tenant(), state.key()))
+                        .toList());
+            }
         } finally {
             // Whatever failed (connecting, flushing, a command), PostgreSQL moved on without us.
             stale = !written;
@@ -220,8 +277,11 @@ public final class StateCache implements AutoCloseable {
      * it, for seconds (measured after a restart of replication-streams, which empties every
      * region's cache).
      */
-    private static void empty(StatefulRedisConnection<byte[], byte[]> connection) {
+    private void empty(StatefulRedisConnection<byte[], byte[]> connection) {
         connection.sync().flushdb(FlushMode.ASYNC);
+        if (nearCache != null) {
+            nearCache.invalidateAll();
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.geokv.store.config;
 import io.geokv.naming.GeokvNames;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 
 /**
  * One region's storage endpoints. Instances obtained from {@link RegionsProperties} are fully
@@ -21,6 +22,8 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
     static final int DEFAULT_MAX_POOL_SIZE = 8;
     static final String DEFAULT_REDIS_HOST_PORT = "redis://127.0.0.1:6379/";
     static final Duration DEFAULT_TTL = Duration.ofHours(1);
+    static final DataSize DEFAULT_NEAR_CACHE_SIZE = DataSize.ofMegabytes(8);
+    static final Duration DEFAULT_NEAR_CACHE_MAX_AGE = Duration.ofSeconds(10);
 
     public RegionProperties {
         // Region names end up in topic names, database names and application ids.
@@ -45,7 +48,7 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
      */
     RegionProperties withDefaults(String databasePrefix, int redisDatabase) {
         Postgres pg = postgres == null ? new Postgres(null, 0, null, null, null, 0) : postgres;
-        Redis rd = redis == null ? new Redis(null, null) : redis;
+        Redis rd = redis == null ? new Redis(null, null, null) : redis;
         return new RegionProperties(
                 name,
                 pg.withDefaults(defaultDatabase(databasePrefix, name)),
@@ -90,8 +93,9 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
      *
      * @param uri Lettuce URI; its path selects the logical database, e.g. {@code redis://host:6379/1}
      * @param ttl how long a cache entry lives
+     * @param nearCache the decoded states a reading process keeps of what it read from this Redis
      */
-    public record Redis(String uri, Duration ttl) {
+    public record Redis(String uri, Duration ttl, NearCache nearCache) {
 
         public Redis {
             if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
@@ -100,14 +104,55 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
         }
 
         Redis withDefaults(String defaultUri) {
-            return new Redis(blank(uri) ? defaultUri : uri, ttl == null ? DEFAULT_TTL : ttl);
+            return new Redis(
+                    blank(uri) ? defaultUri : uri,
+                    ttl == null ? DEFAULT_TTL : ttl,
+                    nearCache == null ? NearCache.DEFAULT : nearCache.withDefaults());
         }
 
         /** Hide a password given in the URI ({@code redis://:secret@host}). */
         @Override
         public String toString() {
             String shown = uri == null ? null : uri.replaceAll("//[^@/]*@", "//***@");
-            return "Redis[uri=" + shown + ", ttl=" + ttl + "]";
+            return "Redis[uri=" + shown + ", ttl=" + ttl + ", nearCache=" + nearCache + "]";
+        }
+    }
+
+    /**
+     * The near cache of a process that reads through this Redis (the gateway): decoded states of keys
+     * it read lately, served without a round trip to Redis until Redis reports a change to them
+     * (server-assisted client-side caching; needs RESP3, Redis 6 or later, else it stays off).
+     *
+     * @param size   the heap it may take; zero turns it off
+     * @param maxAge the longest an entry is served, even without a reported change: a bound on
+     *               staleness should the link to Redis stall without breaking
+     */
+    public record NearCache(DataSize size, Duration maxAge) {
+
+        static final NearCache DEFAULT = new NearCache(DEFAULT_NEAR_CACHE_SIZE, DEFAULT_NEAR_CACHE_MAX_AGE);
+
+        public NearCache {
+            if (size != null && size.isNegative()) {
+                throw new IllegalArgumentException("redis near-cache size must not be negative: " + size);
+            }
+            if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+                throw new IllegalArgumentException("redis near-cache max-age must be positive: " + maxAge);
+            }
+        }
+
+        /** Off: every read asks Redis. */
+        public static NearCache off() {
+            return new NearCache(DataSize.ofBytes(0), DEFAULT_NEAR_CACHE_MAX_AGE);
+        }
+
+        public boolean enabled() {
+            return size.toBytes() > 0;
+        }
+
+        NearCache withDefaults() {
+            return new NearCache(
+                    size == null ? DEFAULT_NEAR_CACHE_SIZE : size,
+                    maxAge == null ? DEFAULT_NEAR_CACHE_MAX_AGE : maxAge);
         }
     }
 

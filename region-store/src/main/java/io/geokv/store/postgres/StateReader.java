@@ -65,48 +65,53 @@ public final class StateReader {
                 .map(bytes -> decode(tenant, key, bytes));
     }
 
-    /** A key's merged state with what the region had applied of some partitions when it was read. */
-    public record StateAsOf(KeyState state, LogPositions applied) {}
+    /**
+     * A key's merged state with what the region had applied when it was read (every partition it had
+     * applied anything of).
+     */
+    public record StateAsOf(String tenant, String key, KeyState state, LogPositions applied) {
+
+        /** The same, with only what the region had applied of {@code partitions}. */
+        public StateAsOf of(List<EventPartition> partitions) {
+            LogPositions kept = LogPositions.empty();
+            Map<EventPartition, Long> all = applied.asMap();
+            for (EventPartition partition : partitions) {
+                Long next = all.get(partition);
+                if (next != null) {
+                    kept = kept.with(partition, next);
+                }
+            }
+            return new StateAsOf(tenant, key, state, kept);
+        }
+    }
+
+    static final String SELECT_STATES_AS_OF = """
+            SELECT k.tenant, k.key, s.state, o.topics, o.partitions, o.offsets
+            FROM unnest($1::text[], $2::text[]) AS k(tenant, key)
+            JOIN kv_state s ON s.tenant = k.tenant AND s.key = k.key
+            CROSS JOIN (SELECT array_agg(topic) AS topics, array_agg(partition) AS partitions,
+                               array_agg(next_offset) AS offsets
+                        FROM applied_offsets) o
+            """;
 
     /**
-     * The key's merged state and the region's applied offsets of {@code partitions}, in one statement,
-     * so from one snapshot: the offsets cover exactly what the state shows.
-     *
-     * @return empty when the region has no row for the key
+     * The merged state of each given key that has a row (the i-th key of the i-th tenant) and the
+     * region's applied offsets, in one statement, so from one snapshot: the offsets cover exactly what
+     * the states show.
      */
-    public Mono<StateAsOf> findAsOf(String tenant, String key, List<EventPartition> partitions) {
-        return withConnection(c -> Flux.from(c.createStatement("""
-                                        SELECT s.state, o.topics, o.partitions, o.offsets
-                                        FROM (SELECT array_agg(a.topic) AS topics, array_agg(a.partition) AS partitions,
-                                                     array_agg(a.next_offset) AS offsets
-                                              FROM applied_offsets a JOIN unnest($3::text[], $4::int4[]) AS p(topic, partition)
-                                                ON a.topic = p.topic AND a.partition = p.partition) o
-                                        JOIN kv_state s ON s.tenant = $1 AND s.key = $2
-                                        """)
-                                .bind(0, tenant)
-                                .bind(1, key)
-                                .bind(
-                                        2,
-                                        partitions.stream()
-                                                .map(EventPartition::topic)
-                                                .toArray(String[]::new))
-                                .bind(
-                                        3,
-                                        partitions.stream()
-                                                .map(EventPartition::partition)
-                                                .toArray(Integer[]::new))
-                                .execute())
-                        .flatMap(result -> result.map((row, meta) -> {
-                            String[] topics = row.get("topics", String[].class);
-                            Integer[] numbers = row.get("partitions", Integer[].class);
-                            Long[] offsets = row.get("offsets", Long[].class);
-                            LogPositions applied = LogPositions.empty();
-                            for (int i = 0; topics != null && i < topics.length; i++) {
-                                applied = applied.with(new EventPartition(topics[i], numbers[i]), offsets[i]);
-                            }
-                            return new StateAsOf(decode(tenant, key, row.get("state", byte[].class)), applied);
-                        })))
-                .next();
+    public Flux<StateAsOf> findAllAsOf(List<String> tenants, List<String> keys) {
+        return findByKeys(SELECT_STATES_AS_OF, tenants, keys, row -> {
+            String tenant = row.get("tenant", String.class);
+            String key = row.get("key", String.class);
+            String[] topics = row.get("topics", String[].class);
+            Integer[] numbers = row.get("partitions", Integer[].class);
+            Long[] offsets = row.get("offsets", Long[].class);
+            LogPositions applied = LogPositions.empty();
+            for (int i = 0; topics != null && i < topics.length; i++) {
+                applied = applied.with(new EventPartition(topics[i], numbers[i]), offsets[i]);
+            }
+            return new StateAsOf(tenant, key, decode(tenant, key, row.get("state", byte[].class)), applied);
+        });
     }
 
     static final String SELECT_WRITE_BASES = """
@@ -125,20 +130,24 @@ public final class StateReader {
      * are read from their state).
      */
     public Flux<FoundBase> writeBases(List<String> tenants, List<String> keys) {
-        return withConnection(c -> Flux.from(c.createStatement(SELECT_WRITE_BASES)
+        return findByKeys(SELECT_WRITE_BASES, tenants, keys, row -> {
+            String tenant = row.get("tenant", String.class);
+            String key = row.get("key", String.class);
+            String context = row.get("context", String.class);
+            WriteBase base = context == null
+                    ? WriteBase.of(decode(tenant, key, row.get("state", byte[].class)))
+                    : new WriteBase(true, ContextTokens.decode(context), row.get("newest_timestamp", Long.class));
+            return new FoundBase(tenant, key, base);
+        });
+    }
+
+    /** The rows a statement finds of keys given as {@code $1} (tenants) and {@code $2} (keys). */
+    private <T> Flux<T> findByKeys(String sql, List<String> tenants, List<String> keys, Function<Row, T> mapRow) {
+        return withConnection(c -> Flux.from(c.createStatement(sql)
                         .bind(0, tenants.toArray(new String[0]))
                         .bind(1, keys.toArray(new String[0]))
                         .execute())
-                .flatMap(result -> result.map((row, meta) -> {
-                    String tenant = row.get("tenant", String.class);
-                    String key = row.get("key", String.class);
-                    String context = row.get("context", String.class);
-                    WriteBase base = context == null
-                            ? WriteBase.of(decode(tenant, key, row.get("state", byte[].class)))
-                            : new WriteBase(
-                                    true, ContextTokens.decode(context), row.get("newest_timestamp", Long.class));
-                    return new FoundBase(tenant, key, base);
-                })));
+                .flatMap(result -> result.map((row, meta) -> mapRow.apply(row))));
     }
 
     /** Rows that are not deleted: what the region serves. */

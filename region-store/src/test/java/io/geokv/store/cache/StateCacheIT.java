@@ -198,4 +198,99 @@ class StateCacheIT {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         }
     }
+
+    @Test
+    void repeatedReadsAreServedFromTheNearCacheWithoutAskingRedis() {
+        cache.putAll(List.of(m("t", "hot", written(1, "v"))));
+        readUntilNearCached(cache, "hot");
+
+        long before = redisGets();
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(cache.get("t", "hot").block(TIMEOUT).version())
+                    .isEqualTo(written(1, "v").version());
+        }
+        assertThat(redisGets() - before).isLessThan(10);
+    }
+
+    @Test
+    void aChangeWrittenByAnotherProcessReachesReadsAsSoonAsRedisReportsIt() {
+        try (StateCache otherProcess = new StateCache(TestStates.region("cache", 11))) {
+            otherProcess.putAll(List.of(m("t", "k", written(1, "v1"))));
+            readUntilNearCached(cache, "k");
+
+            otherProcess.putAll(List.of(m("t", "k", written(2, "v2"))));
+
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> cache.get("t", "k").block(TIMEOUT).version()
+                            == written(2, "v2").version());
+        }
+    }
+
+    @Test
+    void aFlushByAnotherProcessEmptiesTheNearCache() {
+        try (StateCache otherProcess = new StateCache(TestStates.region("cache", 11))) {
+            otherProcess.putAll(List.of(m("t", "k", written(1, "v1"))));
+            readUntilNearCached(cache, "k");
+
+            otherProcess.flush();
+
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> cache.get("t", "k").blockOptional(TIMEOUT).isEmpty());
+        }
+    }
+
+    @Test
+    void aLostLinkToRedisEmptiesTheNearCacheSoChangesMissedMeanwhileAreNeverHidden() throws Exception {
+        RegionProperties region = TestStates.region("cache", 11);
+        RegionProperties.Redis redis = region.redis();
+        try (TcpProxy proxy = new TcpProxy(6379);
+                StateCache reader = new StateCache(TestStates.withRedisPort(
+                        new RegionProperties(
+                                region.name(),
+                                region.postgres(),
+                                new RegionProperties.Redis(
+                                        redis.uri(),
+                                        redis.ttl(),
+                                        new RegionProperties.NearCache(
+                                                redis.nearCache().size(), Duration.ofHours(1)))),
+                        proxy.port()))) {
+            cache.putAll(List.of(m("t", "k", written(1, "v1"))));
+            readUntilNearCached(reader, "k");
+
+            proxy.cut();
+            await().atMost(TIMEOUT).until(() -> reader.nearCacheSize() == 0);
+            // Redis's invalidation of this change has no link to travel on.
+            cache.putAll(List.of(m("t", "k", written(2, "v2"))));
+            proxy.restore();
+
+            await().atMost(Duration.ofSeconds(15))
+                    .ignoreExceptions()
+                    .until(() -> reader.get("t", "k").block(TIMEOUT).version()
+                            == written(2, "v2").version());
+            for (int i = 0; i < 100; i++) {
+                assertThat(reader.get("t", "k").block(TIMEOUT).version())
+                        .isEqualTo(written(2, "v2").version());
+            }
+        }
+    }
+
+    /** Reads the key until the near cache holds it (tracking is turned on as the connection opens). */
+    private static void readUntilNearCached(StateCache reader, String key) {
+        await().atMost(TIMEOUT).until(() -> {
+            reader.get("t", key).block(TIMEOUT);
+            return reader.nearCacheSize() > 0;
+        });
+    }
+
+    /** How many GETs Redis has executed since it started (every client: the tests run one at a time). */
+    private static long redisGets() {
+        String stats = raw11.sync().info("commandstats");
+        for (String line : stats.split("\\R")) {
+            if (line.startsWith("cmdstat_get:")) {
+                String calls = line.substring(line.indexOf("calls=") + "calls=".length());
+                return Long.parseLong(calls.substring(0, calls.indexOf(',')));
+            }
+        }
+        return 0;
+    }
 }

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 
 class RegionsPropertiesTest {
 
@@ -59,14 +60,17 @@ class RegionsPropertiesTest {
         RegionProperties given = new RegionProperties(
                 "eu-west",
                 new RegionProperties.Postgres("db.internal", 6543, null, "geokv", "secret", 0),
-                new RegionProperties.Redis("redis://cache.internal:6380/0", null));
+                new RegionProperties.Redis("redis://cache.internal:6380/0", null, null));
 
         RegionProperties resolved = new RegionsProperties(List.of(given), null, 0).region("eu-west");
 
         assertThat(resolved.postgres())
                 .isEqualTo(new RegionProperties.Postgres("db.internal", 6543, "geokv_eu_west", "geokv", "secret", 8));
         assertThat(resolved.redis())
-                .isEqualTo(new RegionProperties.Redis("redis://cache.internal:6380/0", Duration.ofHours(1)));
+                .isEqualTo(new RegionProperties.Redis(
+                        "redis://cache.internal:6380/0",
+                        Duration.ofHours(1),
+                        new RegionProperties.NearCache(DataSize.ofMegabytes(8), Duration.ofSeconds(10))));
         assertThat(resolved.postgres().toString()).doesNotContain("secret");
     }
 

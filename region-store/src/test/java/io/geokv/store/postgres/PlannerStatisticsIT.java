@@ -45,10 +45,12 @@ class PlannerStatisticsIT {
                 Statement st = c.createStatement()) {
             st.execute("PREPARE load_states(text[], text[]) AS " + positional(StateWriter.SELECT_STATES));
             st.execute("PREPARE write_bases(text[], text[]) AS " + StateReader.SELECT_WRITE_BASES);
+            st.execute("PREPARE states_as_of(text[], text[]) AS " + StateReader.SELECT_STATES_AS_OF);
             // More executions than PostgreSQL's plan cache needs to settle on a generic plan.
             for (int i = 0; i < 10; i++) {
                 st.execute("EXECUTE load_states('{t,t,t}', '{a,b,c}')");
                 st.execute("EXECUTE write_bases('{t,t,t}', '{a,b,c}')");
+                st.execute("EXECUTE states_as_of('{t,t,t}', '{a,b,c}')");
             }
 
             List<MaterializedState> rows = new ArrayList<>();
@@ -62,6 +64,7 @@ class PlannerStatisticsIT {
 
             assertThat(plan(st, "load_states")).contains("kv_state_pkey").doesNotContain("Seq Scan on kv_state");
             assertThat(plan(st, "write_bases")).contains("kv_state_pkey").doesNotContain("Seq Scan on kv_state");
+            assertThat(plan(st, "states_as_of")).contains("kv_state_pkey").doesNotContain("Seq Scan on kv_state");
             assertThat(statistics.refreshIfStale()).as("nothing changed since").isFalse();
         }
     }

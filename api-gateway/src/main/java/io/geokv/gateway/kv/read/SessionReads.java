@@ -40,8 +40,7 @@ final class SessionReads {
                 // What the region has applied comes from the read's own snapshot, so the token covers all it showed.
                 .flatMap(region -> deps.stores()
                         .get(region)
-                        .reader()
-                        .findAsOf(key.tenant(), key.key(), keyPartitions)
+                        .readAsOf(key.tenant(), key.key(), keyPartitions)
                         .map(found -> deps.results()
                                 .of(
                                         key,

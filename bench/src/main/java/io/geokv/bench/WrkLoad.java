@@ -29,6 +29,10 @@ final class WrkLoad {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     /** Beyond the run's own duration: start-up, the last requests in flight, the summary. */
     private static final Duration PROCESS_SLACK = Duration.ofSeconds(30);
+    /** The extra warmup rounds while the gateway's JIT is still busy. */
+    private static final Duration SETTLE_ROUND = Duration.ofSeconds(10);
+    /** The JIT has settled once it compiles less than this per second of load: 5% of one core. */
+    static final double SETTLED_COMPILATION_MS_PER_S = 50;
 
     /** The {@code done} hook every script ends with: one machine-readable line. */
     private static final String DONE_HOOK = """
@@ -55,7 +59,22 @@ final class WrkLoad {
             long p999Micros,
             long maxMicros,
             double meanMicros,
-            String generator) {
+            String generator,
+            Warmup warmup) {
+
+        Result withWarmup(Warmup done) {
+            return new Result(
+                    requests,
+                    durationMicros,
+                    errorsByKind,
+                    p50Micros,
+                    p99Micros,
+                    p999Micros,
+                    maxMicros,
+                    meanMicros,
+                    generator,
+                    done);
+        }
 
         long statusErrors() {
             return errorsByKind.getOrDefault("status", 0L);
@@ -83,20 +102,44 @@ final class WrkLoad {
             m.put("errors_by_kind", errorsByKind);
             m.put("measured_s", Figures.round(durationMicros / 1e6, 3));
             m.put("load_generator", generator);
+            if (warmup != null) {
+                m.put("warmup_s", Figures.round(warmup.seconds(), 1));
+                if (warmup.compilationMsPerSecond() >= 0) {
+                    m.put(
+                            "jit_compilation_ms_per_s_before_measuring",
+                            Figures.round(warmup.compilationMsPerSecond(), 1));
+                }
+            }
             return m;
         }
     }
 
+    /**
+     * The warmup a measured run had: its seconds of load in all (shared by the runs warmed together),
+     * and how many milliseconds per second the gateway's JIT compiled during the last warmup round
+     * (-1 when unknown).
+     */
+    record Warmup(double seconds, double compilationMsPerSecond) {}
+
     private final String baseUrl;
     private final int connections;
     private final Duration warmup;
+    private final Duration maxSettle;
     private final Duration measure;
+    private final GatewayJit jit;
 
-    WrkLoad(String baseUrl, int connections, Duration warmup, Duration measure) {
+    /**
+     * @param warmup    the first warmup of each request script
+     * @param maxSettle the most further warmup, in rounds of {@link #SETTLE_ROUND}, while the gateway's
+     *                  JIT still compiles more than {@link #SETTLED_COMPILATION_MS_PER_S}
+     */
+    WrkLoad(String baseUrl, int connections, Duration warmup, Duration maxSettle, Duration measure) {
         this.baseUrl = baseUrl;
         this.connections = connections;
         this.warmup = warmup;
+        this.maxSettle = maxSettle;
         this.measure = measure;
+        this.jit = new GatewayJit(baseUrl);
     }
 
     String generator() {
@@ -117,7 +160,10 @@ final class WrkLoad {
      * Like {@link #run} for several request scripts that are compared with each other: every warmup
      * first, then every measured run, in the order given, so that none is measured on a JVM the others'
      * load has warmed up more (the JIT compiles the paths they share, the gateway's HTTP stack, for
-     * whichever runs first).
+     * whichever runs first). After the warmups, further rounds of the scripts in turn run until the
+     * gateway's JIT has settled (or {@code maxSettle} has passed): otherwise its compilers, which take
+     * about a core for a minute or two, would still be at work in the first measured run and not in
+     * the last, and the comparison would measure them.
      */
     List<Result> runWarmedTogether(Map<String, String> requestScripts) throws IOException, InterruptedException {
         Map<String, Path> scripts = new LinkedHashMap<>();
@@ -127,12 +173,23 @@ final class WrkLoad {
                 scripts.put(e.getKey(), script);
                 Files.writeString(script, script(e.getValue()), StandardCharsets.UTF_8);
             }
+            long started = System.nanoTime();
+            double compilationMsPerSecond = -1;
             for (Path script : scripts.values()) {
-                runOnce(script, "warmup", warmup);
+                compilationMsPerSecond = compilationRate(script, "warmup", warmup);
             }
+            List<Path> inTurn = new ArrayList<>(scripts.values());
+            for (int round = 0;
+                    compilationMsPerSecond > SETTLED_COMPILATION_MS_PER_S
+                            && Duration.ofNanos(System.nanoTime() - started).compareTo(warmup.plus(maxSettle)) < 0;
+                    round++) {
+                compilationMsPerSecond =
+                        compilationRate(inTurn.get(round % inTurn.size()), "settle" + round, SETTLE_ROUND);
+            }
+            Warmup done = new Warmup((System.nanoTime() - started) / 1e9, compilationMsPerSecond);
             List<Result> results = new ArrayList<>();
             for (Path script : scripts.values()) {
-                results.add(runOnce(script, "measure", measure));
+                results.add(runOnce(script, "measure", measure).withWarmup(done));
             }
             return results;
         } finally {
@@ -140,6 +197,19 @@ final class WrkLoad {
                 Files.deleteIfExists(script);
             }
         }
+    }
+
+    /** Runs a warmup round; the gateway's compilation milliseconds per second during it, -1 if unknown. */
+    private double compilationRate(Path script, String phase, Duration duration)
+            throws IOException, InterruptedException {
+        long before = jit.compilationMillis();
+        long started = System.nanoTime();
+        runOnce(script, phase, duration);
+        long after = jit.compilationMillis();
+        if (before < 0 || after < 0) {
+            return -1;
+        }
+        return (after - before) / ((System.nanoTime() - started) / 1e9);
     }
 
     /** The whole script: thread numbering, the phase from wrk's script arguments, the request, the result line. */
@@ -235,6 +305,7 @@ final class WrkLoad {
                 latency.path("p99_9").asLong(),
                 latency.path("max").asLong(),
                 latency.path("mean").asDouble(),
-                generator);
+                generator,
+                null);
     }
 }

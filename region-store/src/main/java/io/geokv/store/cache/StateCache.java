@@ -200,7 +200,7 @@ public final class StateCache implements AutoCloseable {
             emptyIfStale(connection);
             pipelineSets(connection, states);
             written = true;
-            if (nearCache != null) {
+            if (nearCache != null && nearCache.armed()) {
                 // Redis tells every reader, this process's too, but only once its push arrives.
                 nearCache.invalidate(states.stream()
                         .map(state -> cacheKey(state.tenant(), state.key()))

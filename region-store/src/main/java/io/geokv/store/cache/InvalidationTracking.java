@@ -1,6 +1,7 @@
 package io.geokv.store.cache;
 
 import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.TrackingArgs;
@@ -76,7 +77,7 @@ final class InvalidationTracking {
         connection.async().clientTracking(TrackingArgs.Builder.enabled()).whenComplete((answer, error) -> {
             if (error == null && "OK".equals(answer)) {
                 nearCache.arm();
-            } else if (error instanceof io.lettuce.core.RedisCommandExecutionException refused) {
+            } else if (error instanceof RedisCommandExecutionException refused) {
                 // The server refuses the command (an ACL, a proxy without it): it will not change its mind.
                 unsupported = true;
                 log.warn(

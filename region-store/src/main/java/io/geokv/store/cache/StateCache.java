@@ -27,7 +27,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * One region's Redis cache of merged states: the {@link KeyStateCodec} bytes under
- * {@code kv:<tenant>/<key>}, expiring after the region's TTL.
+ * {@code kv:<tenant>/<key>}, expiring after the region's TTL; reads go through a {@link NearCache}
+ * of decoded states in front of it, which Redis keeps valid ({@link InvalidationTracking}).
  * <p>
  * PostgreSQL is the source of truth, so Redis being slow or down must only cost latency, never
  * availability: every command has a short timeout, commands fail at once while disconnected, and

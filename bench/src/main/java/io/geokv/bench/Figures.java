@@ -3,6 +3,7 @@ package io.geokv.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.AbstractHistogram;
 
 /** Small helpers to turn measurements into report figures. */
 final class Figures {
@@ -36,6 +37,11 @@ final class Figures {
         m.put("max_ms", ms(maxMicros));
         m.put("mean_ms", round(meanMicros / 1000.0, 3));
         return m;
+    }
+
+    /** A percentile of latencies recorded in microseconds, in milliseconds (not rounded). */
+    static double percentileMillis(AbstractHistogram micros, double percentile) {
+        return micros.getValueAtPercentile(percentile) / 1000.0;
     }
 
     private static double ms(long micros) {

@@ -91,15 +91,16 @@ final class LagScenario {
         Map<String, Object> warmupFigures = new LinkedHashMap<>();
         warmupFigures.put("measured_s", Figures.round(warmup.nanos() / 1e9, 3));
         warmupFigures.put("achieved_writes_per_s", Figures.round(warmup.achievedRate(), 1));
-        warmupFigures.put("p99_ms", Figures.round(p99Millis(warmup.visibility()), 3));
-        warmupFigures.put("write_latency_p99_ms", Figures.round(p99Millis(warmup.writeLatency()), 3));
+        warmupFigures.put("p99_ms", Figures.round(Figures.percentileMillis(warmup.visibility(), 99), 3));
+        warmupFigures.put(
+                "write_latency_p99_ms", Figures.round(Figures.percentileMillis(warmup.writeLatency(), 99), 3));
         figures.put("warmup_not_measured", warmupFigures);
 
         List<Map<String, Object>> steps = new ArrayList<>();
         int highest = 0;
         for (int stepRate : searchRates()) {
             Step step = step("bench-ls-" + run + "-" + stepRate + "-", stepRate, searchDuration());
-            double p99 = p99Millis(step.visibility());
+            double p99 = Figures.percentileMillis(step.visibility(), 99);
             boolean carried = step.achievedRate() >= GOAL_ACHIEVED_SHARE * stepRate;
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("offered_writes_per_s", stepRate);
@@ -328,10 +329,6 @@ final class LagScenario {
         m.put("measured_s", Figures.round(elapsed / 1e9, 3));
         m.put("settings", "acks=all producer, plain consumer, otherwise defaults; 3 partitions");
         return m;
-    }
-
-    private static double p99Millis(Histogram micros) {
-        return micros.getValueAtPercentile(99) / 1000.0;
     }
 
     private static Map<String, Object> latencies(Histogram h) {

@@ -122,8 +122,8 @@ final class ReadUncachedScenario {
             var histogram = latencies.getIntervalHistogram();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("throughput_rps", Figures.round(Figures.perSecond(reads, elapsed), 1));
-            m.put("p50_ms", Figures.round(histogram.getValueAtPercentile(50) / 1000.0, 3));
-            m.put("p99_ms", Figures.round(histogram.getValueAtPercentile(99) / 1000.0, 3));
+            m.put("p50_ms", Figures.round(Figures.percentileMillis(histogram, 50), 3));
+            m.put("p99_ms", Figures.round(Figures.percentileMillis(histogram, 99), 3));
             m.put("reads", reads);
             m.put("in_flight", s.connections());
             m.put("pool_per_region", POOL_PER_REGION);

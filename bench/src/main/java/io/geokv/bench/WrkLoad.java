@@ -32,7 +32,7 @@ final class WrkLoad {
     /** The extra warmup rounds while the gateway's JIT is still busy. */
     private static final Duration SETTLE_ROUND = Duration.ofSeconds(10);
     /** The JIT has settled once it compiles less than this per second of load: 5% of one core. */
-    static final double SETTLED_COMPILATION_MS_PER_S = 50;
+    private static final double SETTLED_COMPILATION_MS_PER_S = 50;
 
     /** The {@code done} hook every script ends with: one machine-readable line. */
     private static final String DONE_HOOK = """

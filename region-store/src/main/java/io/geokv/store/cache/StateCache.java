@@ -108,15 +108,11 @@ public final class StateCache implements AutoCloseable {
      */
     public Mono<KeyState> get(String tenant, String key) {
         String redisKey = cacheKey(tenant, key);
-        long ticket = 0;
-        if (nearCache != null) {
-            KeyState near = nearCache.get(redisKey);
-            if (near != null) {
-                return Mono.just(near);
-            }
-            ticket = nearCache.ticket();
+        KeyState near = nearCache == null ? null : nearCache.get(redisKey);
+        if (near != null) {
+            return Mono.just(near);
         }
-        long readTicket = ticket;
+        long ticket = nearCache == null ? 0 : nearCache.ticket();
         byte[] k = redisKey.getBytes(StandardCharsets.UTF_8);
         return readConnection
                 .get()
@@ -126,7 +122,7 @@ public final class StateCache implements AutoCloseable {
                     try {
                         KeyState state = KeyStateCodec.decode(bytes);
                         if (nearCache != null) {
-                            nearCache.put(readTicket, redisKey, state, bytes.length);
+                            nearCache.put(ticket, redisKey, state, bytes.length);
                         }
                         return Mono.just(state);
                     } catch (IllegalArgumentException e) {

@@ -32,8 +32,9 @@ import picocli.CommandLine.Parameters;
 public final class BenchCommand implements Callable<Integer> {
 
     /**
-     * The most warmup an HTTP load gets beyond its first 30 s while the gateway's JIT is still busy
-     * (measured: about 100 s of load before it calms down on two cores).
+     * The most warmup an HTTP load gets beyond its first 30 s, and the materialize scenario beyond its
+     * first round of events, while the JIT of the application measured is still busy (measured: about
+     * 100 s of load before it calms down on two cores).
      */
     private static final Duration MAX_JIT_SETTLE = Duration.ofSeconds(150);
 
@@ -181,7 +182,11 @@ public final class BenchCommand implements Callable<Integer> {
         WrkLoad load = new WrkLoad(
                 s.gatewayUrl(), s.connections(), s.warmup(), quick ? Duration.ZERO : MAX_JIT_SETTLE, s.measure());
         // materialize first: it needs the replication idle and its databases clean.
-        attempt(failures, results, MaterializeScenario.ID, () -> new MaterializeScenario(s).run());
+        attempt(
+                failures,
+                results,
+                MaterializeScenario.ID,
+                () -> new MaterializeScenario(s, quick ? Duration.ZERO : MAX_JIT_SETTLE).run());
         ScenarioResult replay = attempt(failures, results, ReplayScenario.ID, () -> new ReplayScenario(s).run());
         if (replay != null && Boolean.FALSE.equals(replay.figures().get("digest_equal"))) {
             failures.add(ReplayScenario.ID + ": the digest of "

@@ -31,8 +31,6 @@ final class WrkLoad {
     private static final Duration PROCESS_SLACK = Duration.ofSeconds(30);
     /** The extra warmup rounds while the gateway's JIT is still busy. */
     private static final Duration SETTLE_ROUND = Duration.ofSeconds(10);
-    /** The JIT has settled once it compiles less than this per second of load: 5% of one core. */
-    private static final double SETTLED_COMPILATION_MS_PER_S = 50;
 
     /** The {@code done} hook every script ends with: one machine-readable line. */
     private static final String DONE_HOOK = """
@@ -126,12 +124,12 @@ final class WrkLoad {
     private final Duration warmup;
     private final Duration maxSettle;
     private final Duration measure;
-    private final GatewayJit jit;
+    private final JitCompilation jit;
 
     /**
      * @param warmup    the first warmup of each request script
      * @param maxSettle the most further warmup, in rounds of {@link #SETTLE_ROUND}, while the gateway's
-     *                  JIT still compiles more than {@link #SETTLED_COMPILATION_MS_PER_S}
+     *                  JIT still compiles more than {@link JitCompilation#SETTLED_MS_PER_S}
      */
     WrkLoad(String baseUrl, int connections, Duration warmup, Duration maxSettle, Duration measure) {
         this.baseUrl = baseUrl;
@@ -139,7 +137,7 @@ final class WrkLoad {
         this.warmup = warmup;
         this.maxSettle = maxSettle;
         this.measure = measure;
-        this.jit = new GatewayJit(baseUrl);
+        this.jit = JitCompilation.of(baseUrl);
     }
 
     String generator() {
@@ -180,7 +178,7 @@ final class WrkLoad {
             }
             List<Path> inTurn = new ArrayList<>(scripts.values());
             for (int round = 0;
-                    compilationMsPerSecond > SETTLED_COMPILATION_MS_PER_S
+                    JitCompilation.busy(compilationMsPerSecond)
                             && Duration.ofNanos(System.nanoTime() - started).compareTo(warmup.plus(maxSettle)) < 0;
                     round++) {
                 compilationMsPerSecond =
@@ -202,14 +200,10 @@ final class WrkLoad {
     /** Runs a warmup round; the gateway's compilation milliseconds per second during it, -1 if unknown. */
     private double compilationRate(Path script, String phase, Duration duration)
             throws IOException, InterruptedException {
-        long before = jit.compilationMillis();
+        long before = jit.millis();
         long started = System.nanoTime();
         runOnce(script, phase, duration);
-        long after = jit.compilationMillis();
-        if (before < 0 || after < 0) {
-            return -1;
-        }
-        return (after - before) / ((System.nanoTime() - started) / 1e9);
+        return jit.ratePerSecond(before, System.nanoTime() - started);
     }
 
     /** The whole script: thread numbering, the phase from wrk's script arguments, the request, the result line. */

@@ -48,9 +48,10 @@ class ArchitectureTest {
 
     /**
      * Libraries below, applications above; applications never use each other. The conflict model is
-     * the bottom: it uses no other geokv layer, and the event log uses only the conflict model. The
-     * tests' shared fixtures (module test-support, used with test scope) are never used by main code,
-     * and build on no module, so that the tests of every module can use them, the region store's included.
+     * the bottom: it uses no other geokv layer, and the event log and the mirroring (what MirrorMaker 2
+     * loads) use only the conflict model. The tests' shared fixtures (module test-support, used with
+     * test scope) are never used by main code, and build on no module, so that the tests of every
+     * module can use them, the region store's included.
      */
     @ArchTest
     static final ArchRule modulesDependInOneDirection = layeredArchitecture()
@@ -59,6 +60,8 @@ class ArchitectureTest {
             .definedBy("io.geokv.conflict..", "io.geokv.naming..", "io.geokv.position..")
             .layer("event log")
             .definedBy("io.geokv.event..", "io.geokv.topics..")
+            .layer("mirroring")
+            .definedBy("io.geokv.mirror..")
             .layer("region store")
             .definedBy("io.geokv.store..")
             .layer("region progress")
@@ -78,6 +81,8 @@ class ArchitectureTest {
             .whereLayer("conflict model")
             .mayNotAccessAnyLayer()
             .whereLayer("event log")
+            .mayOnlyAccessLayers("conflict model")
+            .whereLayer("mirroring")
             .mayOnlyAccessLayers("conflict model")
             .whereLayer("gateway")
             .mayNotBeAccessedByAnyLayer()

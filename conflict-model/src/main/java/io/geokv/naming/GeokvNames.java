@@ -29,6 +29,13 @@ public final class GeokvNames {
     /** Topic for events that cannot be decoded or fail validation; the reason is in the headers. */
     public static final String DEAD_LETTER_TOPIC = "kv-dead-letters";
 
+    /**
+     * Header of a record with its offset in the cluster of its origin region: set on every event
+     * mirrored to another region's cluster (where it has an offset of its own), and on every dead
+     * letter (with the other origin headers of the dead-letter topic).
+     */
+    public static final String ORIGIN_OFFSET_HEADER = "geokv.origin.offset";
+
     /** PostgreSQL channel a region's replication notifies after each commit that moved its applied offsets. */
     public static final String APPLIED_CHANNEL = "geokv_applied";
 

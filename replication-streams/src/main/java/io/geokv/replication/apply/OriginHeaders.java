@@ -1,5 +1,6 @@
 package io.geokv.replication.apply;
 
+import io.geokv.naming.GeokvNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -14,7 +15,7 @@ public final class OriginHeaders {
 
     public static final String TOPIC = "geokv.origin.topic";
     public static final String PARTITION = "geokv.origin.partition";
-    public static final String OFFSET = "geokv.origin.offset";
+    public static final String OFFSET = GeokvNames.ORIGIN_OFFSET_HEADER;
     public static final String TIMESTAMP = "geokv.origin.timestamp";
     public static final String ERROR_REASON = "geokv.error.reason";
     public static final String DEAD_LETTERED_BY = "geokv.error.region";

@@ -1,0 +1,65 @@
+package io.geokv.mirror;
+
+import io.geokv.naming.GeokvNames;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The MirrorMaker 2 configuration of a multi-cluster deployment, one Kafka cluster per region: every
+ * region's event topic is mirrored from its own cluster to every other region's cluster, under the
+ * same name ({@code IdentityReplicationPolicy}: a region's replication reads every origin's events as
+ * {@code kv-events.<origin>} in its own cluster), with each mirrored event stamped with its origin
+ * offset ({@link OriginOffsetHeader}) and heartbeats on, so that an idle link still shows how old it is.
+ *
+ * <p>Invariants (checked by {@code MirrorFlowsTest}):
+ * <ul>
+ *   <li>every ordered pair of distinct regions has one flow, and it mirrors only the source region's
+ *       own event topic: nothing is mirrored back to its origin or onwards from a mirror (no cycles,
+ *       and every region receives every origin's events straight from the origin);
+ *   <li>cluster aliases are the region names, so MirrorMaker 2's own metrics and internal topics
+ *       name regions;
+ *   <li>an explicit setting of the caller replaces the one made here, except the flows' topic lists,
+ *       the replication policy and the transform, which the invariants above rest on.
+ * </ul>
+ */
+public final class MirrorFlows {
+
+    /** The alias of {@link OriginOffsetHeader} in every flow's {@code transforms}. */
+    static final String TRANSFORM = "origin";
+
+    private static final String IDENTITY_POLICY = "org.apache.kafka.connect.mirror.IdentityReplicationPolicy";
+
+    private MirrorFlows() {}
+
+    /**
+     * @param bootstrapServers every region's cluster, by region name, in the deployment's order
+     * @param settings further MirrorMaker 2 settings (replication factors, intervals, client settings)
+     * @return the properties of MirrorMaker 2 in dedicated mode ({@code connect-mirror-maker.sh})
+     */
+    public static Map<String, String> properties(Map<String, String> bootstrapServers, Map<String, String> settings) {
+        List<String> regions = List.copyOf(bootstrapServers.keySet());
+        GeokvNames.requireDistinguishable(regions);
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("clusters", String.join(", ", regions));
+        bootstrapServers.forEach((region, servers) -> p.put(region + ".bootstrap.servers", servers));
+        p.put("emit.heartbeats.enabled", "true");
+        p.put("sync.topic.acls.enabled", "false");
+        p.putAll(settings);
+        p.put("replication.policy.class", IDENTITY_POLICY);
+        for (String source : regions) {
+            for (String target : regions) {
+                if (source.equals(target)) {
+                    continue;
+                }
+                String flow = source + "->" + target;
+                p.put(flow + ".enabled", "true");
+                p.put(flow + ".topics", Pattern.quote(GeokvNames.eventTopic(source)));
+                p.put(flow + ".transforms", TRANSFORM);
+                p.put(flow + ".transforms." + TRANSFORM + ".type", OriginOffsetHeader.class.getName());
+            }
+        }
+        return p;
+    }
+}

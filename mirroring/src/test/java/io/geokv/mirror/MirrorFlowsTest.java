@@ -1,0 +1,71 @@
+package io.geokv.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.geokv.naming.GeokvNames;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class MirrorFlowsTest {
+
+    private static final List<String> REGIONS = GeokvNames.DEFAULT_REGIONS;
+
+    private static Map<String, String> clusters() {
+        Map<String, String> clusters = new LinkedHashMap<>();
+        for (int i = 0; i < REGIONS.size(); i++) {
+            clusters.put(REGIONS.get(i), "127.0.0.1:" + (9092 + i));
+        }
+        return clusters;
+    }
+
+    @Test
+    void everyRegionMirrorsOnlyItsOwnEventTopicToEveryOtherRegion() {
+        Map<String, String> p = MirrorFlows.properties(clusters(), Map.of());
+
+        assertThat(p.get("clusters")).isEqualTo(String.join(", ", REGIONS));
+        for (String source : REGIONS) {
+            for (String target : REGIONS) {
+                String flow = source + "->" + target;
+                if (source.equals(target)) {
+                    assertThat(p).doesNotContainKey(flow + ".enabled");
+                    continue;
+                }
+                assertThat(p.get(flow + ".enabled")).isEqualTo("true");
+                Pattern topics = Pattern.compile(p.get(flow + ".topics"));
+                for (String origin : REGIONS) {
+                    // Nothing goes back to its origin nor onwards from a mirror: no cycles.
+                    assertThat(topics.matcher(GeokvNames.eventTopic(origin)).matches())
+                            .as(flow + " mirrors " + GeokvNames.eventTopic(origin))
+                            .isEqualTo(origin.equals(source));
+                }
+                assertThat(topics.matcher(GeokvNames.DEAD_LETTER_TOPIC).matches())
+                        .isFalse();
+                assertThat(p.get(flow + ".transforms." + MirrorFlows.TRANSFORM + ".type"))
+                        .isEqualTo(OriginOffsetHeader.class.getName());
+            }
+            assertThat(p.get(source + ".bootstrap.servers"))
+                    .isEqualTo(clusters().get(source));
+        }
+        assertThat(p.get("replication.policy.class")).endsWith("IdentityReplicationPolicy");
+        assertThat(p.get("emit.heartbeats.enabled")).isEqualTo("true");
+    }
+
+    @Test
+    void theCallersSettingsApplyExceptWhatTheFlowsRestOn() {
+        Map<String, String> p = MirrorFlows.properties(
+                clusters(),
+                Map.of(
+                        "replication.factor", "1",
+                        "emit.heartbeats.interval.seconds", "1",
+                        "replication.policy.class", "org.apache.kafka.connect.mirror.DefaultReplicationPolicy",
+                        "us-east->eu-west.topics", ".*"));
+
+        assertThat(p.get("replication.factor")).isEqualTo("1");
+        assertThat(p.get("emit.heartbeats.interval.seconds")).isEqualTo("1");
+        assertThat(p.get("replication.policy.class")).endsWith("IdentityReplicationPolicy");
+        assertThat(p.get("us-east->eu-west.topics")).isEqualTo(Pattern.quote(GeokvNames.eventTopic("us-east")));
+    }
+}

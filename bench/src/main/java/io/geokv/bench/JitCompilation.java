@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.function.LongSupplier;
 
 /**
  * How much a JVM's JIT compilers have worked: milliseconds of compilation since it started, from an
@@ -25,26 +24,23 @@ final class JitCompilation {
     /** Compilation per second of load below which the JIT has settled: 5% of one core. */
     static final double SETTLED_MS_PER_S = 50;
 
-    private final LongSupplier millis;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final URI metric;
 
-    private JitCompilation(LongSupplier millis) {
-        this.millis = millis;
+    private JitCompilation(URI metric) {
+        this.metric = metric;
     }
 
     /** The JIT of the application serving actuator endpoints at {@code baseUrl}. */
     static JitCompilation of(String baseUrl) {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        URI metric = URI.create(baseUrl + "/actuator/metrics/jvm.compilation.time");
-        return new JitCompilation(() -> read(http, metric));
+        return new JitCompilation(URI.create(baseUrl + "/actuator/metrics/jvm.compilation.time"));
     }
 
-    /** Milliseconds of compilation so far, or -1 when they cannot be read. */
-    long millis() {
-        return millis.getAsLong();
-    }
-
-    /** Compilation milliseconds per second of wall-clock time from {@code before} (a {@link #millis()}) taken {@code nanos} ago; -1 if unknown. */
+    /**
+     * Compilation milliseconds per second of wall-clock time since {@code before} (a {@link #millis()}
+     * read {@code nanos} ago); -1 if unknown.
+     */
     double ratePerSecond(long before, long nanos) {
         long after = millis();
         if (before < 0 || after < 0 || nanos <= 0) {
@@ -58,7 +54,8 @@ final class JitCompilation {
         return msPerSecond > SETTLED_MS_PER_S;
     }
 
-    private static long read(HttpClient http, URI metric) {
+    /** Milliseconds of compilation so far, or -1 when they cannot be read. */
+    long millis() {
         try {
             HttpResponse<String> answer = http.send(
                     HttpRequest.newBuilder(metric)

@@ -4,7 +4,6 @@ import io.geokv.naming.GeokvNames;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -58,8 +57,7 @@ public final class OriginOffsetHeader implements Transformation<SourceRecord> {
         return ByteBuffer.allocate(Long.BYTES).putLong(offset).array();
     }
 
-    private static long sourceOffset(ConnectRecord<SourceRecord> connectRecord) {
-        SourceRecord record = (SourceRecord) connectRecord;
+    private static long sourceOffset(SourceRecord record) {
         Map<String, ?> offset = record.sourceOffset();
         Object value = offset == null ? null : offset.get(SOURCE_OFFSET_KEY);
         if (value instanceof Number number) {

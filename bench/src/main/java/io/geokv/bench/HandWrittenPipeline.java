@@ -59,9 +59,10 @@ final class HandWrittenPipeline {
                 Connection db = s.connect(region)) {
             db.setAutoCommit(false);
             RawRows rows = new RawRows(db);
+            // The row geokv keeps per partition: read and origin offsets are one in a single cluster.
             PreparedStatement offsets = db.prepareStatement("INSERT INTO bench_raw_offsets (topic, partition,"
-                    + " next_offset) VALUES (?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET"
-                    + " next_offset = EXCLUDED.next_offset, updated_at = now()");
+                    + " read_offset, next_offset) VALUES (?, ?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET"
+                    + " read_offset = EXCLUDED.read_offset, next_offset = EXCLUDED.next_offset, updated_at = now()");
             List<TopicPartition> partitions = to.asMap().keySet().stream()
                     .map(ep -> new TopicPartition(ep.topic(), ep.partition()))
                     .toList();
@@ -111,6 +112,7 @@ final class HandWrittenPipeline {
                     offsets.setString(1, commit.getKey().topic());
                     offsets.setInt(2, commit.getKey().partition());
                     offsets.setLong(3, commit.getValue().offset());
+                    offsets.setLong(4, commit.getValue().offset());
                     offsets.addBatch();
                     applied = applied.with(
                             new EventPartition(

@@ -1,7 +1,10 @@
 package io.geokv.topics;
 
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * How geokv sets a Kafka client property on top of what a user configured ({@code spring.kafka.*}):
@@ -35,6 +38,20 @@ public final class ClientSettings {
                     + text(value) + "' (" + why + "): remove that setting");
         }
         config.put(property, value);
+    }
+
+    /**
+     * Settings of a consumer that reads a few records at positions it seeks to: the user's consumer
+     * settings without a group, without commits, reading raw bytes.
+     */
+    public static Map<String, Object> peekingConsumer(Map<String, Object> consumerBase) {
+        Map<String, Object> props = new HashMap<>(consumerBase);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        require(props, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, "it only peeks, without a group");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return props;
     }
 
     /** The value of {@code property} as a number of milliseconds (what the client will use). */

@@ -1,7 +1,7 @@
 package io.geokv.mirror;
 
 import io.geokv.naming.GeokvNames;
-import java.nio.ByteBuffer;
+import io.geokv.position.OriginOffset;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.errors.DataException;
@@ -11,8 +11,7 @@ import org.apache.kafka.connect.transforms.Transformation;
 
 /**
  * A MirrorMaker 2 transform that stamps every mirrored geokv event with its offset in its origin
- * cluster, as header {@value GeokvNames#ORIGIN_OFFSET_HEADER} (8 bytes, big-endian, like the
- * dead-letter topic's origin headers).
+ * cluster, as header {@value GeokvNames#ORIGIN_OFFSET_HEADER} ({@link OriginOffset}: 8 bytes, big-endian).
  *
  * <p>Why: a mirrored record gets an offset of its own in the cluster it is mirrored to, so the same
  * event sits at different offsets in different regions' clusters. Positions that must mean the same
@@ -48,13 +47,8 @@ public final class OriginOffsetHeader implements Transformation<SourceRecord> {
         if (headers.lastWithName(GeokvNames.ORIGIN_OFFSET_HEADER) != null) {
             return record;
         }
-        headers.addBytes(GeokvNames.ORIGIN_OFFSET_HEADER, encode(sourceOffset(record)));
+        headers.addBytes(GeokvNames.ORIGIN_OFFSET_HEADER, OriginOffset.encode(sourceOffset(record)));
         return record;
-    }
-
-    /** The header's value for an origin offset. */
-    static byte[] encode(long offset) {
-        return ByteBuffer.allocate(Long.BYTES).putLong(offset).array();
     }
 
     private static long sourceOffset(SourceRecord record) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.geokv.naming.GeokvNames;
 import io.geokv.testing.TestKafka;
+import io.geokv.testing.TestMirror;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -58,20 +59,7 @@ class MirrorMakerIT {
                         .get();
             }
         }
-        Map<String, String> settings = new HashMap<>();
-        for (String factor : List.of(
-                "replication.factor",
-                "offset-syncs.topic.replication.factor",
-                "heartbeats.topic.replication.factor",
-                "checkpoints.topic.replication.factor",
-                "config.storage.replication.factor",
-                "offset.storage.replication.factor",
-                "status.storage.replication.factor")) {
-            settings.put(factor, "1");
-        }
-        settings.put("refresh.topics.interval.seconds", "1");
-        settings.put("emit.heartbeats.interval.seconds", "1");
-        mirror = new MirrorMaker(MirrorFlows.properties(clusters, settings));
+        mirror = new MirrorMaker(MirrorFlows.properties(clusters, TestMirror.settings()));
         mirror.start();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.geokv.naming.GeokvNames;
+import io.geokv.position.OriginOffset;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
@@ -34,7 +35,7 @@ class OriginOffsetHeaderTest {
     @Test
     void keepsTheOriginOffsetOfAnEventMirroredBefore() {
         SourceRecord twice = record(GeokvNames.eventTopic("us-east"), Map.of("offset", 900L));
-        twice.headers().addBytes(GeokvNames.ORIGIN_OFFSET_HEADER, OriginOffsetHeader.encode(12L));
+        twice.headers().addBytes(GeokvNames.ORIGIN_OFFSET_HEADER, OriginOffset.encode(12L));
 
         assertThat(originOffset(transform.apply(twice))).isEqualTo(12L);
     }

@@ -9,16 +9,16 @@ import reactor.core.publisher.Mono;
 
 /**
  * Where the log of one key ends: in every region's topic, the end offset of the partition the key's
- * events go to. A region that has applied up to these positions holds every write of the key that
+ * events go to, in the topic's origin cluster. A region that has applied up to these positions holds every write of the key that
  * was acknowledged before they were read, in whichever region it was written.
  */
 public final class KeyLogEnds {
 
-    private final TopicOffsets offsets;
+    private final OriginOffsets offsets;
     private final List<String> regions;
     private final int partitions;
 
-    public KeyLogEnds(TopicOffsets offsets, List<String> regions, int partitions) {
+    public KeyLogEnds(OriginOffsets offsets, List<String> regions, int partitions) {
         this.offsets = offsets;
         this.regions = List.copyOf(regions);
         this.partitions = partitions;

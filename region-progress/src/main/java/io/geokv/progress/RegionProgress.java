@@ -2,6 +2,7 @@ package io.geokv.progress;
 
 import io.geokv.position.LogPositions;
 import io.geokv.store.RegionStores;
+import io.geokv.topics.RegionClusters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -90,10 +91,15 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
      * Also measures replication lag every lag interval once started, on a thread of its own (Kafka's
      * consumer blocks); {@link #lag()} then answers from the latest measurement. Call before {@link #start}.
      *
-     * @param peeker a consumer without a group, to read the timestamp of the oldest event behind
+     * @param admins an admin client of each region's cluster
+     * @param peekers a consumer without a group of each region's cluster, to read the timestamp of the
+     *     oldest event behind; closed with this
      */
-    public void measureLag(Admin admin, Consumer<byte[], byte[]> peeker, Clock clock) {
-        lag = new ReplicationLagSampler(List.copyOf(feeds.keySet()), admin, peeker, clock, this::applied);
+    public void measureLag(
+            RegionClusters.PerCluster<Admin> admins,
+            RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers,
+            Clock clock) {
+        lag = new ReplicationLagSampler(List.copyOf(feeds.keySet()), admins, peekers, clock, this::applied);
     }
 
     public List<String> regions() {

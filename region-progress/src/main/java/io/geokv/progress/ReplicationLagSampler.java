@@ -3,10 +3,12 @@ package io.geokv.progress;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
+import io.geokv.topics.RegionClusters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,9 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Measures {@link ReplicationLag} on a schedule, so HTTP requests and Prometheus scrapes never wait
- * on Kafka: end offsets minus what each region has applied (from its {@link AppliedFeed}), and end
- * offsets minus the committed offsets of the region's Streams application; each with the age of the
- * oldest event behind, read by peeking at the record at that position.
+ * on Kafka: end offsets minus what each region has applied (from its {@link AppliedFeed}), in the
+ * origins' offsets ({@link OriginOffsets}), and end offsets minus the committed offsets of the
+ * region's Streams application, both in the region's own cluster; each with the age of the oldest
+ * event behind, read by peeking at the record at that position in the cluster the offsets are of.
  */
 final class ReplicationLagSampler implements AutoCloseable {
 
@@ -38,9 +42,9 @@ final class ReplicationLagSampler implements AutoCloseable {
     private static final Duration PEEK_TIMEOUT = Duration.ofSeconds(2);
 
     private final List<String> regions;
-    private final Admin admin;
-    private final TopicOffsets offsets;
-    private final Consumer<byte[], byte[]> peeker;
+    private final RegionClusters.PerCluster<Admin> admins;
+    private final OriginOffsets origins;
+    private final RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers;
     private final Clock clock;
     private final Function<String, Optional<LogPositions>> applied;
     private final AtomicReference<List<ReplicationLag>> latest;
@@ -52,14 +56,14 @@ final class ReplicationLagSampler implements AutoCloseable {
 
     ReplicationLagSampler(
             List<String> regions,
-            Admin admin,
-            Consumer<byte[], byte[]> peeker,
+            RegionClusters.PerCluster<Admin> admins,
+            RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers,
             Clock clock,
             Function<String, Optional<LogPositions>> applied) {
         this.regions = regions;
-        this.admin = admin;
-        this.offsets = new TopicOffsets(admin, KAFKA_TIMEOUT);
-        this.peeker = peeker;
+        this.admins = admins;
+        this.origins = new OriginOffsets(admins, KAFKA_TIMEOUT);
+        this.peekers = peekers;
         this.clock = clock;
         this.applied = applied;
         this.latest = new AtomicReference<>(ReplicationLag.noneFor(regions));
@@ -87,27 +91,36 @@ final class ReplicationLagSampler implements AutoCloseable {
     }
 
     private List<ReplicationLag> measure() throws Exception {
-        Set<EventPartition> partitions = offsets.eventPartitions(regions);
-        LogPositions ends = offsets.ends(partitions);
-        LogPositions starts = offsets.starts(partitions);
+        Set<EventPartition> partitions = origins.eventPartitions(regions);
+        LogPositions ends = origins.ends(partitions);
+        LogPositions starts = origins.starts(partitions);
         List<ReplicationLag> result = new ArrayList<>();
+        // Where each cluster's copies stand, asked once per cluster (in the single topology, the origins').
+        Map<Admin, LogPositions> clusterEnds = new IdentityHashMap<>();
+        Map<Admin, LogPositions> clusterStarts = new IdentityHashMap<>();
         for (String region : regions) {
+            // The region's Streams application reads its own cluster, in that cluster's offsets.
+            Admin admin = admins.of(region);
+            TopicOffsets local = new TopicOffsets(admin, KAFKA_TIMEOUT);
+            LogPositions localEnds = clusterEnds.computeIfAbsent(admin, a -> local.ends(partitions));
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
                             GeokvNames.streamsApplicationId(region))
                     .partitionsToOffsetAndMetadata()
                     .get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            LogPositions consumed = starts;
+            LogPositions consumed = clusterStarts.computeIfAbsent(admin, a -> local.starts(partitions));
             for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : committed.entrySet()) {
                 if (offset.getValue() != null) {
                     consumed = consumed.with(
                             TopicOffsets.of(offset.getKey()), offset.getValue().offset());
                 }
             }
-            Map<String, Behind> consumerLag = behind(region, consumed, ends, ReplicationLag::consumerLagSeconds);
+            Map<String, Behind> consumerLag =
+                    behind(region, consumed, localEnds, p -> peekers.of(region), ReplicationLag::consumerLagSeconds);
             // A region that cannot be asked keeps its last known figures; its PostgreSQL check reports the failure.
             Optional<LogPositions> regionApplied = applied.apply(region);
             Map<String, Behind> appliedLag = regionApplied
-                    .map(positions -> behind(region, positions.join(starts), ends, ReplicationLag::lagSeconds))
+                    .map(positions -> behind(
+                            region, positions.join(starts), ends, this::originPeeker, ReplicationLag::lagSeconds))
                     .orElseGet(() -> lastKnownAppliedLag(region));
             for (String origin : regions) {
                 Behind readers = appliedLag.get(origin);
@@ -130,10 +143,26 @@ final class ReplicationLagSampler implements AutoCloseable {
         return last;
     }
 
-    /** Per origin, records between {@code positions} and {@code ends}, and the age of the oldest of them. */
+    /** The peeking consumer of a partition's origin cluster. */
+    private Consumer<byte[], byte[]> originPeeker(EventPartition partition) {
+        return peekers.of(GeokvNames.regionOfEventTopic(partition.topic()).orElseThrow());
+    }
+
+    /**
+     * Per origin, records between {@code positions} and {@code ends}, and the age of the oldest of them.
+     *
+     * @param peekers the consumer of the cluster whose offsets these are, per partition
+     */
     private Map<String, Behind> behind(
-            String region, LogPositions positions, LogPositions ends, ToDoubleFunction<ReplicationLag> lastSeconds) {
-        Map<EventPartition, Long> oldestBehind = peekTimestamps(positions, ends);
+            String region,
+            LogPositions positions,
+            LogPositions ends,
+            Function<EventPartition, Consumer<byte[], byte[]>> peekers,
+            ToDoubleFunction<ReplicationLag> lastSeconds) {
+        Map<EventPartition, Long> oldestBehind = new HashMap<>();
+        ends.asMap().keySet().stream()
+                .collect(Collectors.groupingBy(peekers, IdentityHashMap::new, Collectors.toSet()))
+                .forEach((peeker, ofPeeker) -> oldestBehind.putAll(peekTimestamps(peeker, positions, ends, ofPeeker)));
         long now = clock.millis();
         Map<String, Behind> result = new HashMap<>();
         for (String origin : regions) {
@@ -158,9 +187,10 @@ final class ReplicationLagSampler implements AutoCloseable {
         return result;
     }
 
-    /** The timestamp of the first record behind in each lagging partition. */
-    private Map<EventPartition, Long> peekTimestamps(LogPositions positions, LogPositions ends) {
-        List<TopicPartition> lagging = ends.asMap().keySet().stream()
+    /** The timestamp of the first record behind in each lagging partition of {@code which}. */
+    private static Map<EventPartition, Long> peekTimestamps(
+            Consumer<byte[], byte[]> peeker, LogPositions positions, LogPositions ends, Set<EventPartition> which) {
+        List<TopicPartition> lagging = which.stream()
                 .filter(p -> positions.next(p) < ends.next(p))
                 .map(TopicOffsets::kafka)
                 .toList();
@@ -190,6 +220,6 @@ final class ReplicationLagSampler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        peeker.close();
+        peekers.close();
     }
 }

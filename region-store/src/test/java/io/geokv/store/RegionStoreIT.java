@@ -1,5 +1,6 @@
 package io.geokv.store;
 
+import static io.geokv.position.AppliedPositions.unmirrored;
 import static io.geokv.store.TestStates.covering;
 import static io.geokv.store.TestStates.m;
 import static io.geokv.store.TestStates.written;
@@ -8,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.geokv.conflict.KeyState;
+import io.geokv.position.AppliedPositions;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.store.config.RegionProperties;
@@ -218,11 +220,14 @@ class RegionStoreIT {
         store.database().truncate();
         LogPositions one = covering("kv-events.us-east", 0, 1);
         LogPositions three = covering("kv-events.us-east", 0, 3);
-        store.writer().commit(List.of(m("t", "fenced", written(1, "first"))), one, LogPositions.empty());
-        assertThat(store.writer().appliedOffsets(one.asMap().keySet())).isEqualTo(one);
+        store.writer().commit(List.of(m("t", "fenced", written(1, "first"))), unmirrored(one), LogPositions.empty());
+        assertThat(store.writer().appliedOffsets(one.asMap().keySet())).isEqualTo(unmirrored(one));
 
         assertThatThrownBy(() -> store.writer()
-                        .commit(List.of(m("t", "fenced", written(2, "from a zombie"))), three, LogPositions.empty()))
+                        .commit(
+                                List.of(m("t", "fenced", written(2, "from a zombie"))),
+                                unmirrored(three),
+                                LogPositions.empty()))
                 .as("a writer that still believes nothing was applied")
                 .isInstanceOf(AppliedOffsetsMovedException.class)
                 .satisfies(e -> assertThat(((StoreException) e).isTransient()).isFalse());
@@ -231,11 +236,33 @@ class RegionStoreIT {
                 .singleElement()
                 .satisfies(loaded -> assertThat(loaded.state()).isEqualTo(written(1, "first")));
 
-        store.writer().commit(List.of(m("t", "fenced", written(2, "second"))), three, one);
-        assertThat(store.writer().appliedOffsets(one.asMap().keySet())).isEqualTo(three);
+        store.writer().commit(List.of(m("t", "fenced", written(2, "second"))), unmirrored(three), one);
+        assertThat(store.writer().appliedOffsets(one.asMap().keySet())).isEqualTo(unmirrored(three));
         assertThat(store.writer().load(List.of("t"), List.of("fenced")))
                 .singleElement()
                 .satisfies(loaded -> assertThat(loaded.state()).isEqualTo(written(2, "second")));
+    }
+
+    @Test
+    void aMirroredCopyIsFencedByItsReadOffsetsWhileEveryReaderSeesTheOriginsOffsets() {
+        store.database().truncate();
+        EventPartition mirrored = new EventPartition("kv-events.eu-west", 1);
+        AppliedPositions first =
+                new AppliedPositions(LogPositions.of(Map.of(mirrored, 10L)), LogPositions.of(Map.of(mirrored, 7L)));
+        store.writer().commit(List.of(m("t", "m", written(1, "first"))), first, LogPositions.empty());
+        assertThat(store.writer().appliedOffsets(List.of(mirrored))).isEqualTo(first);
+        assertThat(store.reader().appliedPositions().block(TIMEOUT)).isEqualTo(first.origin());
+
+        // A batch of records the mirror sent again (or that lack an origin offset) moves only the read offsets.
+        AppliedPositions repeats =
+                new AppliedPositions(LogPositions.of(Map.of(mirrored, 14L)), LogPositions.of(Map.of(mirrored, 5L)));
+        assertThatThrownBy(() -> store.writer().commit(List.of(), repeats, first.origin()))
+                .as("fenced by the read offsets, not the origin's")
+                .isInstanceOf(AppliedOffsetsMovedException.class);
+        store.writer().commit(List.of(), repeats, first.read());
+        assertThat(store.writer().appliedOffsets(List.of(mirrored)))
+                .isEqualTo(new AppliedPositions(repeats.read(), first.origin()));
+        assertThat(store.reader().appliedPositions().block(TIMEOUT)).isEqualTo(first.origin());
     }
 
     @Test

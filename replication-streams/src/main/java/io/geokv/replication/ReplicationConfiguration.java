@@ -12,9 +12,12 @@ import io.geokv.store.RegionStores;
 import io.geokv.store.config.LimitsProperties;
 import io.geokv.store.config.RegionsProperties;
 import io.geokv.store.config.TopicsProperties;
+import io.geokv.topics.RegionClusters;
 import io.geokv.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -29,9 +32,10 @@ class ReplicationConfiguration {
         return RegionStores.open(regions);
     }
 
+    /** An admin client of every region's cluster (one shared in the single topology). */
     @Bean(destroyMethod = "close")
-    Admin adminClient(KafkaProperties kafka) {
-        return Admin.create(kafka.buildAdminProperties());
+    RegionClusters.PerCluster<Admin> adminClients(KafkaProperties kafka, RegionsProperties regions) {
+        return regions.clusters().open(kafka.buildAdminProperties(), Admin::create);
     }
 
     @Bean
@@ -41,18 +45,19 @@ class ReplicationConfiguration {
             LimitsProperties limitsProperties,
             TopicsProperties topicsProperties,
             RegionStores stores,
-            Admin admin,
+            RegionClusters.PerCluster<Admin> admins,
             KafkaProperties kafka,
             MeterRegistry meters) {
         KeyLimits limits = limitsProperties.forRegions(regions.names().size());
-        TopicOffsets topics = new TopicOffsets(admin, Duration.ofSeconds(30));
-        TopicProvisioner provisioner =
-                new TopicProvisioner(admin, Duration.ofSeconds(30), limits, topicsProperties.durability());
+        Map<Admin, TopicProvisioner> provisioners = new IdentityHashMap<>(); // one per cluster
         return new ReplicationSupervisor(
                 properties,
                 regions.names(),
                 stores,
-                provisioner,
+                region -> provisioners.computeIfAbsent(
+                        admins.of(region),
+                        admin -> new TopicProvisioner(
+                                admin, Duration.ofSeconds(30), limits, topicsProperties.durability())),
                 (region, store) -> new RegionReplication(
                         region,
                         regions.names(),
@@ -61,14 +66,19 @@ class ReplicationConfiguration {
                         kafka.buildStreamsProperties(),
                         kafka.buildConsumerProperties(),
                         kafka.buildProducerProperties(),
-                        topics,
+                        new TopicOffsets(admins.of(region), Duration.ofSeconds(30)),
+                        regions.clusters(),
                         store,
                         meters));
     }
 
     @Bean
-    RegionReplayer regionReplayer(Admin admin, RegionsProperties regions, RegionProgress progress) {
-        return new RegionReplayer(admin, regions.names(), progress);
+    RegionReplayer regionReplayer(
+            RegionClusters.PerCluster<Admin> admins,
+            RegionsProperties regions,
+            KafkaProperties kafka,
+            RegionProgress progress) {
+        return new RegionReplayer(admins, regions.clusters(), kafka.buildConsumerProperties(), progress);
     }
 
     /** Started and stopped with the context (it is a {@code SmartLifecycle}): replays wait on it. */

@@ -121,13 +121,13 @@ class CrashBetweenCommitsIT {
     void aRegionWhoseDatabaseIsAheadOfTheLogStopsInsteadOfSkippingWrites() throws Exception {
         RegionReplication euWest = region(EU);
         euWest.stop();
-        sql(EU, "UPDATE applied_offsets SET next_offset = next_offset + 1000");
+        sql(EU, "UPDATE applied_offsets SET read_offset = read_offset + 1000, next_offset = next_offset + 1000");
         try {
             euWest.start(false);
             await().atMost(DEADLINE).until(() -> euWest.state() == KafkaStreams.State.ERROR);
         } finally {
             euWest.stop();
-            sql(EU, "UPDATE applied_offsets SET next_offset = next_offset - 1000");
+            sql(EU, "UPDATE applied_offsets SET read_offset = read_offset - 1000, next_offset = next_offset - 1000");
             euWest.start(false);
         }
         await().atMost(DEADLINE).until(() -> euWest.state() == KafkaStreams.State.RUNNING);

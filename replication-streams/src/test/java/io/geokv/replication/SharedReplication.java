@@ -8,6 +8,7 @@ import io.geokv.store.RegionStores;
 import io.geokv.testing.TestKafka;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestStores;
+import io.geokv.topics.RegionClusters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -82,9 +83,15 @@ public final class SharedReplication implements BeforeAllCallback {
         return "t-" + UUID.randomUUID();
     }
 
+    /** The admin clients of the replication's clusters (one in the single topology the tests use). */
+    @SuppressWarnings("unchecked")
+    static RegionClusters.PerCluster<Admin> admins() {
+        return context().getBean(RegionClusters.PerCluster.class);
+    }
+
     /** The end offset of every partition of every region's event topic. */
     public static LogPositions eventTopicEnds() {
-        TopicOffsets offsets = new TopicOffsets(context().getBean(Admin.class), Duration.ofSeconds(30));
+        TopicOffsets offsets = new TopicOffsets(admins().of(REGIONS.get(0)), Duration.ofSeconds(30));
         return offsets.ends(offsets.eventPartitions(REGIONS));
     }
 

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -171,7 +170,7 @@ class ConditionalWriteCancelIT {
     }
     /** Every region's PostgreSQL has applied every event of every region's topic. */
     private void awaitEverythingApplied() {
-        TopicOffsets topics = new TopicOffsets(cluster.gateway().getBean(Admin.class), Duration.ofSeconds(30));
+        TopicOffsets topics = new TopicOffsets(Admins.of(cluster.gateway()), Duration.ofSeconds(30));
         LogPositions ends = topics.ends(topics.eventPartitions(REGIONS));
         RegionProgress progress = cluster.gateway().getBean(RegionProgress.class);
         await().atMost(Duration.ofSeconds(60))

@@ -19,7 +19,6 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,7 +118,7 @@ class CrashRecoveryIT {
         assertThat(load.isDisposed())
                 .as("load still running when replication restarts")
                 .isFalse();
-        TopicOffsets topics = new TopicOffsets(gateway.getBean(Admin.class), Duration.ofSeconds(30));
+        TopicOffsets topics = new TopicOffsets(Admins.of(gateway), Duration.ofSeconds(30));
         LogPositions atRestart = topics.ends(topics.eventPartitions(TestStores.REGIONS));
         RegionProgress progress = gateway.getBean(RegionProgress.class);
         long restartedAt = System.nanoTime();

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
@@ -110,7 +109,7 @@ class KafkaOutageIT {
             // shared gateway uses too.
             TestCluster.retire(gateway);
             gateway.getBean(EventPublisher.class).close();
-            gateway.getBean(Admin.class).close(Duration.ZERO);
+            Admins.all(gateway).forEach(admin -> admin.close(Duration.ZERO));
         }
     }
 }

@@ -24,6 +24,7 @@ import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.gateway.tokens.TokenSeal;
 import io.geokv.gateway.web.RequestRouting;
 import io.geokv.progress.KeyLogEnds;
+import io.geokv.progress.OriginOffsets;
 import io.geokv.progress.ProgressProperties;
 import io.geokv.progress.RegionProgress;
 import io.geokv.progress.TopicOffsets;
@@ -33,21 +34,23 @@ import io.geokv.store.config.RegionsProperties;
 import io.geokv.store.config.TopicsProperties;
 import io.geokv.topics.ClientSettings;
 import io.geokv.topics.RecordSizes;
+import io.geokv.topics.RegionClusters;
 import io.geokv.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -131,29 +134,39 @@ class GatewayConfiguration {
     /** Started and stopped with the context (it is a {@code SmartLifecycle}). */
     @Bean(destroyMethod = "close")
     RegionHealthMonitor regionHealthMonitor(
-            RegionStores stores, Admin admin, RegionProgress progress, HealthTracker tracker, MeterRegistry meters) {
+            RegionsProperties regions,
+            RegionStores stores,
+            RegionClusters.PerCluster<Admin> admins,
+            RegionProgress progress,
+            HealthTracker tracker,
+            MeterRegistry meters) {
         GatewayProperties.Health health = properties.health();
         RegionHealthMonitor monitor = new RegionHealthMonitor(
                 stores,
-                admin,
+                admins,
                 progress,
                 tracker,
-                new RegionHealthMonitor.Settings(health.interval(), health.timeout(), health.lagThreshold()),
+                new RegionHealthMonitor.Settings(
+                        health.interval(),
+                        health.timeout(),
+                        health.lagThreshold(),
+                        regions.clusters().multi()),
                 Clock.systemUTC(),
                 meters);
         return monitor;
     }
 
+    /** An admin client of every region's cluster (one shared in the single topology). */
     @Bean(destroyMethod = "close")
-    Admin adminClient(KafkaProperties kafka) {
-        return Admin.create(kafka.buildAdminProperties());
+    RegionClusters.PerCluster<Admin> adminClients(KafkaProperties kafka, RegionsProperties regions) {
+        return regions.clusters().open(kafka.buildAdminProperties(), Admin::create);
     }
 
     @Bean(destroyMethod = "close")
-    EventPublisher eventPublisher(KafkaProperties kafka, KeyLimits limits) {
+    EventPublisher eventPublisher(KafkaProperties kafka, RegionsProperties regions, KeyLimits limits) {
         Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
         RecordSizes.requireAtLeast(producer, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, limits.eventRecordBytes());
-        return new EventPublisher(producer, properties.writeTimeout());
+        return new EventPublisher(producer, regions.clusters(), properties.writeTimeout());
     }
 
     /**
@@ -170,19 +183,21 @@ class GatewayConfiguration {
     /** Started with the context (it is a {@code SmartLifecycle}), before the web server. */
     @Bean
     EventLogStartup eventLogStartup(
-            Admin admin,
+            RegionClusters.PerCluster<Admin> admins,
             KafkaProperties kafka,
             RegionsProperties regions,
             KeyLimits limits,
             TopicsProperties topics,
             HybridLogicalClock clock) {
-        return new EventLogStartup(
-                new TopicProvisioner(admin, Duration.ofSeconds(30), limits, topics.durability()),
-                regions.names(),
-                properties.partitions(),
-                clock,
-                new TopicOffsets(admin, Duration.ofSeconds(30)),
-                () -> new KafkaConsumer<>(peekingConsumer(kafka)));
+        List<EventLogStartup.Cluster> clusters = new ArrayList<>();
+        admins.regionsByClient()
+                .forEach((admin, origins) -> clusters.add(new EventLogStartup.Cluster(
+                        new TopicProvisioner(admin, Duration.ofSeconds(30), limits, topics.durability()),
+                        origins,
+                        new TopicOffsets(admin, Duration.ofSeconds(30)),
+                        () -> new KafkaConsumer<>(
+                                regions.clusters().settingsFor(origins.get(0), peekingConsumer(kafka))))));
+        return new EventLogStartup(regions.names(), properties.partitions(), clock, clusters);
     }
 
     @Bean
@@ -246,8 +261,9 @@ class GatewayConfiguration {
     }
 
     @Bean
-    KeyLogEnds keyLogEnds(Admin admin, RegionStores stores) {
-        return new KeyLogEnds(new TopicOffsets(admin, Duration.ofSeconds(30)), stores.names(), properties.partitions());
+    KeyLogEnds keyLogEnds(RegionClusters.PerCluster<Admin> admins, RegionStores stores) {
+        return new KeyLogEnds(
+                new OriginOffsets(admins, Duration.ofSeconds(30)), stores.names(), properties.partitions());
     }
 
     @Bean
@@ -287,7 +303,8 @@ class GatewayConfiguration {
     RegionProgress regionProgress(
             RegionStores stores,
             ProgressProperties settings,
-            Admin admin,
+            RegionClusters.PerCluster<Admin> admins,
+            RegionsProperties regions,
             KafkaProperties kafka,
             MeterRegistry meters) {
         RegionProgress progress = new RegionProgress(stores, settings);
@@ -297,19 +314,13 @@ class GatewayConfiguration {
         // lag interval, would copy a backlog's worth of records for nothing (the broker still returns a
         // first batch larger than this).
         ClientSettings.defaultTo(props, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024);
-        progress.measureLag(admin, new KafkaConsumer<>(props), Clock.systemUTC());
+        progress.measureLag(
+                admins, regions.clusters().open(props, KafkaConsumer<byte[], byte[]>::new), Clock.systemUTC());
         ReplicationLagMetrics.register(progress, meters);
         return progress;
     }
 
-    /** A consumer that reads a few records at positions it seeks to: no group, no commits, raw bytes. */
     private static Map<String, Object> peekingConsumer(KafkaProperties kafka) {
-        Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        ClientSettings.require(
-                props, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, "it only peeks, without a group");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return props;
+        return ClientSettings.peekingConsumer(kafka.buildConsumerProperties());
     }
 }

@@ -20,35 +20,40 @@ public final class EventLogStartup implements SmartLifecycle {
     /** Before the web server starts listening (Spring Boot starts it in a phase close to the last). */
     public static final int PHASE = 0;
 
-    private final TopicProvisioner provisioner;
     private final List<String> regions;
     private final int partitions;
     private final HybridLogicalClock clock;
-    private final TopicOffsets offsets;
-    private final Supplier<Consumer<byte[], byte[]>> peekingConsumer;
+    private final List<Cluster> clusters;
     private volatile boolean running;
 
-    /** @param peekingConsumer opens a consumer without a group for reading the log's last records; closed after use */
-    public EventLogStartup(
+    /**
+     * One Kafka cluster of the deployment (the only one in the single topology).
+     *
+     * @param origins the regions whose event topic originates in it
+     * @param peekingConsumer opens a consumer without a group for reading the log's last records; closed after use
+     */
+    public record Cluster(
             TopicProvisioner provisioner,
-            List<String> regions,
-            int partitions,
-            HybridLogicalClock clock,
+            List<String> origins,
             TopicOffsets offsets,
-            Supplier<Consumer<byte[], byte[]>> peekingConsumer) {
-        this.provisioner = provisioner;
+            Supplier<Consumer<byte[], byte[]>> peekingConsumer) {}
+
+    /** @param clusters every cluster of the deployment */
+    public EventLogStartup(List<String> regions, int partitions, HybridLogicalClock clock, List<Cluster> clusters) {
         this.regions = List.copyOf(regions);
         this.partitions = partitions;
         this.clock = clock;
-        this.offsets = offsets;
-        this.peekingConsumer = peekingConsumer;
+        this.clusters = List.copyOf(clusters);
     }
 
+    /** Every cluster holds every region's topic: its own, and the copies it is mirrored into. */
     @Override
     public void start() {
-        provisioner.ensureEventTopics(regions, partitions);
-        try (Consumer<byte[], byte[]> consumer = peekingConsumer.get()) {
-            ClockSeed.observeLog(clock, regions, offsets, consumer);
+        for (Cluster cluster : clusters) {
+            cluster.provisioner().ensureEventTopics(regions, partitions);
+            try (Consumer<byte[], byte[]> consumer = cluster.peekingConsumer().get()) {
+                ClockSeed.observeLog(clock, cluster.origins(), cluster.offsets(), consumer);
+            }
         }
         running = true;
     }

@@ -5,6 +5,7 @@ import io.geokv.event.KvEventSerializer;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.naming.GeokvNames;
 import io.geokv.topics.ClientSettings;
+import io.geokv.topics.RegionClusters;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,11 +27,15 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class EventPublisher implements AutoCloseable {
 
-    private final Producer<String, KvEvent> producer;
+    private final RegionClusters.PerCluster<Producer<String, KvEvent>> producers;
     private final Set<String> topicsWithMetadata = ConcurrentHashMap.newKeySet();
     private final Duration lastAppendBound;
 
-    public EventPublisher(Map<String, Object> producerBase, Duration writeTimeout) {
+    /**
+     * @param producerBase the user's producer settings
+     * @param clusters where each region's log is: an event goes to its origin region's cluster
+     */
+    public EventPublisher(Map<String, Object> producerBase, RegionClusters clusters, Duration writeTimeout) {
         Map<String, Object> props = new HashMap<>(producerBase);
         ClientSettings.require(
                 props, ProducerConfig.ACKS_CONFIG, "all", "an acknowledged write survives a broker loss");
@@ -62,7 +67,7 @@ public final class EventPublisher implements AutoCloseable {
                 Duration.ofDays(7).toMillis());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, KvEventSerializer.class);
-        this.producer = new KafkaProducer<>(props);
+        this.producers = clusters.open(props, KafkaProducer::new);
     }
 
     /**
@@ -82,7 +87,7 @@ public final class EventPublisher implements AutoCloseable {
                 event);
         Mono<RecordMetadata> send = Mono.defer(() -> {
             CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
-            producer.send(record, (metadata, error) -> {
+            producers.of(event.getOriginRegion()).send(record, (metadata, error) -> {
                 if (error != null) {
                     // Kafka may be away: later sends go off the event loop again until one succeeds.
                     topicsWithMetadata.remove(record.topic());
@@ -104,6 +109,6 @@ public final class EventPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        producers.clients().forEach(producer -> producer.close(Duration.ofSeconds(5)));
     }
 }

@@ -11,7 +11,13 @@ public enum Check {
     /** The region's Streams application has live members in its consumer group. */
     STREAMS(true),
     /** The region's replication lag is under the threshold. */
-    LAG(true);
+    LAG(true),
+    /**
+     * The region's own Kafka cluster answers: without it the region can neither take writes nor
+     * replicate. Checked in the multi topology only: in the single topology every region shares one
+     * cluster, whose outage fails no region over (there is nowhere better to go) and leaves reads served.
+     */
+    KAFKA(true);
 
     private final boolean required;
 

@@ -3,6 +3,7 @@ package io.geokv.store.config;
 import io.geokv.naming.GeokvNames;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -13,8 +14,9 @@ import org.springframework.util.unit.DataSize;
  * @param name     region id, {@code [a-z0-9-]+}; it names the topic, the database and the Streams app
  * @param postgres the region's PostgreSQL database
  * @param redis    the region's Redis (logical database in the URI)
+ * @param kafka    the region's own Kafka cluster, in the multi topology only
  */
-public record RegionProperties(@NotBlank String name, Postgres postgres, Redis redis) {
+public record RegionProperties(@NotBlank String name, Postgres postgres, Redis redis, Kafka kafka) {
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 5432;
@@ -25,14 +27,30 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
     static final DataSize DEFAULT_NEAR_CACHE_SIZE = DataSize.ofMegabytes(8);
     static final Duration DEFAULT_NEAR_CACHE_MAX_AGE = Duration.ofSeconds(10);
 
+    @ConstructorBinding
     public RegionProperties {
         // Region names end up in topic names, database names and application ids.
         GeokvNames.requireRegionName(name);
     }
 
+    /** A region whose log is in the cluster every region shares (the single topology). */
+    public RegionProperties(String name, Postgres postgres, Redis redis) {
+        this(name, postgres, redis, null);
+    }
+
     /** Only a name: everything else takes its defaults once placed in a {@link RegionsProperties}. */
     public static RegionProperties named(String name) {
         return new RegionProperties(name, null, null);
+    }
+
+    /** This region with its own Kafka cluster (the multi topology). */
+    public RegionProperties withKafka(String bootstrapServers) {
+        return new RegionProperties(name, postgres, redis, new Kafka(bootstrapServers));
+    }
+
+    /** The bootstrap servers of this region's own cluster; null when it has none. */
+    public String kafkaBootstrapServers() {
+        return kafka == null || blank(kafka.bootstrapServers()) ? null : kafka.bootstrapServers();
     }
 
     /** The database name used when none is configured: the prefix plus the name, SQL-identifier friendly. */
@@ -52,8 +70,18 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
         return new RegionProperties(
                 name,
                 pg.withDefaults(defaultDatabase(databasePrefix, name)),
-                rd.withDefaults(DEFAULT_REDIS_HOST_PORT + redisDatabase));
+                rd.withDefaults(DEFAULT_REDIS_HOST_PORT + redisDatabase),
+                kafka);
     }
+
+    /**
+     * The region's own Kafka cluster (the multi topology): it holds the original of the region's event
+     * topic and a mirrored copy of every other region's.
+     *
+     * @param bootstrapServers its bootstrap servers; every other Kafka client setting is the one
+     *     configured for Kafka ({@code spring.kafka.*})
+     */
+    public record Kafka(String bootstrapServers) {}
 
     /**
      * PostgreSQL connection settings. A zero port or pool size means "unset" (that is what

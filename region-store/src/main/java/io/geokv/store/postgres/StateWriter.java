@@ -2,6 +2,7 @@ package io.geokv.store.postgres;
 
 import io.geokv.conflict.KeyStateCodec;
 import io.geokv.naming.GeokvNames;
+import io.geokv.position.AppliedPositions;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import java.sql.Array;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,25 +55,29 @@ public final class StateWriter {
 
     // Offsets only move forward, so a replay of older events cannot make a region look behind.
     private static final String UPSERT_OFFSETS = """
-            INSERT INTO applied_offsets (topic, partition, next_offset)
-            SELECT * FROM unnest(?::text[], ?::int4[], ?::int8[])
+            INSERT INTO applied_offsets (topic, partition, read_offset, next_offset)
+            SELECT * FROM unnest(?::text[], ?::int4[], ?::int8[], ?::int8[])
             ON CONFLICT (topic, partition) DO UPDATE SET
+                read_offset = GREATEST(applied_offsets.read_offset, EXCLUDED.read_offset),
                 next_offset = GREATEST(applied_offsets.next_offset, EXCLUDED.next_offset),
                 updated_at = now()
             """;
 
-    // Compare-and-set: only a writer that knows the offsets it starts from moves them. Rows the
-    // writer saw absent (expected 0) are inserted; any other mismatch moves nothing. One statement.
+    // Compare-and-set on the read offsets: only a writer that knows where it starts from moves them.
+    // Rows the writer saw absent (expected 0) are inserted; any other mismatch moves nothing. The
+    // origin offsets only move forward (0 where the batch moved none). One statement.
     private static final String MOVE_OFFSETS = """
             WITH i AS (
-                SELECT * FROM unnest(?::text[], ?::int4[], ?::int8[], ?::int8[]) AS i(topic, partition, expected, next_offset)),
+                SELECT * FROM unnest(?::text[], ?::int4[], ?::int8[], ?::int8[], ?::int8[])
+                    AS i(topic, partition, expected, read_offset, next_offset)),
             moved AS (
-                UPDATE applied_offsets a SET next_offset = i.next_offset, updated_at = now()
-                FROM i WHERE a.topic = i.topic AND a.partition = i.partition AND a.next_offset = i.expected
+                UPDATE applied_offsets a SET read_offset = i.read_offset,
+                    next_offset = GREATEST(a.next_offset, i.next_offset), updated_at = now()
+                FROM i WHERE a.topic = i.topic AND a.partition = i.partition AND a.read_offset = i.expected
                 RETURNING 1),
             inserted AS (
-                INSERT INTO applied_offsets (topic, partition, next_offset)
-                SELECT i.topic, i.partition, i.next_offset FROM i WHERE i.expected = 0
+                INSERT INTO applied_offsets (topic, partition, read_offset, next_offset)
+                SELECT i.topic, i.partition, i.read_offset, i.next_offset FROM i WHERE i.expected = 0
                 ON CONFLICT (topic, partition) DO NOTHING
                 RETURNING 1)
             SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM inserted)
@@ -84,7 +90,7 @@ public final class StateWriter {
             """;
 
     private static final String SELECT_OFFSETS = """
-            SELECT a.topic, a.partition, a.next_offset
+            SELECT a.topic, a.partition, a.read_offset, a.next_offset
             FROM applied_offsets a JOIN unnest(?::text[], ?::int4[]) AS p(topic, partition)
               ON a.topic = p.topic AND a.partition = p.partition
             """;
@@ -119,30 +125,31 @@ public final class StateWriter {
      * waits for this region to apply a position learns it at once, without asking.
      *
      * @param states  states to store; when a key appears more than once the highest version is kept
-     * @param covered per origin topic partition, the next offset not covered by these states
+     * @param covered per topic partition read in its origin cluster, the next offset not covered by these states
      * @throws StoreException when the transaction fails (nothing was written)
      */
     public void write(List<MaterializedState> states, LogPositions covered) {
-        store(states, covered, null);
+        store(states, AppliedPositions.unmirrored(covered), null);
     }
 
     /**
-     * Like {@link #write}, but moves each covered partition's applied offset only from the offset
-     * the caller says it holds ({@code from}, 0 where it saw no row): the states of a batch folded
-     * on top of what the database held at {@code from} are committed only if nobody else moved
-     * those offsets meanwhile. That fences a writer that lost its partitions to another one (a
-     * zombie) and a writer whose database was rebuilt under it.
+     * Like {@link #write}, but moves each covered partition's read offset only from the offset the
+     * caller says it holds ({@code from}, 0 where it saw no row): the states of a batch folded on top
+     * of what the database held at {@code from} are committed only if nobody else moved those offsets
+     * meanwhile. That fences a writer that lost its partitions to another one (a zombie) and a writer
+     * whose database was rebuilt under it.
      *
-     * @param from per covered partition, the applied offset the caller started from
+     * @param covered per partition read, the next offsets not covered by these states, in both coordinates
+     * @param from per covered partition, the read offset the caller started from
      * @throws AppliedOffsetsMovedException when some offset was not at {@code from} (nothing was written)
      * @throws StoreException when the transaction fails (nothing was written)
      */
-    public void commit(List<MaterializedState> states, LogPositions covered, LogPositions from) {
+    public void commit(List<MaterializedState> states, AppliedPositions covered, LogPositions from) {
         store(states, covered, Objects.requireNonNull(from, "from"));
     }
 
-    /** @param from where the offsets must be for them to move, or null to move them forward only */
-    private void store(List<MaterializedState> states, LogPositions covered, LogPositions from) {
+    /** @param from where the read offsets must be for them to move, or null to move them forward only */
+    private void store(List<MaterializedState> states, AppliedPositions covered, LogPositions from) {
         if (states.isEmpty() && covered.isEmpty()) {
             return;
         }
@@ -150,13 +157,17 @@ public final class StateWriter {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (!covered.isEmpty()) {
+                if (!covered.read().isEmpty()) {
                     if (from == null) {
                         upsertOffsets(c, covered);
-                    } else if (moveOffsets(c, covered, from) != covered.asMap().size()) {
+                    } else if (moveOffsets(c, covered, from)
+                            != covered.read().asMap().size()) {
                         c.rollback();
                         throw new AppliedOffsetsMovedException(
-                                region, from, appliedOffsets(c, covered.asMap().keySet()));
+                                region,
+                                from,
+                                appliedOffsets(c, covered.read().asMap().keySet())
+                                        .read());
                     }
                 }
                 if (!rows.isEmpty()) {
@@ -167,13 +178,13 @@ public final class StateWriter {
                 rollbackQuietly(c, e);
                 throw e;
             }
-            if (!covered.isEmpty()) {
+            if (!covered.origin().isEmpty()) {
                 // After the commit, in a transaction of its own that writes nothing: a transaction that
                 // notifies holds PostgreSQL's notification lock through its commit, so notifying inside
                 // the data's transaction would serialize every region's commits, WAL flush included.
                 // A notification lost to a crash right here costs a listener one refresh interval.
                 c.setAutoCommit(true);
-                notifyApplied(c, AppliedNotice.payload(covered));
+                notifyApplied(c, AppliedNotice.payload(covered.origin()));
             }
             // No need to restore auto-commit: the pool resets it when the connection is returned.
         } catch (SQLException e) {
@@ -217,7 +228,7 @@ public final class StateWriter {
     }
 
     /** The applied offsets of the given partitions; a partition without a row is absent (nothing applied). */
-    public LogPositions appliedOffsets(Collection<EventPartition> partitions) {
+    public AppliedPositions appliedOffsets(Collection<EventPartition> partitions) {
         try (Connection c = dataSource.getConnection()) {
             return appliedOffsets(c, partitions);
         } catch (SQLException e) {
@@ -225,7 +236,7 @@ public final class StateWriter {
         }
     }
 
-    private static LogPositions appliedOffsets(Connection c, Collection<EventPartition> partitions)
+    private static AppliedPositions appliedOffsets(Connection c, Collection<EventPartition> partitions)
             throws SQLException {
         String[] topics = partitions.stream().map(EventPartition::topic).toArray(String[]::new);
         Integer[] numbers = partitions.stream().map(EventPartition::partition).toArray(Integer[]::new);
@@ -233,44 +244,58 @@ public final class StateWriter {
         try (PreparedStatement ps = c.prepareStatement(SELECT_OFFSETS)) {
             bind(ps, arrays, 1, c.createArrayOf("text", topics));
             bind(ps, arrays, 2, c.createArrayOf("int4", numbers));
-            LogPositions applied = LogPositions.empty();
+            Map<EventPartition, Long> read = new HashMap<>();
+            Map<EventPartition, Long> origin = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    applied = applied.with(new EventPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+                    EventPartition partition = new EventPartition(rs.getString(1), rs.getInt(2));
+                    read.put(partition, rs.getLong(3));
+                    origin.put(partition, rs.getLong(4));
                 }
             }
-            return applied;
+            return new AppliedPositions(LogPositions.of(read), LogPositions.of(origin));
         } finally {
             free(arrays);
         }
     }
 
-    private static int moveOffsets(Connection c, LogPositions covered, LogPositions from) throws SQLException {
-        int n = covered.asMap().size();
-        String[] topics = new String[n];
-        Integer[] partitions = new Integer[n];
-        Long[] expected = new Long[n];
-        Long[] next = new Long[n];
-        int i = 0;
-        for (Map.Entry<EventPartition, Long> o : covered.asMap().entrySet()) {
-            topics[i] = o.getKey().topic();
-            partitions[i] = o.getKey().partition();
-            expected[i] = from.next(o.getKey());
-            next[i] = o.getValue();
-            i++;
+    private static int moveOffsets(Connection c, AppliedPositions covered, LogPositions from) throws SQLException {
+        OffsetArrays o = OffsetArrays.of(covered);
+        Long[] expected = new Long[o.topics.length];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = from.next(new EventPartition(o.topics[i], o.partitions[i]));
         }
-        List<Array> arrays = new ArrayList<>(4);
+        List<Array> arrays = new ArrayList<>(5);
         try (PreparedStatement ps = c.prepareStatement(MOVE_OFFSETS)) {
-            bind(ps, arrays, 1, c.createArrayOf("text", topics));
-            bind(ps, arrays, 2, c.createArrayOf("int4", partitions));
+            bind(ps, arrays, 1, c.createArrayOf("text", o.topics));
+            bind(ps, arrays, 2, c.createArrayOf("int4", o.partitions));
             bind(ps, arrays, 3, c.createArrayOf("int8", expected));
-            bind(ps, arrays, 4, c.createArrayOf("int8", next));
+            bind(ps, arrays, 4, c.createArrayOf("int8", o.read));
+            bind(ps, arrays, 5, c.createArrayOf("int8", o.origin));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
             }
         } finally {
             free(arrays);
+        }
+    }
+
+    /** Covered positions as the columns of the offset statements: one row per partition read. */
+    private record OffsetArrays(String[] topics, Integer[] partitions, Long[] read, Long[] origin) {
+
+        static OffsetArrays of(AppliedPositions covered) {
+            int n = covered.read().asMap().size();
+            OffsetArrays o = new OffsetArrays(new String[n], new Integer[n], new Long[n], new Long[n]);
+            int i = 0;
+            for (Map.Entry<EventPartition, Long> e : covered.read().asMap().entrySet()) {
+                o.topics[i] = e.getKey().topic();
+                o.partitions[i] = e.getKey().partition();
+                o.read[i] = e.getValue();
+                o.origin[i] = covered.origin().next(e.getKey());
+                i++;
+            }
+            return o;
         }
     }
 
@@ -329,23 +354,14 @@ public final class StateWriter {
         }
     }
 
-    private static void upsertOffsets(Connection c, LogPositions covered) throws SQLException {
-        int n = covered.asMap().size();
-        String[] topics = new String[n];
-        Integer[] partitions = new Integer[n];
-        Long[] next = new Long[n];
-        int i = 0;
-        for (Map.Entry<EventPartition, Long> o : covered.asMap().entrySet()) {
-            topics[i] = o.getKey().topic();
-            partitions[i] = o.getKey().partition();
-            next[i] = o.getValue();
-            i++;
-        }
-        List<Array> arrays = new ArrayList<>(3);
+    private static void upsertOffsets(Connection c, AppliedPositions covered) throws SQLException {
+        OffsetArrays o = OffsetArrays.of(covered);
+        List<Array> arrays = new ArrayList<>(4);
         try (PreparedStatement ps = c.prepareStatement(UPSERT_OFFSETS)) {
-            bind(ps, arrays, 1, c.createArrayOf("text", topics));
-            bind(ps, arrays, 2, c.createArrayOf("int4", partitions));
-            bind(ps, arrays, 3, c.createArrayOf("int8", next));
+            bind(ps, arrays, 1, c.createArrayOf("text", o.topics));
+            bind(ps, arrays, 2, c.createArrayOf("int4", o.partitions));
+            bind(ps, arrays, 3, c.createArrayOf("int8", o.read));
+            bind(ps, arrays, 4, c.createArrayOf("int8", o.origin));
             ps.executeUpdate();
         } finally {
             free(arrays);

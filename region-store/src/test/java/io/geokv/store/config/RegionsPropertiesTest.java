@@ -144,6 +144,62 @@ class RegionsPropertiesTest {
                         "region name must match [a-z0-9-]+ and have at most 239 characters, but was 'Bad_Name'");
     }
 
+    @Test
+    void singleTopologyByDefault() {
+        RegionsProperties props = RegionsProperties.defaults();
+
+        assertThat(props.topology()).isEqualTo(RegionsProperties.Topology.SINGLE);
+        assertThat(props.clusters().multi()).isFalse();
+        assertThat(props.clusters().mirrored("us-east", "eu-west")).isFalse();
+    }
+
+    @Test
+    void bindsTheMultiTopologyWithAClusterPerRegion() {
+        RegionsProperties props = bind(Map.of(
+                "geokv.topology", "multi",
+                "geokv.regions[0].name", "us-east",
+                "geokv.regions[0].kafka.bootstrap-servers", "kafka-us:9092",
+                "geokv.regions[1].name", "eu-west",
+                "geokv.regions[1].kafka.bootstrap-servers", "kafka-eu:9092"));
+
+        assertThat(props.topology()).isEqualTo(RegionsProperties.Topology.MULTI);
+        assertThat(props.clusters().bootstrapServersOf("eu-west")).isEqualTo("kafka-eu:9092");
+        assertThat(props.clusters().mirrored("us-east", "eu-west")).isTrue();
+        assertThat(props.clusters().mirrored("eu-west", "eu-west")).isFalse();
+    }
+
+    @Test
+    void multiNeedsAClusterOfItsOwnForEveryRegion() {
+        assertThatThrownBy(() -> new RegionsProperties(
+                        List.of(
+                                RegionProperties.named("us-east").withKafka("a:9092"),
+                                RegionProperties.named("eu-west")),
+                        null,
+                        0,
+                        RegionsProperties.Topology.MULTI))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("region 'eu-west' has no Kafka cluster of its own");
+        assertThatThrownBy(() -> new RegionsProperties(
+                        List.of(
+                                RegionProperties.named("us-east").withKafka("a:9092"),
+                                RegionProperties.named("eu-west").withKafka("a:9092")),
+                        null,
+                        0,
+                        RegionsProperties.Topology.MULTI))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("regions share Kafka bootstrap servers 'a:9092'");
+    }
+
+    @Test
+    void singleRefusesAClusterPerRegionRatherThanIgnoringIt() {
+        assertThatThrownBy(() -> bind(Map.of(
+                        "geokv.regions[0].name", "us-east",
+                        "geokv.regions[0].kafka.bootstrap-servers", "kafka-us:9092")))
+                .isInstanceOf(BindException.class)
+                .hasRootCauseMessage("region 'us-east' has Kafka bootstrap servers of its own, but geokv.topology is"
+                        + " single: set geokv.topology=multi, or remove them to use spring.kafka.bootstrap-servers");
+    }
+
     private static RegionsProperties bind(Map<String, String> properties) {
         return new Binder(new MapConfigurationPropertySource(properties))
                 .bind("geokv", Bindable.of(RegionsProperties.class))

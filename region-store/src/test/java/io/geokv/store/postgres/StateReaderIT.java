@@ -6,6 +6,7 @@ import static io.geokv.store.TestStates.written;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geokv.conflict.KeyState;
+import io.geokv.position.AppliedPositions;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.store.TestStates;
@@ -188,7 +189,8 @@ class StateReaderIT {
                 .then(() -> new StateWriter(first)
                         .commit(
                                 List.of(m("t", "k", written(2, "v"))),
-                                covering("kv-events.us-east", 0, 4, "kv-events.eu-west", 2, 7),
+                                AppliedPositions.unmirrored(
+                                        covering("kv-events.us-east", 0, 4, "kv-events.eu-west", 2, 7)),
                                 covering("kv-events.us-east", 0, 1)))
                 .expectNext(Optional.of(covering("kv-events.us-east", 0, 4, "kv-events.eu-west", 2, 7)))
                 .then(() -> new StateWriter(second).write(List.of(), covering("kv-events.us-east", 0, 1)))

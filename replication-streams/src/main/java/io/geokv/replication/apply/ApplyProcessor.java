@@ -3,11 +3,13 @@ package io.geokv.replication.apply;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
 import io.geokv.naming.GeokvNames;
+import io.geokv.position.AppliedPositions;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.replication.apply.OriginHeaders.Origin;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,11 @@ import org.slf4j.LoggerFactory;
  *       GapReader}) and applies it, so no acknowledged write is skipped.
  * </ul>
  *
+ * Those offsets are the region's own cluster's ({@link AppliedPositions#read()}). A mirrored topic's
+ * records also carry their offset in their origin cluster; a record whose origin offset is below one
+ * already applied or queued is a copy the mirror sent again (MirrorMaker 2 re-sends a range after a
+ * restart), and is skipped the same way, by offset, moving only the read offset.
+ *
  * A task does not commit on its own: its {@link RegionApplier} commits the batches of every task of
  * the stream thread together, in one transaction, at most every {@code applyInterval} of wall-clock
  * time (checked at each task's punctuation) and at once when a task holds {@code maxBatch} records
@@ -54,6 +61,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
 
     private final RegionApplier applier;
     private final List<String> allRegions;
+    private final Set<String> mirroredTopics;
     private final RecordCheck check;
     private final KeyLimits limits;
     private final Function<Set<EventPartition>, LogPositions> committedOffsets;
@@ -68,9 +76,12 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
     private long newestPendingTimestamp = Long.MIN_VALUE;
     private ProcessorContext<Void, Void> context;
     private KeyStateCache cache;
-    private LogPositions applied;
+    private AppliedPositions applied;
+    /** Per partition, the origin offset after the last record applied or queued. */
+    private final Map<EventPartition, Long> originNext = new HashMap<>();
 
     /**
+     * @param mirroredTopics the event topics that are mirrored copies in the region's cluster
      * @param committedOffsets the input offsets Kafka Streams committed for the region's group
      * @param logEnds where the event topics' partitions end
      * @param maxBatchBytes the record bytes at which this task's batch is committed at once
@@ -79,6 +90,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
     ApplyProcessor(
             RegionApplier applier,
             List<String> allRegions,
+            Set<String> mirroredTopics,
             RecordCheck check,
             KeyLimits limits,
             Function<Set<EventPartition>, LogPositions> committedOffsets,
@@ -90,6 +102,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
             long cacheBytes) {
         this.applier = applier;
         this.allRegions = allRegions;
+        this.mirroredTopics = mirroredTopics;
         this.check = check;
         this.limits = limits;
         this.committedOffsets = committedOffsets;
@@ -111,20 +124,22 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         Set<EventPartition> partitions = new LinkedHashSet<>();
         allRegions.forEach(r -> partitions.add(new EventPartition(GeokvNames.eventTopic(r), partition)));
         applied = applier.appliedOffsets(partitions);
+        originNext.clear();
+        originNext.putAll(applied.origin().asMap());
         LogPositions ends = logEnds.apply(partitions);
-        if (!applied.coveredBy(ends)) {
-            throw new StoreAheadOfLogException(applier.region(), applied, ends);
+        if (!applied.read().coveredBy(ends)) {
+            throw new StoreAheadOfLogException(applier.region(), applied.read(), ends);
         }
         applier.join(this);
         LogPositions committed = committedOffsets.apply(partitions);
-        if (!committed.coveredBy(applied)) {
+        if (!committed.coveredBy(applied.read())) {
             log.info(
                     "region {}: task {} reads back what PostgreSQL does not hold yet: from {} to {}",
                     applier.region(),
                     context.taskId(),
-                    applied,
+                    applied.read(),
                     committed);
-            gaps.read(applied, committed, this::receive);
+            gaps.read(applied.read(), committed, this::receive);
             applier.commitNow();
         }
         context.schedule(applyInterval, PunctuationType.WALL_CLOCK_TIME, now -> applier.commitIfDue(applyInterval));
@@ -138,18 +153,29 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
     @Override
     public void process(Record<String, byte[]> record) {
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
-        receive(new EventRecord(
+        receive(EventRecord.read(
                 record.key(),
                 record.value(),
                 record.headers(),
-                new Origin(metadata.topic(), metadata.partition(), metadata.offset(), record.timestamp())));
+                new Origin(metadata.topic(), metadata.partition(), metadata.offset(), record.timestamp()),
+                mirroredTopics.contains(metadata.topic())));
     }
 
     private void receive(EventRecord record) {
-        if (record.origin().offset() < applied.next(record.partition())) {
+        EventPartition partition = record.partition();
+        if (record.origin().offset() < applied.read().next(partition)) {
             return; // PostgreSQL holds it already
         }
-        pending.add(check.check(record));
+        if (record.hasOriginOffset() && record.originOffset() < originNext.getOrDefault(partition, 0L)) {
+            String topicRegion =
+                    GeokvNames.regionOfEventTopic(partition.topic()).orElseThrow();
+            pending.add(CheckedRecord.repeated(record, topicRegion));
+        } else {
+            if (record.hasOriginOffset()) {
+                originNext.put(partition, record.originOffset() + 1);
+            }
+            pending.add(check.check(record));
+        }
         pendingBytes += record.size();
         newestPendingTimestamp =
                 Math.max(newestPendingTimestamp, record.origin().timestamp());
@@ -163,7 +189,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         return newestPendingTimestamp;
     }
 
-    /** What this task has folded and not committed yet, with where its partitions stood before it. */
+    /** What this task has folded and not committed yet, with where its partitions stood before it (read offsets). */
     record Folded(
             ApplyProcessor task,
             BatchFold.Result batch,
@@ -191,7 +217,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
                     return cached != null ? cached : loaded.getOrDefault(key, KeyState.empty());
                 },
                 limits);
-        return new Folded(this, batch, pending.size(), applied, loaded);
+        return new Folded(this, batch, pending.size(), applied.read(), loaded);
     }
 
     /**

@@ -35,6 +35,7 @@ public final class ApplyTopology {
      * @param committedOffsets the input offsets the region's Streams application committed
      * @param logEnds where the event topics' partitions end
      * @param consumerProperties the user's consumer settings, for reading back a gap at a task's start
+     * @param mirroredTopics the event topics that are mirrored copies in the region's cluster
      */
     public static Topology build(
             RegionApplier applier,
@@ -45,9 +46,11 @@ public final class ApplyTopology {
             ToIntFunction<String> partitionCounts,
             Function<Set<EventPartition>, LogPositions> committedOffsets,
             Function<Set<EventPartition>, LogPositions> logEnds,
-            Map<String, Object> consumerProperties) {
+            Map<String, Object> consumerProperties,
+            Set<String> mirroredTopics) {
         List<String> regions = List.copyOf(allRegions);
-        GapReader gaps = new GapReader(consumerProperties, Duration.ofMinutes(5));
+        Set<String> mirrored = Set.copyOf(mirroredTopics);
+        GapReader gaps = new GapReader(consumerProperties, mirrored, Duration.ofMinutes(5));
         String[] sources = regions.stream().map(GeokvNames::eventTopic).toArray(String[]::new);
         Topology topology = new Topology();
         topology.addSource(
@@ -57,6 +60,7 @@ public final class ApplyTopology {
                 () -> new ApplyProcessor(
                         applier,
                         regions,
+                        mirrored,
                         // One per task: its decoder is not shared between stream threads.
                         new RecordCheck(regions, partitions, limits, partitionCounts),
                         limits,

@@ -1,7 +1,10 @@
 package io.geokv.replication.apply;
 
+import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
+import io.geokv.position.OriginOffset;
 import io.geokv.replication.apply.OriginHeaders.Origin;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -10,8 +13,29 @@ import org.apache.kafka.common.header.Headers;
  *
  * @param key the record key ({@code <tenant>/<key>}), null if the producer sent none
  * @param value the encoded event, null if the producer sent none
+ * @param origin where it was read: topic, partition and offset in the region's own cluster
+ * @param originOffset its offset in its topic's origin cluster: the offset it was read at, unless the
+ *     topic is a mirrored copy, whose records carry it in a header ({@link #NO_ORIGIN_OFFSET} when a
+ *     mirrored record does not)
  */
-record EventRecord(String key, byte[] value, Headers headers, Origin origin) {
+record EventRecord(String key, byte[] value, Headers headers, Origin origin, long originOffset) {
+
+    static final long NO_ORIGIN_OFFSET = -1;
+
+    /**
+     * @param mirrored whether the record's topic is a mirrored copy in the cluster it was read from
+     */
+    static EventRecord read(String key, byte[] value, Headers headers, Origin origin, boolean mirrored) {
+        return new EventRecord(key, value, headers, origin, mirrored ? mirroredOffset(headers) : origin.offset());
+    }
+
+    /** The origin offset the mirror stamped on a record, if it did. */
+    private static long mirroredOffset(Headers headers) {
+        Header header = headers.lastHeader(GeokvNames.ORIGIN_OFFSET_HEADER);
+        return header == null
+                ? NO_ORIGIN_OFFSET
+                : OriginOffset.decode(header.value()).orElse(NO_ORIGIN_OFFSET);
+    }
 
     /** The bytes it holds (key and value), as a batch counts them. */
     long size() {
@@ -20,5 +44,9 @@ record EventRecord(String key, byte[] value, Headers headers, Origin origin) {
 
     EventPartition partition() {
         return new EventPartition(origin.topic(), origin.partition());
+    }
+
+    boolean hasOriginOffset() {
+        return originOffset != NO_ORIGIN_OFFSET;
     }
 }

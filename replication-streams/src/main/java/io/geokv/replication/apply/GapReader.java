@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,10 +26,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class GapReader {
 
     private final Map<String, Object> consumerConfig;
+    private final Set<String> mirroredTopics;
     private final Duration timeout;
 
-    /** @param consumerProperties the user's consumer settings; group, commits and resets are geokv's */
-    GapReader(Map<String, Object> consumerProperties, Duration timeout) {
+    /**
+     * @param consumerProperties the user's consumer settings; group, commits and resets are geokv's
+     * @param mirroredTopics the event topics that are mirrored copies in the cluster it reads
+     */
+    GapReader(Map<String, Object> consumerProperties, Set<String> mirroredTopics, Duration timeout) {
         Map<String, Object> config = new HashMap<>(consumerProperties);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
@@ -42,6 +47,7 @@ final class GapReader {
         // this cannot tell a user's setting from it: it overrides both.
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumerConfig = config;
+        this.mirroredTopics = Set.copyOf(mirroredTopics);
         this.timeout = timeout;
     }
 
@@ -73,11 +79,12 @@ final class GapReader {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     Long end = ends.get(new TopicPartition(r.topic(), r.partition()));
                     if (end != null && r.offset() < end) {
-                        records.accept(new EventRecord(
+                        records.accept(EventRecord.read(
                                 r.key(),
                                 r.value(),
                                 r.headers(),
-                                new Origin(r.topic(), r.partition(), r.offset(), r.timestamp())));
+                                new Origin(r.topic(), r.partition(), r.offset(), r.timestamp()),
+                                mirroredTopics.contains(r.topic())));
                     }
                 }
                 ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());

@@ -37,6 +37,16 @@ final class RecordCheck {
     CheckedRecord check(EventRecord record) {
         String topic = record.origin().topic();
         String topicRegion = GeokvNames.regionOfEventTopic(topic).orElseThrow();
+        if (!record.hasOriginOffset()) {
+            // Without it, the record's place in its origin's log is unknown: it cannot be told apart
+            // from a copy of a record already applied, nor give positions in the origin's coordinates.
+            return CheckedRecord.refused(
+                    record,
+                    topicRegion,
+                    "record of a mirrored topic without its origin offset (header " + GeokvNames.ORIGIN_OFFSET_HEADER
+                            + "): it was not mirrored from " + topicRegion
+                            + "'s cluster; produce events to their region's own cluster");
+        }
         if (record.key() == null) {
             return CheckedRecord.refused(record, topicRegion, "record key is missing; it must be <tenant>/<key>");
         }

@@ -4,6 +4,7 @@ import io.geokv.conflict.KeyState;
 import io.geokv.conflict.KeyStateCodec;
 import io.geokv.event.EventTopics;
 import io.geokv.naming.GeokvNames;
+import io.geokv.position.AppliedPositions;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.store.RegionStore;
@@ -265,7 +266,7 @@ public final class RegionApplier implements AutoCloseable {
         }
         Map<String, KeyState> changed = new LinkedHashMap<>();
         List<BatchFold.DeadLetter> letters = new ArrayList<>();
-        LogPositions covered = LogPositions.empty();
+        AppliedPositions covered = AppliedPositions.empty();
         LogPositions from = LogPositions.empty();
         int records = 0;
         int crowded = 0;
@@ -283,7 +284,7 @@ public final class RegionApplier implements AutoCloseable {
     }
 
     /** What the region's PostgreSQL has applied of these partitions; retried until PostgreSQL answers. */
-    LogPositions appliedOffsets(Collection<EventPartition> partitions) {
+    AppliedPositions appliedOffsets(Collection<EventPartition> partitions) {
         return retrying("reading applied offsets", () -> store.writer().appliedOffsets(partitions));
     }
 
@@ -336,7 +337,7 @@ public final class RegionApplier implements AutoCloseable {
     }
 
     private List<MaterializedState> writeToPostgres(
-            List<MaterializedState> states, LogPositions covered, LogPositions from) {
+            List<MaterializedState> states, AppliedPositions covered, LogPositions from) {
         try {
             store.writer().commit(states, covered, from);
             return states;

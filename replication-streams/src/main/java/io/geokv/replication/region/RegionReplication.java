@@ -10,6 +10,7 @@ import io.geokv.replication.apply.StoreAheadOfLogException;
 import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.store.RegionStore;
 import io.geokv.topics.ClientSettings;
+import io.geokv.topics.RegionClusters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -46,14 +47,17 @@ public final class RegionReplication {
     private final Map<String, Object> producerBase;
     private final ToIntFunction<String> partitionCounts;
     private final TopicOffsets offsets;
+    private final Set<String> mirroredTopics;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private RegionApplier applier;
 
     /**
+     * @param streamsBase the user's Streams settings, for the region's cluster
      * @param consumerBase the user's consumer settings, for reading back what PostgreSQL misses at a task's start
      * @param producerBase the user's producer settings, for the dead letters
-     * @param offsets where the event topics stand and what the region's group committed
+     * @param offsets where the event topics stand in the region's cluster and what the region's group committed
+     * @param clusters which cluster holds each region's log: the region reads only its own
      */
     public RegionReplication(
             String region,
@@ -64,15 +68,17 @@ public final class RegionReplication {
             Map<String, Object> consumerBase,
             Map<String, Object> producerBase,
             TopicOffsets offsets,
+            RegionClusters clusters,
             RegionStore store,
             MeterRegistry meters) {
         this.region = region;
         this.allRegions = List.copyOf(allRegions);
+        this.mirroredTopics = clusters.mirroredTopics(region);
         this.properties = properties;
         this.limits = limits;
-        this.streamsBase = streamsBase;
-        this.consumerBase = consumerBase;
-        this.producerBase = producerBase;
+        this.streamsBase = clusters.settingsFor(region, streamsBase);
+        this.consumerBase = clusters.settingsFor(region, consumerBase);
+        this.producerBase = clusters.settingsFor(region, producerBase);
         this.offsets = offsets;
         this.partitionCounts = topic -> offsets.partitions(List.of(topic)).size();
         this.store = store;
@@ -111,7 +117,8 @@ public final class RegionReplication {
                         partitionCounts,
                         partitions -> offsets.committed(group, partitions),
                         offsets::ends,
-                        consumerBase),
+                        consumerBase,
+                        mirroredTopics),
                 streamsConfig());
         if (wipeLocalState) {
             streams.cleanUp();

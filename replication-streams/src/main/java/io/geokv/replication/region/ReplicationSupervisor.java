@@ -7,6 +7,7 @@ import io.geokv.topics.TopicProvisioner;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.context.SmartLifecycle;
 
@@ -14,16 +15,17 @@ import org.springframework.context.SmartLifecycle;
 public final class ReplicationSupervisor implements SmartLifecycle {
 
     private final Map<String, RegionReplication> hosted;
-    private final TopicProvisioner topics;
+    private final Function<String, TopicProvisioner> topics;
     private final List<String> allRegions;
     private final int partitions;
     private volatile boolean running;
 
+    /** @param topics the provisioner of a region's cluster */
     public ReplicationSupervisor(
             ReplicationProperties properties,
             List<String> allRegions,
             RegionStores stores,
-            TopicProvisioner topics,
+            Function<String, TopicProvisioner> topics,
             RegionReplicationFactory factory) {
         this.topics = topics;
         this.allRegions = List.copyOf(allRegions);
@@ -55,7 +57,8 @@ public final class ReplicationSupervisor implements SmartLifecycle {
 
     @Override
     public void start() {
-        topics.ensureEventTopics(allRegions, partitions);
+        // Every region's topic in the cluster of every hosted region (one cluster in the single topology).
+        hosted.keySet().stream().map(topics).distinct().forEach(t -> t.ensureEventTopics(allRegions, partitions));
         hosted.values().forEach(replication -> replication.start(false));
         running = true;
     }

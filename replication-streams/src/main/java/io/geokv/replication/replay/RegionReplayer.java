@@ -2,19 +2,26 @@ package io.geokv.replication.replay;
 
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.LogPositions;
+import io.geokv.progress.CopyEnds;
 import io.geokv.progress.RegionProgress;
 import io.geokv.progress.TopicOffsets;
 import io.geokv.replication.region.RegionReplication;
 import io.geokv.store.postgres.RegionDigest;
+import io.geokv.topics.ClientSettings;
+import io.geokv.topics.RegionClusters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
@@ -36,10 +43,10 @@ public final class RegionReplayer {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final Admin admin;
-    private final TopicOffsets offsets;
+    private final RegionClusters.PerCluster<Admin> admins;
+    private final RegionClusters clusters;
+    private final Map<String, Object> consumerSettings;
     private final RegionProgress progress;
-    private final List<String> allRegions;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     /** A replay of the region is already running. */
@@ -49,11 +56,22 @@ public final class RegionReplayer {
         }
     }
 
-    public RegionReplayer(Admin admin, List<String> allRegions, RegionProgress progress) {
-        this.admin = admin;
+    /**
+     * @param admins an admin client of each region's cluster
+     * @param consumerBase the user's consumer settings, for reading where a region's mirrored copies end
+     */
+    public RegionReplayer(
+            RegionClusters.PerCluster<Admin> admins,
+            RegionClusters clusters,
+            Map<String, Object> consumerBase,
+            RegionProgress progress) {
+        this.admins = admins;
+        this.clusters = clusters;
+        Map<String, Object> settings = ClientSettings.peekingConsumer(consumerBase);
+        // A copy's end is what a region can apply: its committed records, never an aborted one.
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumerSettings = settings;
         this.progress = progress;
-        this.offsets = new TopicOffsets(admin, ADMIN_TIMEOUT);
-        this.allRegions = List.copyOf(allRegions);
     }
 
     public record ReplayResult(String region, long eventsReplayed, long durationMs, long records, String digest) {}
@@ -63,7 +81,9 @@ public final class RegionReplayer {
         return running.contains(region);
     }
 
-    /** @throws ReplayRunningException if a replay of that region is running */
+    /**
+     * @throws ReplayRunningException if a replay of that region is running
+     */
     public ReplayResult replay(RegionReplication replication, Duration timeout) {
         String region = replication.region();
         if (!running.add(region)) {
@@ -78,6 +98,8 @@ public final class RegionReplayer {
 
     private ReplayResult rebuild(RegionReplication replication, Duration timeout) {
         String region = replication.region();
+        Admin admin = admins.of(region);
+        TopicOffsets offsets = new TopicOffsets(admin, ADMIN_TIMEOUT);
         Instant started = Instant.now();
         log.info("region {}: replay starting", region);
         boolean restarted = false;
@@ -88,10 +110,10 @@ public final class RegionReplayer {
                         "region " + region + " did not stop in time; the replay was not started");
             }
             resetBegun = true;
-            deleteGroup(GeokvNames.streamsApplicationId(region), timeout);
+            deleteGroup(admin, GeokvNames.streamsApplicationId(region), timeout);
             replication.store().database().truncate();
             replication.store().cache().flush();
-            LogPositions target = offsets.ends(offsets.eventPartitions(allRegions));
+            LogPositions target = copyEnds(region, offsets);
             replication.start(true);
             restarted = true;
             awaitApplied(region, target, Duration.between(Instant.now(), started.plus(timeout)));
@@ -114,7 +136,18 @@ public final class RegionReplayer {
         }
     }
 
-    private void deleteGroup(String groupId, Duration timeout) {
+    /**
+     * Where the event topics of the region's cluster end, in the origins' offsets: everything the
+     * region can rebuild from its own cluster, whatever became of the other regions' clusters.
+     */
+    private LogPositions copyEnds(String region, TopicOffsets offsets) {
+        try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(clusters.settingsFor(region, consumerSettings))) {
+            return new CopyEnds(offsets, consumer, clusters.mirroredTopics(region))
+                    .ends(offsets.eventPartitions(clusters.regions()));
+        }
+    }
+
+    private static void deleteGroup(Admin admin, String groupId, Duration timeout) {
         // A stopped Streams client may still count as a member until its session times out; remove
         // every member so the group can be deleted at once.
         try {

@@ -15,15 +15,19 @@ import io.geokv.event.KvEventCodec;
 import io.geokv.event.KvEvents;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.naming.GeokvNames;
+import io.geokv.position.AppliedPositions;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.replication.apply.OriginHeaders.Origin;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -485,9 +489,9 @@ class BatchFoldTest {
                 .as("each key's state once per batch, however many of its records it folded")
                 .containsExactly(doc, other);
         assertThat(batch.covered())
-                .isEqualTo(LogPositions.of(Map.of(
+                .isEqualTo(AppliedPositions.unmirrored(LogPositions.of(Map.of(
                         new EventPartition(GeokvNames.eventTopic(US), 0), 4L,
-                        new EventPartition(GeokvNames.eventTopic(EU), 0), 2L)));
+                        new EventPartition(GeokvNames.eventTopic(EU), 0), 2L))));
         assertThat(batch.deadLetters())
                 .singleElement()
                 .satisfies(letter -> assertThat(letter.reason()).contains("undecodable"));
@@ -505,8 +509,57 @@ class BatchFoldTest {
         BatchFold.Result again = app.pipeBatch(List.of(EU), List.of(new In(key, event, headers(), 2L)));
 
         assertThat(again.changed()).isEmpty();
-        assertThat(again.covered().next(new EventPartition(GeokvNames.eventTopic(EU), 0)))
+        assertThat(again.covered().read().next(new EventPartition(GeokvNames.eventTopic(EU), 0)))
                 .isEqualTo(2L);
+    }
+
+    @Test
+    void aMirroredTopicIsCoveredInItsOriginsOffsetsAndARecordWithoutOneIsDeadLetteredWhereItWasRead() {
+        App app = start(US, 1);
+        app.mirrored.add(EU);
+        String key = EventTopics.recordKey(TENANT, "mirrored");
+        byte[] first = CODEC.encode(put(EU, "mirrored", "1", VersionVector.empty(), 1_000));
+        byte[] unstamped = CODEC.encode(put(EU, "mirrored", "2", VersionVector.empty(), 2_000));
+        byte[] second = CODEC.encode(put(EU, "mirrored", "3", VersionVector.empty(), 3_000));
+
+        BatchFold.Result batch = app.pipeBatch(
+                List.of(EU, EU, EU),
+                List.of(
+                        new In(key, first, originOffset(40), 1L),
+                        new In(key, unstamped, headers(), 2L),
+                        new In(key, second, originOffset(41), 3L)));
+
+        EventPartition eu = new EventPartition(GeokvNames.eventTopic(EU), 0);
+        assertThat(batch.covered())
+                .as("read offsets 0 to 2 in the region's cluster; origin offsets 40 and 41")
+                .isEqualTo(new AppliedPositions(LogPositions.of(Map.of(eu, 3L)), LogPositions.of(Map.of(eu, 42L))));
+        assertThat(batch.deadLetters())
+                .as("no other region can see it, though it is in eu-west's topic")
+                .singleElement()
+                .satisfies(letter -> {
+                    assertThat(letter.source().value()).isEqualTo(unstamped);
+                    assertThat(letter.reason()).contains("without its origin offset");
+                });
+        assertThat(app.database.get(key).siblings())
+                .extracting(s -> new String(s.value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("1", "3");
+    }
+
+    @Test
+    void aRecordTheMirrorSentAgainIsCoveredAndNotFolded() {
+        App app = start(US, 1);
+        app.mirrored.add(EU);
+        String key = EventTopics.recordKey(TENANT, "again");
+        byte[] event = CODEC.encode(put(EU, "again", "1", VersionVector.empty(), 1_000));
+        EventRecord copy =
+                EventRecord.read(key, event, originOffset(7), new Origin(GeokvNames.eventTopic(EU), 0, 12, 1L), true);
+
+        BatchFold.Result batch =
+                BatchFold.fold(US, List.of(CheckedRecord.repeated(copy, EU)), k -> KeyState.empty(), LIMITS);
+
+        assertThat(batch.changed()).isEmpty();
+        assertThat(batch.deadLetters()).isEmpty();
+        assertThat(batch.covered().read().next(copy.partition())).isEqualTo(13L);
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -555,6 +608,9 @@ class BatchFoldTest {
         final RecordCheck check;
         final Map<String, KeyState> database = new HashMap<>();
         final Map<String, Long> nextOffsets = new HashMap<>();
+        /** The regions whose topics this region reads as mirrored copies. */
+        final Set<String> mirrored = new HashSet<>();
+
         final Outputs materialized = new Outputs();
         final Outputs deadLetters = new Outputs();
 
@@ -578,8 +634,12 @@ class BatchFoldTest {
                 In in = records.get(i);
                 String topic = GeokvNames.eventTopic(topicRegions.get(i));
                 long offset = nextOffsets.merge(topic, 1L, Long::sum) - 1;
-                checked.add(check.check(new EventRecord(
-                        in.key(), in.value(), in.headers(), new Origin(topic, 0, offset, in.timestamp()))));
+                checked.add(check.check(EventRecord.read(
+                        in.key(),
+                        in.value(),
+                        in.headers(),
+                        new Origin(topic, 0, offset, in.timestamp()),
+                        mirrored.contains(topicRegions.get(i)))));
             }
             BatchFold.Result batch =
                     BatchFold.fold(region, checked, key -> database.getOrDefault(key, KeyState.empty()), LIMITS);
@@ -638,6 +698,14 @@ class BatchFoldTest {
 
     private static Headers headers() {
         return new RecordHeaders().add("trace-id", "t-1".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What the mirror stamps on a copy: its offset in its origin cluster. */
+    private static Headers originOffset(long offset) {
+        return headers()
+                .add(
+                        GeokvNames.ORIGIN_OFFSET_HEADER,
+                        ByteBuffer.allocate(Long.BYTES).putLong(offset).array());
     }
 
     private static String header(Headers headers, String name) {

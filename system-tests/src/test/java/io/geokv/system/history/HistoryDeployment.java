@@ -9,6 +9,7 @@ import io.geokv.position.LogPositions;
 import io.geokv.progress.RegionProgress;
 import io.geokv.progress.TopicOffsets;
 import io.geokv.store.RegionStores;
+import io.geokv.system.Admins;
 import io.geokv.system.ReplicationProcess;
 import io.geokv.system.TestCluster;
 import io.geokv.testing.TcpProxy;
@@ -140,7 +141,7 @@ final class HistoryDeployment implements AutoCloseable {
     }
 
     Admin admin() {
-        return gateway.getBean(Admin.class);
+        return Admins.of(gateway);
     }
 
     int siblingsPerOrigin() {

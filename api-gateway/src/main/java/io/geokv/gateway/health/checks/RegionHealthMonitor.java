@@ -7,11 +7,13 @@ import io.geokv.progress.RegionProgress;
 import io.geokv.progress.ReplicationLag;
 import io.geokv.store.RegionStore;
 import io.geokv.store.RegionStores;
+import io.geokv.topics.RegionClusters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,10 +38,11 @@ public final class RegionHealthMonitor implements SmartLifecycle, AutoCloseable 
     private static final Logger log = LoggerFactory.getLogger(RegionHealthMonitor.class);
 
     /** How the checks run. */
-    public record Settings(Duration interval, Duration timeout, Duration lagThreshold) {}
+    /** @param clusterPerRegion whether each region has a Kafka cluster of its own, checked as {@link Check#KAFKA} */
+    public record Settings(Duration interval, Duration timeout, Duration lagThreshold, boolean clusterPerRegion) {}
 
     private final RegionStores stores;
-    private final Admin admin;
+    private final RegionClusters.PerCluster<Admin> admins;
     private final RegionProgress progress;
     private final HealthTracker tracker;
     private final Settings settings;
@@ -49,14 +52,14 @@ public final class RegionHealthMonitor implements SmartLifecycle, AutoCloseable 
 
     public RegionHealthMonitor(
             RegionStores stores,
-            Admin admin,
+            RegionClusters.PerCluster<Admin> admins,
             RegionProgress progress,
             HealthTracker tracker,
             Settings settings,
             Clock clock,
             MeterRegistry meters) {
         this.stores = stores;
-        this.admin = admin;
+        this.admins = admins;
         this.progress = progress;
         this.tracker = tracker;
         this.settings = settings;
@@ -97,23 +100,45 @@ public final class RegionHealthMonitor implements SmartLifecycle, AutoCloseable 
                 .then();
     }
 
-    private Mono<Void> checkRegion(String region, Optional<Map<String, ConsumerGroupDescription>> groups) {
+    /**
+     * @param groups the Streams consumer group of every region whose Kafka cluster answered this round
+     *     (null where the group has no description); a region whose cluster did not answer is absent,
+     *     and its Streams and lag checks are skipped rather than failed
+     */
+    private Mono<Void> checkRegion(String region, Map<String, Optional<ConsumerGroupDescription>> groups) {
         RegionStore store = stores.get(region);
         Mono<Void> postgres = probe(region, Check.POSTGRES, store.reader().ping());
         Mono<Void> redis = probe(region, Check.REDIS, store.cache().ping().then());
-        Mono<Void> streams = Mono.fromRunnable(() -> groups.ifPresent(described -> {
-            ConsumerGroupDescription group = described.get(GeokvNames.streamsApplicationId(region));
-            boolean live = group != null && !group.members().isEmpty();
-            record(
-                    region,
-                    Check.STREAMS,
-                    live,
-                    live
-                            ? null
-                            : "Streams application " + GeokvNames.streamsApplicationId(region) + " has no live member");
-        }));
-        Mono<Void> lagging = Mono.fromRunnable(() -> groups.ifPresent(ignored -> checkLag(region)));
-        return Mono.when(postgres, redis, streams, lagging);
+        Mono<Void> kafka = settings.clusterPerRegion()
+                ? probe(
+                        region,
+                        Check.KAFKA,
+                        Mono.fromCompletionStage(() -> admins.of(region)
+                                        .describeCluster()
+                                        .clusterId()
+                                        .toCompletionStage())
+                                .then())
+                : Mono.empty();
+        Optional<ConsumerGroupDescription> described = groups.get(region);
+        Mono<Void> streams = Mono.fromRunnable(() -> {
+            if (described != null) {
+                boolean live = described.map(g -> !g.members().isEmpty()).orElse(false);
+                record(
+                        region,
+                        Check.STREAMS,
+                        live,
+                        live
+                                ? null
+                                : "Streams application " + GeokvNames.streamsApplicationId(region)
+                                        + " has no live member");
+            }
+        });
+        Mono<Void> lagging = Mono.fromRunnable(() -> {
+            if (described != null) {
+                checkLag(region);
+            }
+        });
+        return Mono.when(postgres, redis, kafka, streams, lagging);
     }
 
     private void checkLag(String region) {
@@ -142,17 +167,36 @@ public final class RegionHealthMonitor implements SmartLifecycle, AutoCloseable 
                 .then();
     }
 
-    /** Every region's Streams consumer group, or empty when Kafka cannot be asked this round. */
-    private Mono<Optional<Map<String, ConsumerGroupDescription>>> liveStreamsGroups() {
+    /**
+     * Every region's Streams consumer group, each asked of its region's cluster, by region; a region
+     * whose cluster cannot be asked this round is left out.
+     */
+    private Mono<Map<String, Optional<ConsumerGroupDescription>>> liveStreamsGroups() {
+        return Flux.fromIterable(admins.regionsByClient().entrySet())
+                .flatMap(cluster -> describeGroups(cluster.getKey(), cluster.getValue()))
+                .reduce(new HashMap<String, Optional<ConsumerGroupDescription>>(), (all, some) -> {
+                    all.putAll(some);
+                    return all;
+                })
+                .map(all -> (Map<String, Optional<ConsumerGroupDescription>>) all);
+    }
+
+    private Mono<Map<String, Optional<ConsumerGroupDescription>>> describeGroups(Admin admin, List<String> regions) {
         List<String> groups =
-                tracker.regions().stream().map(GeokvNames::streamsApplicationId).toList();
+                regions.stream().map(GeokvNames::streamsApplicationId).toList();
         return Mono.fromCompletionStage(
                         () -> admin.describeConsumerGroups(groups).all().toCompletionStage())
                 .timeout(settings.timeout())
-                .map(Optional::of)
+                .map(described -> {
+                    Map<String, Optional<ConsumerGroupDescription>> byRegion = new HashMap<>();
+                    regions.forEach(region -> byRegion.put(
+                            region, Optional.ofNullable(described.get(GeokvNames.streamsApplicationId(region)))));
+                    return byRegion;
+                })
                 .onErrorResume(e -> {
-                    log.debug("cannot describe the Streams consumer groups this round: {}", e.toString());
-                    return Mono.just(Optional.empty());
+                    log.debug(
+                            "cannot describe the Streams consumer groups of {} this round: {}", regions, e.toString());
+                    return Mono.just(Map.of());
                 });
     }
 

@@ -1,0 +1,99 @@
+package io.geokv.progress;
+
+import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
+import io.geokv.position.OriginOffset;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Where the event topics one region's cluster holds end, told in their origins' offsets: what that
+ * region can apply from its own cluster alone (a replay's target). For a topic read in its origin
+ * cluster (the region's own, every topic in the single topology) that is its end offset; for a
+ * mirrored copy, one past the origin offset stamped on its last stamped record, read back from the
+ * copy's end (0 when it holds none).
+ */
+public final class CopyEnds {
+
+    private static final int CHUNK = 100;
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private final TopicOffsets offsets;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Set<String> mirroredTopics;
+
+    /**
+     * @param offsets the cluster's offsets
+     * @param consumer a consumer of the cluster without a group, reading committed records only
+     * @param mirroredTopics the event topics that are mirrored copies in the cluster
+     */
+    public CopyEnds(TopicOffsets offsets, Consumer<byte[], byte[]> consumer, Set<String> mirroredTopics) {
+        this.offsets = offsets;
+        this.consumer = consumer;
+        this.mirroredTopics = Set.copyOf(mirroredTopics);
+    }
+
+    /** Where each partition ends in its origin's offsets. */
+    public LogPositions ends(Collection<EventPartition> partitions) {
+        LogPositions ends = offsets.ends(partitions);
+        List<EventPartition> copies = partitions.stream()
+                .filter(p -> mirroredTopics.contains(p.topic()))
+                .toList();
+        if (copies.isEmpty()) {
+            return ends;
+        }
+        LogPositions starts = offsets.starts(copies);
+        Map<EventPartition, Long> origin = new HashMap<>(ends.asMap());
+        for (EventPartition copy : copies) {
+            origin.put(copy, lastStampedOffset(copy, starts.next(copy), ends.next(copy)) + 1);
+        }
+        return LogPositions.of(origin);
+    }
+
+    /** The origin offset on the last record of {@code [start, end)} that has one; -1 if none has. */
+    private long lastStampedOffset(EventPartition copy, long start, long end) {
+        TopicPartition tp = TopicOffsets.kafka(copy);
+        consumer.assign(List.of(tp));
+        try {
+            for (long to = end; to > start; to = Math.max(start, to - CHUNK)) {
+                long from = Math.max(start, to - CHUNK);
+                long found = highestStamped(tp, from, to);
+                if (found >= 0) {
+                    return found;
+                }
+            }
+            return -1;
+        } finally {
+            consumer.assign(List.of());
+        }
+    }
+
+    private long highestStamped(TopicPartition tp, long from, long to) {
+        consumer.seek(tp, from);
+        long highest = -1;
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        while (consumer.position(tp) < to) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "could not read " + tp + " from " + from + " to " + to + " within " + READ_TIMEOUT);
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                Header header = record.headers().lastHeader(GeokvNames.ORIGIN_OFFSET_HEADER);
+                if (record.offset() < to && header != null) {
+                    highest = Math.max(
+                            highest, OriginOffset.decode(header.value()).orElse(-1));
+                }
+            }
+        }
+        return highest;
+    }
+}

@@ -1,0 +1,137 @@
+package io.geokv.system.multi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * One region's Kafka cluster dies (SIGKILL of its broker) under a steady load of writes to every
+ * region: the other regions keep taking writes and replicating between them, writes routed to the
+ * dead region fail over, and once the broker is back every region converges with every acknowledged
+ * write.
+ */
+class ClusterLossIT {
+
+    private static final List<String> REGIONS = MultiClusterDeployment.REGIONS;
+    private static final String DEAD = "asia-pac";
+    private static final ExecutorService CLIENTS = Executors.newFixedThreadPool(REGIONS.size());
+
+    private final MultiClusterDeployment deployment = MultiClusterDeployment.shared();
+    private final WebTestClient client = deployment.client();
+
+    @AfterAll
+    static void stopClients() {
+        CLIENTS.shutdownNow();
+    }
+
+    @Test
+    void aRegionWhoseClusterDiesHasItsWritesFailedOverAndEveryRegionConvergesAfterItsRestart() throws Exception {
+        String run = UUID.randomUUID().toString();
+        Map<String, String> acknowledged = new ConcurrentHashMap<>();
+        Map<String, String> refusedOutsideTheDeadRegion = new ConcurrentHashMap<>();
+        AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong firstFailoverAt = new AtomicLong(Long.MAX_VALUE);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Future<?>> load = new ArrayList<>();
+        for (String region : REGIONS) {
+            load.add(CLIENTS.submit(() -> {
+                for (int n = 0; !stop.get(); n++) {
+                    String key = "cluster-loss/" + run + "/" + region + "/" + n;
+                    EntityExchangeResult<byte[]> answer = client.put()
+                            .uri("/kv/" + key)
+                            .header("X-Region", region)
+                            .bodyValue("v" + n)
+                            .exchange()
+                            .expectBody()
+                            .returnResult();
+                    boolean afterKill = System.nanoTime() > killedAt.get();
+                    if (answer.getStatus() == HttpStatus.OK) {
+                        acknowledged.put(key, "v" + n);
+                        String failover = answer.getResponseHeaders().getFirst("X-Failover");
+                        if (region.equals(DEAD) && afterKill && failover != null) {
+                            assertThat(failover).startsWith(DEAD + "->");
+                            firstFailoverAt.accumulateAndGet(System.nanoTime(), Math::min);
+                        }
+                    } else if (!region.equals(DEAD)) {
+                        refusedOutsideTheDeadRegion.put(key, answer.getStatus() + " " + body(answer));
+                    }
+                }
+                return null;
+            }));
+        }
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 60);
+            deployment.broker(DEAD).kill();
+            killedAt.set(System.nanoTime());
+
+            await("a write routed to " + DEAD + " fails over")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> firstFailoverAt.get() != Long.MAX_VALUE);
+            String probe = "cluster-loss/" + run + "/between-the-living";
+            client.put()
+                    .uri("/kv/" + probe)
+                    .header("X-Region", "us-east")
+                    .bodyValue("alive")
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
+            await("us-east's write reaches eu-west while " + DEAD + " is down")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> "alive".equals(deployment.valueInPostgres("eu-west", probe)));
+            acknowledged.put(probe, "alive");
+        } finally {
+            stop.set(true);
+            for (Future<?> each : load) {
+                each.get(1, TimeUnit.MINUTES);
+            }
+            if (!deployment.broker(DEAD).isAlive()) {
+                deployment.broker(DEAD).restart();
+            }
+        }
+        long restartedAt = System.nanoTime();
+
+        assertThat(refusedOutsideTheDeadRegion)
+                .as("writes routed to the living regions")
+                .isEmpty();
+        await("every region converges")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(deployment::digestsAreEqual);
+        long convergedAt = System.nanoTime();
+        for (String region : REGIONS) {
+            acknowledged.forEach((key, value) -> assertThat(deployment.valueInPostgres(region, key))
+                    .as("%s in %s", key, region)
+                    .isEqualTo(value));
+        }
+        System.out.printf(
+                "cluster loss: %s's broker killed under load; its writes failed over after %d ms; after its"
+                        + " restart every region converged in %d ms; %d acknowledged writes, none lost%n",
+                DEAD,
+                TimeUnit.NANOSECONDS.toMillis(firstFailoverAt.get() - killedAt.get()),
+                TimeUnit.NANOSECONDS.toMillis(convergedAt - restartedAt),
+                acknowledged.size());
+    }
+
+    private static String body(EntityExchangeResult<byte[]> result) {
+        byte[] body = result.getResponseBody();
+        return body == null ? "" : new String(body, StandardCharsets.UTF_8);
+    }
+}

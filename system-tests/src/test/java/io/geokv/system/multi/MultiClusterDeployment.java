@@ -1,0 +1,257 @@
+package io.geokv.system.multi;
+
+import io.geokv.conflict.HybridLogicalClock;
+import io.geokv.conflict.LastWriterWins;
+import io.geokv.conflict.Sibling;
+import io.geokv.conflict.VersionVector;
+import io.geokv.event.EventTopics;
+import io.geokv.event.KvEventCodec;
+import io.geokv.event.KvEvents;
+import io.geokv.gateway.GatewayApplication;
+import io.geokv.mirror.MirrorFlows;
+import io.geokv.naming.GeokvNames;
+import io.geokv.replication.ReplicationStreamsApplication;
+import io.geokv.store.RegionStores;
+import io.geokv.system.TestCluster;
+import io.geokv.testing.KafkaProcess;
+import io.geokv.testing.TestMirror;
+import io.geokv.testing.TestReplication;
+import io.geokv.testing.TestShutdown;
+import io.geokv.testing.TestStores;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.connect.mirror.MirrorMaker;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * geokv in the multi topology, once per JVM: a Kafka cluster per region (a KRaft broker in a JVM of
+ * its own, {@link KafkaProcess}, so a test can kill one),
+ * MirrorMaker 2 in dedicated mode mirroring each region's event topic to the other clusters with the
+ * configuration {@link MirrorFlows} makes, replication-streams for every region (each reading its own
+ * cluster) and a gateway (writing each region's events to its cluster), over the machine's PostgreSQL
+ * (databases {@code geokv_multi_<region>}) and Redis (databases 7 to 9). The multi-cluster tests share it.
+ *
+ * <p>Before the mirror starts, every origin topic gets events written one transaction each, whose
+ * commit markers take offsets the mirrored copies do not have: from then on a copy's offsets differ
+ * from its origin's, so a position told in the wrong coordinates shows.
+ */
+final class MultiClusterDeployment {
+
+    static final List<String> REGIONS = TestStores.REGIONS;
+    static final String DATABASE_PREFIX = "geokv_multi_";
+    static final String SHIFT_TENANT = "offset-shift";
+    private static final int REDIS_FIRST_DATABASE = 7;
+    private static final int SHIFTING_EVENTS = 24;
+
+    private static MultiClusterDeployment shared;
+    private static Throwable startFailure;
+
+    private final Map<String, KafkaProcess> brokers;
+    private final Map<String, String> clusters;
+    private final ConfigurableApplicationContext replication;
+    private final ConfigurableApplicationContext gateway;
+
+    private MultiClusterDeployment(
+            Map<String, KafkaProcess> brokers,
+            Map<String, String> clusters,
+            ConfigurableApplicationContext replication,
+            ConfigurableApplicationContext gateway) {
+        this.brokers = brokers;
+        this.clusters = clusters;
+        this.replication = replication;
+        this.gateway = gateway;
+    }
+
+    /** Started once; a failed start fails every later test with the same error instead of starting again. */
+    static synchronized MultiClusterDeployment shared() {
+        if (startFailure != null) {
+            throw new IllegalStateException("the multi-cluster deployment did not start", startFailure);
+        }
+        if (shared == null) {
+            try {
+                shared = start();
+            } catch (RuntimeException | Error e) {
+                startFailure = e;
+                throw e;
+            }
+        }
+        return shared;
+    }
+
+    private static MultiClusterDeployment start() {
+        Path work = tempDirectory("geokv-multi");
+        Map<String, KafkaProcess> brokers = new LinkedHashMap<>();
+        REGIONS.parallelStream()
+                .map(region -> Map.entry(region, KafkaProcess.start(work.resolve("kafka-" + region))))
+                .toList()
+                .forEach(started -> brokers.put(started.getKey(), started.getValue()));
+        Map<String, String> clusters = new LinkedHashMap<>();
+        REGIONS.forEach(region -> clusters.put(region, brokers.get(region).bootstrapServers()));
+        TestCluster.recreateDatabases(DATABASE_PREFIX);
+        ConfigurableApplicationContext replication = startReplication(clusters);
+        ConfigurableApplicationContext gateway = GatewayApplication.builder()
+                .registerShutdownHook(false)
+                .run(TestReplication.asArguments(gatewayProperties(clusters)));
+        TestShutdown.register(gateway::close);
+        clusters.forEach(MultiClusterDeployment::shiftOffsets);
+        MirrorMaker mirror = new MirrorMaker(MirrorFlows.properties(clusters, TestMirror.settings()));
+        mirror.start();
+        TestShutdown.register(mirror::stop);
+        return new MultiClusterDeployment(brokers, clusters, replication, gateway);
+    }
+
+    private static ConfigurableApplicationContext startReplication(Map<String, String> clusters) {
+        Path stateDir = tempDirectory("geokv-streams-multi");
+        Map<String, Object> properties = new LinkedHashMap<>(TestReplication.properties(stateDir));
+        properties.putAll(topology(clusters));
+        ConfigurableApplicationContext context = ReplicationStreamsApplication.builder()
+                .registerShutdownHook(false)
+                .run(TestReplication.asArguments(properties));
+        TestShutdown.register(context::close);
+        return context;
+    }
+
+    /** A directory deleted when the JVM exits, after everything registered later has stopped. */
+    private static Path tempDirectory(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            TestShutdown.register(() -> FileSystemUtils.deleteRecursively(dir));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> gatewayProperties(Map<String, String> clusters) {
+        Map<String, Object> properties = new LinkedHashMap<>(TestCluster.extraGatewayProperties());
+        properties.putAll(topology(clusters));
+        // A dead cluster is noticed within seconds, and a write to it gives up as soon.
+        properties.put("geokv.gateway.health.interval", "500ms");
+        properties.put("geokv.gateway.write-timeout", "3s");
+        return properties;
+    }
+
+    /** The regions with a cluster each, their own databases and Redis databases. */
+    private static Map<String, Object> topology(Map<String, String> clusters) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("geokv.topology", "multi");
+        properties.put("geokv.database-prefix", DATABASE_PREFIX);
+        properties.put("geokv.redis-first-database", REDIS_FIRST_DATABASE);
+        // No single cluster: a client that used it would not reach anything.
+        properties.put("spring.kafka.bootstrap-servers", "127.0.0.1:1");
+        for (int i = 0; i < REGIONS.size(); i++) {
+            properties.put("geokv.regions[" + i + "].name", REGIONS.get(i));
+            properties.put("geokv.regions[" + i + "].kafka.bootstrap-servers", clusters.get(REGIONS.get(i)));
+        }
+        return properties;
+    }
+
+    /** Valid events of a tenant of its own on the region's origin topic, one transaction each. */
+    private static void shiftOffsets(String region, String servers) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                servers,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "multi-it-" + UUID.randomUUID());
+        KvEventCodec codec = new KvEventCodec();
+        HybridLogicalClock clock = new HybridLogicalClock(System::currentTimeMillis);
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            for (int i = 0; i < SHIFTING_EVENTS; i++) {
+                String key = "shift-" + i;
+                byte[] event = codec.encode(KvEvents.newEvent(
+                        UUID.randomUUID().toString(),
+                        SHIFT_TENANT,
+                        key,
+                        ("from " + region).getBytes(StandardCharsets.UTF_8),
+                        "text/plain",
+                        region,
+                        VersionVector.empty(),
+                        clock.tick()));
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(
+                        GeokvNames.eventTopic(region), EventTopics.recordKey(SHIFT_TENANT, key), event));
+                producer.commitTransaction();
+            }
+        }
+    }
+
+    WebTestClient client() {
+        return TestCluster.client(gateway);
+    }
+
+    int port() {
+        return ((WebServerApplicationContext) gateway).getWebServer().getPort();
+    }
+
+    RegionStores stores() {
+        return gateway.getBean(RegionStores.class);
+    }
+
+    /** replication-streams' actuator, where replays are asked for. */
+    WebTestClient replicationActuator() {
+        int port = ((WebServerApplicationContext) replication).getWebServer().getPort();
+        return WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + port + "/actuator")
+                .responseTimeout(Duration.ofMinutes(3))
+                .build();
+    }
+
+    /** The value the last-writer-wins rule shows of the default tenant's key in a region's PostgreSQL. */
+    String valueInPostgres(String region, String key) {
+        return stores().get(region)
+                .reader()
+                .find("default", key)
+                .blockOptional()
+                .flatMap(state -> LastWriterWins.winner(state.siblings()))
+                .map(Sibling::value)
+                .map(v -> new String(v, StandardCharsets.UTF_8))
+                .orElse(null);
+    }
+
+    /** Every region's digest, from the gateway. */
+    List<Map<String, Object>> digests() {
+        return client().get()
+                .uri("/admin/digest")
+                .exchange()
+                .expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {})
+                .returnResult()
+                .getResponseBody();
+    }
+
+    /** Whether every region has the same digest. */
+    boolean digestsAreEqual() {
+        List<Map<String, Object>> digests = digests();
+        return digests != null
+                && digests.size() == REGIONS.size()
+                && digests.stream().map(d -> d.get("digest")).distinct().count() == 1;
+    }
+
+    /** The broker of a region's cluster. */
+    KafkaProcess broker(String region) {
+        return brokers.get(region);
+    }
+
+    /** The bootstrap servers of each region's cluster. */
+    Map<String, String> clusters() {
+        return clusters;
+    }
+}

@@ -1,0 +1,179 @@
+package io.geokv.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A one-node KRaft Kafka cluster in a JVM of its own, so that a test can kill it the way a machine
+ * dies (SIGKILL: no shutdown hook, no clean close of its logs) and start it again on the same ports
+ * and data. Its broker runs from the test's own classpath, which holds Kafka's broker for the
+ * in-process test brokers.
+ */
+public final class KafkaProcess {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path dir;
+    private final int port;
+    private Process process;
+
+    private KafkaProcess(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** Formats a new cluster in {@code dir} on free ports and starts it; stopped when the JVM exits. */
+    public static KafkaProcess start(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            int port = freePort();
+            int controllerPort = freePort();
+            Files.writeString(dir.resolve("server.properties"), config(dir, port, controllerPort));
+            run(
+                    List.of(
+                            "kafka.tools.StorageTool",
+                            "format",
+                            "-t",
+                            Uuid.randomUuid().toString(),
+                            "-c",
+                            dir.resolve("server.properties").toString()),
+                    dir.resolve("format.log"));
+            KafkaProcess kafka = new KafkaProcess(dir, port);
+            kafka.restart();
+            TestShutdown.register(kafka::kill);
+            return kafka;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Starts the broker again on its ports and data (after {@link #kill}); waits until it listens. */
+    public synchronized void restart() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("Kafka on port " + port + " is running");
+        }
+        process = launch(List.of("kafka.Kafka", dir.resolve("server.properties").toString()), dir.resolve("kafka.log"));
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!listening(port)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                kill();
+                throw new IllegalStateException(
+                        "Kafka did not start on port " + port + "; see " + dir.resolve("kafka.log"));
+            }
+            pause();
+        }
+    }
+
+    /** SIGKILL on Linux: the broker gets no chance to clean up. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("Kafka on port " + port + " did not die");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    private static String config(Path dir, int port, int controllerPort) {
+        return String.join(
+                "\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "controller.listener.names=CONTROLLER",
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "log.dirs=" + dir.resolve("data"),
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "default.replication.factor=1",
+                "min.insync.replicas=1",
+                "group.initial.rebalance.delay.ms=0",
+                "log.retention.ms=-1",
+                "auto.create.topics.enable=false",
+                "");
+    }
+
+    private static void run(List<String> mainAndArgs, Path log) {
+        Process tool = launch(mainAndArgs, log);
+        try {
+            if (!tool.waitFor(60, TimeUnit.SECONDS) || tool.exitValue() != 0) {
+                tool.destroyForcibly();
+                throw new IllegalStateException(mainAndArgs + " failed; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static Process launch(List<String> mainAndArgs, Path log) {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path")));
+        command.addAll(mainAndArgs);
+        try {
+            return new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -17,7 +17,7 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
 
     /**
-     * The conflict model, log positions and names, routing, hashing (home regions), tokens, sessions
+     * The conflict model, log positions and names, anti-entropy digests, routing, hashing (home regions), tokens, sessions
      * and health decisions: pure logic, testable without any broker, database or web server.
      */
     @ArchTest
@@ -27,6 +27,7 @@ class ArchitectureTest {
                     "io.geokv.conflict..",
                     "io.geokv.position..",
                     "io.geokv.naming..",
+                    "io.geokv.digest..",
                     "io.geokv.gateway.routing",
                     "io.geokv.gateway.consistency",
                     "io.geokv.gateway.tokens",
@@ -57,7 +58,7 @@ class ArchitectureTest {
     static final ArchRule modulesDependInOneDirection = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
             .layer("conflict model")
-            .definedBy("io.geokv.conflict..", "io.geokv.naming..", "io.geokv.position..")
+            .definedBy("io.geokv.conflict..", "io.geokv.naming..", "io.geokv.position..", "io.geokv.digest..")
             .layer("event log")
             .definedBy("io.geokv.event..", "io.geokv.topics..")
             .layer("mirroring")

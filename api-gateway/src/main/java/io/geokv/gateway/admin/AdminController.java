@@ -1,16 +1,23 @@
 package io.geokv.gateway.admin;
 
+import io.geokv.digest.BucketDigests;
 import io.geokv.gateway.health.Check;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.naming.GeokvNames;
+import io.geokv.position.LogPositions;
 import io.geokv.progress.RegionProgress;
 import io.geokv.progress.ReplicationLag;
 import io.geokv.store.RegionStores;
 import io.geokv.store.config.RegionsProperties;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -23,12 +30,14 @@ class AdminController {
     private final RegionsProperties regions;
     private final HealthTracker health;
     private final RegionProgress progress;
+    private final AntiEntropy antiEntropy;
 
     AdminController(RegionStores stores, RegionsProperties regions, HealthTracker health, RegionProgress progress) {
         this.stores = stores;
         this.regions = regions;
         this.health = health;
         this.progress = progress;
+        this.antiEntropy = new AntiEntropy(stores);
     }
 
     record RegionDigestView(String region, long records, long liveRecords, String digest) {}
@@ -51,6 +60,70 @@ class AdminController {
                         .digest()
                         .map(d -> new RegionDigestView(name, d.records(), d.liveRecords(), d.sha256())))
                 .collectList();
+    }
+
+    record BucketsView(String region, Map<String, Long> applied, List<BucketDigests.Bucket> buckets) {}
+
+    /** A key two regions hold differently: each region's state hash (SHA-256 of its stored state), null where it holds no row. */
+    record KeyDifferenceView(String tenant, String key, int bucket, Map<String, String> states) {}
+
+    record DivergenceView(
+            List<String> regions,
+            List<Integer> buckets,
+            List<KeyDifferenceView> keys,
+            Map<String, Map<String, Long>> applied) {}
+
+    /** Each region's digest per bucket of keys ({@link io.geokv.digest.KeyBuckets}), with what it had applied. */
+    @GetMapping("/digest/buckets")
+    Mono<List<BucketsView>> bucketDigests() {
+        return Flux.fromIterable(stores.names())
+                .flatMapSequential(name ->
+                        antiEntropy.buckets(name).map(b -> new BucketsView(name, positions(b.applied()), b.buckets())))
+                .collectList();
+    }
+
+    /**
+     * Where two regions differ: the buckets whose digests differ and, in them, every key the regions
+     * hold differently, with what each had applied when it was read.
+     */
+    @GetMapping("/divergence")
+    Mono<DivergenceView> divergence(@RequestParam List<String> regions) {
+        if (regions.size() != 2 || regions.get(0).equals(regions.get(1))) {
+            throw new ResponseStatusException(
+                    HttpStatus.BAD_REQUEST, "give two regions to compare, e.g. ?regions=us-east,eu-west");
+        }
+        for (String region : regions) {
+            if (!stores.names().contains(region)) {
+                throw new ResponseStatusException(
+                        HttpStatus.BAD_REQUEST,
+                        RegionsProperties.unknownRegion(region, stores.names()).getMessage());
+            }
+        }
+        String first = regions.get(0);
+        String second = regions.get(1);
+        return antiEntropy.compare(first, second).map(c -> {
+            Map<String, Map<String, Long>> applied = new LinkedHashMap<>();
+            applied.put(first, positions(c.firstApplied()));
+            applied.put(second, positions(c.secondApplied()));
+            return new DivergenceView(
+                    List.of(first, second),
+                    c.buckets(),
+                    c.keys().stream()
+                            .map(k -> {
+                                Map<String, String> states = new LinkedHashMap<>();
+                                states.put(first, k.first());
+                                states.put(second, k.second());
+                                return new KeyDifferenceView(k.tenant(), k.key(), k.bucket(), states);
+                            })
+                            .toList(),
+                    applied);
+        });
+    }
+
+    private static Map<String, Long> positions(LogPositions positions) {
+        Map<String, Long> byPartition = new LinkedHashMap<>();
+        positions.asMap().forEach((partition, next) -> byPartition.put(partition.toString(), next));
+        return byPartition;
     }
 
     @GetMapping("/replication-lag")

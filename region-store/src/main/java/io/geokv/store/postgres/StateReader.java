@@ -3,6 +3,7 @@ package io.geokv.store.postgres;
 import io.geokv.conflict.ContextTokens;
 import io.geokv.conflict.KeyState;
 import io.geokv.conflict.KeyStateCodec;
+import io.geokv.digest.KeyDigest;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
@@ -14,6 +15,7 @@ import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Row;
 import java.nio.ByteBuffer;
@@ -25,7 +27,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -182,14 +186,49 @@ public final class StateReader {
 
     /** How far this region has applied every origin topic partition (its {@code applied_offsets}). */
     public Mono<LogPositions> appliedPositions() {
-        return withConnection(c -> Flux.from(
-                                c.createStatement("SELECT topic, partition, next_offset FROM applied_offsets")
-                                        .execute())
-                        .flatMap(result -> result.map((row, meta) -> Map.entry(
-                                new EventPartition(row.get("topic", String.class), row.get("partition", Integer.class)),
-                                row.get("next_offset", Long.class)))))
+        return withConnection(c -> appliedPositions(c).flux()).next();
+    }
+
+    private static Mono<LogPositions> appliedPositions(Connection c) {
+        return Flux.from(c.createStatement("SELECT topic, partition, next_offset FROM applied_offsets")
+                        .execute())
+                .flatMap(result -> result.map((row, meta) -> Map.entry(
+                        new EventPartition(row.get("topic", String.class), row.get("partition", Integer.class)),
+                        row.get("next_offset", Long.class))))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
                 .map(LogPositions::of);
+    }
+
+    /** Something read from one snapshot of the region, with the positions it had applied in that snapshot. */
+    public record AsApplied<T>(T value, LogPositions applied) {}
+
+    /**
+     * Folds every key's {@link KeyDigest} (its state hashed by PostgreSQL, SHA-256 of the stored state
+     * itself, so a row changed behind replication's back shows) in key order, from one snapshot that
+     * also gives what the region had applied. For anti-entropy; a full scan.
+     */
+    public <A> Mono<AsApplied<A>> foldKeyDigests(Supplier<A> initial, BiConsumer<A, KeyDigest> add) {
+        return Mono.usingWhen(
+                pool.create(),
+                c -> Mono.usingWhen(
+                        Mono.from(c.beginTransaction(IsolationLevel.REPEATABLE_READ))
+                                .thenReturn(c),
+                        tx -> appliedPositions(tx)
+                                .flatMap(applied -> Flux.from(tx.createStatement(
+                                                        "SELECT tenant, key, sha256(state) AS state_hash FROM kv_state"
+                                                                + " ORDER BY tenant, key")
+                                                .fetchSize(DIGEST_FETCH_SIZE)
+                                                .execute())
+                                        .concatMap(result -> result.map((row, meta) -> new KeyDigest(
+                                                row.get("tenant", String.class),
+                                                row.get("key", String.class),
+                                                row.get("state_hash", byte[].class))))
+                                        .collect(initial, add)
+                                        .map(folded -> new AsApplied<>(folded, applied))),
+                        Connection::commitTransaction,
+                        (tx, error) -> tx.rollbackTransaction(),
+                        Connection::rollbackTransaction),
+                Connection::close);
     }
 
     /**

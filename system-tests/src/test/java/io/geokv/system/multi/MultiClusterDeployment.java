@@ -113,8 +113,19 @@ final class MultiClusterDeployment {
         clusters.forEach(MultiClusterDeployment::shiftOffsets);
         MirrorMaker mirror = new MirrorMaker(MirrorFlows.properties(clusters, TestMirror.settings()));
         mirror.start();
-        TestShutdown.register(mirror::stop);
+        TestShutdown.register(() -> stopWithin(mirror, Duration.ofSeconds(20)));
         return new MultiClusterDeployment(brokers, clusters, replication, gateway);
+    }
+
+    /**
+     * MirrorMaker 2's stop waits without a bound for each cluster's herder thread, which can hang on a
+     * cluster whose broker was killed and started again: the test JVM does not wait for it longer.
+     */
+    private static void stopWithin(MirrorMaker mirror, Duration bound) throws InterruptedException {
+        Thread stopping = new Thread(mirror::stop, "mirror-maker-stop");
+        stopping.setDaemon(true);
+        stopping.start();
+        stopping.join(bound.toMillis());
     }
 
     private static ConfigurableApplicationContext startReplication(Map<String, String> clusters) {

@@ -95,6 +95,16 @@ public final class GeokvNames {
         return EVENT_TOPIC_PREFIX + requireRegionName(region);
     }
 
+    /**
+     * In another region's cluster (the multi topology), MirrorMaker 2's heartbeats mirrored from {@code
+     * origin}'s cluster: {@code <origin>.heartbeats}. Its replication policy names a mirrored heartbeat
+     * topic after the cluster it came from, whose alias is the region's name; its newest record tells
+     * how long ago the mirror link from {@code origin} last carried anything, busy or idle.
+     */
+    public static String mirroredHeartbeatsTopic(String origin) {
+        return requireRegionName(origin) + ".heartbeats";
+    }
+
     /** The region whose events {@code topic} holds, or empty if it is not an event topic. */
     public static Optional<String> regionOfEventTopic(String topic) {
         if (topic == null || !topic.startsWith(EVENT_TOPIC_PREFIX)) {

@@ -64,8 +64,10 @@ public final class CopyEnds {
         TopicPartition tp = TopicOffsets.kafka(copy);
         consumer.assign(List.of(tp));
         try {
-            for (long to = end; to > start; to = Math.max(start, to - CHUNK)) {
-                long from = Math.max(start, to - CHUNK);
+            // The last record first: it is stamped, unless someone produced to the copy by hand.
+            long size = 1;
+            for (long to = end; to > start; to = Math.max(start, to - size), size = CHUNK) {
+                long from = Math.max(start, to - size);
                 long found = highestStamped(tp, from, to);
                 if (found >= 0) {
                     return found;

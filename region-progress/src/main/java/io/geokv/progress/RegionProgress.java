@@ -91,15 +91,17 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
      * Also measures replication lag every lag interval once started, on a thread of its own (Kafka's
      * consumer blocks); {@link #lag()} then answers from the latest measurement. Call before {@link #start}.
      *
+     * @param clusters which cluster holds each region's log
      * @param admins an admin client of each region's cluster
      * @param peekers a consumer without a group of each region's cluster, to read the timestamp of the
      *     oldest event behind; closed with this
      */
     public void measureLag(
+            RegionClusters clusters,
             RegionClusters.PerCluster<Admin> admins,
             RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers,
             Clock clock) {
-        lag = new ReplicationLagSampler(List.copyOf(feeds.keySet()), admins, peekers, clock, this::applied);
+        lag = new ReplicationLagSampler(List.copyOf(feeds.keySet()), clusters, admins, peekers, clock, this::applied);
     }
 
     public List<String> regions() {

@@ -12,6 +12,14 @@ import java.util.List;
  * are the same for the region's Streams consumer group, as Kafka's own tools report it. The two differ
  * by what the Streams application has consumed but the sink has not yet written: a sink that stops
  * shows as applied lag growing while the consumer lag stays at zero.
+ *
+ * <p>In the multi topology the applied lag splits in two. {@code mirrorLagRecords}: events of the
+ * origin's cluster not yet in the region's cluster; {@code mirrorLagSeconds}: the age of the oldest of
+ * them, and never less than the age of the newest MirrorMaker 2 heartbeat the link carried, so it
+ * stays truthful when the origin is idle and the link is down. {@code applyLagRecords} and {@code
+ * applyLagSeconds}: events the region's cluster holds and its PostgreSQL has not applied, and the age
+ * of the oldest. The records add up: {@code lagRecords = mirrorLagRecords + applyLagRecords}. In the
+ * single topology, and for a region's own topic, the mirror lag is 0.
  */
 public record ReplicationLag(
         String region,
@@ -19,10 +27,14 @@ public record ReplicationLag(
         long lagRecords,
         double lagSeconds,
         long consumerLagRecords,
-        double consumerLagSeconds) {
+        double consumerLagSeconds,
+        long mirrorLagRecords,
+        double mirrorLagSeconds,
+        long applyLagRecords,
+        double applyLagSeconds) {
 
     public static ReplicationLag none(String region, String origin) {
-        return new ReplicationLag(region, origin, 0, 0, 0, 0);
+        return new ReplicationLag(region, origin, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** No lag for every pair of {@code regions}: what is known before the first measurement. */

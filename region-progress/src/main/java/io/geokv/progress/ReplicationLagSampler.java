@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Measures {@link ReplicationLag} on a schedule, so HTTP requests and Prometheus scrapes never wait
  * on Kafka: end offsets minus what each region has applied (from its {@link AppliedFeed}), in the
- * origins' offsets ({@link OriginOffsets}), and end offsets minus the committed offsets of the
+ * origins' offsets (each topic asked of its origin cluster), and end offsets minus the committed offsets of the
  * region's Streams application, both in the region's own cluster; each with the age of the oldest
  * event behind, read by peeking at the record at that position in the cluster the offsets are of.
  */
@@ -42,12 +43,17 @@ final class ReplicationLagSampler implements AutoCloseable {
     private static final Duration PEEK_TIMEOUT = Duration.ofSeconds(2);
 
     private final List<String> regions;
+    private final RegionClusters clusters;
     private final RegionClusters.PerCluster<Admin> admins;
-    private final OriginOffsets origins;
     private final RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers;
     private final Clock clock;
     private final Function<String, Optional<LogPositions>> applied;
     private final AtomicReference<List<ReplicationLag>> latest;
+    /** Per origin region; only the sampler's thread touches it. */
+    private final Map<String, OriginStanding> originStandings = new HashMap<>();
+    /** The regions whose cluster did not answer this round: not asked again in it. */
+    private final Set<String> unreachable = new HashSet<>();
+
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "geokv-lag-sampler");
         thread.setDaemon(true);
@@ -56,13 +62,14 @@ final class ReplicationLagSampler implements AutoCloseable {
 
     ReplicationLagSampler(
             List<String> regions,
+            RegionClusters clusters,
             RegionClusters.PerCluster<Admin> admins,
             RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers,
             Clock clock,
             Function<String, Optional<LogPositions>> applied) {
         this.regions = regions;
+        this.clusters = clusters;
         this.admins = admins;
-        this.origins = new OriginOffsets(admins, KAFKA_TIMEOUT);
         this.peekers = peekers;
         this.clock = clock;
         this.applied = applied;
@@ -77,7 +84,7 @@ final class ReplicationLagSampler implements AutoCloseable {
         return latest.get();
     }
 
-    /** Failures keep the last known figures. */
+    /** Failures keep the last known figures (a cluster that does not answer: those that depend on it). */
     void sample() {
         try {
             latest.set(measure());
@@ -90,68 +97,166 @@ final class ReplicationLagSampler implements AutoCloseable {
         return ReplicationLag.of(latest.get(), region, origin);
     }
 
-    private List<ReplicationLag> measure() throws Exception {
-        Set<EventPartition> partitions = origins.eventPartitions(regions);
-        LogPositions ends = origins.ends(partitions);
-        LogPositions starts = origins.starts(partitions);
+    private List<ReplicationLag> measure() {
+        originStandings();
+        Set<EventPartition> partitions = new HashSet<>();
+        LogPositions ends = LogPositions.empty();
+        LogPositions starts = LogPositions.empty();
+        for (OriginStanding standing : originStandings.values()) {
+            partitions.addAll(standing.partitions());
+            ends = ends.join(standing.ends());
+            starts = starts.join(standing.starts());
+        }
         List<ReplicationLag> result = new ArrayList<>();
-        // Where each cluster's copies stand, asked once per cluster (in the single topology, the origins').
-        Map<Admin, LogPositions> clusterEnds = new IdentityHashMap<>();
-        Map<Admin, LogPositions> clusterStarts = new IdentityHashMap<>();
         for (String region : regions) {
-            // The region's Streams application reads its own cluster, in that cluster's offsets.
-            Admin admin = admins.of(region);
-            TopicOffsets local = new TopicOffsets(admin, KAFKA_TIMEOUT);
-            LogPositions localEnds = clusterEnds.computeIfAbsent(admin, a -> local.ends(partitions));
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
-                            GeokvNames.streamsApplicationId(region))
-                    .partitionsToOffsetAndMetadata()
-                    .get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            LogPositions consumed = clusterStarts.computeIfAbsent(admin, a -> local.starts(partitions));
-            for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : committed.entrySet()) {
-                if (offset.getValue() != null) {
-                    consumed = consumed.with(
-                            TopicOffsets.of(offset.getKey()), offset.getValue().offset());
+            LogPositions originStarts = starts;
+            // What the region's cluster holds, in the origins' offsets: its copies' ends (the origins' own
+            // ends in the single topology). Unknown while the region's cluster does not answer.
+            Optional<LogPositions> copied = Optional.empty();
+            Map<String, Behind> consumerLag;
+            Map<String, Behind> mirrorLag;
+            try {
+                if (unreachable.contains(region)) {
+                    throw new IllegalStateException("its cluster did not answer this round");
                 }
+                // The region's Streams application reads its own cluster, in that cluster's offsets.
+                TopicOffsets local = new TopicOffsets(admins.of(region), KAFKA_TIMEOUT);
+                consumerLag = behind(
+                        region,
+                        consumed(region, local, partitions),
+                        local.ends(partitions),
+                        p -> peekers.of(region),
+                        ReplicationLag::consumerLagSeconds);
+                copied = Optional.of(
+                        clusters.multi()
+                                ? new CopyEnds(local, peekers.of(region), clusters.mirroredTopics(region))
+                                        .ends(partitions)
+                                : ends);
+                mirrorLag = behind(
+                        region,
+                        copied.get().join(originStarts),
+                        ends,
+                        this::originPeeker,
+                        ReplicationLag::mirrorLagSeconds);
+            } catch (RuntimeException e) {
+                log.debug("region {}: its cluster cannot be asked this round: {}", region, e.toString());
+                consumerLag = lastKnown(region, ReplicationLag::consumerLagRecords, ReplicationLag::consumerLagSeconds);
+                mirrorLag = lastKnown(region, ReplicationLag::mirrorLagRecords, ReplicationLag::mirrorLagSeconds);
             }
-            Map<String, Behind> consumerLag =
-                    behind(region, consumed, localEnds, p -> peekers.of(region), ReplicationLag::consumerLagSeconds);
             // A region that cannot be asked keeps its last known figures; its PostgreSQL check reports the failure.
-            Optional<LogPositions> regionApplied = applied.apply(region);
+            Optional<LogPositions> regionApplied = applied.apply(region).map(positions -> positions.join(originStarts));
+            LogPositions originEnds = ends;
             Map<String, Behind> appliedLag = regionApplied
-                    .map(positions -> behind(
-                            region, positions.join(starts), ends, this::originPeeker, ReplicationLag::lagSeconds))
-                    .orElseGet(() -> lastKnownAppliedLag(region));
+                    .map(positions ->
+                            behind(region, positions, originEnds, this::originPeeker, ReplicationLag::lagSeconds))
+                    .orElseGet(() -> lastKnown(region, ReplicationLag::lagRecords, ReplicationLag::lagSeconds));
+            Optional<LogPositions> copies = copied;
+            Map<String, Behind> applyLag = regionApplied
+                    .flatMap(positions -> copies.map(copy ->
+                            behind(region, positions, copy, this::originPeeker, ReplicationLag::applyLagSeconds)))
+                    .orElseGet(
+                            () -> lastKnown(region, ReplicationLag::applyLagRecords, ReplicationLag::applyLagSeconds));
+            Map<EventPartition, Long> heartbeats =
+                    copied.isPresent() && clusters.multi() ? newestHeartbeats(region) : Map.of();
             for (String origin : regions) {
                 Behind readers = appliedLag.get(origin);
                 Behind consumer = consumerLag.get(origin);
+                Behind mirror = mirrorLag.get(origin);
+                Long heartbeat = heartbeats.get(heartbeatPartition(origin));
+                if (heartbeat != null && clusters.mirrored(origin, region)) {
+                    // Idle or busy, the link is no fresher than the newest heartbeat it carried.
+                    double age = Math.max(0, clock.millis() - heartbeat) / 1000.0;
+                    mirror = new Behind(mirror.records(), Math.max(mirror.seconds(), age));
+                }
+                Behind apply = applyLag.get(origin);
                 result.add(new ReplicationLag(
-                        region, origin, readers.records(), readers.seconds(), consumer.records(), consumer.seconds()));
+                        region,
+                        origin,
+                        readers.records(),
+                        readers.seconds(),
+                        consumer.records(),
+                        consumer.seconds(),
+                        mirror.records(),
+                        mirror.seconds(),
+                        apply.records(),
+                        apply.seconds()));
             }
         }
         return List.copyOf(result);
     }
 
+    /**
+     * Where each origin's topic stands in its origin cluster, refreshed from every cluster that
+     * answers; a cluster that does not keeps its last known standing, so the other regions' figures
+     * stay current while one cluster is away.
+     */
+    private void originStandings() {
+        unreachable.clear();
+        admins.regionsByClient().forEach((admin, origins) -> {
+            try {
+                TopicOffsets offsets = new TopicOffsets(admin, KAFKA_TIMEOUT);
+                Set<EventPartition> partitions = offsets.eventPartitions(origins);
+                OriginStanding standing =
+                        new OriginStanding(partitions, offsets.ends(partitions), offsets.starts(partitions));
+                origins.forEach(origin -> originStandings.put(origin, standing));
+            } catch (RuntimeException e) {
+                log.debug("the cluster of {} cannot be asked this round: {}", origins, e.toString());
+                unreachable.addAll(origins);
+            }
+        });
+    }
+
+    /** Where an origin's topic stood in its cluster when that cluster last answered. */
+    private record OriginStanding(Set<EventPartition> partitions, LogPositions ends, LogPositions starts) {}
+
+    /** The offsets the region's Streams application committed, from the start of the log where it has none. */
+    private LogPositions consumed(String region, TopicOffsets local, Set<EventPartition> partitions) {
+        LogPositions consumed = local.starts(partitions);
+        for (Map.Entry<EventPartition, Long> offset : local.committed(
+                        GeokvNames.streamsApplicationId(region), partitions)
+                .asMap()
+                .entrySet()) {
+            consumed = consumed.with(offset.getKey(), offset.getValue());
+        }
+        return consumed;
+    }
+
     private record Behind(long records, double seconds) {}
 
-    private Map<String, Behind> lastKnownAppliedLag(String region) {
+    private Map<String, Behind> lastKnown(
+            String region, ToLongFunction<ReplicationLag> records, ToDoubleFunction<ReplicationLag> seconds) {
         Map<String, Behind> last = new HashMap<>();
         for (String origin : regions) {
             ReplicationLag lag = last(region, origin);
-            last.put(origin, new Behind(lag.lagRecords(), lag.lagSeconds()));
+            last.put(origin, new Behind(records.applyAsLong(lag), seconds.applyAsDouble(lag)));
         }
         return last;
     }
 
-    /** The peeking consumer of a partition's origin cluster. */
+    /** When the newest heartbeat from each other region reached this region's cluster; absent where none did. */
+    private Map<EventPartition, Long> newestHeartbeats(String region) {
+        List<EventPartition> topics = clusters.regions().stream()
+                .filter(origin -> clusters.mirrored(origin, region))
+                .map(ReplicationLagSampler::heartbeatPartition)
+                .toList();
+        return new TopicOffsets(admins.of(region), KAFKA_TIMEOUT).newestTimestamps(topics);
+    }
+
+    /** MirrorMaker 2's heartbeat topics have one partition. */
+    private static EventPartition heartbeatPartition(String origin) {
+        return new EventPartition(GeokvNames.mirroredHeartbeatsTopic(origin), 0);
+    }
+
+    /** The peeking consumer of a partition's origin cluster; null when that cluster did not answer this round. */
     private Consumer<byte[], byte[]> originPeeker(EventPartition partition) {
-        return peekers.of(GeokvNames.regionOfEventTopic(partition.topic()).orElseThrow());
+        String origin = GeokvNames.regionOfEventTopic(partition.topic()).orElseThrow();
+        return unreachable.contains(origin) ? null : peekers.of(origin);
     }
 
     /**
      * Per origin, records between {@code positions} and {@code ends}, and the age of the oldest of them.
      *
-     * @param peekers the consumer of the cluster whose offsets these are, per partition
+     * @param peekers the consumer of the cluster whose offsets these are, per partition (null: not peeked)
      */
     private Map<String, Behind> behind(
             String region,
@@ -160,7 +265,9 @@ final class ReplicationLagSampler implements AutoCloseable {
             Function<EventPartition, Consumer<byte[], byte[]>> peekers,
             ToDoubleFunction<ReplicationLag> lastSeconds) {
         Map<EventPartition, Long> oldestBehind = new HashMap<>();
+        // Records of a cluster that did not answer (no peeker) are not peeked: their age stays the last known one.
         ends.asMap().keySet().stream()
+                .filter(p -> peekers.apply(p) != null)
                 .collect(Collectors.groupingBy(peekers, IdentityHashMap::new, Collectors.toSet()))
                 .forEach((peeker, ofPeeker) -> oldestBehind.putAll(peekTimestamps(peeker, positions, ends, ofPeeker)));
         long now = clock.millis();

@@ -5,6 +5,7 @@ import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -57,6 +59,28 @@ public final class TopicOffsets {
     public LogPositions starts(Collection<EventPartition> partitions) {
         return positions(get(
                 admin.listOffsets(request(partitions, OffsetSpec.earliest())).all()));
+    }
+
+    /**
+     * The timestamp of the newest record of each partition (by record timestamp); a partition
+     * without records, or a topic that does not exist, is absent.
+     */
+    public Map<EventPartition, Long> newestTimestamps(Collection<EventPartition> partitions) {
+        Map<EventPartition, Long> newest = new HashMap<>();
+        for (EventPartition partition : partitions) {
+            try {
+                ListOffsetsResultInfo info = get(admin.listOffsets(Map.of(kafka(partition), OffsetSpec.maxTimestamp()))
+                        .partitionResult(kafka(partition)));
+                if (info.offset() >= 0 && info.timestamp() >= 0) {
+                    newest.put(partition, info.timestamp());
+                }
+            } catch (KafkaException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+        }
+        return newest;
     }
 
     /** The offsets consumer group {@code groupId} committed for these partitions; absent where it has none. */

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
@@ -17,6 +18,11 @@ import org.apache.kafka.common.Uuid;
  * dies (SIGKILL: no shutdown hook, no clean close of its logs) and start it again on the same ports
  * and data. Its broker runs from the test's own classpath, which holds Kafka's broker for the
  * in-process test brokers.
+ *
+ * <p>Besides its listener for clients, it has a second one reached only through a {@link TcpProxy}
+ * in the test JVM and advertised at the proxy's port ({@link #mirrorBootstrapServers()}): every
+ * connection of a client bootstrapped there (MirrorMaker 2's) goes through the proxy, so cutting it
+ * cuts the cluster's mirror links both ways while its other clients are untouched.
  */
 public final class KafkaProcess {
 
@@ -24,11 +30,13 @@ public final class KafkaProcess {
 
     private final Path dir;
     private final int port;
+    private final TcpProxy mirrorLink;
     private Process process;
 
-    private KafkaProcess(Path dir, int port) {
+    private KafkaProcess(Path dir, int port, TcpProxy mirrorLink) {
         this.dir = dir;
         this.port = port;
+        this.mirrorLink = mirrorLink;
     }
 
     /** Formats a new cluster in {@code dir} on free ports and starts it; stopped when the JVM exits. */
@@ -37,7 +45,11 @@ public final class KafkaProcess {
             Files.createDirectories(dir);
             int port = freePort();
             int controllerPort = freePort();
-            Files.writeString(dir.resolve("server.properties"), config(dir, port, controllerPort));
+            int mirrorPort = freePort();
+            TcpProxy mirrorLink = new TcpProxy(mirrorPort);
+            TestShutdown.register(mirrorLink);
+            Files.writeString(
+                    dir.resolve("server.properties"), config(dir, port, controllerPort, mirrorPort, mirrorLink.port()));
             run(
                     List.of(
                             "kafka.tools.StorageTool",
@@ -47,7 +59,7 @@ public final class KafkaProcess {
                             "-c",
                             dir.resolve("server.properties").toString()),
                     dir.resolve("format.log"));
-            KafkaProcess kafka = new KafkaProcess(dir, port);
+            KafkaProcess kafka = new KafkaProcess(dir, port, mirrorLink);
             kafka.restart();
             TestShutdown.register(kafka::kill);
             return kafka;
@@ -58,6 +70,20 @@ public final class KafkaProcess {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** Where MirrorMaker 2 reaches this cluster: through the link {@link #cutMirrorLink} cuts. */
+    public String mirrorBootstrapServers() {
+        return "127.0.0.1:" + mirrorLink.port();
+    }
+
+    /** Closes every connection through the mirror link and refuses new ones, until {@link #restoreMirrorLink}. */
+    public void cutMirrorLink() throws IOException {
+        mirrorLink.cut();
+    }
+
+    public void restoreMirrorLink() {
+        mirrorLink.restore();
     }
 
     /** Starts the broker again on its ports and data (after {@link #kill}); waits until it listens. */
@@ -97,17 +123,18 @@ public final class KafkaProcess {
         return process != null && process.isAlive();
     }
 
-    private static String config(Path dir, int port, int controllerPort) {
+    private static String config(Path dir, int port, int controllerPort, int mirrorPort, int mirrorProxyPort) {
         return String.join(
                 "\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
                 "controller.listener.names=CONTROLLER",
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",MIRROR://127.0.0.1:" + mirrorPort
+                        + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",MIRROR://127.0.0.1:" + mirrorProxyPort,
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,MIRROR:PLAINTEXT",
                 "log.dirs=" + dir.resolve("data"),
                 "offsets.topic.replication.factor=1",
                 "transaction.state.log.replication.factor=1",
@@ -136,7 +163,7 @@ public final class KafkaProcess {
     }
 
     private static Process launch(List<String> mainAndArgs, Path log) {
-        List<String> command = new java.util.ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m",
                 "-XX:+UseSerialGC",

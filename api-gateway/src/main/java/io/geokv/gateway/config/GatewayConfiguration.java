@@ -315,7 +315,10 @@ class GatewayConfiguration {
         // first batch larger than this).
         ClientSettings.defaultTo(props, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024);
         progress.measureLag(
-                admins, regions.clusters().open(props, KafkaConsumer<byte[], byte[]>::new), Clock.systemUTC());
+                regions.clusters(),
+                admins,
+                regions.clusters().open(props, KafkaConsumer<byte[], byte[]>::new),
+                Clock.systemUTC());
         ReplicationLagMetrics.register(progress, meters);
         return progress;
     }

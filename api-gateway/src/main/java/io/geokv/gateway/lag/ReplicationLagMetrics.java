@@ -49,6 +49,43 @@ public final class ReplicationLagMetrics {
                         "seconds",
                         "age of the oldest event of origin the region's Streams application has not consumed",
                         lag -> lag.consumerLagSeconds());
+                gauge(
+                        meters,
+                        progress,
+                        region,
+                        origin,
+                        "geokv.replication.mirror.lag.records",
+                        null,
+                        "events of origin's cluster not yet mirrored into the region's cluster",
+                        lag -> lag.mirrorLagRecords());
+                gauge(
+                        meters,
+                        progress,
+                        region,
+                        origin,
+                        "geokv.replication.mirror.lag.seconds",
+                        "seconds",
+                        "age of the oldest event of origin not yet mirrored, at least the age of the newest heartbeat"
+                                + " the mirror link carried",
+                        lag -> lag.mirrorLagSeconds());
+                gauge(
+                        meters,
+                        progress,
+                        region,
+                        origin,
+                        "geokv.replication.apply.lag.records",
+                        null,
+                        "events of origin in the region's cluster its PostgreSQL has not applied yet",
+                        lag -> lag.applyLagRecords());
+                gauge(
+                        meters,
+                        progress,
+                        region,
+                        origin,
+                        "geokv.replication.apply.lag.seconds",
+                        "seconds",
+                        "age of the oldest event of origin in the region's cluster not applied yet",
+                        lag -> lag.applyLagSeconds());
             }
         }
     }

@@ -44,6 +44,7 @@ class ClusterLossIT {
 
     @Test
     void aRegionWhoseClusterDiesHasItsWritesFailedOverAndEveryRegionConvergesAfterItsRestart() throws Exception {
+        deployment.awaitMirroring();
         String run = UUID.randomUUID().toString();
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
         Map<String, String> refusedOutsideTheDeadRegion = new ConcurrentHashMap<>();

@@ -1,5 +1,9 @@
 package io.geokv.system.multi;
 
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.Sibling;
@@ -44,7 +48,8 @@ import org.springframework.util.FileSystemUtils;
  * geokv in the multi topology, once per JVM: a Kafka cluster per region (a KRaft broker in a JVM of
  * its own, {@link KafkaProcess}, so a test can kill one),
  * MirrorMaker 2 in dedicated mode mirroring each region's event topic to the other clusters with the
- * configuration {@link MirrorFlows} makes, replication-streams for every region (each reading its own
+ * configuration {@link MirrorFlows} makes (reaching each cluster through a link a test can cut: {@link
+ * KafkaProcess#cutMirrorLink}), replication-streams for every region (each reading its own
  * cluster) and a gateway (writing each region's events to its cluster), over the machine's PostgreSQL
  * (databases {@code geokv_multi_<region>}) and Redis (databases 7 to 9). The multi-cluster tests share it.
  *
@@ -111,7 +116,9 @@ final class MultiClusterDeployment {
                 .run(TestReplication.asArguments(gatewayProperties(clusters)));
         TestShutdown.register(gateway::close);
         clusters.forEach(MultiClusterDeployment::shiftOffsets);
-        MirrorMaker mirror = new MirrorMaker(MirrorFlows.properties(clusters, TestMirror.settings()));
+        Map<String, String> mirrorLinks = new LinkedHashMap<>();
+        brokers.forEach((region, broker) -> mirrorLinks.put(region, broker.mirrorBootstrapServers()));
+        MirrorMaker mirror = new MirrorMaker(MirrorFlows.properties(mirrorLinks, TestMirror.settings()));
         mirror.start();
         TestShutdown.register(() -> stopWithin(mirror, Duration.ofSeconds(20)));
         return new MultiClusterDeployment(brokers, clusters, replication, gateway);
@@ -254,6 +261,46 @@ final class MultiClusterDeployment {
         return digests != null
                 && digests.size() == REGIONS.size()
                 && digests.stream().map(d -> d.get("digest")).distinct().count() == 1;
+    }
+
+    /**
+     * Waits until every origin's offset-shifting events were mirrored and applied everywhere: the
+     * mirror links work. Each test starts with it, whatever the tests before it did.
+     */
+    void awaitMirroring() {
+        for (String region : REGIONS) {
+            await("mirrored into " + region)
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> stores().get(region)
+                                    .reader()
+                                    .find(SHIFT_TENANT, "shift-0")
+                                    .blockOptional()
+                                    .map(state -> state.siblings().size())
+                                    .orElse(0)
+                            == REGIONS.size());
+        }
+    }
+
+    /** {@code GET /admin/replication-lag}. */
+    JsonNode lag() throws IOException {
+        return new ObjectMapper()
+                .readTree(client().get()
+                        .uri("/admin/replication-lag")
+                        .exchange()
+                        .expectBody()
+                        .returnResult()
+                        .getResponseBody());
+    }
+
+    /** The lag of {@code region} behind {@code origin} in a {@link #lag()} answer. */
+    static JsonNode pair(JsonNode lag, String region, String origin) {
+        for (JsonNode pair : lag) {
+            if (pair.get("region").asText().equals(region)
+                    && pair.get("origin").asText().equals(origin)) {
+                return pair;
+            }
+        }
+        throw new AssertionError("no lag for " + region + " from " + origin + " in " + lag);
     }
 
     /** The broker of a region's cluster. */

@@ -67,7 +67,7 @@ class MultiClusterIT {
 
     @Test
     void withItsSessionTokenAClientReadsItsWriteInAnotherRegion100Of100() throws Exception {
-        awaitMirroring();
+        deployment.awaitMirroring();
         AtomicInteger fresh = new AtomicInteger();
         run(4, clientNo -> {
             String key = "session/" + UUID.randomUUID();
@@ -107,7 +107,7 @@ class MultiClusterIT {
      */
     @Test
     void aSessionReadIsServedByItsRegionOnceThatRegionHasAppliedTheWrite() {
-        awaitMirroring();
+        deployment.awaitMirroring();
         for (String writer : REGIONS) {
             for (String reader : REGIONS) {
                 if (writer.equals(reader)) {
@@ -139,7 +139,7 @@ class MultiClusterIT {
 
     @Test
     void aStrongWriteIsInEveryRegionsPostgresqlWhenItReturns() throws Exception {
-        awaitMirroring();
+        deployment.awaitMirroring();
         run(3, clientNo -> {
             for (int i = 0; i < 10; i++) {
                 String key = "strong/" + UUID.randomUUID();
@@ -158,7 +158,7 @@ class MultiClusterIT {
     /** Clients in every region add 1 with conditional strong writes; the key's home region arbitrates. */
     @Test
     void conditionalStrongWritesCountExactly() throws Exception {
-        awaitMirroring();
+        deployment.awaitMirroring();
         String key = "counter/" + UUID.randomUUID();
         put(key, REGIONS.get(0), "0", "strong").expectStatus().isOk();
         AtomicInteger succeeded = new AtomicInteger();
@@ -202,7 +202,7 @@ class MultiClusterIT {
 
     @Test
     void onceEverythingIsAppliedEveryRegionPairReportsNoLag() throws IOException {
-        awaitMirroring();
+        deployment.awaitMirroring();
         await("every region has applied every region's events, in the origins' offsets")
                 .atMost(MIRRORED)
                 .untilAsserted(() -> {
@@ -218,6 +218,14 @@ class MultiClusterIT {
                     assertThat(lag.findValues("lag_records"))
                             .hasSize(REGIONS.size() * REGIONS.size())
                             .allSatisfy(records -> assertThat(records.asLong()).isZero());
+                    assertThat(lag.findValues("mirror_lag_records"))
+                            .allSatisfy(records -> assertThat(records.asLong()).isZero());
+                    assertThat(lag.findValues("apply_lag_records"))
+                            .allSatisfy(records -> assertThat(records.asLong()).isZero());
+                    // Heartbeats cross every link every second.
+                    assertThat(lag.findValues("mirror_lag_seconds"))
+                            .allSatisfy(
+                                    seconds -> assertThat(seconds.asDouble()).isLessThan(10));
                 });
     }
 
@@ -228,7 +236,7 @@ class MultiClusterIT {
      */
     @Test
     void aRegionReplayedFromItsOwnClusterHasTheOtherRegionsDigest() {
-        awaitMirroring();
+        deployment.awaitMirroring();
         String run = UUID.randomUUID().toString();
         for (int i = 0; i < 60; i++) {
             put("replay/" + run + "/" + (i % 40), REGIONS.get(i % REGIONS.size()), "v" + i, null)
@@ -260,21 +268,6 @@ class MultiClusterIT {
                 .get(0)
                 .get("digest")
                 .toString();
-    }
-
-    /** The shifting events of every origin were mirrored and applied everywhere. */
-    private void awaitMirroring() {
-        for (String region : REGIONS) {
-            await("mirrored into " + region)
-                    .atMost(MIRRORED)
-                    .until(() -> stores.get(region)
-                                    .reader()
-                                    .find(MultiClusterDeployment.SHIFT_TENANT, "shift-0")
-                                    .blockOptional()
-                                    .map(state -> state.siblings().size())
-                                    .orElse(0)
-                            == REGIONS.size());
-        }
     }
 
     private WebTestClient.ResponseSpec put(String key, String region, String value, String consistency) {

@@ -25,24 +25,31 @@ import org.apache.kafka.common.header.Header;
 public final class CopyEnds {
 
     private static final int CHUNK = 100;
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final TopicOffsets offsets;
     private final Consumer<byte[], byte[]> consumer;
     private final Set<String> mirroredTopics;
+    private final Duration timeout;
 
     /**
      * @param offsets the cluster's offsets
      * @param consumer a consumer of the cluster without a group, reading committed records only
      * @param mirroredTopics the event topics that are mirrored copies in the cluster
+     * @param timeout the longest {@link #ends} may read, in all
      */
-    public CopyEnds(TopicOffsets offsets, Consumer<byte[], byte[]> consumer, Set<String> mirroredTopics) {
+    public CopyEnds(
+            TopicOffsets offsets, Consumer<byte[], byte[]> consumer, Set<String> mirroredTopics, Duration timeout) {
         this.offsets = offsets;
         this.consumer = consumer;
         this.mirroredTopics = Set.copyOf(mirroredTopics);
+        this.timeout = timeout;
     }
 
-    /** Where each partition ends in its origin's offsets. */
+    /**
+     * Where each partition ends in its origin's offsets.
+     *
+     * @throws IllegalStateException when the copies' last records cannot be read within the timeout
+     */
     public LogPositions ends(Collection<EventPartition> partitions) {
         LogPositions ends = offsets.ends(partitions);
         List<EventPartition> copies = partitions.stream()
@@ -52,15 +59,16 @@ public final class CopyEnds {
             return ends;
         }
         LogPositions starts = offsets.starts(copies);
+        long deadline = System.nanoTime() + timeout.toNanos();
         Map<EventPartition, Long> origin = new HashMap<>(ends.asMap());
         for (EventPartition copy : copies) {
-            origin.put(copy, lastStampedOffset(copy, starts.next(copy), ends.next(copy)) + 1);
+            origin.put(copy, lastStampedOffset(copy, starts.next(copy), ends.next(copy), deadline) + 1);
         }
         return LogPositions.of(origin);
     }
 
     /** The origin offset on the last record of {@code [start, end)} that has one; -1 if none has. */
-    private long lastStampedOffset(EventPartition copy, long start, long end) {
+    private long lastStampedOffset(EventPartition copy, long start, long end, long deadline) {
         TopicPartition tp = TopicOffsets.kafka(copy);
         consumer.assign(List.of(tp));
         try {
@@ -68,7 +76,7 @@ public final class CopyEnds {
             long size = 1;
             for (long to = end; to > start; to = Math.max(start, to - size), size = CHUNK) {
                 long from = Math.max(start, to - size);
-                long found = highestStamped(tp, from, to);
+                long found = highestStamped(tp, from, to, deadline);
                 if (found >= 0) {
                     return found;
                 }
@@ -79,14 +87,13 @@ public final class CopyEnds {
         }
     }
 
-    private long highestStamped(TopicPartition tp, long from, long to) {
+    private long highestStamped(TopicPartition tp, long from, long to, long deadline) {
         consumer.seek(tp, from);
         long highest = -1;
-        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
         while (consumer.position(tp) < to) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(
-                        "could not read " + tp + " from " + from + " to " + to + " within " + READ_TIMEOUT);
+                        "could not read " + tp + " from " + from + " to " + to + " within " + timeout);
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 Header header = record.headers().lastHeader(GeokvNames.ORIGIN_OFFSET_HEADER);

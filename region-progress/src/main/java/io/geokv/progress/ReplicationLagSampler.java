@@ -129,7 +129,7 @@ final class ReplicationLagSampler implements AutoCloseable {
                         ReplicationLag::consumerLagSeconds);
                 copied = Optional.of(
                         clusters.multi()
-                                ? new CopyEnds(local, peekers.of(region), clusters.mirroredTopics(region))
+                                ? new CopyEnds(local, peekers.of(region), clusters.mirroredTopics(region), PEEK_TIMEOUT)
                                         .ends(partitions)
                                 : ends);
                 mirrorLag = behind(

@@ -142,7 +142,7 @@ public final class RegionReplayer {
      */
     private LogPositions copyEnds(String region, TopicOffsets offsets) {
         try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(clusters.settingsFor(region, consumerSettings))) {
-            return new CopyEnds(offsets, consumer, clusters.mirroredTopics(region))
+            return new CopyEnds(offsets, consumer, clusters.mirroredTopics(region), ADMIN_TIMEOUT)
                     .ends(offsets.eventPartitions(clusters.regions()));
         }
     }

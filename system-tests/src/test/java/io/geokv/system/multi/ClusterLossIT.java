@@ -112,16 +112,7 @@ class ClusterLossIT {
         assertThat(refusedOutsideTheDeadRegion)
                 .as("writes routed to the living regions")
                 .isEmpty();
-        await("every region converges")
-                .atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(500))
-                .until(deployment::digestsAreEqual);
-        long convergedAt = System.nanoTime();
-        for (String region : REGIONS) {
-            acknowledged.forEach((key, value) -> assertThat(deployment.valueInPostgres(region, key))
-                    .as("%s in %s", key, region)
-                    .isEqualTo(value));
-        }
+        long convergedAt = deployment.awaitConvergence("the restart", acknowledged);
         System.out.printf(
                 "cluster loss: %s's broker killed under load; its writes failed over after %d ms; after its"
                         + " restart every region converged in %d ms; %d acknowledged writes, none lost%n",

@@ -1,5 +1,6 @@
 package io.geokv.system.multi;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -253,6 +254,25 @@ final class MultiClusterDeployment {
                 .expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {})
                 .returnResult()
                 .getResponseBody();
+    }
+
+    /**
+     * Waits until every region has the same digest, then checks each holds every acknowledged write.
+     *
+     * @return when the digests were seen equal ({@link System#nanoTime()})
+     */
+    long awaitConvergence(String after, Map<String, String> acknowledged) {
+        await("every region converges after " + after)
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(this::digestsAreEqual);
+        long convergedAt = System.nanoTime();
+        for (String region : REGIONS) {
+            acknowledged.forEach((key, value) -> assertThat(valueInPostgres(region, key))
+                    .as("%s in %s", key, region)
+                    .isEqualTo(value));
+        }
+        return convergedAt;
     }
 
     /** Whether every region has the same digest. */

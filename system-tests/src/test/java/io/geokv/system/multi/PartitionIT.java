@@ -95,16 +95,7 @@ class PartitionIT {
                 .as("during the partition, /admin/replication-lag shows the cut pairs' mirror behind")
                 .isTrue();
 
-        await("every region converges after the heal")
-                .atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(500))
-                .until(deployment::digestsAreEqual);
-        long convergedAt = System.nanoTime();
-        for (String region : REGIONS) {
-            acknowledged.forEach((key, value) -> assertThat(deployment.valueInPostgres(region, key))
-                    .as("%s in %s", key, region)
-                    .isEqualTo(value));
-        }
+        long convergedAt = deployment.awaitConvergence("the heal", acknowledged);
         for (String key : shared) {
             String winner = deployment.valueInPostgres(CUT, key);
             assertThat(winner).isIn("from " + CUT, "from us-east");

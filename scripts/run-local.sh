@@ -5,7 +5,10 @@
 #     local-services module (PostgreSQL 16 with its data in the state folder, and a Redis that
 #     keeps nothing: it is a cache). A PostgreSQL installed but down on 5432 is started instead
 #     when the script runs as root (pg_ctlcluster). One log line per store says which it is;
-#   - a single-node Kafka broker (KRaft) from the Maven Central jars on 127.0.0.1:9092;
+#   - a single-node Kafka broker (KRaft) from the Maven Central jars on 127.0.0.1:9092 holding
+#     every region's topic (the single topology); or, with --clusters 3, one per region (ports
+#     9092, 9192, 9292 and their controllers 9093, 9193, 9293) and MirrorMaker 2 (the mirroring
+#     module's geokv-mirror-maker) mirroring each region's topic into the others (the multi topology);
 #   - replication-streams (actuator on :8010) and api-gateway (HTTP API on :8009).
 # Builds first when a jar it starts is missing or older than a source or pom file of the reactor
 # (mvn -q -B -DskipTests package: the jars stay in each module's target/).
@@ -14,8 +17,10 @@
 # .geokv-local/ at the repo root; the broker's topics and the embedded PostgreSQL's data are
 # kept there across runs.
 #
-# Usage: scripts/run-local.sh [--rebuild]
+# Usage: scripts/run-local.sh [--rebuild] [--clusters 1|3]
 # Environment:
+#   GEOKV_CLUSTERS                 Kafka clusters, as --clusters: 1 (the default) or one per region
+#   GEOKV_MIRROR_JAVA_OPTS         JVM options of MirrorMaker 2 (default: -Xmx256m -XX:+UseSerialGC)
 #   GEOKV_APP_JAVA_OPTS            JVM options of both apps (default: -Xmx320m -XX:+UseParallelGC,
 #                                  the gateway -Xmx256m)
 #   GEOKV_STREAMS_START_TIMEOUT    seconds to wait for replication-streams (default: 180)
@@ -25,8 +30,9 @@
 #                                  data, logs, pid files (default: .geokv-local at the repo root)
 #   GEOKV_GATEWAY_PORT             HTTP port of api-gateway (default: 8009)
 #   GEOKV_STREAMS_PORT             actuator port of replication-streams (default: 8010)
-#   GEOKV_KAFKA_PORT               Kafka broker port on 127.0.0.1 (default: 9092)
-#   GEOKV_KAFKA_CONTROLLER_PORT    Kafka controller port on 127.0.0.1 (default: 9093)
+#   GEOKV_KAFKA_PORT               Kafka broker port on 127.0.0.1 (default: 9092); with a cluster
+#                                  per region, the first region's, the next ones 100 and 200 above
+#   GEOKV_KAFKA_CONTROLLER_PORT    Kafka controller port on 127.0.0.1 (default: 9093), likewise
 #   GEOKV_POSTGRES_PORT            PostgreSQL port on 127.0.0.1 (default: 5432): used when a
 #                                  PostgreSQL answers there, else an embedded one starts there;
 #                                  passed to both apps as --geokv.regions[i].postgres.port
@@ -68,7 +74,8 @@ readonly BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 STREAMS_JAR="$(app_jar replication-streams)"
 GATEWAY_JAR="$(app_jar api-gateway)"
 LOCAL_SERVICES_JAR="$(app_jar local-services)"
-readonly STREAMS_JAR GATEWAY_JAR LOCAL_SERVICES_JAR
+MIRROR_JAR="$(app_jar mirroring)"
+readonly STREAMS_JAR GATEWAY_JAR LOCAL_SERVICES_JAR MIRROR_JAR
 readonly STREAMS_HEALTH="http://127.0.0.1:$STREAMS_PORT/actuator/health"
 readonly GATEWAY_HEALTH="http://127.0.0.1:$GATEWAY_PORT/health"
 
@@ -86,21 +93,30 @@ fi
 
 usage() {
   cat <<EOF
-Usage: scripts/run-local.sh [--rebuild]
+Usage: scripts/run-local.sh [--rebuild] [--clusters 1|3]
 
 Uses the PostgreSQL (127.0.0.1:$POSTGRES_PORT) and Redis (127.0.0.1:$REDIS_PORT) that answer, or starts
-embedded ones; starts a local Kafka broker on $BOOTSTRAP, replication-streams (:$STREAMS_PORT)
-and api-gateway (:$GATEWAY_PORT); Ctrl-C stops them.
+embedded ones; starts a local Kafka broker on $BOOTSTRAP (or one per region and MirrorMaker 2),
+replication-streams (:$STREAMS_PORT) and api-gateway (:$GATEWAY_PORT); Ctrl-C stops them.
 
-  --rebuild   build (mvn -q -B -DskipTests package) even if the jars are up to date
-  -h, --help  show this help
+  --rebuild       build (mvn -q -B -DskipTests package) even if the jars are up to date
+  --clusters N    1: one Kafka cluster holds every region's topic (the default); 3 (one per
+                  region): a cluster per region, mirrored by MirrorMaker 2 (geokv.topology=multi)
+  -h, --help      show this help
 EOF
 }
 
 rebuild=0
+clusters="${GEOKV_CLUSTERS:-1}"
 while (($# > 0)); do
   case "$1" in
     --rebuild) rebuild=1 ;;
+    --clusters)
+      (($# > 1)) || { usage >&2; die "--clusters needs a number"; }
+      clusters="$2"
+      shift
+      ;;
+    --clusters=*) clusters="${1#--clusters=}" ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
@@ -117,32 +133,75 @@ if [[ -n "${GEOKV_REDIS_FIRST_DATABASE:-}" && ! "$GEOKV_REDIS_FIRST_DATABASE" =~
   die "GEOKV_REDIS_FIRST_DATABASE must be a Redis database number, not '$GEOKV_REDIS_FIRST_DATABASE'"
 fi
 
-declare -A port_user=()
-for port_var in GATEWAY_PORT STREAMS_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT POSTGRES_PORT REDIS_PORT; do
-  if [[ -n "${port_user[${!port_var}]:-}" ]]; then
-    die "GEOKV_${port_user[${!port_var}]} and GEOKV_$port_var are both ${!port_var}; give them different ports"
-  fi
-  port_user[${!port_var}]="$port_var"
-done
-
 require_command java "a Java 17+ runtime is needed"
 require_command curl
 
 mkdir -p "$LOG_DIR"
 
 # ---------------------------------------------------------------- build
-apps_build_if_stale "$rebuild" "$STREAMS_JAR" "$GATEWAY_JAR" "$LOCAL_SERVICES_JAR" "$NAMES_JAR"
+apps_build_if_stale "$rebuild" "$STREAMS_JAR" "$GATEWAY_JAR" "$LOCAL_SERVICES_JAR" "$MIRROR_JAR" "$NAMES_JAR"
+
+read -r -a REGIONS <<<"$(geokv_name default-regions)"
+# The regions with a Kafka cluster of their own: none in the single topology ("" is its one cluster).
+if [[ "$clusters" == 1 ]]; then
+  CLUSTER_REGIONS=("")
+elif [[ "$clusters" == "${#REGIONS[@]}" ]]; then
+  CLUSTER_REGIONS=("${REGIONS[@]}")
+else
+  die "--clusters must be 1 or ${#REGIONS[@]} (one per region: ${REGIONS[*]}), not '$clusters'"
+fi
+# cluster_state <index>: the state folder of a cluster's broker (its kafka/ folder lives in it).
+cluster_state() {
+  if [[ -z "${CLUSTER_REGIONS[$1]}" ]]; then
+    printf '%s\n' "$STATE"
+  else
+    printf '%s/clusters/%s\n' "$STATE" "${CLUSTER_REGIONS[$1]}"
+  fi
+}
+# Each cluster's ports are 100 above the previous one's.
+# kafka_logs_shown: where the brokers log, as the ready message shows it.
+kafka_logs_shown() {
+  if [[ -z "${CLUSTER_REGIONS[0]}" ]]; then
+    printf '%s\n' "${STATE#"$ROOT"/}/kafka/logs/"
+  else
+    printf '%s\n' "${STATE#"$ROOT"/}/clusters/<region>/kafka/logs/"
+  fi
+}
+cluster_port() { printf '%s\n' $((KAFKA_PORT + 100 * $1)); }
+cluster_controller_port() { printf '%s\n' $((KAFKA_CONTROLLER_PORT + 100 * $1)); }
+
+declare -A port_user=()
+port_vars=(GATEWAY_PORT STREAMS_PORT POSTGRES_PORT REDIS_PORT)
+for i in "${!CLUSTER_REGIONS[@]}"; do
+  declare "KAFKA_PORT_$i=$(cluster_port "$i")" "KAFKA_CONTROLLER_PORT_$i=$(cluster_controller_port "$i")"
+  port_vars+=("KAFKA_PORT_$i" "KAFKA_CONTROLLER_PORT_$i")
+done
+for port_var in "${port_vars[@]}"; do
+  if [[ -n "${port_user[${!port_var}]:-}" ]]; then
+    die "${port_user[${!port_var}]} and $port_var are both ${!port_var}; give them different ports (GEOKV_*)"
+  fi
+  port_user[${!port_var}]="$port_var"
+done
 
 # Stores on other ports than the apps' defaults: every region is pointed at them, with the
 # Redis database the apps would pick themselves (the first region's, 1 unless set, plus its index).
 if [[ "$POSTGRES_PORT" != 5432 || "$REDIS_PORT" != 6379 ]]; then
-  read -r -a REGIONS <<<"$(geokv_name default-regions)"
   redis_first_database="${GEOKV_REDIS_FIRST_DATABASE:-1}"
   ((redis_first_database > 0)) || redis_first_database=1 # the apps read 0 as "unset" too
   for i in "${!REGIONS[@]}"; do
     COMMON_APP_ARGS+=("--geokv.regions[$i].name=${REGIONS[i]}"
       "--geokv.regions[$i].postgres.port=$POSTGRES_PORT"
       "--geokv.regions[$i].redis.uri=redis://127.0.0.1:$REDIS_PORT/$((redis_first_database + i))")
+  done
+fi
+# The multi topology: each region's cluster, and MirrorMaker 2 between them.
+MIRROR_CLUSTERS=()
+if [[ -n "${CLUSTER_REGIONS[0]}" ]]; then
+  COMMON_APP_ARGS+=("--geokv.topology=multi")
+  for i in "${!REGIONS[@]}"; do
+    COMMON_APP_ARGS+=("--geokv.regions[$i].name=${REGIONS[i]}"
+      "--geokv.regions[$i].kafka.bootstrap-servers=127.0.0.1:$(cluster_port "$i")")
+    MIRROR_CLUSTERS+=(--cluster "${REGIONS[i]}=127.0.0.1:$(cluster_port "$i")")
   done
 fi
 
@@ -169,11 +228,14 @@ refuse_busy_port() {
   die "something already answers on 127.0.0.1:$port, needed for $what; stop it and run this again"
 }
 
-if old_kafka="$(kafka_pid "$STATE")"; then
-  die "the Kafka broker of ${STATE#"$ROOT"/}/ is already running (pid $old_kafka): is run-local already running? If not, stop it with: kill $old_kafka"
-fi
-refuse_busy_port "$KAFKA_PORT" "the Kafka broker"
-refuse_busy_port "$KAFKA_CONTROLLER_PORT" "the Kafka controller"
+for i in "${!CLUSTER_REGIONS[@]}"; do
+  kafka_state="$(cluster_state "$i")"
+  if old_kafka="$(kafka_pid "$kafka_state")"; then
+    die "the Kafka broker of ${kafka_state#"$ROOT"/}/ is already running (pid $old_kafka): is run-local already running? If not, stop it with: kill $old_kafka"
+  fi
+  refuse_busy_port "$(cluster_port "$i")" "the Kafka broker${CLUSTER_REGIONS[i]:+ of ${CLUSTER_REGIONS[i]}}"
+  refuse_busy_port "$(cluster_controller_port "$i")" "the Kafka controller${CLUSTER_REGIONS[i]:+ of ${CLUSTER_REGIONS[i]}}"
+done
 refuse_busy_port "$STREAMS_PORT" "replication-streams" "$STATE/replication-streams.pid"
 refuse_busy_port "$GATEWAY_PORT" "api-gateway" "$STATE/api-gateway.pid"
 # PostgreSQL and Redis: the ones that answer, or embedded ones (started after the cleanup trap is set).
@@ -181,6 +243,8 @@ local_services_plan "$STATE" "$POSTGRES_PORT" "$REDIS_PORT"
 
 # ---------------------------------------------------------------- cleanup
 kafka_started=0
+mirror_pid=""
+mirror_log_offset=0
 streams_pid=""
 gateway_pid=""
 sleep_pid=""
@@ -196,8 +260,11 @@ cleanup() {
   # Apps first (they flush to Kafka and PostgreSQL on shutdown), then the broker, then the stores.
   app_stop api-gateway "$gateway_pid" 30 "$STATE/api-gateway.pid"
   app_stop replication-streams "$streams_pid" 45 "$STATE/replication-streams.pid"
+  app_stop mirror-maker "$mirror_pid" 30 "$STATE/mirror-maker.pid"
   if ((kafka_started)); then
-    kafka_stop "$STATE"
+    for i in "${!CLUSTER_REGIONS[@]}"; do
+      kafka_stop "$(cluster_state "$i")"
+    done
   fi
   local_services_stop "$STATE"
   log "stopped"
@@ -221,9 +288,12 @@ local_services_start "$STATE" "$LOG_DIR/local-services.log"
 
 # ---------------------------------------------------------------- Kafka
 kafka_started=1
-if ! kafka_start "$STATE" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; then
-  die "the Kafka broker did not start (logs: ${STATE#"$ROOT"/}/kafka/logs/)"
-fi
+for i in "${!CLUSTER_REGIONS[@]}"; do
+  kafka_state="$(cluster_state "$i")"
+  if ! kafka_start "$kafka_state" "$(cluster_port "$i")" "$(cluster_controller_port "$i")"; then
+    die "the Kafka broker${CLUSTER_REGIONS[i]:+ of ${CLUSTER_REGIONS[i]}} did not start (logs: ${kafka_state#"$ROOT"/}/kafka/logs/)"
+  fi
+done
 
 # ---------------------------------------------------------------- apps
 start_app replication-streams "$STREAMS_JAR" \
@@ -234,6 +304,28 @@ streams_pid="$APP_PID"
 streams_log_offset="$APP_LOG_OFFSET"
 app_await_http replication-streams "$streams_pid" "$LOG_DIR/replication-streams.log" "$streams_log_offset" \
   "$STREAMS_HEALTH" "$STREAMS_TIMEOUT"
+
+# ---------------------------------------------------------------- MirrorMaker 2 (multi)
+# One process mirrors into every region's cluster here; a deployment runs one beside each
+# cluster (--region). It starts once replication-streams has created every region's topic in
+# every cluster: MirrorMaker 2 looks for new topics only every refresh.topics.interval.seconds
+# (10 minutes). One broker per cluster: every topic MirrorMaker 2 makes has one replica.
+if ((${#MIRROR_CLUSTERS[@]} > 0)); then
+  mirror_settings=()
+  for factor in replication.factor offset-syncs.topic.replication.factor heartbeats.topic.replication.factor \
+                checkpoints.topic.replication.factor config.storage.replication.factor \
+                offset.storage.replication.factor status.storage.replication.factor; do
+    mirror_settings+=(--set "$factor=1")
+  done
+  read -r -a mirror_java_opts <<<"${GEOKV_MIRROR_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}"
+  app_start mirror-maker "$LOG_DIR/mirror-maker.log" java "${mirror_java_opts[@]}" -jar "$MIRROR_JAR" \
+    "${MIRROR_CLUSTERS[@]}" "${mirror_settings[@]}"
+  mirror_pid="$APP_PID"
+  printf '%s\n' "$mirror_pid" >"$STATE/mirror-maker.pid"
+  mirror_log_offset="$APP_LOG_OFFSET"
+  app_await mirror-maker "$mirror_pid" "$LOG_DIR/mirror-maker.log" "$mirror_log_offset" 120 "mirroring" \
+    log_contains_since "$LOG_DIR/mirror-maker.log" "$mirror_log_offset" "geokv-mirror-maker mirroring into"
+fi
 
 # Context and session tokens stay valid across restarts: the key that seals them lives with the local state.
 if [[ -z "${GEOKV_GATEWAY_TOKEN_SECRET:-}" ]]; then
@@ -257,13 +349,16 @@ geokv is ready: http://localhost:$GATEWAY_PORT
   curl -H 'Accept: application/json' http://localhost:$GATEWAY_PORT/kv/greeting
   curl http://localhost:$GATEWAY_PORT/stats
 
-Logs: ${LOG_DIR#"$ROOT"/}/ (api-gateway.log, replication-streams.log$([[ -n "$LOCAL_SERVICES_PID" ]] && echo ', local-services.log')) and ${STATE#"$ROOT"/}/kafka/logs/
+Logs: ${LOG_DIR#"$ROOT"/}/ (api-gateway.log, replication-streams.log$([[ -n "$mirror_pid" ]] && echo ', mirror-maker.log')$([[ -n "$LOCAL_SERVICES_PID" ]] && echo ', local-services.log')) and $(kafka_logs_shown)
 Press Ctrl-C to stop everything.
 EOF
 
 # ---------------------------------------------------------------- wait
 # Stay in the foreground until Ctrl-C (or SIGTERM), or until one of the processes dies.
-kafka_broker_pid="$(kafka_pid "$STATE" || true)"
+kafka_broker_pids=()
+for i in "${!CLUSTER_REGIONS[@]}"; do
+  kafka_broker_pids+=("$(kafka_pid "$(cluster_state "$i")" || true)")
+done
 while true; do
   if ! pid_alive "$streams_pid"; then
     show_log_since "$LOG_DIR/replication-streams.log" "$streams_log_offset" 40
@@ -277,9 +372,15 @@ while true; do
     show_log_tail "$LOG_DIR/local-services.log" 40
     die "the embedded PostgreSQL/Redis (local-services) exited unexpectedly; stopping the rest"
   fi
-  if [[ -n "$kafka_broker_pid" ]] && ! pid_alive "$kafka_broker_pid"; then
-    show_log_tail "$STATE/kafka/logs/server.log" 40
-    die "the Kafka broker exited unexpectedly; stopping the rest"
+  for i in "${!kafka_broker_pids[@]}"; do
+    if [[ -n "${kafka_broker_pids[i]}" ]] && ! pid_alive "${kafka_broker_pids[i]}"; then
+      show_log_tail "$(cluster_state "$i")/kafka/logs/server.log" 40
+      die "the Kafka broker${CLUSTER_REGIONS[i]:+ of ${CLUSTER_REGIONS[i]}} exited unexpectedly; stopping the rest"
+    fi
+  done
+  if [[ -n "$mirror_pid" ]] && ! pid_alive "$mirror_pid"; then
+    show_log_since "$LOG_DIR/mirror-maker.log" "$mirror_log_offset" 40
+    die "MirrorMaker 2 exited unexpectedly; stopping the rest"
   fi
   # A background sleep plus 'wait' lets INT/TERM run the trap at once.
   sleep 2 &

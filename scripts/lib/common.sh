@@ -54,6 +54,11 @@ file_size() {
   fi
 }
 
+# log_contains_since <file> <byteOffset> <text>: whether what was written after the offset holds the text.
+log_contains_since() {
+  [[ -f "$1" ]] && tail -c "+$(($2 + 1))" "$1" | grep -qF -- "$3"
+}
+
 # show_log_since <file> <byteOffset> [lines]: like show_log_tail, but only what was written
 # after <byteOffset> (the file's size before a process was started), so older runs do not show.
 show_log_since() {

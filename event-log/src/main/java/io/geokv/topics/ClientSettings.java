@@ -42,12 +42,17 @@ public final class ClientSettings {
 
     /**
      * Settings of a consumer that reads a few records at positions it seeks to: the user's consumer
-     * settings without a group, without commits, reading raw bytes.
+     * settings without a group, without commits, reading raw bytes, and by default without fetches
+     * that wait for records to arrive.
      */
     public static Map<String, Object> peekingConsumer(Map<String, Object> consumerBase) {
         Map<String, Object> props = new HashMap<>(consumerBase);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        // It reads records that are there. A fetch left waiting at the end of a partition it has just
+        // read (the consumer fetches ahead) holds back the fetch of the next partition it seeks to,
+        // by up to the broker's wait (500 ms by default) for each partition read in turn.
+        defaultTo(props, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 0);
         require(props, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, "it only peeks, without a group");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

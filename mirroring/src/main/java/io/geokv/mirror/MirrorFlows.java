@@ -13,6 +13,15 @@ import java.util.regex.Pattern;
  * {@code kv-events.<origin>} in its own cluster), with each mirrored event stamped with its origin
  * offset ({@link OriginOffsetHeader}) and heartbeats on, so that an idle link still shows how old it is.
  *
+ * <p>MirrorMaker 2 writes only to each flow's target cluster: its offset syncs are kept there, and
+ * since geokv tells positions in its origins' offsets and moves no consumer group between clusters,
+ * no group is checkpointed (MirrorMaker 2 refuses to turn its offset syncs and checkpoints off
+ * altogether while its checkpoint connector runs, which dedicated mode always starts). That lets a region run
+ * its own MirrorMaker 2 beside its cluster ({@code --clusters <region>}: it reads the other regions'
+ * clusters over the network and writes to its own), so that a cut link only stops reads, which
+ * resume on their own when the link is back, and never takes a MirrorMaker 2 away from the cluster
+ * its Connect workers keep their state in.
+ *
  * <p>Invariants (checked by {@code MirrorFlowsTest}):
  * <ul>
  *   <li>every ordered pair of distinct regions has one flow, and it mirrors only the source region's
@@ -20,8 +29,10 @@ import java.util.regex.Pattern;
  *       and every region receives every origin's events straight from the origin);
  *   <li>cluster aliases are the region names, so MirrorMaker 2's own metrics and internal topics
  *       name regions;
+ *   <li>nothing is written to a flow's source cluster, and no consumer group is checkpointed;
  *   <li>an explicit setting of the caller replaces the one made here, except the flows' topic lists,
- *       the replication policy and the transform, which the invariants above rest on.
+ *       the replication policy, the transform and the writes to source clusters, which the invariants
+ *       above rest on.
  * </ul>
  */
 public final class MirrorFlows {
@@ -47,6 +58,8 @@ public final class MirrorFlows {
         p.put("emit.heartbeats.enabled", "true");
         p.put("sync.topic.acls.enabled", "false");
         p.putAll(settings);
+        p.put("offset-syncs.topic.location", "target");
+        p.put("groups.exclude", ".*");
         p.put("replication.policy.class", IDENTITY_POLICY);
         for (String source : regions) {
             for (String target : regions) {

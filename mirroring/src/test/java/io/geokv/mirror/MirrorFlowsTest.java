@@ -51,6 +51,9 @@ class MirrorFlowsTest {
         }
         assertThat(p.get("replication.policy.class")).endsWith("IdentityReplicationPolicy");
         assertThat(p.get("emit.heartbeats.enabled")).isEqualTo("true");
+        // Writes to the source clusters are off, so a region's MirrorMaker 2 can run beside its target.
+        assertThat(p.get("offset-syncs.topic.location")).isEqualTo("target");
+        assertThat(p.get("groups.exclude")).isEqualTo(".*");
     }
 
     @Test
@@ -61,11 +64,13 @@ class MirrorFlowsTest {
                         "replication.factor", "1",
                         "emit.heartbeats.interval.seconds", "1",
                         "replication.policy.class", "org.apache.kafka.connect.mirror.DefaultReplicationPolicy",
-                        "us-east->eu-west.topics", ".*"));
+                        "us-east->eu-west.topics", ".*",
+                        "offset-syncs.topic.location", "source"));
 
         assertThat(p.get("replication.factor")).isEqualTo("1");
         assertThat(p.get("emit.heartbeats.interval.seconds")).isEqualTo("1");
         assertThat(p.get("replication.policy.class")).endsWith("IdentityReplicationPolicy");
         assertThat(p.get("us-east->eu-west.topics")).isEqualTo(Pattern.quote(GeokvNames.eventTopic("us-east")));
+        assertThat(p.get("offset-syncs.topic.location")).isEqualTo("target");
     }
 }

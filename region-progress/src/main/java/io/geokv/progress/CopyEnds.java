@@ -92,8 +92,8 @@ public final class CopyEnds {
         long highest = -1;
         while (consumer.position(tp) < to) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "could not read " + tp + " from " + from + " to " + to + " within " + timeout);
+                throw new IllegalStateException("could not read " + tp + " from " + from + " to " + to + " within "
+                        + timeout + " (reached " + consumer.position(tp) + ")");
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 Header header = record.headers().lastHeader(GeokvNames.ORIGIN_OFFSET_HEADER);

@@ -95,13 +95,17 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
      * @param admins an admin client of each region's cluster
      * @param peekers a consumer without a group of each region's cluster, to read the timestamp of the
      *     oldest event behind; closed with this
+     * @param acknowledged where the events this process saw acknowledged end: they count in a lost
+     *     origin's {@link #recoveryPoints()} even if its cluster never reported them
      */
     public void measureLag(
             RegionClusters clusters,
             RegionClusters.PerCluster<Admin> admins,
             RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers,
-            Clock clock) {
-        lag = new ReplicationLagSampler(List.copyOf(feeds.keySet()), clusters, admins, peekers, clock, this::applied);
+            Clock clock,
+            Supplier<LogPositions> acknowledged) {
+        lag = new ReplicationLagSampler(
+                List.copyOf(feeds.keySet()), clusters, admins, peekers, clock, this::applied, acknowledged);
     }
 
     public List<String> regions() {
@@ -161,6 +165,12 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
     public List<ReplicationLag> lag() {
         ReplicationLagSampler sampler = lag;
         return sampler == null ? ReplicationLag.noneFor(regions()) : sampler.latest();
+    }
+
+    /** What losing each region's cluster costs (or cost), at the latest measurement; none in the single topology. */
+    public List<RecoveryPoint> recoveryPoints() {
+        ReplicationLagSampler sampler = lag;
+        return sampler == null ? List.of() : sampler.recoveryPoints();
     }
 
     /** How far {@code region} is behind {@code origin}'s topic, at the latest measurement. */

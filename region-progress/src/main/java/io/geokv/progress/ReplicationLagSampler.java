@@ -6,6 +6,7 @@ import io.geokv.position.LogPositions;
 import io.geokv.topics.RegionClusters;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
@@ -48,7 +50,13 @@ final class ReplicationLagSampler implements AutoCloseable {
     private final RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers;
     private final Clock clock;
     private final Function<String, Optional<LogPositions>> applied;
+    private final Supplier<LogPositions> acknowledged;
     private final AtomicReference<List<ReplicationLag>> latest;
+    private final AtomicReference<List<RecoveryPoint>> recoveryPoints = new AtomicReference<>(List.of());
+    /** Per region, where its copies of the other regions' topics ended when its cluster last answered. */
+    private final Map<String, LogPositions> lastCopied = new HashMap<>();
+    /** Per origin, positions up to which only transaction markers were beyond every other region's copy. */
+    private final Map<String, LogPositions> markersOnly = new HashMap<>();
     /** Per origin region; only the sampler's thread touches it. */
     private final Map<String, OriginStanding> originStandings = new HashMap<>();
     /** The regions whose cluster did not answer this round: not asked again in it. */
@@ -66,13 +74,15 @@ final class ReplicationLagSampler implements AutoCloseable {
             RegionClusters.PerCluster<Admin> admins,
             RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers,
             Clock clock,
-            Function<String, Optional<LogPositions>> applied) {
+            Function<String, Optional<LogPositions>> applied,
+            Supplier<LogPositions> acknowledged) {
         this.regions = regions;
         this.clusters = clusters;
         this.admins = admins;
         this.peekers = peekers;
         this.clock = clock;
         this.applied = applied;
+        this.acknowledged = acknowledged;
         this.latest = new AtomicReference<>(ReplicationLag.noneFor(regions));
     }
 
@@ -82,6 +92,11 @@ final class ReplicationLagSampler implements AutoCloseable {
 
     List<ReplicationLag> latest() {
         return latest.get();
+    }
+
+    /** Per origin, in the multi topology; none in the single topology, where no region has a copy of another's. */
+    List<RecoveryPoint> recoveryPoints() {
+        return recoveryPoints.get();
     }
 
     /** Failures keep the last known figures (a cluster that does not answer: those that depend on it). */
@@ -100,7 +115,8 @@ final class ReplicationLagSampler implements AutoCloseable {
     private List<ReplicationLag> measure() {
         originStandings();
         Set<EventPartition> partitions = new HashSet<>();
-        LogPositions ends = LogPositions.empty();
+        // What this process saw acknowledged counts too: its cluster may have been lost since it last answered.
+        LogPositions ends = acknowledged.get();
         LogPositions starts = LogPositions.empty();
         for (OriginStanding standing : originStandings.values()) {
             partitions.addAll(standing.partitions());
@@ -138,6 +154,7 @@ final class ReplicationLagSampler implements AutoCloseable {
                         ends,
                         this::originPeeker,
                         ReplicationLag::mirrorLagSeconds);
+                lastCopied.put(region, copied.get());
             } catch (RuntimeException e) {
                 log.debug("region {}: its cluster cannot be asked this round: {}", region, e.toString());
                 consumerLag = lastKnown(region, ReplicationLag::consumerLagRecords, ReplicationLag::consumerLagSeconds);
@@ -182,7 +199,57 @@ final class ReplicationLagSampler implements AutoCloseable {
                         apply.seconds()));
             }
         }
+        if (clusters.multi()) {
+            recoveryPoints.set(recoveryPoints(ends, starts));
+        }
         return List.copyOf(result);
+    }
+
+    /**
+     * For each origin, its events beyond the longest copy any other region's cluster holds, partition
+     * by partition (each copy is a prefix of its origin's partition, as MirrorMaker 2 carries them in order).
+     */
+    private List<RecoveryPoint> recoveryPoints(LogPositions ends, LogPositions starts) {
+        List<RecoveryPoint> points = new ArrayList<>();
+        long now = clock.millis();
+        for (String origin : regions) {
+            String topic = GeokvNames.eventTopic(origin);
+            LogPositions held = starts.join(markersOnly.getOrDefault(origin, LogPositions.empty()));
+            for (Map.Entry<String, LogPositions> copies : lastCopied.entrySet()) {
+                if (!copies.getKey().equals(origin)) {
+                    held = held.join(copies.getValue());
+                }
+            }
+            long records = ends.recordsBehind(held, p -> p.topic().equals(topic));
+            RecoveryPoint last = recoveryPoints.get().stream()
+                    .filter(point -> point.origin().equals(origin))
+                    .findFirst()
+                    .orElse(null);
+            if (unreachable.contains(origin)) {
+                Instant asOf = last == null ? Instant.EPOCH : last.asOf();
+                double seconds = records == 0 ? 0 : last == null ? 0 : last.unmirroredSeconds();
+                points.add(new RecoveryPoint(origin, false, asOf, records, seconds));
+                continue;
+            }
+            double seconds = 0;
+            if (records > 0) {
+                Set<EventPartition> ofOrigin = ends.asMap().keySet().stream()
+                        .filter(p -> p.topic().equals(topic))
+                        .collect(Collectors.toSet());
+                Peeked peeked = peek(peekers.of(origin), held, ends, ofOrigin);
+                // Where only transaction markers were beyond every copy, nothing of the origin is missing.
+                markersOnly.merge(origin, peeked.reached(), LogPositions::join);
+                records = ends.recordsBehind(
+                        held.join(peeked.reached()), p -> p.topic().equals(topic));
+                seconds = peeked.oldest().values().stream().mapToLong(Long::longValue).min().stream()
+                        .mapToDouble(oldest -> Math.max(0, now - oldest) / 1000.0)
+                        .findFirst()
+                        // Behind, but the oldest event could not be read in time: keep the last known age.
+                        .orElse(last == null ? 0 : last.unmirroredSeconds());
+            }
+            points.add(new RecoveryPoint(origin, true, Instant.ofEpochMilli(now), records, seconds));
+        }
+        return List.copyOf(points);
     }
 
     /**
@@ -265,16 +332,21 @@ final class ReplicationLagSampler implements AutoCloseable {
             Function<EventPartition, Consumer<byte[], byte[]>> peekers,
             ToDoubleFunction<ReplicationLag> lastSeconds) {
         Map<EventPartition, Long> oldestBehind = new HashMap<>();
+        LogPositions reached = positions;
         // Records of a cluster that did not answer (no peeker) are not peeked: their age stays the last known one.
-        ends.asMap().keySet().stream()
+        Map<Consumer<byte[], byte[]>, Set<EventPartition>> byPeeker = ends.asMap().keySet().stream()
                 .filter(p -> peekers.apply(p) != null)
-                .collect(Collectors.groupingBy(peekers, IdentityHashMap::new, Collectors.toSet()))
-                .forEach((peeker, ofPeeker) -> oldestBehind.putAll(peekTimestamps(peeker, positions, ends, ofPeeker)));
+                .collect(Collectors.groupingBy(peekers, IdentityHashMap::new, Collectors.toSet()));
+        for (Map.Entry<Consumer<byte[], byte[]>, Set<EventPartition>> peeker : byPeeker.entrySet()) {
+            Peeked peeked = peek(peeker.getKey(), positions, ends, peeker.getValue());
+            oldestBehind.putAll(peeked.oldest());
+            reached = reached.join(peeked.reached());
+        }
         long now = clock.millis();
         Map<String, Behind> result = new HashMap<>();
         for (String origin : regions) {
             String topic = GeokvNames.eventTopic(origin);
-            long records = ends.recordsBehind(positions, p -> p.topic().equals(topic));
+            long records = ends.recordsBehind(reached, p -> p.topic().equals(topic));
             long oldest = oldestBehind.entrySet().stream()
                     .filter(e -> e.getKey().topic().equals(topic))
                     .mapToLong(Map.Entry::getValue)
@@ -294,29 +366,51 @@ final class ReplicationLagSampler implements AutoCloseable {
         return result;
     }
 
-    /** The timestamp of the first record behind in each lagging partition of {@code which}. */
-    private static Map<EventPartition, Long> peekTimestamps(
+    /**
+     * What peeking at the first records behind found.
+     *
+     * @param oldest the timestamp of the first event behind, per lagging partition where one was read in time
+     * @param reached the end of each lagging partition where only transaction markers were behind (each takes
+     *     an offset, and none is an event): nothing is behind there
+     */
+    private record Peeked(Map<EventPartition, Long> oldest, LogPositions reached) {}
+
+    /** Peeks at the first record behind in each lagging partition of {@code which}. */
+    private static Peeked peek(
             Consumer<byte[], byte[]> peeker, LogPositions positions, LogPositions ends, Set<EventPartition> which) {
         List<TopicPartition> lagging = which.stream()
                 .filter(p -> positions.next(p) < ends.next(p))
                 .map(TopicOffsets::kafka)
                 .toList();
         Map<EventPartition, Long> timestamps = new HashMap<>();
+        LogPositions reached = LogPositions.empty();
         if (lagging.isEmpty()) {
-            return timestamps;
+            return new Peeked(timestamps, reached);
         }
         peeker.assign(lagging);
         lagging.forEach(tp -> peeker.seek(tp, positions.next(TopicOffsets.of(tp))));
+        Set<TopicPartition> pending = new HashSet<>(lagging);
         long deadline = System.nanoTime() + PEEK_TIMEOUT.toNanos();
-        while (timestamps.size() < lagging.size() && System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> record : peeker.poll(Duration.ofMillis(100))) {
-                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                timestamps.putIfAbsent(TopicOffsets.of(tp), record.timestamp());
-                peeker.pause(List.of(tp));
+        try {
+            while (!pending.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : peeker.poll(Duration.ofMillis(100))) {
+                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    timestamps.putIfAbsent(TopicOffsets.of(tp), record.timestamp());
+                    pending.remove(tp);
+                    peeker.pause(List.of(tp));
+                }
+                for (TopicPartition tp : List.copyOf(pending)) {
+                    EventPartition partition = TopicOffsets.of(tp);
+                    if (peeker.position(tp) >= ends.next(partition)) {
+                        pending.remove(tp);
+                        reached = reached.with(partition, ends.next(partition));
+                    }
+                }
             }
+        } finally {
+            peeker.assign(List.of());
         }
-        peeker.assign(List.of());
-        return timestamps;
+        return new Peeked(timestamps, reached);
     }
 
     @Override

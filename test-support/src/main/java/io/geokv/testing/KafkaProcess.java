@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 
@@ -19,10 +21,11 @@ import org.apache.kafka.common.Uuid;
  * and data. Its broker runs from the test's own classpath, which holds Kafka's broker for the
  * in-process test brokers.
  *
- * <p>Besides its listener for clients, it has a second one reached only through a {@link TcpProxy}
- * in the test JVM and advertised at the proxy's port ({@link #mirrorBootstrapServers()}): every
- * connection of a client bootstrapped there (MirrorMaker 2's) goes through the proxy, so cutting it
- * cuts the cluster's mirror links both ways while its other clients are untouched.
+ * <p>Besides its listener for clients, it has one listener per named link, each reached only through
+ * a {@link TcpProxy} of its own in the test JVM and advertised at that proxy's port
+ * ({@link #linkBootstrapServers}): every connection of a client bootstrapped there (another region's
+ * MirrorMaker 2) goes through that proxy, so cutting a link cuts that client off both ways while the
+ * cluster's other clients are untouched.
  */
 public final class KafkaProcess {
 
@@ -30,26 +33,43 @@ public final class KafkaProcess {
 
     private final Path dir;
     private final int port;
-    private final TcpProxy mirrorLink;
+    private final Map<String, TcpProxy> links;
     private Process process;
 
-    private KafkaProcess(Path dir, int port, TcpProxy mirrorLink) {
+    private KafkaProcess(Path dir, int port, Map<String, TcpProxy> links) {
         this.dir = dir;
         this.port = port;
-        this.mirrorLink = mirrorLink;
+        this.links = links;
     }
 
-    /** Formats a new cluster in {@code dir} on free ports and starts it; stopped when the JVM exits. */
-    public static KafkaProcess start(Path dir) {
+    /**
+     * Formats a new cluster in {@code dir} on free ports and starts it; stopped when the JVM exits.
+     *
+     * @param links the names of the links that reach it through a proxy each (none: only its own listener)
+     */
+    public static KafkaProcess start(Path dir, List<String> links) {
         try {
             Files.createDirectories(dir);
             int port = freePort();
             int controllerPort = freePort();
-            int mirrorPort = freePort();
-            TcpProxy mirrorLink = new TcpProxy(mirrorPort);
-            TestShutdown.register(mirrorLink);
+            Map<String, TcpProxy> proxies = new LinkedHashMap<>();
+            StringBuilder listeners = new StringBuilder("PLAINTEXT://127.0.0.1:" + port);
+            StringBuilder advertised = new StringBuilder(listeners);
+            StringBuilder protocols = new StringBuilder("CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+            for (int i = 0; i < links.size(); i++) {
+                int linkPort = freePort();
+                TcpProxy proxy = new TcpProxy(linkPort);
+                TestShutdown.register(proxy);
+                proxies.put(links.get(i), proxy);
+                String listener = "LINK" + i;
+                listeners.append(',').append(listener).append("://127.0.0.1:").append(linkPort);
+                advertised.append(',').append(listener).append("://127.0.0.1:").append(proxy.port());
+                protocols.append(',').append(listener).append(":PLAINTEXT");
+            }
+            listeners.append(",CONTROLLER://127.0.0.1:").append(controllerPort);
             Files.writeString(
-                    dir.resolve("server.properties"), config(dir, port, controllerPort, mirrorPort, mirrorLink.port()));
+                    dir.resolve("server.properties"),
+                    config(dir, controllerPort, listeners.toString(), advertised.toString(), protocols.toString()));
             run(
                     List.of(
                             "kafka.tools.StorageTool",
@@ -59,7 +79,7 @@ public final class KafkaProcess {
                             "-c",
                             dir.resolve("server.properties").toString()),
                     dir.resolve("format.log"));
-            KafkaProcess kafka = new KafkaProcess(dir, port, mirrorLink);
+            KafkaProcess kafka = new KafkaProcess(dir, port, Map.copyOf(proxies));
             kafka.restart();
             TestShutdown.register(kafka::kill);
             return kafka;
@@ -72,18 +92,26 @@ public final class KafkaProcess {
         return "127.0.0.1:" + port;
     }
 
-    /** Where MirrorMaker 2 reaches this cluster: through the link {@link #cutMirrorLink} cuts. */
-    public String mirrorBootstrapServers() {
-        return "127.0.0.1:" + mirrorLink.port();
+    /** Where a client reaches this cluster through the named link, which {@link #cutLink} cuts. */
+    public String linkBootstrapServers(String link) {
+        return "127.0.0.1:" + link(link).port();
     }
 
-    /** Closes every connection through the mirror link and refuses new ones, until {@link #restoreMirrorLink}. */
-    public void cutMirrorLink() throws IOException {
-        mirrorLink.cut();
+    /** Closes every connection through the named link and refuses new ones, until {@link #restoreLink}. */
+    public void cutLink(String link) throws IOException {
+        link(link).cut();
     }
 
-    public void restoreMirrorLink() {
-        mirrorLink.restore();
+    public void restoreLink(String link) {
+        link(link).restore();
+    }
+
+    private TcpProxy link(String name) {
+        TcpProxy link = links.get(name);
+        if (link == null) {
+            throw new IllegalArgumentException("no link " + name + "; links: " + links.keySet());
+        }
+        return link;
     }
 
     /** Starts the broker again on its ports and data (after {@link #kill}); waits until it listens. */
@@ -123,18 +151,18 @@ public final class KafkaProcess {
         return process != null && process.isAlive();
     }
 
-    private static String config(Path dir, int port, int controllerPort, int mirrorPort, int mirrorProxyPort) {
+    private static String config(
+            Path dir, int controllerPort, String listeners, String advertisedListeners, String protocols) {
         return String.join(
                 "\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
                 "controller.listener.names=CONTROLLER",
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",MIRROR://127.0.0.1:" + mirrorPort
-                        + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",MIRROR://127.0.0.1:" + mirrorProxyPort,
+                "listeners=" + listeners,
+                "advertised.listeners=" + advertisedListeners,
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,MIRROR:PLAINTEXT",
+                "listener.security.protocol.map=" + protocols,
                 "log.dirs=" + dir.resolve("data"),
                 "offsets.topic.replication.factor=1",
                 "transaction.state.log.replication.factor=1",

@@ -5,6 +5,8 @@ import io.geokv.gateway.health.Check;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.LogPositions;
+import io.geokv.progress.LostRegionSalvage;
+import io.geokv.progress.RecoveryPoint;
 import io.geokv.progress.RegionProgress;
 import io.geokv.progress.ReplicationLag;
 import io.geokv.store.RegionStores;
@@ -14,12 +16,15 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Operator endpoints: compare regions, watch replication lag, see the topology. */
 @RestController
@@ -31,13 +36,20 @@ class AdminController {
     private final HealthTracker health;
     private final RegionProgress progress;
     private final AntiEntropy antiEntropy;
+    private final LostRegionSalvage salvage;
 
-    AdminController(RegionStores stores, RegionsProperties regions, HealthTracker health, RegionProgress progress) {
+    AdminController(
+            RegionStores stores,
+            RegionsProperties regions,
+            HealthTracker health,
+            RegionProgress progress,
+            LostRegionSalvage salvage) {
         this.stores = stores;
         this.regions = regions;
         this.health = health;
         this.progress = progress;
         this.antiEntropy = new AntiEntropy(stores);
+        this.salvage = salvage;
     }
 
     record RegionDigestView(String region, long records, long liveRecords, String digest) {}
@@ -129,6 +141,32 @@ class AdminController {
     @GetMapping("/replication-lag")
     List<ReplicationLag> replicationLag() {
         return progress.lag();
+    }
+
+    @GetMapping("/recovery-points")
+    List<RecoveryPoint> recoveryPoints() {
+        return progress.recoveryPoints();
+    }
+
+    /**
+     * After {@code region}'s cluster is lost for good, gives every surviving region's cluster the events of
+     * {@code region} any survivor holds. 400 in the single topology or for an unknown region, 409 while its
+     * cluster still answers, 503 when a survivor's cluster cannot be read or written (a salvage can be
+     * asked for again: what a survivor already has is skipped there).
+     */
+    @PostMapping("/regions/{region}/salvage")
+    Mono<LostRegionSalvage.Salvaged> salvage(@PathVariable String region) {
+        return Mono.fromCallable(() -> salvage.salvage(region))
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(
+                        IllegalArgumentException.class,
+                        e -> new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage()))
+                .onErrorMap(
+                        LostRegionSalvage.StillReachable.class,
+                        e -> new ResponseStatusException(HttpStatus.CONFLICT, e.getMessage()))
+                .onErrorMap(
+                        e -> !(e instanceof ResponseStatusException),
+                        e -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
     }
 
     @GetMapping("/regions")

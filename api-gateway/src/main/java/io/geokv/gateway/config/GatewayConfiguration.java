@@ -24,6 +24,7 @@ import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.gateway.tokens.TokenSeal;
 import io.geokv.gateway.web.RequestRouting;
 import io.geokv.progress.KeyLogEnds;
+import io.geokv.progress.LostRegionSalvage;
 import io.geokv.progress.OriginOffsets;
 import io.geokv.progress.ProgressProperties;
 import io.geokv.progress.RegionProgress;
@@ -50,7 +51,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -160,6 +163,29 @@ class GatewayConfiguration {
     @Bean(destroyMethod = "close")
     RegionClusters.PerCluster<Admin> adminClients(KafkaProperties kafka, RegionsProperties regions) {
         return regions.clusters().open(kafka.buildAdminProperties(), Admin::create);
+    }
+
+    /**
+     * Copies a lost region's events between the survivors' clusters; its clients are opened for a
+     * salvage and closed after it.
+     */
+    @Bean
+    LostRegionSalvage lostRegionSalvage(
+            KafkaProperties kafka, RegionsProperties regions, RegionClusters.PerCluster<Admin> admins) {
+        RegionClusters clusters = regions.clusters();
+        Map<String, Object> consumer = peekingConsumer(kafka);
+        Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
+        ClientSettings.require(producer, ProducerConfig.ACKS_CONFIG, "all", "a salvaged event survives a broker loss");
+        ClientSettings.require(
+                producer, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, "a retried send is not a second copy");
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return new LostRegionSalvage(
+                clusters,
+                admins,
+                region -> new KafkaConsumer<>(clusters.settingsFor(region, consumer)),
+                region -> new KafkaProducer<>(clusters.settingsFor(region, producer)),
+                Duration.ofSeconds(30));
     }
 
     @Bean(destroyMethod = "close")
@@ -306,6 +332,7 @@ class GatewayConfiguration {
             RegionClusters.PerCluster<Admin> admins,
             RegionsProperties regions,
             KafkaProperties kafka,
+            EventPublisher publisher,
             MeterRegistry meters) {
         RegionProgress progress = new RegionProgress(stores, settings);
         Map<String, Object> props = peekingConsumer(kafka);
@@ -318,8 +345,12 @@ class GatewayConfiguration {
                 regions.clusters(),
                 admins,
                 regions.clusters().open(props, KafkaConsumer<byte[], byte[]>::new),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                publisher::acknowledgedEnds);
         ReplicationLagMetrics.register(progress, meters);
+        if (regions.clusters().multi()) {
+            ReplicationLagMetrics.registerRecoveryPoints(progress, meters);
+        }
         return progress;
     }
 

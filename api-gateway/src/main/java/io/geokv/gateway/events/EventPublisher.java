@@ -4,6 +4,8 @@ import io.geokv.event.EventTopics;
 import io.geokv.event.KvEventSerializer;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
+import io.geokv.position.LogPositions;
 import io.geokv.topics.ClientSettings;
 import io.geokv.topics.RegionClusters;
 import java.time.Duration;
@@ -29,6 +31,7 @@ public final class EventPublisher implements AutoCloseable {
 
     private final RegionClusters.PerCluster<Producer<String, KvEvent>> producers;
     private final Set<String> topicsWithMetadata = ConcurrentHashMap.newKeySet();
+    private final Map<EventPartition, Long> acknowledgedEnds = new ConcurrentHashMap<>();
     private final Duration lastAppendBound;
 
     /**
@@ -94,6 +97,10 @@ public final class EventPublisher implements AutoCloseable {
                     acked.completeExceptionally(error);
                 } else {
                     topicsWithMetadata.add(record.topic());
+                    acknowledgedEnds.merge(
+                            new EventPartition(metadata.topic(), metadata.partition()),
+                            metadata.offset() + 1,
+                            Math::max);
                     acked.complete(metadata);
                 }
             });
@@ -105,6 +112,11 @@ public final class EventPublisher implements AutoCloseable {
         // runs off the event loop. Afterwards it only appends to the producer's buffer, and a thread
         // hand-off per write would cost more than the send itself.
         return topicsWithMetadata.contains(record.topic()) ? send : send.subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** Where the events this publisher saw acknowledged end, per partition. */
+    public LogPositions acknowledgedEnds() {
+        return LogPositions.of(acknowledgedEnds);
     }
 
     @Override

@@ -1,11 +1,16 @@
 package io.geokv.gateway.lag;
 
+import io.geokv.progress.RecoveryPoint;
 import io.geokv.progress.RegionProgress;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
-/** Replication lag per region and origin as Prometheus gauges, read from {@link RegionProgress#lag()}. */
+/**
+ * Replication lag per region and origin, and each origin's recovery point, as Prometheus gauges, read
+ * from {@link RegionProgress#lag()} and {@link RegionProgress#recoveryPoints()}.
+ */
 public final class ReplicationLagMetrics {
 
     private ReplicationLagMetrics() {}
@@ -88,6 +93,35 @@ public final class ReplicationLagMetrics {
                         lag -> lag.applyLagSeconds());
             }
         }
+    }
+
+    /** Registered in the multi topology only: in the single topology no region holds a copy of another's log. */
+    public static void registerRecoveryPoints(RegionProgress progress, MeterRegistry meters) {
+        for (String origin : progress.regions()) {
+            Gauge.builder(
+                            "geokv.recovery.point.records",
+                            () -> recoveryPoint(progress, origin)
+                                    .map(RecoveryPoint::unmirroredRecords)
+                                    .orElse(0L))
+                    .tags("origin", origin)
+                    .description("events of origin that no other region's cluster holds: lost with origin's cluster")
+                    .register(meters);
+            Gauge.builder(
+                            "geokv.recovery.point.seconds",
+                            () -> recoveryPoint(progress, origin)
+                                    .map(RecoveryPoint::unmirroredSeconds)
+                                    .orElse(0.0))
+                    .tags("origin", origin)
+                    .description("age of the oldest event of origin that no other region's cluster holds")
+                    .baseUnit("seconds")
+                    .register(meters);
+        }
+    }
+
+    private static Optional<RecoveryPoint> recoveryPoint(RegionProgress progress, String origin) {
+        return progress.recoveryPoints().stream()
+                .filter(point -> point.origin().equals(origin))
+                .findFirst();
     }
 
     private static void gauge(

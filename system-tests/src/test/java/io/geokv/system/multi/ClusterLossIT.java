@@ -5,20 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -32,52 +25,30 @@ class ClusterLossIT {
 
     private static final List<String> REGIONS = MultiClusterDeployment.REGIONS;
     private static final String DEAD = "asia-pac";
-    private static final ExecutorService CLIENTS = Executors.newFixedThreadPool(REGIONS.size());
 
     private final MultiClusterDeployment deployment = MultiClusterDeployment.shared();
     private final WebTestClient client = deployment.client();
-
-    @AfterAll
-    static void stopClients() {
-        CLIENTS.shutdownNow();
-    }
 
     @Test
     void aRegionWhoseClusterDiesHasItsWritesFailedOverAndEveryRegionConvergesAfterItsRestart() throws Exception {
         deployment.awaitMirroring();
         String run = UUID.randomUUID().toString();
-        Map<String, String> acknowledged = new ConcurrentHashMap<>();
         Map<String, String> refusedOutsideTheDeadRegion = new ConcurrentHashMap<>();
         AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
         AtomicLong firstFailoverAt = new AtomicLong(Long.MAX_VALUE);
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Future<?>> load = new ArrayList<>();
-        for (String region : REGIONS) {
-            load.add(CLIENTS.submit(() -> {
-                for (int n = 0; !stop.get(); n++) {
-                    String key = "cluster-loss/" + run + "/" + region + "/" + n;
-                    EntityExchangeResult<byte[]> answer = client.put()
-                            .uri("/kv/" + key)
-                            .header("X-Region", region)
-                            .bodyValue("v" + n)
-                            .exchange()
-                            .expectBody()
-                            .returnResult();
-                    boolean afterKill = System.nanoTime() > killedAt.get();
-                    if (answer.getStatus() == HttpStatus.OK) {
-                        acknowledged.put(key, "v" + n);
-                        String failover = answer.getResponseHeaders().getFirst("X-Failover");
-                        if (region.equals(DEAD) && afterKill && failover != null) {
-                            assertThat(failover).startsWith(DEAD + "->");
-                            firstFailoverAt.accumulateAndGet(System.nanoTime(), Math::min);
-                        }
-                    } else if (!region.equals(DEAD)) {
-                        refusedOutsideTheDeadRegion.put(key, answer.getStatus() + " " + body(answer));
-                    }
+        WriteLoad load = new WriteLoad(client, "cluster-loss/" + run, REGIONS, answer -> {
+            boolean afterKill = System.nanoTime() > killedAt.get();
+            if (answer.acknowledged()) {
+                if (answer.region().equals(DEAD) && afterKill && answer.failover() != null) {
+                    assertThat(answer.failover()).startsWith(DEAD + "->");
+                    firstFailoverAt.accumulateAndGet(System.nanoTime(), Math::min);
                 }
-                return null;
-            }));
-        }
+            } else if (!answer.region().equals(DEAD)) {
+                refusedOutsideTheDeadRegion.put(
+                        answer.key(), answer.result().getStatus() + " " + body(answer.result()));
+            }
+        });
+        Map<String, String> acknowledged = load.acknowledged();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 60);
             deployment.broker(DEAD).kill();
@@ -99,10 +70,7 @@ class ClusterLossIT {
                     .until(() -> "alive".equals(deployment.valueInPostgres("eu-west", probe)));
             acknowledged.put(probe, "alive");
         } finally {
-            stop.set(true);
-            for (Future<?> each : load) {
-                each.get(1, TimeUnit.MINUTES);
-            }
+            load.close();
             if (!deployment.broker(DEAD).isAlive()) {
                 deployment.broker(DEAD).restart();
             }

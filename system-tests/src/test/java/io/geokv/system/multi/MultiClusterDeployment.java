@@ -13,6 +13,7 @@ import io.geokv.event.EventTopics;
 import io.geokv.event.KvEventCodec;
 import io.geokv.event.KvEvents;
 import io.geokv.gateway.GatewayApplication;
+import io.geokv.mirror.GeokvMirrorMaker;
 import io.geokv.mirror.MirrorFlows;
 import io.geokv.naming.GeokvNames;
 import io.geokv.replication.ReplicationStreamsApplication;
@@ -33,9 +34,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.mirror.MirrorMaker;
@@ -47,9 +53,10 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * geokv in the multi topology, once per JVM: a Kafka cluster per region (a KRaft broker in a JVM of
- * its own, {@link KafkaProcess}, so a test can kill one),
- * MirrorMaker 2 in dedicated mode mirroring each region's event topic to the other clusters with the
- * configuration {@link MirrorFlows} makes, replication-streams for every region (each reading its own
+ * its own, {@link KafkaProcess}, so a test can kill one), a MirrorMaker 2 per region in dedicated mode
+ * beside its cluster, as a region would run it ({@code --clusters <region>}), mirroring the other
+ * regions' event topics into it with the configuration {@link MirrorFlows} makes and reaching each
+ * other cluster through a link of its own that a test can cut, replication-streams for every region (each reading its own
  * cluster) and a gateway (writing each region's events to its cluster), over the machine's PostgreSQL
  * (databases {@code geokv_multi_<region>}) and Redis (databases 7 to 9). The multi-cluster tests share it.
  *
@@ -104,7 +111,7 @@ final class MultiClusterDeployment {
         Path work = tempDirectory("geokv-multi");
         Map<String, KafkaProcess> brokers = new LinkedHashMap<>();
         REGIONS.parallelStream()
-                .map(region -> Map.entry(region, KafkaProcess.start(work.resolve("kafka-" + region))))
+                .map(region -> Map.entry(region, KafkaProcess.start(work.resolve("kafka-" + region), others(region))))
                 .toList()
                 .forEach(started -> brokers.put(started.getKey(), started.getValue()));
         Map<String, String> clusters = new LinkedHashMap<>();
@@ -116,24 +123,33 @@ final class MultiClusterDeployment {
                 .run(TestReplication.asArguments(gatewayProperties(clusters)));
         TestShutdown.register(gateway::close);
         clusters.forEach(MultiClusterDeployment::shiftOffsets);
-        // MirrorMaker 2 reaches the clusters directly, not through their cuttable mirror links: with the
-        // links in its path it did not resume its flows into a cluster after that cluster's broker was
-        // killed and restarted (ClusterLossIT failed to converge in one of two runs).
-        MirrorMaker mirror = new MirrorMaker(MirrorFlows.properties(clusters, TestMirror.settings()));
-        mirror.start();
-        TestShutdown.register(() -> stopWithin(mirror, Duration.ofSeconds(20)));
+        for (String region : REGIONS) {
+            MirrorMaker mirror = new MirrorMaker(
+                    MirrorFlows.properties(clustersSeenFrom(region, brokers), TestMirror.settings()), List.of(region));
+            mirror.start();
+            TestShutdown.register(() -> GeokvMirrorMaker.stopWithin(mirror, Duration.ofSeconds(20)));
+        }
         return new MultiClusterDeployment(brokers, clusters, replication, gateway);
     }
 
+    private static List<String> others(String region) {
+        return REGIONS.stream().filter(other -> !other.equals(region)).toList();
+    }
+
     /**
-     * MirrorMaker 2's stop waits without a bound for each cluster's herder thread, which can hang on a
-     * cluster whose broker was killed and started again: the test JVM does not wait for it longer.
+     * What a region's own MirrorMaker 2 reaches: its own cluster directly, and every other region's
+     * through that region's link named after it, which {@link #cutOff} cuts.
      */
-    private static void stopWithin(MirrorMaker mirror, Duration bound) throws InterruptedException {
-        Thread stopping = new Thread(mirror::stop, "mirror-maker-stop");
-        stopping.setDaemon(true);
-        stopping.start();
-        stopping.join(bound.toMillis());
+    private static Map<String, String> clustersSeenFrom(String region, Map<String, KafkaProcess> brokers) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (String other : REGIONS) {
+            seen.put(
+                    other,
+                    other.equals(region)
+                            ? brokers.get(other).bootstrapServers()
+                            : brokers.get(other).linkBootstrapServers(region));
+        }
+        return seen;
     }
 
     private static ConfigurableApplicationContext startReplication(Map<String, String> clusters) {
@@ -284,10 +300,27 @@ final class MultiClusterDeployment {
     }
 
     /**
-     * Waits until every origin's offset-shifting events were mirrored and applied everywhere: the
-     * mirror links work. Each test starts with it, whatever the tests before it did.
+     * Waits until every origin's offset-shifting events were mirrored and applied everywhere, and
+     * every link carries MirrorMaker 2's heartbeats: the mirror links work. Each test starts with it,
+     * whatever the tests before it did.
      */
     void awaitMirroring() {
+        for (String region : REGIONS) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, clusters.get(region)))) {
+                for (String origin : others(region)) {
+                    TopicPartition heartbeats = new TopicPartition(GeokvNames.mirroredHeartbeatsTopic(origin), 0);
+                    // The first heartbeats take a while: each MirrorMaker 2 creates its topic, then the others find it.
+                    await("heartbeats of " + origin + " reach " + region)
+                            .atMost(Duration.ofMinutes(2))
+                            .ignoreExceptions()
+                            .until(() -> admin.listOffsets(Map.of(heartbeats, OffsetSpec.maxTimestamp()))
+                                            .partitionResult(heartbeats)
+                                            .get(5, TimeUnit.SECONDS)
+                                            .timestamp()
+                                    > System.currentTimeMillis() - 5_000);
+                }
+            }
+        }
         for (String region : REGIONS) {
             await("mirrored into " + region)
                     .atMost(Duration.ofSeconds(60))
@@ -321,6 +354,34 @@ final class MultiClusterDeployment {
             }
         }
         throw new AssertionError("no lag for " + region + " from " + origin + " in " + lag);
+    }
+
+    /**
+     * Cuts a region off from the others: every mirror link into and out of its cluster, both ways.
+     * Its cluster, replication, stores and gateway stay up.
+     */
+    void cutOff(String region) throws IOException {
+        for (String other : others(region)) {
+            cutMirrorLink(region, other);
+            cutMirrorLink(other, region);
+        }
+    }
+
+    /** Restores what {@link #cutOff} cut. */
+    void heal(String region) {
+        for (String other : others(region)) {
+            restoreMirrorLink(region, other);
+            restoreMirrorLink(other, region);
+        }
+    }
+
+    /** Cuts the link by which {@code into}'s MirrorMaker 2 reads {@code origin}'s cluster. */
+    void cutMirrorLink(String origin, String into) throws IOException {
+        brokers.get(origin).cutLink(into);
+    }
+
+    void restoreMirrorLink(String origin, String into) {
+        brokers.get(origin).restoreLink(into);
     }
 
     /** The broker of a region's cluster. */

@@ -7,6 +7,9 @@
 #     from a clean slate;
 #   - runs the bench CLI (bench/ module): scenarios materialize, replay, write, read, read_uncached,
 #     lag, recovery (kills replication-streams and starts it again), memory;
+#   - with --only naming lag_multi: then stops them and starts the multi topology (a broker per region,
+#     MirrorMaker 2, both apps with databases geokv_bench_multi_*) for it, and merges its report into
+#     the run's (not in the full run yet: see docs/performance.md);
 #   - stops everything it started, validates the report and prints where it went.
 # Results: bench/results/<date>[-quick].json plus a short table on stdout.
 #
@@ -14,7 +17,8 @@
 #   --profile: CPU profiles (async-profiler, from Maven Central) of the broker and both apps during
 #              each scenario, as flame graphs in bench/tmp/profiles/<scenario>-<process>.html
 # Environment (all optional):
-#   GEOKV_BENCH_KAFKA_PORT (19092), GEOKV_BENCH_KAFKA_CONTROLLER_PORT (19093),
+#   GEOKV_BENCH_KAFKA_PORT (19092), GEOKV_BENCH_KAFKA_CONTROLLER_PORT (19093; lag_multi's clusters
+#   take the ports 100, 200 and 300 above both),
 #   GEOKV_BENCH_STREAMS_PORT (18010), GEOKV_BENCH_GATEWAY_PORT (18009),
 #   GEOKV_BENCH_REDIS_FIRST_DATABASE (13: the bench uses this one and the next two),
 #   GEOKV_APP_JAVA_OPTS (-Xmx320m -XX:+UseParallelGC, the gateway -Xmx256m), GEOKV_BENCH_TIMEOUT (seconds for the bench CLI; 300 quick, 1800 full),
@@ -42,10 +46,13 @@ REDIS_FIRST_DATABASE="${GEOKV_BENCH_REDIS_FIRST_DATABASE:-13}"
 readonly DATABASE_PREFIX="geokv_bench_"
 readonly BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 
+readonly MULTI_DATABASE_PREFIX="geokv_bench_multi_"
+
 STREAMS_JAR="$(app_jar replication-streams)"
 GATEWAY_JAR="$(app_jar api-gateway)"
 BENCH_JAR="$(app_jar bench)"
-readonly STREAMS_JAR GATEWAY_JAR BENCH_JAR
+MIRROR_JAR="$(app_jar mirroring)"
+readonly STREAMS_JAR GATEWAY_JAR BENCH_JAR MIRROR_JAR
 
 usage() {
   cat <<EOF
@@ -57,7 +64,8 @@ $STREAMS_PORT, $GATEWAY_PORT) and writes bench/results/<date>[-quick].json.
   --quick     every scenario small (under 2 minutes of measuring), to check the script itself
   --profile   CPU flame graphs of every process per scenario in bench/tmp/profiles/ (async-profiler)
   --only IDS  only these scenarios (materialize, replay, write, read, read_uncached, lag, recovery,
-              memory), for work on one of them: a partial report (<date>[-quick]-partial.json)
+              memory, and lag_multi, which runs only when named), for work on one of them: a partial
+              report (<date>[-quick]-partial.json)
   -h, --help  show this help
 EOF
 }
@@ -80,7 +88,7 @@ require_command java "a Java 17+ runtime is needed"
 require_command curl
 
 # ---------------------------------------------------------------- build
-apps_build_if_stale 0 "$STREAMS_JAR" "$GATEWAY_JAR" "$BENCH_JAR" "$NAMES_JAR"
+apps_build_if_stale 0 "$STREAMS_JAR" "$GATEWAY_JAR" "$BENCH_JAR" "$MIRROR_JAR" "$NAMES_JAR"
 
 # The apps' default regions, from the naming authority.
 read -r -a REGIONS <<<"$(geokv_name default-regions)"
@@ -132,7 +140,23 @@ if ! command -v wrk >/dev/null 2>&1; then
     || die "wrk, the HTTP load generator, is missing and could not be installed (as root on Debian: apt-get install wrk)"
 fi
 
-for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$STREAMS_PORT" "$GATEWAY_PORT"; do
+# lag_multi runs after the others, against a Kafka cluster per region on the ports above the single one's.
+run_multi=0
+single_only="$only"
+if [[ ",$only," == *",lag_multi,"* ]]; then
+  run_multi=1
+  single_only="$(printf '%s' ",$only," | sed 's/,lag_multi,/,/g; s/^,//; s/,$//')"
+fi
+multi_port() { printf '%s\n' $((KAFKA_PORT + 100 * ($1 + 1))); }
+multi_controller_port() { printf '%s\n' $((KAFKA_CONTROLLER_PORT + 100 * ($1 + 1))); }
+multi_ports=()
+if ((run_multi)); then
+  for i in "${!REGIONS[@]}"; do
+    multi_ports+=("$(multi_port "$i")" "$(multi_controller_port "$i")")
+  done
+fi
+
+for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$STREAMS_PORT" "$GATEWAY_PORT" ${multi_ports[@]+"${multi_ports[@]}"}; do
   if port_open 127.0.0.1 "$port"; then
     die "127.0.0.1:$port is already in use (another bench run?); free it or set GEOKV_BENCH_*_PORT"
   fi
@@ -141,19 +165,29 @@ done
 # A clean slate: fresh broker and Streams state, empty bench databases and Redis databases.
 # (The broker's resolved classpath in $STATE/kafka is kept: resolving it again costs Maven time.)
 rm -rf "$STATE/kafka/data" "$STATE/kafka/logs" "$STATE/streams-state" "$LOG_DIR" "$STATE/replication-streams.pid"
-mkdir -p "$LOG_DIR"
 for region in "${REGIONS[@]}"; do
-  db="$(geokv_name database "$DATABASE_PREFIX" "$region")"
-  psql -q -h 127.0.0.1 -p 5432 -U postgres -d postgres -v ON_ERROR_STOP=1 \
-    -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || die "could not drop the bench database $db"
+  rm -rf "$STATE/clusters/$region/kafka/data" "$STATE/clusters/$region/kafka/logs"
 done
-for ((i = 0; i < ${#REGIONS[@]}; i++)); do
-  redis-cli -h 127.0.0.1 -p 6379 -n $((REDIS_FIRST_DATABASE + i)) flushdb >/dev/null \
-    || die "could not empty Redis database $((REDIS_FIRST_DATABASE + i))"
-done
+mkdir -p "$LOG_DIR"
+# reset_stores <database prefix>: the regions' databases dropped, the bench's Redis databases emptied.
+reset_stores() {
+  local region db i
+  for region in "${REGIONS[@]}"; do
+    db="$(geokv_name database "$1" "$region")"
+    psql -q -h 127.0.0.1 -p 5432 -U postgres -d postgres -v ON_ERROR_STOP=1 \
+      -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || die "could not drop the bench database $db"
+  done
+  for ((i = 0; i < ${#REGIONS[@]}; i++)); do
+    redis-cli -h 127.0.0.1 -p 6379 -n $((REDIS_FIRST_DATABASE + i)) flushdb >/dev/null \
+      || die "could not empty Redis database $((REDIS_FIRST_DATABASE + i))"
+  done
+}
+reset_stores "$DATABASE_PREFIX"
 
 # ---------------------------------------------------------------- cleanup
 kafka_started=0
+multi_started=0
+mirror_pid=""
 streams_pid=""
 gateway_pid=""
 cleanup() {
@@ -165,7 +199,13 @@ cleanup() {
   fi
   app_stop api-gateway "$gateway_pid" 30
   app_stop replication-streams "$streams_pid" 45
+  app_stop mirror-maker "$mirror_pid" 30
   ((kafka_started)) && kafka_stop "$STATE"
+  if ((multi_started)); then
+    for region in "${REGIONS[@]}"; do
+      kafka_stop "$STATE/clusters/$region"
+    done
+  fi
   log "stopped what the bench started (logs: ${STATE#"$ROOT"/}/)"
   exit "$status"
 }
@@ -173,27 +213,38 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start_app <name> <jar> <health url> <timeout> [args...]: start, wait until healthy; sets APP_PID.
+# start_app <name> <jar> <health url> <timeout> [args...]: start against the deployment's broker(s)
+# and databases (APP_ARGS), wait until healthy; sets APP_PID.
+APP_ARGS=(--spring.kafka.bootstrap-servers="$BOOTSTRAP" --geokv.database-prefix="$DATABASE_PREFIX")
 start_app() {
   local name="$1" jar="$2" url="$3" timeout="$4"
   shift 4
   local logfile="$LOG_DIR/$name.log"
-  app_start_jar "$name" "$logfile" "$(app_java_opts "$name")" "$jar" --spring.kafka.bootstrap-servers="$BOOTSTRAP" \
-    --geokv.database-prefix="$DATABASE_PREFIX" --geokv.redis-first-database="$REDIS_FIRST_DATABASE" "$@"
+  app_start_jar "$name" "$logfile" "$(app_java_opts "$name")" "$jar" "${APP_ARGS[@]}" \
+    --geokv.redis-first-database="$REDIS_FIRST_DATABASE" "$@"
   app_await_http "$name" "$APP_PID" "$logfile" "$APP_LOG_OFFSET" "$url" "$timeout"
 }
 
 # ---------------------------------------------------------------- start
-kafka_started=1
-kafka_start "$STATE" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" || die "the Kafka broker did not start"
-kafka_broker_pid="$(kafka_pid "$STATE")"
+# start_apps: replication-streams and api-gateway (with its bench endpoints); sets their pids.
+start_apps() {
+  rm -rf "$STATE/streams-state"
+  start_app replication-streams "$STREAMS_JAR" "http://127.0.0.1:$STREAMS_PORT/actuator/health" 180 \
+    --server.port="$STREAMS_PORT" --geokv.replication.state-dir="$STATE/streams-state"
+  streams_pid="$APP_PID"
+  start_app api-gateway "$GATEWAY_JAR" "http://127.0.0.1:$GATEWAY_PORT/health" 120 \
+    --server.port="$GATEWAY_PORT" --geokv.gateway.bench-endpoints=true
+  gateway_pid="$APP_PID"
+}
 
-start_app replication-streams "$STREAMS_JAR" "http://127.0.0.1:$STREAMS_PORT/actuator/health" 180 \
-  --server.port="$STREAMS_PORT" --geokv.replication.state-dir="$STATE/streams-state"
-streams_pid="$APP_PID"
-start_app api-gateway "$GATEWAY_JAR" "http://127.0.0.1:$GATEWAY_PORT/health" 120 \
-  --server.port="$GATEWAY_PORT" --geokv.gateway.bench-endpoints=true
-gateway_pid="$APP_PID"
+run_single=1
+[[ -n "$only" && -z "$single_only" ]] && run_single=0
+if ((run_single)); then
+  kafka_started=1
+  kafka_start "$STATE" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" || die "the Kafka broker did not start"
+  kafka_broker_pid="$(kafka_pid "$STATE")"
+  start_apps
+fi
 
 # ---------------------------------------------------------------- run
 mkdir -p "$ROOT/bench/results"
@@ -205,20 +256,77 @@ else
   bench_timeout="${GEOKV_BENCH_TIMEOUT:-1800}"
 fi
 report+="${only:+-partial}.json"
-bench_args=(--gateway "http://127.0.0.1:$GATEWAY_PORT" --streams "http://127.0.0.1:$STREAMS_PORT" --bootstrap "$BOOTSTRAP"
-  --database-prefix "$DATABASE_PREFIX" --redis-database "$REDIS_FIRST_DATABASE" --output "$report"
-  --restarted-pid-file "$STATE/replication-streams.pid"
-  --pid "kafka-broker=$kafka_broker_pid" --pid "replication-streams=$streams_pid" --pid "api-gateway=$gateway_pid")
-((quick)) && bench_args+=(--quick)
-[[ -n "$only" ]] && bench_args+=(--only "$only")
-((profile)) && bench_args+=(--profiler-lib "$PROFILER_LIB" --profile-dir "$ROOT/bench/tmp/profiles"
+common_args=(--gateway "http://127.0.0.1:$GATEWAY_PORT" --streams "http://127.0.0.1:$STREAMS_PORT"
+  --redis-database "$REDIS_FIRST_DATABASE")
+((quick)) && common_args+=(--quick)
+((profile)) && common_args+=(--profiler-lib "$PROFILER_LIB" --profile-dir "$ROOT/bench/tmp/profiles"
   --profile-format "${GEOKV_BENCH_PROFILE_FORMAT:-html}" --profile-event "${GEOKV_BENCH_PROFILE_EVENT:-cpu}")
 
-log "running the benchmark$( ((quick)) && echo ' (quick)'); at most ${bench_timeout}s"
 bench_status=0
-timeout "$bench_timeout" java -Xmx1g -jar "$BENCH_JAR" "${bench_args[@]}" || bench_status=$?
+if ((run_single)); then
+  bench_args=("${common_args[@]}" --bootstrap "$BOOTSTRAP" --database-prefix "$DATABASE_PREFIX" --output "$report"
+    --restarted-pid-file "$STATE/replication-streams.pid"
+    --pid "kafka-broker=$kafka_broker_pid" --pid "replication-streams=$streams_pid" --pid "api-gateway=$gateway_pid")
+  [[ -n "$single_only" ]] && bench_args+=(--only "$single_only")
+  log "running the benchmark$( ((quick)) && echo ' (quick)'); at most ${bench_timeout}s"
+  timeout "$bench_timeout" java -Xmx1g -jar "$BENCH_JAR" "${bench_args[@]}" || bench_status=$?
+  [[ -f "$report" ]] || die "the benchmark wrote no report (exit code $bench_status)"
+  # The recovery scenario restarted replication-streams: stop the one running now.
+  [[ -s "$STATE/replication-streams.pid" ]] && streams_pid="$(cat "$STATE/replication-streams.pid")"
+  app_stop api-gateway "$gateway_pid" 30
+  app_stop replication-streams "$streams_pid" 45
+  gateway_pid=""
+  streams_pid=""
+  kafka_stop "$STATE"
+  kafka_started=0
+fi
 
-[[ -f "$report" ]] || die "the benchmark wrote no report (exit code $bench_status)"
+# ---------------------------------------------------------------- lag_multi: the multi topology
+if ((run_multi)); then
+  log "starting the multi topology for lag_multi: a Kafka cluster per region and MirrorMaker 2"
+  reset_stores "$MULTI_DATABASE_PREFIX"
+  multi_started=1
+  cluster_args=()
+  mirror_args=()
+  APP_ARGS=(--geokv.topology=multi --geokv.database-prefix="$MULTI_DATABASE_PREFIX")
+  for i in "${!REGIONS[@]}"; do
+    kafka_start "$STATE/clusters/${REGIONS[i]}" "$(multi_port "$i")" "$(multi_controller_port "$i")" \
+      || die "the Kafka broker of ${REGIONS[i]} did not start"
+    servers="127.0.0.1:$(multi_port "$i")"
+    APP_ARGS+=("--geokv.regions[$i].name=${REGIONS[i]}" "--geokv.regions[$i].kafka.bootstrap-servers=$servers")
+    cluster_args+=(--cluster "${REGIONS[i]}=$servers")
+    mirror_args+=(--cluster "${REGIONS[i]}=$servers")
+  done
+  start_apps
+  # After the apps created every region's topic in every cluster (MirrorMaker 2 looks for new topics only
+  # every 10 minutes); one broker per cluster: every topic MirrorMaker 2 makes has one replica.
+  for factor in replication.factor offset-syncs.topic.replication.factor heartbeats.topic.replication.factor \
+                checkpoints.topic.replication.factor config.storage.replication.factor \
+                offset.storage.replication.factor status.storage.replication.factor; do
+    mirror_args+=(--set "$factor=1")
+  done
+  app_start mirror-maker "$LOG_DIR/mirror-maker.log" java -Xmx256m -XX:+UseSerialGC -jar "$MIRROR_JAR" "${mirror_args[@]}"
+  mirror_pid="$APP_PID"
+  app_await mirror-maker "$mirror_pid" "$LOG_DIR/mirror-maker.log" "$APP_LOG_OFFSET" 120 "mirroring" \
+    log_contains_since "$LOG_DIR/mirror-maker.log" "$APP_LOG_OFFSET" "geokv-mirror-maker mirroring into"
+
+  part="${report%.json}-lag_multi.json"
+  multi_args=("${common_args[@]}" --bootstrap "127.0.0.1:$(multi_port 0)" --database-prefix "$MULTI_DATABASE_PREFIX"
+    "${cluster_args[@]}" --only lag_multi --output "$part"
+    --pid "replication-streams=$streams_pid" --pid "api-gateway=$gateway_pid" --pid "mirror-maker=$mirror_pid")
+  log "running lag_multi$( ((quick)) && echo ' (quick)'); at most ${bench_timeout}s"
+  multi_status=0
+  timeout "$bench_timeout" java -Xmx1g -jar "$BENCH_JAR" "${multi_args[@]}" || multi_status=$?
+  [[ -f "$part" ]] || die "lag_multi wrote no report (exit code $multi_status)"
+  if ((run_single)); then
+    java -jar "$BENCH_JAR" merge "$report" "$part" || die "could not merge ${part#"$ROOT"/} into the report"
+    rm -f "$part"
+  else
+    mv "$part" "$report"
+  fi
+  ((bench_status == 0)) && bench_status=$multi_status
+fi
+
 java -jar "$BENCH_JAR" validate "$report" || die "the report ${report#"$ROOT"/} is incomplete"
 ((bench_status == 0)) || die "the benchmark exited with $bench_status (report: ${report#"$ROOT"/})"
 log "report: ${report#"$ROOT"/}"

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "geokv-bench",
         mixinStandardHelpOptions = true,
-        subcommands = BenchCommand.Validate.class,
+        subcommands = {BenchCommand.Validate.class, BenchCommand.Merge.class},
         description = "Runs the geokv benchmark scenarios against a local geokv and writes a JSON report.")
 public final class BenchCommand implements Callable<Integer> {
 
@@ -68,6 +68,13 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "127.0.0.1:9092",
             description = "Kafka bootstrap server (loopback only).")
     String bootstrap;
+
+    @Option(
+            names = "--cluster",
+            paramLabel = "REGION=BOOTSTRAP",
+            description = "The multi topology: each region's own Kafka cluster (loopback only). Only scenario "
+                    + LagScenario.MULTI_ID + " runs against it.")
+    Map<String, String> clusters = new LinkedHashMap<>();
 
     @Option(names = "--postgres-host", defaultValue = "127.0.0.1")
     String postgresHost;
@@ -155,6 +162,21 @@ public final class BenchCommand implements Callable<Integer> {
         requireLoopback(bootstrap.substring(0, bootstrap.lastIndexOf(':')), "--bootstrap");
         requireLoopback(postgresHost, "--postgres-host");
         requireLoopback(redisHost, "--redis-host");
+        for (String servers : clusters.values()) {
+            requireLoopback(servers.substring(0, servers.lastIndexOf(':')), "--cluster");
+        }
+        if (!clusters.isEmpty() && !only.equals(Set.of(LagScenario.MULTI_ID))) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--cluster needs --only " + LagScenario.MULTI_ID + ": the other scenarios"
+                            + " run against the single topology");
+        }
+        if (clusters.isEmpty() && only.contains(LagScenario.MULTI_ID)) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    LagScenario.MULTI_ID + " needs the multi topology (--cluster per region); scripts/bench.sh starts"
+                            + " it after the other scenarios and merges the reports");
+        }
         BenchSettings s = settings();
         if (profilerLibrary != null) {
             profiler = new ScenarioProfiler(profilerLibrary, profileDirectory, pids, profileFormat, profileEvent);
@@ -170,7 +192,8 @@ public final class BenchCommand implements Callable<Integer> {
                         LocalDateTime.now().format(FILE_TIME) + (quick ? "-quick" : "")
                                 + (only.isEmpty() ? "" : "-partial") + ".json");
         for (String id : only) {
-            if (!BenchReportValidator.REQUIRED_SCENARIOS.contains(id)) {
+            if (!BenchReportValidator.REQUIRED_SCENARIOS.contains(id)
+                    && !BenchReportValidator.OPTIONAL_SCENARIOS.contains(id)) {
                 throw new CommandLine.ParameterException(
                         new CommandLine(this),
                         "--only: no scenario " + id + " (scenarios: " + BenchReportValidator.REQUIRED_SCENARIOS + ")");
@@ -204,7 +227,8 @@ public final class BenchCommand implements Callable<Integer> {
             attempt(failures, results, ReadScenario.ID, () -> new ReadScenario(s, load, readCeiling).run());
         }
         attempt(failures, results, ReadUncachedScenario.ID, () -> new ReadUncachedScenario(s, load).run());
-        attempt(failures, results, LagScenario.ID, () -> new LagScenario(s).run());
+        // lag_multi needs the multi topology (--cluster), every other scenario the single one.
+        attempt(failures, results, s.multi() ? LagScenario.MULTI_ID : LagScenario.ID, () -> new LagScenario(s).run());
         // After recovery the replication-streams to measure is the one it restarted.
         BenchSettings[] afterRecovery = {s};
         attempt(failures, results, RecoveryScenario.ID, () -> {
@@ -336,7 +360,8 @@ public final class BenchCommand implements Callable<Integer> {
                 quick ? 100_000 : 1_000_000,
                 quick ? 200 : 2_000,
                 quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60),
-                Map.copyOf(pids));
+                Map.copyOf(pids),
+                Map.copyOf(clusters));
     }
 
     /** The load generators target this machine only. */
@@ -345,6 +370,29 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     new CommandLine(new BenchCommand()),
                     option + " must point at this machine (127.0.0.1), not " + host);
+        }
+    }
+
+    /**
+     * {@code merge <report> <part>}: adds the scenarios (and failures) of a report made in the same
+     * bench run against another deployment ({@link LagScenario#MULTI_ID}) to the report.
+     */
+    @Command(
+            name = "merge",
+            mixinStandardHelpOptions = true,
+            description = "Adds the scenarios of a partial report of the same run to a report.")
+    static final class Merge implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "REPORT")
+        Path report;
+
+        @Parameters(index = "1", paramLabel = "PART")
+        Path part;
+
+        @Override
+        public Integer call() throws Exception {
+            BenchReport.write(report, BenchReport.merge(BenchReport.read(report), BenchReport.read(part)));
+            return 0;
         }
     }
 

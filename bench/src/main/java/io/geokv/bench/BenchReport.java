@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +54,44 @@ public final class BenchReport {
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize the report", e);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), Map.class);
+    }
+
+    /**
+     * {@code report} with the scenarios and failures of {@code part} added (a report of the same run
+     * against another deployment), its settings under {@code settings.<first scenario id>}, and the
+     * duration of both.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> merge(Map<String, Object> report, Map<String, Object> part) {
+        Map<String, Object> merged = new LinkedHashMap<>(report);
+        List<Object> scenarios = new ArrayList<>((List<Object>) report.get("scenarios"));
+        List<Object> added = (List<Object>) part.get("scenarios");
+        scenarios.addAll(added);
+        merged.put("scenarios", scenarios);
+        if (!added.isEmpty()) {
+            Map<String, Object> settings = new LinkedHashMap<>((Map<String, Object>) report.get("settings"));
+            settings.put(String.valueOf(((Map<String, Object>) added.get(0)).get("id")), part.get("settings"));
+            merged.put("settings", settings);
+        }
+        if (report.get("only") instanceof List<?> only && part.get("only") instanceof List<?> partOnly) {
+            List<Object> both = new ArrayList<>(only);
+            both.addAll(partOnly);
+            merged.put("only", both);
+        }
+        List<Object> failures = new ArrayList<>((List<Object>) report.getOrDefault("failures", List.of()));
+        failures.addAll((List<Object>) part.getOrDefault("failures", List.of()));
+        if (!failures.isEmpty()) {
+            merged.put("failures", failures);
+        }
+        merged.put(
+                "duration_ms",
+                ((Number) report.get("duration_ms")).longValue() + ((Number) part.get("duration_ms")).longValue());
+        return merged;
     }
 
     public static void write(Path file, Map<String, Object> report) throws IOException {

@@ -37,9 +37,20 @@ record BenchSettings(
         int redisRequests,
         int lagRate,
         Duration lagDuration,
-        Map<String, Long> pids) {
+        Map<String, Long> pids,
+        Map<String, String> clusters) {
 
     static final String TENANT = "bench";
+
+    /** Whether each region has a Kafka cluster of its own (the multi topology). */
+    boolean multi() {
+        return !clusters.isEmpty();
+    }
+
+    /** The bootstrap servers of the cluster that holds {@code region}'s own event topic. */
+    String bootstrapOf(String region) {
+        return clusters.getOrDefault(region, bootstrap);
+    }
 
     String jdbcUrl(String region) {
         return "jdbc:postgresql://" + postgresHost + ":" + postgresPort + "/" + database(region);
@@ -88,7 +99,8 @@ record BenchSettings(
                 redisRequests,
                 lagRate,
                 lagDuration,
-                Map.copyOf(now));
+                Map.copyOf(now),
+                clusters);
     }
 
     Map<String, Object> toMap() {
@@ -107,6 +119,9 @@ record BenchSettings(
         m.put("lag_duration_s", lagDuration.toSeconds());
         m.put("database_prefix", databasePrefix);
         m.put("redis_database", redisDatabase);
+        if (multi()) {
+            m.put("clusters", clusters);
+        }
         return m;
     }
 }

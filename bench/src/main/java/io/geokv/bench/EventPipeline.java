@@ -43,13 +43,21 @@ final class EventPipeline implements AutoCloseable {
     private static final Duration APPLIED_POLL = Duration.ofMillis(20);
 
     private final BenchSettings s;
-    private final Admin admin;
+    /** An admin client per cluster, by bootstrap servers: one in the single topology, one per region in multi. */
+    private final Map<String, Admin> admins = new HashMap<>();
+
     private final ReplicationControl replication;
 
     EventPipeline(BenchSettings settings) {
         this.s = settings;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap()));
         this.replication = new ReplicationControl(settings.streamsUrl());
+    }
+
+    /** The admin client of the cluster that holds {@code region}'s own event topic. */
+    private Admin adminOf(String region) {
+        return admins.computeIfAbsent(
+                s.bootstrapOf(region),
+                servers -> Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers)));
     }
 
     void pause(List<String> regions) throws Exception {
@@ -109,24 +117,28 @@ final class EventPipeline implements AutoCloseable {
         }
     }
 
-    /** Every event partition's end: the next offset a producer's record gets. */
+    /**
+     * Every event partition's end: the next offset a producer's record gets, in the cluster where the
+     * topic's region writes it (its origin offsets, which applied_offsets' next_offset speaks).
+     */
     LogPositions ends() throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        LogPositions ends = LogPositions.empty();
         for (String region : s.regions()) {
             String topic = GeokvNames.eventTopic(region);
+            Admin admin = adminOf(region);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             admin.describeTopics(List.of(topic))
                     .allTopicNames()
                     .get(30, TimeUnit.SECONDS)
                     .get(topic)
                     .partitions()
                     .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        }
-        LogPositions ends = LogPositions.empty();
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end :
-                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
-            ends = ends.with(
-                    new EventPartition(end.getKey().topic(), end.getKey().partition()),
-                    end.getValue().offset());
+            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end :
+                    admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
+                ends = ends.with(
+                        new EventPartition(end.getKey().topic(), end.getKey().partition()),
+                        end.getValue().offset());
+            }
         }
         return ends;
     }
@@ -177,6 +189,6 @@ final class EventPipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        admin.close(Duration.ofSeconds(5));
+        admins.values().forEach(admin -> admin.close(Duration.ofSeconds(5)));
     }
 }

@@ -41,6 +41,10 @@ class BenchReportTest {
         assertThat(scenario(root, "replay").path("goal_met").asBoolean()).isTrue();
         assertThat(scenario(root, "lag").path("goal_of").asText()).isEqualTo("p99_ms < 250.0");
         assertThat(scenario(root, "lag").path("goal_met").asBoolean()).isTrue();
+        assertThat(scenario(root, "lag_multi").path("goal_met").asBoolean()).isTrue();
+        assertThat(root.path("settings").path("lag_multi").path("clusters").has("us-east"))
+                .isTrue();
+        assertThat(root.path("duration_ms").asLong()).isEqualTo(1334);
     }
 
     @Test
@@ -224,12 +228,32 @@ class BenchReportTest {
                         1));
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("connections", 64);
-        return BenchReport.build(
+        Map<String, Object> single = BenchReport.build(
                 "quick",
                 Instant.parse("2025-01-01T00:00:00Z"),
                 1234,
                 new Machine(2, 8L << 30, "17", "Linux"),
                 settings,
                 results);
+        // lag_multi runs against another deployment in the same run (when asked for): its report is merged in.
+        Map<String, Object> multi = BenchReport.build(
+                "quick-partial",
+                Instant.parse("2025-01-01T00:01:00Z"),
+                100,
+                new Machine(2, 8L << 30, "17", "Linux"),
+                Map.of("clusters", Map.of("us-east", "127.0.0.1:19192")),
+                List.of(new ScenarioResult(
+                        "lag_multi",
+                        "fake",
+                        Map.of("p99_ms", 150.0),
+                        new ScenarioResult.RawReference("kafka_produce_to_consume", Map.of("p99_ms", 10.0)),
+                        null,
+                        15.0,
+                        "p99_ms / raw p99_ms",
+                        ScenarioResult.Goal.figureBelow("p99_ms", 250),
+                        200,
+                        Map.of("writes", 10),
+                        5)));
+        return BenchReport.merge(single, multi);
     }
 }

@@ -76,6 +76,7 @@ class OpenLoopWritesTest {
                 0,
                 0,
                 Duration.ZERO,
+                Map.of(),
                 Map.of()));
     }
 

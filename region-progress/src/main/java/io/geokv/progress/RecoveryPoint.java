@@ -15,7 +15,9 @@ import java.time.Instant;
  * @param reachable whether the origin's cluster answered the latest measurement
  * @param asOf when the origin's cluster last answered
  * @param unmirroredRecords events of the origin that no other region's cluster holds
- * @param unmirroredSeconds how old the oldest of them was at {@code asOf}; 0 when there are none
+ * @param unmirroredSeconds while the origin's cluster answers, how old the oldest of them is; after its
+ *     loss, the most of that age when it last answered and the time between the oldest of them and the
+ *     newest write this process saw acknowledged there (the span of writes lost); 0 when there are none
  */
 public record RecoveryPoint(
         String origin, boolean reachable, Instant asOf, long unmirroredRecords, double unmirroredSeconds) {}

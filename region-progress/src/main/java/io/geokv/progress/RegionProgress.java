@@ -95,15 +95,15 @@ public final class RegionProgress implements SmartLifecycle, AutoCloseable {
      * @param admins an admin client of each region's cluster
      * @param peekers a consumer without a group of each region's cluster, to read the timestamp of the
      *     oldest event behind; closed with this
-     * @param acknowledged where the events this process saw acknowledged end: they count in a lost
-     *     origin's {@link #recoveryPoints()} even if its cluster never reported them
+     * @param acknowledged the events this process saw acknowledged: they count in a lost origin's
+     *     {@link #recoveryPoints()} even if its cluster never reported them
      */
     public void measureLag(
             RegionClusters clusters,
             RegionClusters.PerCluster<Admin> admins,
             RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers,
             Clock clock,
-            Supplier<LogPositions> acknowledged) {
+            AcknowledgedWrites acknowledged) {
         lag = new ReplicationLagSampler(
                 List.copyOf(feeds.keySet()), clusters, admins, peekers, clock, this::applied, acknowledged);
     }

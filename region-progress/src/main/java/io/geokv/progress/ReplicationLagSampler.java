@@ -20,7 +20,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
@@ -50,7 +49,7 @@ final class ReplicationLagSampler implements AutoCloseable {
     private final RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers;
     private final Clock clock;
     private final Function<String, Optional<LogPositions>> applied;
-    private final Supplier<LogPositions> acknowledged;
+    private final AcknowledgedWrites acknowledged;
     private final AtomicReference<List<ReplicationLag>> latest;
     private final AtomicReference<List<RecoveryPoint>> recoveryPoints = new AtomicReference<>(List.of());
     /** Per region, where its copies of the other regions' topics ended when its cluster last answered. */
@@ -75,7 +74,7 @@ final class ReplicationLagSampler implements AutoCloseable {
             RegionClusters.PerCluster<Consumer<byte[], byte[]>> peekers,
             Clock clock,
             Function<String, Optional<LogPositions>> applied,
-            Supplier<LogPositions> acknowledged) {
+            AcknowledgedWrites acknowledged) {
         this.regions = regions;
         this.clusters = clusters;
         this.admins = admins;
@@ -116,7 +115,7 @@ final class ReplicationLagSampler implements AutoCloseable {
         originStandings();
         Set<EventPartition> partitions = new HashSet<>();
         // What this process saw acknowledged counts too: its cluster may have been lost since it last answered.
-        LogPositions ends = acknowledged.get();
+        LogPositions ends = acknowledged.ends();
         LogPositions starts = LogPositions.empty();
         for (OriginStanding standing : originStandings.values()) {
             partitions.addAll(standing.partitions());
@@ -220,6 +219,7 @@ final class ReplicationLagSampler implements AutoCloseable {
                     held = held.join(copies.getValue());
                 }
             }
+            acknowledged.forget(held);
             long records = ends.recordsBehind(held, p -> p.topic().equals(topic));
             RecoveryPoint last = recoveryPoints.get().stream()
                     .filter(point -> point.origin().equals(origin))
@@ -227,7 +227,9 @@ final class ReplicationLagSampler implements AutoCloseable {
                     .orElse(null);
             if (unreachable.contains(origin)) {
                 Instant asOf = last == null ? Instant.EPOCH : last.asOf();
-                double seconds = records == 0 ? 0 : last == null ? 0 : last.unmirroredSeconds();
+                double seconds = records == 0
+                        ? 0
+                        : Math.max(last == null ? 0 : last.unmirroredSeconds(), lostSpan(held, ends, topic));
                 points.add(new RecoveryPoint(origin, false, asOf, records, seconds));
                 continue;
             }
@@ -250,6 +252,28 @@ final class ReplicationLagSampler implements AutoCloseable {
             points.add(new RecoveryPoint(origin, true, Instant.ofEpochMilli(now), records, seconds));
         }
         return List.copyOf(points);
+    }
+
+    /**
+     * How long before the newest event acknowledged here the oldest one no other region holds was
+     * written, in seconds (0 when this process acknowledged none of them): the span of writes an
+     * origin's loss takes, once its cluster cannot be asked.
+     */
+    private double lostSpan(LogPositions held, LogPositions ends, String topic) {
+        long oldest = Long.MAX_VALUE;
+        long newest = Long.MIN_VALUE;
+        for (EventPartition partition : ends.asMap().keySet()) {
+            if (partition.topic().equals(topic) && held.next(partition) < ends.next(partition)) {
+                oldest = Math.min(
+                        oldest,
+                        acknowledged
+                                .timestampFrom(partition, held.next(partition))
+                                .orElse(Long.MAX_VALUE));
+                newest =
+                        Math.max(newest, acknowledged.newestTimestamp(partition).orElse(Long.MIN_VALUE));
+            }
+        }
+        return oldest <= newest ? (newest - oldest) / 1000.0 : 0;
     }
 
     /**

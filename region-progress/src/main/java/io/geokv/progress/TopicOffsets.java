@@ -67,7 +67,12 @@ public final class TopicOffsets {
      */
     public Map<EventPartition, Long> newestTimestamps(Collection<EventPartition> partitions) {
         Map<EventPartition, Long> newest = new HashMap<>();
+        // Asked only of topics that exist: Kafka's admin client logs an error for every unknown one.
+        Set<String> existing = get(admin.listTopics().names());
         for (EventPartition partition : partitions) {
+            if (!existing.contains(partition.topic())) {
+                continue;
+            }
             try {
                 ListOffsetsResultInfo info = get(admin.listOffsets(Map.of(kafka(partition), OffsetSpec.maxTimestamp()))
                         .partitionResult(kafka(partition)));

@@ -23,6 +23,7 @@ import io.geokv.gateway.routing.RegionRouter;
 import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.gateway.tokens.TokenSeal;
 import io.geokv.gateway.web.RequestRouting;
+import io.geokv.progress.AcknowledgedWrites;
 import io.geokv.progress.KeyLogEnds;
 import io.geokv.progress.LostRegionSalvage;
 import io.geokv.progress.OriginOffsets;
@@ -189,10 +190,11 @@ class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    EventPublisher eventPublisher(KafkaProperties kafka, RegionsProperties regions, KeyLimits limits) {
+    EventPublisher eventPublisher(
+            KafkaProperties kafka, RegionsProperties regions, KeyLimits limits, AcknowledgedWrites acknowledged) {
         Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
         RecordSizes.requireAtLeast(producer, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, limits.eventRecordBytes());
-        return new EventPublisher(producer, regions.clusters(), properties.writeTimeout());
+        return new EventPublisher(producer, regions.clusters(), properties.writeTimeout(), acknowledged);
     }
 
     /**
@@ -324,6 +326,12 @@ class GatewayConfiguration {
         return new KvReads(stores, resolution, tokens, clock, progress, logEnds, serving, waits);
     }
 
+    /** What Kafka acknowledged to this gateway: the recovery points count it after a cluster's loss. */
+    @Bean
+    AcknowledgedWrites acknowledgedWrites(RegionsProperties regions) {
+        return new AcknowledgedWrites(regions.clusters().multi());
+    }
+
     /** Started and stopped with the context (it is a {@code SmartLifecycle}). */
     @Bean
     RegionProgress regionProgress(
@@ -332,7 +340,7 @@ class GatewayConfiguration {
             RegionClusters.PerCluster<Admin> admins,
             RegionsProperties regions,
             KafkaProperties kafka,
-            EventPublisher publisher,
+            AcknowledgedWrites acknowledged,
             MeterRegistry meters) {
         RegionProgress progress = new RegionProgress(stores, settings);
         Map<String, Object> props = peekingConsumer(kafka);
@@ -346,7 +354,7 @@ class GatewayConfiguration {
                 admins,
                 regions.clusters().open(props, KafkaConsumer<byte[], byte[]>::new),
                 Clock.systemUTC(),
-                publisher::acknowledgedEnds);
+                acknowledged);
         ReplicationLagMetrics.register(progress, meters);
         if (regions.clusters().multi()) {
             ReplicationLagMetrics.registerRecoveryPoints(progress, meters);

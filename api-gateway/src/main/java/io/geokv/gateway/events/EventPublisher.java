@@ -5,7 +5,7 @@ import io.geokv.event.KvEventSerializer;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
-import io.geokv.position.LogPositions;
+import io.geokv.progress.AcknowledgedWrites;
 import io.geokv.topics.ClientSettings;
 import io.geokv.topics.RegionClusters;
 import java.time.Duration;
@@ -31,14 +31,20 @@ public final class EventPublisher implements AutoCloseable {
 
     private final RegionClusters.PerCluster<Producer<String, KvEvent>> producers;
     private final Set<String> topicsWithMetadata = ConcurrentHashMap.newKeySet();
-    private final Map<EventPartition, Long> acknowledgedEnds = new ConcurrentHashMap<>();
+    private final AcknowledgedWrites acknowledged;
     private final Duration lastAppendBound;
 
     /**
      * @param producerBase the user's producer settings
      * @param clusters where each region's log is: an event goes to its origin region's cluster
+     * @param acknowledged told of every event Kafka acknowledged
      */
-    public EventPublisher(Map<String, Object> producerBase, RegionClusters clusters, Duration writeTimeout) {
+    public EventPublisher(
+            Map<String, Object> producerBase,
+            RegionClusters clusters,
+            Duration writeTimeout,
+            AcknowledgedWrites acknowledged) {
+        this.acknowledged = acknowledged;
         Map<String, Object> props = new HashMap<>(producerBase);
         ClientSettings.require(
                 props, ProducerConfig.ACKS_CONFIG, "all", "an acknowledged write survives a broker loss");
@@ -97,10 +103,10 @@ public final class EventPublisher implements AutoCloseable {
                     acked.completeExceptionally(error);
                 } else {
                     topicsWithMetadata.add(record.topic());
-                    acknowledgedEnds.merge(
+                    acknowledged.acknowledged(
                             new EventPartition(metadata.topic(), metadata.partition()),
-                            metadata.offset() + 1,
-                            Math::max);
+                            metadata.offset(),
+                            metadata.timestamp());
                     acked.complete(metadata);
                 }
             });
@@ -112,11 +118,6 @@ public final class EventPublisher implements AutoCloseable {
         // runs off the event loop. Afterwards it only appends to the producer's buffer, and a thread
         // hand-off per write would cost more than the send itself.
         return topicsWithMetadata.contains(record.topic()) ? send : send.subscribeOn(Schedulers.boundedElastic());
-    }
-
-    /** Where the events this publisher saw acknowledged end, per partition. */
-    public LogPositions acknowledgedEnds() {
-        return LogPositions.of(acknowledgedEnds);
     }
 
     @Override

@@ -300,12 +300,8 @@ if ((run_multi)); then
   start_apps
   # After the apps created every region's topic in every cluster (MirrorMaker 2 looks for new topics only
   # every 10 minutes); one broker per cluster: every topic MirrorMaker 2 makes has one replica.
-  for factor in replication.factor offset-syncs.topic.replication.factor heartbeats.topic.replication.factor \
-                checkpoints.topic.replication.factor config.storage.replication.factor \
-                offset.storage.replication.factor status.storage.replication.factor; do
-    mirror_args+=(--set "$factor=1")
-  done
-  app_start mirror-maker "$LOG_DIR/mirror-maker.log" java -Xmx256m -XX:+UseSerialGC -jar "$MIRROR_JAR" "${mirror_args[@]}"
+  app_start mirror-maker "$LOG_DIR/mirror-maker.log" java -Xmx256m -XX:+UseSerialGC -jar "$MIRROR_JAR" "${mirror_args[@]}" \
+    --replication-factor 1
   mirror_pid="$APP_PID"
   app_await mirror-maker "$mirror_pid" "$LOG_DIR/mirror-maker.log" "$APP_LOG_OFFSET" 120 "mirroring" \
     log_contains_since "$LOG_DIR/mirror-maker.log" "$APP_LOG_OFFSET" "geokv-mirror-maker mirroring into"

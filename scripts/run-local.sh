@@ -311,15 +311,9 @@ app_await_http replication-streams "$streams_pid" "$LOG_DIR/replication-streams.
 # every cluster: MirrorMaker 2 looks for new topics only every refresh.topics.interval.seconds
 # (10 minutes). One broker per cluster: every topic MirrorMaker 2 makes has one replica.
 if ((${#MIRROR_CLUSTERS[@]} > 0)); then
-  mirror_settings=()
-  for factor in replication.factor offset-syncs.topic.replication.factor heartbeats.topic.replication.factor \
-                checkpoints.topic.replication.factor config.storage.replication.factor \
-                offset.storage.replication.factor status.storage.replication.factor; do
-    mirror_settings+=(--set "$factor=1")
-  done
   read -r -a mirror_java_opts <<<"${GEOKV_MIRROR_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}"
   app_start mirror-maker "$LOG_DIR/mirror-maker.log" java "${mirror_java_opts[@]}" -jar "$MIRROR_JAR" \
-    "${MIRROR_CLUSTERS[@]}" "${mirror_settings[@]}"
+    "${MIRROR_CLUSTERS[@]}" --replication-factor 1
   mirror_pid="$APP_PID"
   printf '%s\n' "$mirror_pid" >"$STATE/mirror-maker.pid"
   mirror_log_offset="$APP_LOG_OFFSET"

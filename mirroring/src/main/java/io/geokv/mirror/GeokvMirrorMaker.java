@@ -40,9 +40,16 @@ public final class GeokvMirrorMaker implements Callable<Integer> {
     List<String> regions = List.of();
 
     @Option(
+            names = "--replication-factor",
+            paramLabel = "N",
+            description = "Replicas of every topic MirrorMaker 2 creates (its default: 3); set below 3 for smaller"
+                    + " clusters.")
+    Integer replicationFactor;
+
+    @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
-            description = "A further MirrorMaker 2 setting (replication factors, intervals, client settings).")
+            description = "A further MirrorMaker 2 setting (intervals, client settings, ...).")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Spec
@@ -67,7 +74,12 @@ public final class GeokvMirrorMaker implements Callable<Integer> {
             }
         }
         List<String> targets = regions.isEmpty() ? List.copyOf(clusters.keySet()) : regions;
-        MirrorMaker mirror = new MirrorMaker(MirrorFlows.properties(clusters, settings), targets);
+        Map<String, String> all = new LinkedHashMap<>();
+        if (replicationFactor != null) {
+            all.putAll(MirrorFlows.replicationFactor(replicationFactor));
+        }
+        all.putAll(settings);
+        MirrorMaker mirror = new MirrorMaker(MirrorFlows.properties(clusters, all), targets);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(() -> stopWithin(mirror, STOP_BOUND), "geokv-mirror-maker-stop"));
         mirror.start();

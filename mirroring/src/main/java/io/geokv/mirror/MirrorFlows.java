@@ -45,6 +45,26 @@ public final class MirrorFlows {
     private MirrorFlows() {}
 
     /**
+     * The settings that give every topic MirrorMaker 2 creates (the mirrored copies, heartbeats, offset
+     * syncs, checkpoints and Connect's internal topics) {@code factor} replicas: clusters of fewer
+     * brokers than MirrorMaker 2's default of 3 need them.
+     */
+    public static Map<String, String> replicationFactor(int factor) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String setting : List.of(
+                "replication.factor",
+                "offset-syncs.topic.replication.factor",
+                "heartbeats.topic.replication.factor",
+                "checkpoints.topic.replication.factor",
+                "config.storage.replication.factor",
+                "offset.storage.replication.factor",
+                "status.storage.replication.factor")) {
+            settings.put(setting, Integer.toString(factor));
+        }
+        return settings;
+    }
+
+    /**
      * @param bootstrapServers every region's cluster, by region name, in the deployment's order
      * @param settings further MirrorMaker 2 settings (replication factors, intervals, client settings)
      * @return the properties of MirrorMaker 2 in dedicated mode ({@code connect-mirror-maker.sh})

@@ -73,4 +73,17 @@ class MirrorFlowsTest {
         assertThat(p.get("us-east->eu-west.topics")).isEqualTo(Pattern.quote(GeokvNames.eventTopic("us-east")));
         assertThat(p.get("offset-syncs.topic.location")).isEqualTo("target");
     }
+
+    @Test
+    void oneReplicationFactorForEveryTopicMirrorMakerCreates() {
+        Map<String, String> settings = MirrorFlows.replicationFactor(1);
+
+        assertThat(settings)
+                .containsEntry("replication.factor", "1")
+                .containsEntry("heartbeats.topic.replication.factor", "1")
+                .containsEntry("config.storage.replication.factor", "1")
+                .containsEntry("offset.storage.replication.factor", "1")
+                .containsEntry("status.storage.replication.factor", "1");
+        assertThat(settings.values()).containsOnly("1");
+    }
 }

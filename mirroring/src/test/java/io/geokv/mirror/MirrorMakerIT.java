@@ -59,7 +59,9 @@ class MirrorMakerIT {
                         .get();
             }
         }
-        mirror = new MirrorMaker(MirrorFlows.properties(clusters, TestMirror.settings()));
+        Map<String, String> settings = new HashMap<>(MirrorFlows.replicationFactor(1));
+        settings.putAll(TestMirror.settings());
+        mirror = new MirrorMaker(MirrorFlows.properties(clusters, settings));
         mirror.start();
     }
 

@@ -1,9 +1,7 @@
 package io.geokv.progress;
 
-import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
-import io.geokv.position.OriginOffset;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,9 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Where the event topics one region's cluster holds end, told in their origins' offsets: what that
@@ -88,21 +84,11 @@ public final class CopyEnds {
     }
 
     private long highestStamped(TopicPartition tp, long from, long to, long deadline) {
-        consumer.seek(tp, from);
-        long highest = -1;
-        while (consumer.position(tp) < to) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("could not read " + tp + " from " + from + " to " + to + " within "
-                        + timeout + " (reached " + consumer.position(tp) + ")");
-            }
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                Header header = record.headers().lastHeader(GeokvNames.ORIGIN_OFFSET_HEADER);
-                if (record.offset() < to && header != null) {
-                    highest = Math.max(
-                            highest, OriginOffset.decode(header.value()).orElse(-1));
-                }
-            }
-        }
-        return highest;
+        long[] highest = {-1};
+        CopyRecords.read(consumer, tp, from, to, deadline, record -> {
+            highest[0] = Math.max(highest[0], CopyRecords.originOffset(record));
+            return true;
+        });
+        return highest[0];
     }
 }

@@ -3,7 +3,6 @@ package io.geokv.progress;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
-import io.geokv.position.OriginOffset;
 import io.geokv.topics.RegionClusters;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,15 +16,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 
 /**
  * After a region's Kafka cluster is lost for good, gives every surviving region's cluster every event
@@ -132,6 +128,11 @@ public final class LostRegionSalvage {
         return new Salvaged(lost, Map.copyOf(copyEnds), Map.copyOf(copied));
     }
 
+    /** The deadline of one read of a copy. */
+    private long deadline() {
+        return System.nanoTime() + timeout.toNanos();
+    }
+
     private boolean answers(String region) {
         try {
             admins.of(region)
@@ -158,8 +159,8 @@ public final class LostRegionSalvage {
             consumer.assign(List.of(tp));
             long suffix = suffixStart(consumer, tp, start, end, fromOrigin);
             List<Future<RecordMetadata>> sent = new ArrayList<>();
-            read(consumer, tp, suffix, end, record -> {
-                if (originOffset(record) >= fromOrigin) {
+            CopyRecords.read(consumer, tp, suffix, end, deadline(), record -> {
+                if (CopyRecords.originOffset(record) >= fromOrigin) {
                     sent.add(producer.send(new ProducerRecord<>(
                             tp.topic(),
                             tp.partition(),
@@ -192,8 +193,8 @@ public final class LostRegionSalvage {
         long size = CHUNK;
         for (long to = end; to > start; to = Math.max(start, to - size), size *= 2) {
             long[] below = {-1};
-            read(consumer, tp, Math.max(start, to - size), to, record -> {
-                long origin = originOffset(record);
+            CopyRecords.read(consumer, tp, Math.max(start, to - size), to, deadline(), record -> {
+                long origin = CopyRecords.originOffset(record);
                 if (origin >= 0 && origin < fromOrigin) {
                     below[0] = record.offset();
                     return false;
@@ -205,33 +206,5 @@ public final class LostRegionSalvage {
             }
         }
         return start;
-    }
-
-    /** Hands the records of {@code [from, to)} in order to {@code each}, until it answers false. */
-    private void read(
-            Consumer<byte[], byte[]> consumer,
-            TopicPartition tp,
-            long from,
-            long to,
-            Predicate<ConsumerRecord<byte[], byte[]>> each) {
-        consumer.seek(tp, from);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (consumer.position(tp) < to) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "could not read " + tp + " from " + from + " to " + to + " in " + timeout);
-            }
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.offset() < to && !each.test(record)) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /** The origin offset stamped on a copied record; -1 when it has none. */
-    private static long originOffset(ConsumerRecord<byte[], byte[]> record) {
-        Header header = record.headers().lastHeader(GeokvNames.ORIGIN_OFFSET_HEADER);
-        return header == null ? -1 : OriginOffset.decode(header.value()).orElse(-1);
     }
 }

@@ -125,11 +125,18 @@ final class MultiClusterDeployment {
         clusters.forEach(MultiClusterDeployment::shiftOffsets);
         for (String region : REGIONS) {
             MirrorMaker mirror = new MirrorMaker(
-                    MirrorFlows.properties(clustersSeenFrom(region, brokers), TestMirror.settings()), List.of(region));
+                    MirrorFlows.properties(clustersSeenFrom(region, brokers), mirrorSettings()), List.of(region));
             mirror.start();
             TestShutdown.register(() -> GeokvMirrorMaker.stopWithin(mirror, Duration.ofSeconds(20)));
         }
         return new MultiClusterDeployment(brokers, clusters, replication, gateway);
+    }
+
+    /** One replica of every topic MirrorMaker 2 creates (one broker per cluster), and the tests' intervals. */
+    private static Map<String, String> mirrorSettings() {
+        Map<String, String> settings = new LinkedHashMap<>(MirrorFlows.replicationFactor(1));
+        settings.putAll(TestMirror.settings());
+        return settings;
     }
 
     private static List<String> others(String region) {

@@ -7,9 +7,9 @@
 #     from a clean slate;
 #   - runs the bench CLI (bench/ module): scenarios materialize, replay, write, read, read_uncached,
 #     lag, recovery (kills replication-streams and starts it again), memory;
-#   - with --only naming lag_multi: then stops them and starts the multi topology (a broker per region,
-#     MirrorMaker 2, both apps with databases geokv_bench_multi_*) for it, and merges its report into
-#     the run's (not in the full run yet: see docs/performance.md);
+#   - then, for lag_multi (in the full run, or when --only names it), stops them and starts the multi
+#     topology (a broker per region, MirrorMaker 2, both apps with databases geokv_bench_multi_*) for
+#     it, and merges its report into the run's;
 #   - stops everything it started, validates the report and prints where it went.
 # Results: bench/results/<date>[-quick].json plus a short table on stdout.
 #
@@ -64,8 +64,7 @@ $STREAMS_PORT, $GATEWAY_PORT) and writes bench/results/<date>[-quick].json.
   --quick     every scenario small (under 2 minutes of measuring), to check the script itself
   --profile   CPU flame graphs of every process per scenario in bench/tmp/profiles/ (async-profiler)
   --only IDS  only these scenarios (materialize, replay, write, read, read_uncached, lag, recovery,
-              memory, and lag_multi, which runs only when named), for work on one of them: a partial
-              report (<date>[-quick]-partial.json)
+              memory, lag_multi), for work on one of them: a partial report (<date>[-quick]-partial.json)
   -h, --help  show this help
 EOF
 }
@@ -143,7 +142,9 @@ fi
 # lag_multi runs after the others, against a Kafka cluster per region on the ports above the single one's.
 run_multi=0
 single_only="$only"
-if [[ ",$only," == *",lag_multi,"* ]]; then
+if [[ -z "$only" ]]; then
+  run_multi=1
+elif [[ ",$only," == *",lag_multi,"* ]]; then
   run_multi=1
   single_only="$(printf '%s' ",$only," | sed 's/,lag_multi,/,/g; s/^,//; s/,$//')"
 fi

@@ -192,8 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
                         LocalDateTime.now().format(FILE_TIME) + (quick ? "-quick" : "")
                                 + (only.isEmpty() ? "" : "-partial") + ".json");
         for (String id : only) {
-            if (!BenchReportValidator.REQUIRED_SCENARIOS.contains(id)
-                    && !BenchReportValidator.OPTIONAL_SCENARIOS.contains(id)) {
+            if (!BenchReportValidator.REQUIRED_SCENARIOS.contains(id)) {
                 throw new CommandLine.ParameterException(
                         new CommandLine(this),
                         "--only: no scenario " + id + " (scenarios: " + BenchReportValidator.REQUIRED_SCENARIOS + ")");
@@ -228,7 +227,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         attempt(failures, results, ReadUncachedScenario.ID, () -> new ReadUncachedScenario(s, load).run());
         // lag_multi needs the multi topology (--cluster), every other scenario the single one.
-        attempt(failures, results, s.multi() ? LagScenario.MULTI_ID : LagScenario.ID, () -> new LagScenario(s).run());
+        attempt(
+                failures,
+                results,
+                s.multi() ? LagScenario.MULTI_ID : LagScenario.ID,
+                () -> new LagScenario(s, quick ? Duration.ZERO : MAX_JIT_SETTLE).run());
         // After recovery the replication-streams to measure is the one it restarted.
         BenchSettings[] afterRecovery = {s};
         attempt(failures, results, RecoveryScenario.ID, () -> {

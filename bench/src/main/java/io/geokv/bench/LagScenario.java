@@ -40,7 +40,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the replication commit statement's clock, on the bench's machine and clock). The write latency a client sees is
  * measured from each request's intended send time. Raw reference: Kafka's own produce-to-consume
  * latency on the same broker, at the same rate, at the same time. The measured run follows a warmup
- * at the same rate whose figures are reported apart. Then the highest rate whose p99 stays under
+ * that ramps up to the rate and goes on until the JIT compilers have settled; its figures are
+ * reported apart. Then the highest rate whose p99 stays under
  * {@value #SEARCH_P99_MS} ms, in steps. Latencies go into HdrHistograms.
  *
  * <p>Against the multi topology ({@link #MULTI_ID}: a Kafka cluster per region, MirrorMaker 2 between
@@ -63,12 +64,22 @@ final class LagScenario {
 
     private static final double SEARCH_P99_MS = 250;
 
+    /** The warmup's first rounds offer these shares of the rate: a cold deployment cannot carry all of it. */
+    private static final List<Double> WARMUP_RAMP = List.of(0.25, 0.5, 1.0);
+
     private final BenchSettings s;
     private final OpenLoopWrites writer;
+    private final Duration maxSettle;
 
-    LagScenario(BenchSettings settings) {
+    /**
+     * @param maxSettle how long the warmup may go on at the full rate, in further rounds, while the
+     *                  gateway's or replication-streams' JIT still compiles more than {@link
+     *                  JitCompilation#SETTLED_MS_PER_S}
+     */
+    LagScenario(BenchSettings settings, Duration maxSettle) {
         this.s = settings;
         this.writer = new OpenLoopWrites(settings);
+        this.maxSettle = maxSettle;
     }
 
     ScenarioResult run() throws Exception {
@@ -77,21 +88,24 @@ final class LagScenario {
         int rate = s.multi() ? (s.quick() ? s.lagRate() : MULTI_RATE) : s.lagRate();
         // The raw reference's cluster: the one cluster, or the first region's.
         String referenceCluster = s.bootstrapOf(s.regions().get(0));
-
-        // Discarded, like the other scenarios' warmups: the first seconds at the rate measured the
-        // load generator's and the gateway's JIT (write latency p99 of 1.8 to 3 s in the 60 s window,
-        // every run), not replication. Its figures stay in the report.
-        Step warmup = step("bench-lw-" + run + "-", rate, warmupDuration());
-        CompletableFuture<Map<String, Object>> kafka = CompletableFuture.supplyAsync(() -> {
+        Map<String, Object> warmup;
+        WithReference measured;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, referenceCluster))) {
+            // One topic for every run of the reference: created while the measured run went on, it
+            // stalled both (visibility p50 of 130 to 180 ms for 5 s, against 20 ms before and after).
+            RawTopics.recreate(admin, RAW_TOPIC);
             try {
-                return kafkaEndToEnd(
-                        referenceCluster, rate, (int) (rate * s.lagDuration().toSeconds()));
-            } catch (Exception e) {
-                throw new IllegalStateException("the Kafka reference failed", e);
+                // Discarded, like the other scenarios' warmups: measured cold, the first seconds at
+                // the rate measured the load generator's and the gateway's JIT (write latency p99 of
+                // 1.8 to 3 s in the 60 s window, every run), not replication. Its figures stay in the report.
+                warmup = warmUp(run, rate, referenceCluster);
+                measured = withReference(referenceCluster, "bench-l-" + run + "-", rate, s.lagDuration());
+            } finally {
+                RawTopics.delete(admin, RAW_TOPIC);
             }
-        });
-        Step main = step("bench-l-" + run + "-", rate, s.lagDuration());
-        Map<String, Object> raw = kafka.get(s.lagDuration().toSeconds() + 120, TimeUnit.SECONDS);
+        }
+        Step main = measured.step();
+        Map<String, Object> raw = measured.raw();
 
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("offered_writes_per_s", rate);
@@ -101,13 +115,7 @@ final class LagScenario {
         figures.put("measured_to", "row committed in every other region's PostgreSQL (updated_at)");
         figures.put("write_latency_from_intended_send", latencies(main.writeLatency()));
         figures.put("measured_s", Figures.round(main.nanos() / 1e9, 3));
-        Map<String, Object> warmupFigures = new LinkedHashMap<>();
-        warmupFigures.put("measured_s", Figures.round(warmup.nanos() / 1e9, 3));
-        warmupFigures.put("achieved_writes_per_s", Figures.round(warmup.achievedRate(), 1));
-        warmupFigures.put("p99_ms", Figures.round(Figures.percentileMillis(warmup.visibility(), 99), 3));
-        warmupFigures.put(
-                "write_latency_p99_ms", Figures.round(Figures.percentileMillis(warmup.writeLatency(), 99), 3));
-        figures.put("warmup_not_measured", warmupFigures);
+        figures.put("warmup_not_measured", warmup);
 
         List<Map<String, Object>> steps = new ArrayList<>();
         int highest = 0;
@@ -160,8 +168,59 @@ final class LagScenario {
         return s.quick() ? List.of(100, 200, 400) : List.of(250, 500, 1000, 1500, 2000, 3000, 4000);
     }
 
-    private Duration warmupDuration() {
+    private Duration warmupRound() {
         return s.quick() ? Duration.ofSeconds(3) : Duration.ofSeconds(15);
+    }
+
+    /**
+     * Rounds of writes, ramping up to {@code rate} ({@link #WARMUP_RAMP}), then at {@code rate} until
+     * the JIT compilers of the gateway and of replication-streams have settled or {@code maxSettle}
+     * has passed, as the other scenarios' warmups do ({@link JitCompilation}): a deployment whose
+     * JVMs have just started (the multi topology's always have) carried about a quarter of 1,000
+     * writes/s offered at once, and its compilers took a large share of the two cores for minutes.
+     * The raw reference runs beside every round, as beside the measured run, so that its JIT is
+     * warm too and the deployment warms up under the load it is measured under. Returns each
+     * round's figures and the warmup's length, for the report.
+     */
+    private Map<String, Object> warmUp(String run, int rate, String referenceCluster) throws Exception {
+        JitCompilation gatewayJit = JitCompilation.of(s.gatewayUrl());
+        JitCompilation streamsJit = JitCompilation.of(s.streamsUrl());
+        long started = System.nanoTime();
+        List<Map<String, Object>> rounds = new ArrayList<>();
+        boolean settled;
+        do {
+            int round = rounds.size();
+            int roundRate = (int) Math.max(1, rate * WARMUP_RAMP.get(Math.min(round, WARMUP_RAMP.size() - 1)));
+            long gatewayBefore = gatewayJit.millis();
+            long streamsBefore = streamsJit.millis();
+            long roundStarted = System.nanoTime();
+            Step step = withReference(referenceCluster, "bench-lw-" + run + "-" + round + "-", roundRate, warmupRound())
+                    .step();
+            long nanos = System.nanoTime() - roundStarted;
+            double gatewayCompiling = gatewayJit.ratePerSecond(gatewayBefore, nanos);
+            double streamsCompiling = streamsJit.ratePerSecond(streamsBefore, nanos);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("offered_writes_per_s", roundRate);
+            summary.put("achieved_writes_per_s", Figures.round(step.achievedRate(), 1));
+            summary.put("p99_ms", Figures.round(Figures.percentileMillis(step.visibility(), 99), 3));
+            summary.put("write_latency_p99_ms", Figures.round(Figures.percentileMillis(step.writeLatency(), 99), 3));
+            summary.put("gateway_jit_ms_per_s", Figures.round(gatewayCompiling, 1));
+            summary.put("streams_jit_ms_per_s", Figures.round(streamsCompiling, 1));
+            rounds.add(summary);
+            settled = rounds.size() >= WARMUP_RAMP.size()
+                    && !JitCompilation.busy(gatewayCompiling)
+                    && !JitCompilation.busy(streamsCompiling);
+        } while (!settled
+                && Duration.ofNanos(System.nanoTime() - started)
+                                .compareTo(warmupRound()
+                                        .multipliedBy(WARMUP_RAMP.size())
+                                        .plus(maxSettle))
+                        < 0);
+        Map<String, Object> warmup = new LinkedHashMap<>();
+        warmup.put("measured_s", Figures.round((System.nanoTime() - started) / 1e9, 3));
+        warmup.put("jit_settled", settled);
+        warmup.put("rounds", rounds);
+        return warmup;
     }
 
     private Duration searchDuration() {
@@ -174,6 +233,22 @@ final class LagScenario {
         double achievedRate() {
             return Figures.perSecond(acknowledged, nanos);
         }
+    }
+
+    /** A step and the raw reference run beside it, at the same rate for as long. */
+    private record WithReference(Step step, Map<String, Object> raw) {}
+
+    private WithReference withReference(String referenceCluster, String prefix, int rate, Duration duration)
+            throws Exception {
+        CompletableFuture<Map<String, Object>> kafka = CompletableFuture.supplyAsync(() -> {
+            try {
+                return kafkaEndToEnd(referenceCluster, rate, duration);
+            } catch (Exception e) {
+                throw new IllegalStateException("the Kafka reference failed", e);
+            }
+        });
+        Step step = step(prefix, rate, duration);
+        return new WithReference(step, kafka.get(duration.toSeconds() + 120, TimeUnit.SECONDS));
     }
 
     private Step step(String prefix, int rate, Duration duration) throws Exception {
@@ -283,15 +358,14 @@ final class LagScenario {
     }
 
     /**
-     * Kafka alone: a producer (acks=all) paced at {@code rate} and a consumer on the same broker;
-     * per record the time from send() to the consumer receiving it.
+     * Kafka alone: a producer (acks=all) paced at {@code rate} for {@code duration} and a consumer
+     * on the same broker, on {@link #RAW_TOPIC} (which exists); per record the time from send() to
+     * the consumer receiving it.
      */
-    private Map<String, Object> kafkaEndToEnd(String bootstrap, int rate, int n) throws Exception {
+    private Map<String, Object> kafkaEndToEnd(String bootstrap, int rate, Duration duration) throws Exception {
+        int n = (int) (rate * duration.toSeconds());
         Properties common = new Properties();
         common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(common)) {
-            RawTopics.recreate(admin, RAW_TOPIC);
-        }
         Histogram latency = new Histogram(HISTOGRAM_MAX_MICROS, 3);
         Properties consumerProps = new Properties();
         consumerProps.putAll(common);
@@ -311,8 +385,8 @@ final class LagScenario {
                 partitions.add(new TopicPartition(RAW_TOPIC, p));
             }
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            consumer.poll(Duration.ZERO);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
             long t0 = System.nanoTime();
             // One thread paces the producer, this one consumes: the record carries its send time.
             Thread sender = new Thread(
@@ -332,7 +406,7 @@ final class LagScenario {
                     },
                     "bench-lag-raw-producer");
             sender.start();
-            long deadline = System.nanoTime() + s.lagDuration().toNanos() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + duration.toNanos() + TimeUnit.SECONDS.toNanos(60);
             while (received < n && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     long sentNanos = java.nio.ByteBuffer.wrap(record.value()).getLong();
@@ -342,10 +416,6 @@ final class LagScenario {
             }
             sender.join(TimeUnit.SECONDS.toMillis(60));
             elapsed = System.nanoTime() - t0;
-        } finally {
-            try (Admin admin = Admin.create(common)) {
-                RawTopics.delete(admin, RAW_TOPIC);
-            }
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rate_per_s", rate);

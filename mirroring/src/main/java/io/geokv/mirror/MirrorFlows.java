@@ -30,9 +30,13 @@ import java.util.regex.Pattern;
  *   <li>cluster aliases are the region names, so MirrorMaker 2's own metrics and internal topics
  *       name regions;
  *   <li>nothing is written to a flow's source cluster, and no consumer group is checkpointed;
+ *   <li>every flow reads its source with {@code isolation.level=read_committed}: MirrorMaker 2's
+ *       consumer reads uncommitted by default, and its copies are written outside any transaction,
+ *       so the events of an aborted transaction (a user's producer writing straight to an event
+ *       topic) would become committed events in every other region, which their origin never applies;
  *   <li>an explicit setting of the caller replaces the one made here, except the flows' topic lists,
- *       the replication policy, the transform and the writes to source clusters, which the invariants
- *       above rest on.
+ *       the replication policy, the transform, the source isolation level and the writes to source
+ *       clusters, which the invariants above rest on.
  * </ul>
  */
 public final class MirrorFlows {
@@ -41,6 +45,9 @@ public final class MirrorFlows {
     static final String TRANSFORM = "origin";
 
     private static final String IDENTITY_POLICY = "org.apache.kafka.connect.mirror.IdentityReplicationPolicy";
+
+    /** The isolation level of a flow's consumer of its source cluster (a MirrorSourceConnector setting). */
+    static final String SOURCE_ISOLATION = "source.consumer.isolation.level";
 
     private MirrorFlows() {}
 
@@ -91,6 +98,7 @@ public final class MirrorFlows {
                 p.put(flow + ".topics", Pattern.quote(GeokvNames.eventTopic(source)));
                 p.put(flow + ".transforms", TRANSFORM);
                 p.put(flow + ".transforms." + TRANSFORM + ".type", OriginOffsetHeader.class.getName());
+                p.put(flow + "." + SOURCE_ISOLATION, "read_committed");
             }
         }
         return p;

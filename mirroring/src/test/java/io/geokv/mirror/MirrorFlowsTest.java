@@ -45,6 +45,8 @@ class MirrorFlowsTest {
                         .isFalse();
                 assertThat(p.get(flow + ".transforms." + MirrorFlows.TRANSFORM + ".type"))
                         .isEqualTo(OriginOffsetHeader.class.getName());
+                // Events of aborted transactions must not become committed copies.
+                assertThat(p.get(flow + "." + MirrorFlows.SOURCE_ISOLATION)).isEqualTo("read_committed");
             }
             assertThat(p.get(source + ".bootstrap.servers"))
                     .isEqualTo(clusters().get(source));
@@ -61,16 +63,24 @@ class MirrorFlowsTest {
         Map<String, String> p = MirrorFlows.properties(
                 clusters(),
                 Map.of(
-                        "replication.factor", "1",
-                        "emit.heartbeats.interval.seconds", "1",
-                        "replication.policy.class", "org.apache.kafka.connect.mirror.DefaultReplicationPolicy",
-                        "us-east->eu-west.topics", ".*",
-                        "offset-syncs.topic.location", "source"));
+                        "replication.factor",
+                        "1",
+                        "emit.heartbeats.interval.seconds",
+                        "1",
+                        "replication.policy.class",
+                        "org.apache.kafka.connect.mirror.DefaultReplicationPolicy",
+                        "us-east->eu-west.topics",
+                        ".*",
+                        "us-east->eu-west." + MirrorFlows.SOURCE_ISOLATION,
+                        "read_uncommitted",
+                        "offset-syncs.topic.location",
+                        "source"));
 
         assertThat(p.get("replication.factor")).isEqualTo("1");
         assertThat(p.get("emit.heartbeats.interval.seconds")).isEqualTo("1");
         assertThat(p.get("replication.policy.class")).endsWith("IdentityReplicationPolicy");
         assertThat(p.get("us-east->eu-west.topics")).isEqualTo(Pattern.quote(GeokvNames.eventTopic("us-east")));
+        assertThat(p.get("us-east->eu-west." + MirrorFlows.SOURCE_ISOLATION)).isEqualTo("read_committed");
         assertThat(p.get("offset-syncs.topic.location")).isEqualTo("target");
     }
 

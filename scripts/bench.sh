@@ -276,6 +276,8 @@ if ((run_single)); then
   [[ -s "$STATE/replication-streams.pid" ]] && streams_pid="$(cat "$STATE/replication-streams.pid")"
   app_stop api-gateway "$gateway_pid" 30
   app_stop replication-streams "$streams_pid" 45
+  # Stopped: the cleanup must not take its pid file for lag_multi's replication-streams.
+  rm -f "$STATE/replication-streams.pid"
   gateway_pid=""
   streams_pid=""
   kafka_stop "$STATE"

@@ -74,7 +74,9 @@ class MirrorFlowsTest {
                         "us-east->eu-west." + MirrorFlows.SOURCE_ISOLATION,
                         "read_uncommitted",
                         "offset-syncs.topic.location",
-                        "source"));
+                        "source",
+                        "eu-west." + MirrorFlows.EXACTLY_ONCE,
+                        "enabled"));
 
         assertThat(p.get("replication.factor")).isEqualTo("1");
         assertThat(p.get("emit.heartbeats.interval.seconds")).isEqualTo("1");
@@ -82,6 +84,7 @@ class MirrorFlowsTest {
         assertThat(p.get("us-east->eu-west.topics")).isEqualTo(Pattern.quote(GeokvNames.eventTopic("us-east")));
         assertThat(p.get("us-east->eu-west." + MirrorFlows.SOURCE_ISOLATION)).isEqualTo("read_committed");
         assertThat(p.get("offset-syncs.topic.location")).isEqualTo("target");
+        assertThat(p.get("eu-west." + MirrorFlows.EXACTLY_ONCE)).isEqualTo("enabled");
     }
 
     @Test

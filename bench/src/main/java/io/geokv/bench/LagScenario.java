@@ -185,6 +185,7 @@ final class LagScenario {
     private Map<String, Object> warmUp(String run, int rate, String referenceCluster) throws Exception {
         JitCompilation gatewayJit = JitCompilation.of(s.gatewayUrl());
         JitCompilation streamsJit = JitCompilation.of(s.streamsUrl());
+        Duration cap = warmupRound().multipliedBy(WARMUP_RAMP.size()).plus(maxSettle);
         long started = System.nanoTime();
         List<Map<String, Object>> rounds = new ArrayList<>();
         boolean settled;
@@ -210,12 +211,7 @@ final class LagScenario {
             settled = rounds.size() >= WARMUP_RAMP.size()
                     && !JitCompilation.busy(gatewayCompiling)
                     && !JitCompilation.busy(streamsCompiling);
-        } while (!settled
-                && Duration.ofNanos(System.nanoTime() - started)
-                                .compareTo(warmupRound()
-                                        .multipliedBy(WARMUP_RAMP.size())
-                                        .plus(maxSettle))
-                        < 0);
+        } while (!settled && Duration.ofNanos(System.nanoTime() - started).compareTo(cap) < 0);
         Map<String, Object> warmup = new LinkedHashMap<>();
         warmup.put("measured_s", Figures.round((System.nanoTime() - started) / 1e9, 3));
         warmup.put("jit_settled", settled);

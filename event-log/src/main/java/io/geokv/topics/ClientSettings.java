@@ -18,6 +18,15 @@ public final class ClientSettings {
 
     private ClientSettings() {}
 
+    /**
+     * Has a consumer read committed events only: an aborted event is applied nowhere, so no reader
+     * of the event topics may see one. Set directly ({@link ClientSettings}: Spring Boot always fills
+     * in its read_uncommitted default, so a user's setting cannot be told from it).
+     */
+    public static void readCommitted(Map<? super String, Object> consumerConfig) {
+        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    }
+
     /** Sets {@code property} to {@code value} unless the user configured it. */
     public static void defaultTo(Map<? super String, Object> config, String property, Object value) {
         if (config.get(property) == null) {

@@ -151,10 +151,7 @@ class MirrorMakerIT {
         return placed;
     }
 
-    /**
-     * Every committed record of the topic in that cluster, by value (MirrorMaker 2 writes its copies
-     * outside transactions: read_committed hides none of them).
-     */
+    /** Every committed record of the topic in that cluster, by value. */
     private static Map<String, Placed> read(String servers, String topic) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,

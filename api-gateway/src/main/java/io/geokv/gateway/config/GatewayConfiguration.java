@@ -175,9 +175,7 @@ class GatewayConfiguration {
             KafkaProperties kafka, RegionsProperties regions, RegionClusters.PerCluster<Admin> admins) {
         RegionClusters clusters = regions.clusters();
         Map<String, Object> consumer = peekingConsumer(kafka);
-        // Not a user's choice (Spring Boot always sets its read_uncommitted default): a salvage copies
-        // committed events only, since an aborted one is applied nowhere.
-        consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        ClientSettings.readCommitted(consumer);
         Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
         ClientSettings.require(producer, ProducerConfig.ACKS_CONFIG, "all", "a salvaged event survives a broker loss");
         ClientSettings.require(

@@ -43,9 +43,7 @@ final class GapReader {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                 "none",
                 "a range that is no longer in the log is a loss to report, not to skip");
-        // Aborted events are never applied. Spring Boot always sets its default (read_uncommitted), so
-        // this cannot tell a user's setting from it: it overrides both.
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        ClientSettings.readCommitted(config);
         this.consumerConfig = config;
         this.mirroredTopics = Set.copyOf(mirroredTopics);
         this.timeout = timeout;

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -69,7 +68,7 @@ public final class RegionReplayer {
         this.clusters = clusters;
         Map<String, Object> settings = ClientSettings.peekingConsumer(consumerBase);
         // A copy's end is what a region can apply: its committed records, never an aborted one.
-        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        ClientSettings.readCommitted(settings);
         this.consumerSettings = settings;
         this.progress = progress;
     }

@@ -77,7 +77,7 @@ LOCAL_SERVICES_JAR="$(app_jar local-services)"
 MIRROR_JAR="$(app_jar mirroring)"
 readonly STREAMS_JAR GATEWAY_JAR LOCAL_SERVICES_JAR MIRROR_JAR
 readonly STREAMS_HEALTH="http://127.0.0.1:$STREAMS_PORT/actuator/health"
-readonly GATEWAY_HEALTH="http://127.0.0.1:$GATEWAY_PORT/health"
+readonly GATEWAY_HEALTH="http://127.0.0.1:$GATEWAY_PORT/actuator/health/readiness"
 
 STREAMS_TIMEOUT="${GEOKV_STREAMS_START_TIMEOUT:-180}"
 GATEWAY_TIMEOUT="${GEOKV_GATEWAY_START_TIMEOUT:-120}"
@@ -327,8 +327,15 @@ if [[ -z "${GEOKV_GATEWAY_TOKEN_SECRET:-}" ]]; then
   GEOKV_GATEWAY_TOKEN_SECRET="$(cat "$STATE/token-secret")"
 fi
 export GEOKV_GATEWAY_TOKEN_SECRET
+# Every request needs a credential: an administrator's API key, made once and kept in the state
+# folder; the gateway is given only its hash.
+[[ -s "$STATE/api-key" ]] || (umask 077 && printf '%s\n' "$(new_api_key local-admin)" > "$STATE/api-key")
 start_app api-gateway "$GATEWAY_JAR" \
   --server.port="$GATEWAY_PORT" \
+  --geokv.gateway.security.api-keys[0].id=local-admin \
+  --geokv.gateway.security.api-keys[0].sha256="$(api_key_hash "$(cat "$STATE/api-key")")" \
+  --geokv.gateway.security.api-keys[0].roles[0]=admin \
+  --geokv.gateway.security.api-keys[0].tenants[0]='*' \
   ${COMMON_APP_ARGS[@]+"${COMMON_APP_ARGS[@]}"}
 gateway_pid="$APP_PID"
 gateway_log_offset="$APP_LOG_OFFSET"
@@ -339,9 +346,9 @@ cat <<EOF
 
 geokv is ready: http://localhost:$GATEWAY_PORT
 
-  curl -X PUT -H 'Content-Type: text/plain' --data 'hello' http://localhost:$GATEWAY_PORT/kv/greeting
-  curl -H 'Accept: application/json' http://localhost:$GATEWAY_PORT/kv/greeting
-  curl http://localhost:$GATEWAY_PORT/stats
+  export GEOKV_API_KEY=\$(cat ${STATE#"$ROOT"/}/api-key)   # an administrator's key (docs/security.md)
+  curl -X PUT -H "Authorization: Bearer \$GEOKV_API_KEY" --data 'hello' http://localhost:$GATEWAY_PORT/kv/greeting
+  curl -H "Authorization: Bearer \$GEOKV_API_KEY" http://localhost:$GATEWAY_PORT/kv/greeting
 
 Logs: ${LOG_DIR#"$ROOT"/}/ (api-gateway.log, replication-streams.log$([[ -n "$mirror_pid" ]] && echo ', mirror-maker.log')$([[ -n "$LOCAL_SERVICES_PID" ]] && echo ', local-services.log')) and $(kafka_logs_shown)
 Press Ctrl-C to stop everything.

@@ -4,7 +4,7 @@
 #   source "<repo>/scripts/lib/apps.sh"
 #   apps_build_if_stale 0 "$(app_jar api-gateway)"          # 1 instead of 0: build anyway
 #   app_start_jar api-gateway "$log" "$APP_DEFAULT_JAVA_OPTS" "$(app_jar api-gateway)" --server.port=8009
-#   app_await_http api-gateway "$APP_PID" "$log" "$APP_LOG_OFFSET" http://127.0.0.1:8009/health 120
+#   app_await_http api-gateway "$APP_PID" "$log" "$APP_LOG_OFFSET" http://127.0.0.1:8009/actuator/health/readiness 120
 #   app_stop api-gateway "$APP_PID" 30
 #
 # The build is `mvn -q -B -DskipTests package` at the repository root: the jars stay in each

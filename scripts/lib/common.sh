@@ -111,6 +111,17 @@ http_ok() {
 # postgres_answers <host> <port>: true when a PostgreSQL server answers there. Speaks the wire
 # protocol itself (a startup message for user postgres, database postgres; any authentication
 # request or error is an answer), so no client tools are needed.
+# new_api_key <id>: a new API key for the gateway, geokv_<id>_<32 random bytes, base64url>.
+new_api_key() {
+  [[ "$1" =~ ^[a-z0-9][a-z0-9-]{0,62}$ ]] || die "API key id '$1' must be lowercase letters, digits and hyphens"
+  printf 'geokv_%s_%s' "$1" "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+}
+
+# api_key_hash <key>: what the gateway is configured with instead of the key (SHA-256, hex).
+api_key_hash() {
+  printf '%s' "$1" | sha256sum | cut -d' ' -f1
+}
+
 postgres_answers() {
   local reply
   # shellcheck disable=SC2016 # $1 and $2 are expanded by the inner bash, on purpose.

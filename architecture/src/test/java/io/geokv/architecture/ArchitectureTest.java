@@ -28,6 +28,7 @@ class ArchitectureTest {
                     "io.geokv.position..",
                     "io.geokv.naming..",
                     "io.geokv.digest..",
+                    "io.geokv.gateway.access",
                     "io.geokv.gateway.routing",
                     "io.geokv.gateway.consistency",
                     "io.geokv.gateway.tokens",

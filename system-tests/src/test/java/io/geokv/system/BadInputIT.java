@@ -160,7 +160,7 @@ class BadInputIT {
                         400,
                         c -> c.put()
                                 .uri("/kv/k")
-                                .header("X-Context", TOKENS.session(SessionPositions.empty()))
+                                .header("X-Context", TOKENS.session(SessionPositions.empty(), "default"))
                                 .bodyValue("v")
                                 .exchange()),
                 bad(
@@ -169,6 +169,13 @@ class BadInputIT {
                         c -> c.get()
                                 .uri("/kv/k")
                                 .header("X-Session", "not-a-session")
+                                .exchange()),
+                bad(
+                        "another tenant's session token",
+                        400,
+                        c -> c.get()
+                                .uri("/kv/k")
+                                .header("X-Session", TOKENS.session(SessionPositions.empty(), "other-tenant"))
                                 .exchange()),
                 bad(
                         "unknown consistency level on read",

@@ -316,7 +316,7 @@ class HttpFuzzIT {
 
     private static List<Supplier<String>> headers() {
         String context = TOKENS.context(VersionVector.empty(), "default", "k");
-        String session = TOKENS.session(SessionPositions.empty());
+        String session = TOKENS.session(SessionPositions.empty(), "default");
         List<Supplier<String>> headers = new ArrayList<>();
         for (String accept : new String[] {
             "application/json;q=abc",

@@ -155,12 +155,25 @@ class RunLocalIT {
                         && line.contains("Redis ")
                         && line.endsWith(" on 127.0.0.1:" + redisPort));
 
-        // ---- write in us-east
+        // ---- without the key run-local made, nothing but the probes answers
         String key = "hello-" + UUID.randomUUID();
         URI uri = URI.create(baseUrl + "/kv/" + key);
+        assertThat(http.send(
+                                HttpRequest.newBuilder(uri)
+                                        .timeout(Duration.ofSeconds(15))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .as("GET without a credential%s", diagnostics())
+                .isEqualTo(401);
+        String bearer =
+                "Bearer " + Files.readString(stateDir.resolve("api-key")).strip();
+
+        // ---- write in us-east
         // What curl -X PUT ... -d world sends.
         HttpResponse<String> put = http.send(
                 HttpRequest.newBuilder(uri)
+                        .header("Authorization", bearer)
                         .header("X-Region", "us-east")
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .timeout(Duration.ofSeconds(15))
@@ -173,6 +186,7 @@ class RunLocalIT {
 
         // ---- read it in asia-pac within 2 seconds
         HttpRequest get = HttpRequest.newBuilder(uri)
+                .header("Authorization", bearer)
                 .header("X-Region", "asia-pac")
                 .timeout(REPLICATION_DEADLINE)
                 .GET()

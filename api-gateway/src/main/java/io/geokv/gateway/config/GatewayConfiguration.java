@@ -297,7 +297,7 @@ class GatewayConfiguration {
 
     @Bean
     KvRequests kvRequests(ClientTokens tokens) {
-        return new KvRequests(tokens, properties.defaultTenant());
+        return new KvRequests(tokens);
     }
 
     @Bean

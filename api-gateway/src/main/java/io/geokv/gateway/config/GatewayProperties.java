@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * The gateway's behaviour.
  *
  * @param defaultRegion region used when a request names none; blank means the first configured region
- * @param defaultTenant tenant used when a request has no {@code X-Tenant} header
+ * @param defaultTenant the tenant of a request without {@code X-Tenant} whose credential acts for every tenant
  * @param writeTimeout how long a write waits for Kafka to acknowledge it before answering 503
  * @param partitions partitions of each event topic created by the gateway (must match replication-streams)
  * @param resolution which resolution policy applies to which keys

@@ -1,5 +1,6 @@
 package io.geokv.gateway.problem;
 
+import io.geokv.gateway.access.AccessRefusedException;
 import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
 import io.geokv.gateway.routing.RegionRouter.UnknownRegionException;
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -33,6 +35,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(UnknownRegionException.class)
     Mono<ResponseEntity<Object>> unknownRegion(UnknownRegionException e, ServerWebExchange exchange) {
         return respond(Problems.badRequest("unknown-region", e.getMessage()), exchange);
+    }
+
+    @ExceptionHandler(AccessRefusedException.class)
+    Mono<ResponseEntity<Object>> refused(AccessRefusedException e, ServerWebExchange exchange) {
+        return respond(Problems.problem(HttpStatus.FORBIDDEN, "forbidden", e.getMessage()), exchange);
+    }
+
+    /** Spring Security's firewall, when a handler reads a part of the request it refuses (a query parameter name). */
+    @ExceptionHandler(ServerExchangeRejectedException.class)
+    Mono<ResponseEntity<Object>> rejected(ServerExchangeRejectedException e, ServerWebExchange exchange) {
+        return respond(Problems.badRequest("rejected-request", e.getMessage()), exchange);
     }
 
     @ExceptionHandler(NoRegionAvailableException.class)

@@ -40,17 +40,22 @@ public final class Failover {
     }
 
     /**
+     * A route to a region outside its allowed ones (a credential limited to other regions) always
+     * moves to the nearest allowed region.
+     *
      * @throws NoRegionAvailableException when neither the routed region nor any region it may fail
      *     over to is healthy, while others are (a resident tenant whose regions are down)
      */
     public Decision decide(Route route, Predicate<String> healthy) {
-        if (healthy.test(route.region()) || regions.stream().noneMatch(healthy)) {
+        boolean noneHealthy = regions.stream().noneMatch(healthy);
+        if (route.allowed().contains(route.region()) && (healthy.test(route.region()) || noneHealthy)) {
             return new Decision(route.region(), Optional.empty());
         }
+        Comparator<String> nearest = Comparator.comparingInt((String region) -> latency(route.region(), region))
+                .thenComparing(Comparator.naturalOrder());
         return route.allowed().stream()
-                .filter(region -> !region.equals(route.region()) && healthy.test(region))
-                .min(Comparator.comparingInt((String region) -> latency(route.region(), region))
-                        .thenComparing(Comparator.naturalOrder()))
+                .filter(region -> !region.equals(route.region()) && (healthy.test(region) || noneHealthy))
+                .min(nearest)
                 .map(region -> new Decision(region, Optional.of(route.region())))
                 .orElseThrow(() -> new NoRegionAvailableException(route));
     }

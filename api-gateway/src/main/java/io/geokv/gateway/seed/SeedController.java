@@ -2,6 +2,7 @@ package io.geokv.gateway.seed;
 
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.Resolution;
+import io.geokv.gateway.access.Caller;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.kv.KeyRef;
 import io.geokv.gateway.kv.ReadRequest;
@@ -77,20 +78,20 @@ class SeedController {
             @RequestBody SeedWrite request,
             ServerHttpRequest http,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
-            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+            Caller caller) {
         if (request == null || request.key() == null || request.value() == null) {
             throw Problems.badRequest(
                     "invalid-request", "body must be a JSON object with string fields \"key\" and \"value\"");
         }
         MediaHeaders.accept(http);
-        Routed route = routing.route(http, region, tenant);
+        Routed route = routing.route(http, region, caller);
         byte[] value = request.value().getBytes(StandardCharsets.UTF_8);
         if (value.length > maxValueBytes) {
             throw Problems.tooLarge("value is larger than the limit of " + maxValueBytes + " bytes");
         }
         return writes.write(WriteRequest.blind(
                         route.region(),
-                        requests.key(tenant, request.key()),
+                        requests.key(caller.tenant(), request.key()),
                         value,
                         MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8"))
                 .map(result -> new WriteResponse(
@@ -105,11 +106,11 @@ class SeedController {
             @PathVariable String key,
             ServerHttpRequest http,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
-            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
+            Caller caller) {
         MediaHeaders.accept(http);
-        Routed route = routing.route(http, region, tenant);
+        Routed route = routing.route(http, region, caller);
         long started = System.nanoTime();
-        KeyRef ref = requests.fromPath(tenant, key);
+        KeyRef ref = requests.fromPath(caller.tenant(), key);
         return reads.read(ReadRequest.eventual(route.region(), ref)).map(result -> {
             if (!(result.resolution() instanceof Resolution.Value value)) {
                 String plainKey = ref.key();

@@ -46,19 +46,27 @@ public final class ClientTokens {
         }
     }
 
+    private static String sessionPurpose(String tenant) {
+        return SESSION + '\0' + tenant;
+    }
+
     /** Tenants and keys have no control characters, so the NUL separators make the purpose unambiguous. */
     private static String contextPurpose(String tenant, String key) {
         return CONTEXT + '\0' + tenant + '\0' + key;
     }
 
-    public String session(SessionPositions positions) {
-        return seal.seal(SESSION, positions.encode());
+    /** The token of a session of {@code tenant}. */
+    public String session(SessionPositions positions, String tenant) {
+        return seal.seal(sessionPurpose(tenant), positions.encode());
     }
 
-    /** @throws IllegalArgumentException ("malformed session token: ...") when it is not one this deployment issued */
-    public SessionPositions session(String token) {
+    /**
+     * @throws IllegalArgumentException ("malformed session token: ...") when it is not one this
+     *     deployment issued for {@code tenant}
+     */
+    public SessionPositions session(String token, String tenant) {
         try {
-            return SessionPositions.decode(seal.open(SESSION, token));
+            return SessionPositions.decode(seal.open(sessionPurpose(tenant), token));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed session token: " + e.getMessage(), e);
         }

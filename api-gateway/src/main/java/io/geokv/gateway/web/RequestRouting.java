@@ -1,5 +1,8 @@
 package io.geokv.gateway.web;
 
+import io.geokv.gateway.access.AccessRefusedException;
+import io.geokv.gateway.access.Caller;
+import io.geokv.gateway.access.Grant;
 import io.geokv.gateway.routing.Failover;
 import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
 import io.geokv.gateway.routing.RegionRouter;
@@ -45,7 +48,11 @@ public final class RequestRouting {
         this.serving = serving;
     }
 
-    public Routed route(ServerHttpRequest request, String regionHeader, String tenant) {
+    /**
+     * @throws AccessRefusedException when the request names a region its credential may not use, or
+     *     none of the regions that may serve it is one the credential may use
+     */
+    public Routed route(ServerHttpRequest request, String regionHeader, Caller caller) {
         Map<String, String> countries = new HashMap<>();
         for (String header : RegionRouter.COUNTRY_HEADERS) {
             String value = request.getHeaders().getFirst(header);
@@ -57,8 +64,9 @@ public final class RequestRouting {
         String client = remote == null || remote.getAddress() == null
                 ? null
                 : remote.getAddress().getHostAddress();
-        Route route = router.route(new RegionRouter.Request(regionHeader, tenant, countries, client));
-        Failover.Decision decision = failover.decide(route, serving);
+        Route route = router.route(new RegionRouter.Request(regionHeader, caller.tenant(), countries, client));
+        boolean named = regionHeader != null && !regionHeader.isBlank();
+        Failover.Decision decision = failover.decide(permitted(route, caller.grant(), named), serving);
         return new Routed(decision.region(), route.reason(), decision.header());
     }
 
@@ -67,10 +75,29 @@ public final class RequestRouting {
      *
      * @throws NoRegionAvailableException when that region is not serving
      */
-    public Routed explicit(String region, String tenant) {
-        Route route = router.route(new RegionRouter.Request(region, tenant, Map.of(), null));
-        Route only = new Route(route.region(), "path", List.of(route.region()));
+    public Routed explicit(String region, Caller caller) {
+        Route route = router.route(new RegionRouter.Request(region, caller.tenant(), Map.of(), null));
+        Route only = permitted(new Route(route.region(), "path", List.of(route.region())), caller.grant(), true);
         return new Routed(failover.decide(only, serving).region(), "path", Optional.empty());
+    }
+
+    /**
+     * The route narrowed to the regions the credential may use: a region the client named must be one
+     * of them; any other route fails over within them.
+     */
+    private static Route permitted(Route route, Grant grant, boolean named) {
+        if (grant.regions().isEmpty()) {
+            return route;
+        }
+        if (named && !grant.mayUse(route.region())) {
+            throw new AccessRefusedException("this credential may not be served from region " + route.region());
+        }
+        List<String> usable = grant.usable(route.allowed());
+        if (usable.isEmpty()) {
+            throw new AccessRefusedException("this credential may be served only from " + grant.regions()
+                    + ", and this request only from " + route.allowed());
+        }
+        return new Route(route.region(), route.reason(), usable);
     }
 
     public RegionRouter router() {

@@ -61,4 +61,17 @@ class FailoverTest {
         Route resident = new Route("eu-west", "tenant bank pinned", List.of("eu-west"));
         assertThat(failover.decide(resident, region -> false).region()).isEqualTo("eu-west");
     }
+
+    @Test
+    void aRouteToARegionItMayNotUseMovesToTheNearestItMay() {
+        // A credential limited to eu-west and asia-pac, geo-routed to us-east.
+        Route limited = new Route("us-east", "default", List.of("eu-west", "asia-pac"));
+
+        assertThat(failover.decide(limited, region -> true)).isEqualTo(new Decision("eu-west", Optional.of("us-east")));
+        assertThat(failover.decide(limited, region -> !region.equals("eu-west")).region())
+                .isEqualTo("asia-pac");
+        assertThat(failover.decide(limited, region -> false).region()).isEqualTo("eu-west");
+        assertThatThrownBy(() -> failover.decide(limited, "us-east"::equals))
+                .isInstanceOf(NoRegionAvailableException.class);
+    }
 }

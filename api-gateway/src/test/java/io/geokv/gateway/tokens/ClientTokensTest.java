@@ -26,7 +26,7 @@ class ClientTokensTest {
     void tokensRoundTripAndAreUrlSafe() {
         String token = tokens.context(context, "acme", "k");
         assertThat(tokens.context(token, "acme", "k")).isEqualTo(context);
-        assertThat(tokens.session(tokens.session(session))).isEqualTo(session);
+        assertThat(tokens.session(tokens.session(session, "acme"), "acme")).isEqualTo(session);
         assertThat(token).matches("[A-Za-z0-9_.-]+");
     }
 
@@ -46,10 +46,10 @@ class ClientTokensTest {
         ClientTokens other = new ClientTokens(new TokenSeal(bytes("another deployment's secret")));
         assertThatThrownBy(() -> tokens.context(other.context(context, "acme", "k"), "acme", "k"))
                 .hasMessageContaining("signature does not match");
-        String sessionToken = tokens.session(session);
+        String sessionToken = tokens.session(session, "acme");
         assertThatThrownBy(() -> tokens.context(sessionToken, "acme", "k"))
                 .hasMessageContaining("malformed context token");
-        assertThatThrownBy(() -> tokens.session(tokens.context(context, "acme", "k")))
+        assertThatThrownBy(() -> tokens.session(tokens.context(context, "acme", "k"), "acme"))
                 .hasMessageContaining("malformed session token");
     }
 
@@ -72,7 +72,7 @@ class ClientTokensTest {
         for (String garbage : new String[] {"", ".", "abc", "abc.%%%", "abc.def"}) {
             assertThatThrownBy(() -> tokens.context(garbage, "acme", "k"))
                     .hasMessageStartingWith("malformed context token");
-            assertThatThrownBy(() -> tokens.session(garbage)).hasMessageStartingWith("malformed session token");
+            assertThatThrownBy(() -> tokens.session(garbage, "acme")).hasMessageStartingWith("malformed session token");
         }
     }
 

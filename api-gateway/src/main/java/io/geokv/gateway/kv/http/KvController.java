@@ -3,6 +3,7 @@ package io.geokv.gateway.kv.http;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.Resolution;
 import io.geokv.conflict.Sibling;
+import io.geokv.gateway.access.Caller;
 import io.geokv.gateway.kv.Consistency;
 import io.geokv.gateway.kv.KeyRef;
 import io.geokv.gateway.kv.WriteRequest;
@@ -113,18 +114,15 @@ class KvController {
             @PathVariable String key,
             ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
-            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        return put(key, request, tenant, routing.route(request, region, tenant));
+            Caller caller) {
+        return put(key, request, caller.tenant(), routing.route(request, region, caller));
     }
 
     /** The same, in one region the client names: no geo-routing, no failover (503 when it is down). */
     @PutMapping("/regions/{region}/kv/{*key}")
     Mono<ResponseEntity<WriteResponse>> putInRegion(
-            @PathVariable String region,
-            @PathVariable String key,
-            ServerHttpRequest request,
-            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        return put(key, request, tenant, routing.explicit(region, tenant));
+            @PathVariable String region, @PathVariable String key, ServerHttpRequest request, Caller caller) {
+        return put(key, request, caller.tenant(), routing.explicit(region, caller));
     }
 
     @DeleteMapping("/kv/{*key}")
@@ -132,17 +130,14 @@ class KvController {
             @PathVariable String key,
             ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
-            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        return delete(key, request, tenant, routing.route(request, region, tenant));
+            Caller caller) {
+        return delete(key, request, caller.tenant(), routing.route(request, region, caller));
     }
 
     @DeleteMapping("/regions/{region}/kv/{*key}")
     Mono<ResponseEntity<WriteResponse>> deleteInRegion(
-            @PathVariable String region,
-            @PathVariable String key,
-            ServerHttpRequest request,
-            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        return delete(key, request, tenant, routing.explicit(region, tenant));
+            @PathVariable String region, @PathVariable String key, ServerHttpRequest request, Caller caller) {
+        return delete(key, request, caller.tenant(), routing.explicit(region, caller));
     }
 
     @GetMapping("/kv/{*key}")
@@ -150,17 +145,14 @@ class KvController {
             @PathVariable String key,
             ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
-            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        return read(key, request, tenant, routing.route(request, region, tenant));
+            Caller caller) {
+        return read(key, request, caller.tenant(), routing.route(request, region, caller));
     }
 
     @GetMapping("/regions/{region}/kv/{*key}")
     Mono<ResponseEntity<?>> getInRegion(
-            @PathVariable String region,
-            @PathVariable String key,
-            ServerHttpRequest request,
-            @RequestHeader(value = GeokvHeaders.TENANT, required = false) String tenant) {
-        return read(key, request, tenant, routing.explicit(region, tenant));
+            @PathVariable String region, @PathVariable String key, ServerHttpRequest request, Caller caller) {
+        return read(key, request, caller.tenant(), routing.explicit(region, caller));
     }
 
     private Mono<ResponseEntity<WriteResponse>> put(

@@ -13,28 +13,25 @@ import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 
 /**
- * Reads a key request's headers into the domain's types, once, at the edge: the tenant (the default
- * one when none is named), the key, the consistency level and the opened context, {@code If-Match}
+ * Reads a key request's headers into the domain's types, once, at the edge: the key, the consistency level and the opened context, {@code If-Match}
  * and session tokens. What cannot be read is the client's error.
  */
 public final class KvRequests {
 
     private final ClientTokens tokens;
-    private final String defaultTenant;
 
-    public KvRequests(ClientTokens tokens, String defaultTenant) {
+    public KvRequests(ClientTokens tokens) {
         this.tokens = tokens;
-        this.defaultTenant = defaultTenant;
     }
 
     /** The key of a {@code {*key}} path capture, which includes the leading slash. */
-    public KeyRef fromPath(String tenantHeader, String captured) {
-        return key(tenantHeader, captured.startsWith("/") ? captured.substring(1) : captured);
+    public KeyRef fromPath(String tenant, String captured) {
+        return key(tenant, captured.startsWith("/") ? captured.substring(1) : captured);
     }
 
-    /** @param tenantHeader the {@code X-Tenant} header, or null */
-    public KeyRef key(String tenantHeader, String key) {
-        return new KeyRef(tenantHeader == null || tenantHeader.isBlank() ? defaultTenant : tenantHeader, key);
+    /** @param tenant the tenant the request acts for ({@link io.geokv.gateway.access.Caller#tenant()}) */
+    public KeyRef key(String tenant, String key) {
+        return new KeyRef(tenant, key);
     }
 
     /** @param value null to delete */
@@ -42,12 +39,12 @@ public final class KvRequests {
         Consistency level = level(headers);
         Optional<VersionVector> context = context(headers.getFirst(GeokvHeaders.CONTEXT), key);
         Optional<VersionVector> expected = context(unquote(headers.getFirst(HttpHeaders.IF_MATCH)), key);
-        return new WriteRequest(region, key, value, contentType, context, expected, level, session(headers));
+        return new WriteRequest(region, key, value, contentType, context, expected, level, session(headers, key));
     }
 
     public ReadRequest read(String region, KeyRef key, HttpHeaders headers) {
         Consistency level = level(headers);
-        return new ReadRequest(region, key, level, session(headers));
+        return new ReadRequest(region, key, level, session(headers, key));
     }
 
     private static Consistency level(HttpHeaders headers) {
@@ -66,13 +63,13 @@ public final class KvRequests {
         }
     }
 
-    private SessionPositions session(HttpHeaders headers) {
+    private SessionPositions session(HttpHeaders headers, KeyRef key) {
         String token = headers.getFirst(GeokvHeaders.SESSION);
         if (token == null) {
             return SessionPositions.empty();
         }
         try {
-            return tokens.session(token);
+            return tokens.session(token, key.tenant());
         } catch (IllegalArgumentException e) {
             throw KvProblem.invalid("invalid-session", e.getMessage());
         }

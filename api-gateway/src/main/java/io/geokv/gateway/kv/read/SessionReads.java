@@ -51,7 +51,7 @@ final class SessionReads {
                                         Consistency.SESSION,
                                         deps.results()
                                                 .tokens()
-                                                .session(read.session().withSeen(found.applied()))))
+                                                .session(read.session().withSeen(found.applied()), key.tenant())))
                         .onErrorMap(StoreUnavailable::is, e -> StoreUnavailable.problem(region, e)));
     }
 }

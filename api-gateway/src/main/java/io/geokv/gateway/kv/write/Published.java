@@ -24,7 +24,7 @@ record Published(String eventId, KeyRef key, VersionVector context, long timesta
         return new WriteResult(
                 eventId,
                 tokens.context(context, key.tenant(), key.key()),
-                tokens.session(positions(session)),
+                tokens.session(positions(session), key.tenant()),
                 level,
                 List.of());
     }

@@ -70,7 +70,9 @@ final class StrongCompletion {
                             .map(state -> new WriteResult(
                                     published.eventId(),
                                     tokens.context(state.context(), write.key().tenant(), key),
-                                    tokens.session(published.positions(write.session())),
+                                    tokens.session(
+                                            published.positions(write.session()),
+                                            write.key().tenant()),
                                     Consistency.STRONG,
                                     applied));
                 });

@@ -22,12 +22,11 @@ class KvRequestsTest {
 
     private final ClientTokens tokens =
             new ClientTokens(new TokenSeal("a shared secret of the deployment".getBytes(StandardCharsets.UTF_8)));
-    private final KvRequests requests = new KvRequests(tokens, "default");
+    private final KvRequests requests = new KvRequests(tokens);
 
     @Test
-    void aMissingOrBlankTenantIsTheDefaultOneAndThePathLosesItsSlash() {
-        assertThat(requests.fromPath(null, "/a/b")).isEqualTo(new KeyRef("default", "a/b"));
-        assertThat(requests.fromPath(" ", "/k")).isEqualTo(new KeyRef("default", "k"));
+    void thePathLosesItsSlash() {
+        assertThat(requests.fromPath("acme", "/a/b")).isEqualTo(new KeyRef("acme", "a/b"));
         assertThat(requests.key("acme", "k")).isEqualTo(new KeyRef("acme", "k"));
     }
 
@@ -57,12 +56,16 @@ class KvRequestsTest {
         SessionPositions session =
                 SessionPositions.empty().withWrite(new EventPartition("kv-events.us-east", 0), 5, 1L << 20);
         HttpHeaders headers = new HttpHeaders();
-        headers.set("X-Session", tokens.session(session));
+        headers.set("X-Session", tokens.session(session, "acme"));
 
         ReadRequest read = requests.read("us-east", new KeyRef("acme", "k"), headers);
 
         assertThat(read.level()).isEqualTo(Consistency.SESSION);
         assertThat(read.session()).isEqualTo(session);
+        // A session of one tenant is refused for another.
+        assertThatThrownBy(() -> requests.read("us-east", new KeyRef("other", "k"), headers))
+                .isInstanceOfSatisfying(
+                        KvProblem.class, problem -> assertThat(problem.type()).isEqualTo("invalid-session"));
         headers.set("X-Session", "not-a-token");
         assertThatThrownBy(() -> requests.read("us-east", new KeyRef("acme", "k"), headers))
                 .isInstanceOfSatisfying(

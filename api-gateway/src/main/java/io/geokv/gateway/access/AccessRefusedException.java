@@ -1,0 +1,9 @@
+package io.geokv.gateway.access;
+
+/** A request the caller's grant does not allow (HTTP 403). */
+public final class AccessRefusedException extends RuntimeException {
+
+    public AccessRefusedException(String message) {
+        super(message);
+    }
+}

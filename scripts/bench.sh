@@ -230,18 +230,19 @@ start_app() {
 # start_apps: replication-streams and api-gateway (with its bench endpoints); sets their pids.
 start_apps() {
   rm -rf "$STATE/streams-state"
-  start_app replication-streams "$STREAMS_JAR" "http://127.0.0.1:$STREAMS_PORT/actuator/health" 180 \
-    --server.port="$STREAMS_PORT" --geokv.replication.state-dir="$STATE/streams-state"
+  start_app replication-streams "$STREAMS_JAR" "http://127.0.0.1:$STREAMS_PORT/actuator/health/readiness" 180 \
+    --server.port="$STREAMS_PORT" --geokv.replication.state-dir="$STATE/streams-state" \
+    --geokv.security.anonymous.roles[0]=admin
   streams_pid="$APP_PID"
   # Anonymous access as an administrator, without rate limits: the load generators send no
   # credential and go far beyond the default limits. The security filters and the rate limiter
   # still run on every request, the geokv ones and the references alike.
   start_app api-gateway "$GATEWAY_JAR" "http://127.0.0.1:$GATEWAY_PORT/actuator/health/readiness" 120 \
     --server.port="$GATEWAY_PORT" --geokv.gateway.bench-endpoints=true \
-    --geokv.gateway.security.anonymous.roles[0]=admin \
-    --geokv.gateway.security.rate-limits.credential.requests=0 \
-    --geokv.gateway.security.rate-limits.tenant.requests=0 \
-    --geokv.gateway.security.rate-limits.admin-scan.requests=0
+    --geokv.security.anonymous.roles[0]=admin \
+    --geokv.security.rate-limits.credential.requests=0 \
+    --geokv.security.rate-limits.tenant.requests=0 \
+    --geokv.security.rate-limits.admin-scan.requests=0
   gateway_pid="$APP_PID"
 }
 

@@ -10,6 +10,8 @@
 #   GEOKV_STREAMS_PORT      port of replication-streams when GEOKV_STREAMS_URL is not set
 #                           (default: 8010, as in scripts/run-local.sh)
 #   GEOKV_REPLAY_TIMEOUT    seconds to wait for the answer (default: 900)
+#   GEOKV_API_KEY           an administrator's API key or JWT (docs/security.md); default: the key
+#                           scripts/run-local.sh made, in .geokv-local/api-key
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -50,6 +52,12 @@ base_url="${GEOKV_STREAMS_URL:-http://127.0.0.1:$streams_port}"
 base_url="${base_url%/}"
 url="$base_url/actuator/replay/$region"
 timeout="${GEOKV_REPLAY_TIMEOUT:-900}"
+credential="${GEOKV_API_KEY:-}"
+local_key="${GEOKV_LOCAL_STATE:-$(geokv_root)/.geokv-local}/api-key"
+if [[ -z "$credential" && -s "$local_key" ]]; then
+  credential="$(cat "$local_key")"
+fi
+[[ -n "$credential" ]] || die "set GEOKV_API_KEY to an administrator's API key (replay needs one)"
 
 body_file="$(mktemp)"
 trap 'rm -f "$body_file"' EXIT
@@ -57,8 +65,9 @@ trap 'rm -f "$body_file"' EXIT
 log "replaying region $region via POST $url (waits until it has caught up)"
 http_code=0
 curl_status=0
-http_code="$(curl -sS -X POST -H 'Accept: application/json' --max-time "$timeout" \
-  -o "$body_file" -w '%{http_code}' "$url")" || curl_status=$?
+# The credential goes through a header file, not the command line, where other users could see it.
+http_code="$(curl -sS -X POST -H 'Accept: application/json' -H @- --max-time "$timeout" \
+  -o "$body_file" -w '%{http_code}' "$url" <<<"Authorization: Bearer $credential")" || curl_status=$?
 
 if ((curl_status != 0)); then
   die "could not reach $url (curl exit code $curl_status); is replication-streams running?"

@@ -76,7 +76,7 @@ GATEWAY_JAR="$(app_jar api-gateway)"
 LOCAL_SERVICES_JAR="$(app_jar local-services)"
 MIRROR_JAR="$(app_jar mirroring)"
 readonly STREAMS_JAR GATEWAY_JAR LOCAL_SERVICES_JAR MIRROR_JAR
-readonly STREAMS_HEALTH="http://127.0.0.1:$STREAMS_PORT/actuator/health"
+readonly STREAMS_HEALTH="http://127.0.0.1:$STREAMS_PORT/actuator/health/readiness"
 readonly GATEWAY_HEALTH="http://127.0.0.1:$GATEWAY_PORT/actuator/health/readiness"
 
 STREAMS_TIMEOUT="${GEOKV_STREAMS_START_TIMEOUT:-180}"
@@ -296,6 +296,13 @@ for i in "${!CLUSTER_REGIONS[@]}"; do
 done
 
 # ---------------------------------------------------------------- apps
+# Every request to either application needs a credential: an administrator's API key, made once
+# and kept in the state folder; the applications are given only its hash.
+[[ -s "$STATE/api-key" ]] || (umask 077 && printf '%s\n' "$(new_api_key local-admin)" > "$STATE/api-key")
+COMMON_APP_ARGS+=(--geokv.security.api-keys[0].id=local-admin
+  --geokv.security.api-keys[0].sha256="$(api_key_hash "$(cat "$STATE/api-key")")"
+  --geokv.security.api-keys[0].roles[0]=admin
+  "--geokv.security.api-keys[0].tenants[0]=*")
 start_app replication-streams "$STREAMS_JAR" \
   --server.port="$STREAMS_PORT" \
   --geokv.replication.state-dir="$STATE/streams-state" \
@@ -327,15 +334,8 @@ if [[ -z "${GEOKV_GATEWAY_TOKEN_SECRET:-}" ]]; then
   GEOKV_GATEWAY_TOKEN_SECRET="$(cat "$STATE/token-secret")"
 fi
 export GEOKV_GATEWAY_TOKEN_SECRET
-# Every request needs a credential: an administrator's API key, made once and kept in the state
-# folder; the gateway is given only its hash.
-[[ -s "$STATE/api-key" ]] || (umask 077 && printf '%s\n' "$(new_api_key local-admin)" > "$STATE/api-key")
 start_app api-gateway "$GATEWAY_JAR" \
   --server.port="$GATEWAY_PORT" \
-  --geokv.gateway.security.api-keys[0].id=local-admin \
-  --geokv.gateway.security.api-keys[0].sha256="$(api_key_hash "$(cat "$STATE/api-key")")" \
-  --geokv.gateway.security.api-keys[0].roles[0]=admin \
-  --geokv.gateway.security.api-keys[0].tenants[0]='*' \
   ${COMMON_APP_ARGS[@]+"${COMMON_APP_ARGS[@]}"}
 gateway_pid="$APP_PID"
 gateway_log_offset="$APP_LOG_OFFSET"

@@ -28,7 +28,7 @@ class ArchitectureTest {
                     "io.geokv.position..",
                     "io.geokv.naming..",
                     "io.geokv.digest..",
-                    "io.geokv.gateway.access",
+                    "io.geokv.access",
                     "io.geokv.gateway.routing",
                     "io.geokv.gateway.consistency",
                     "io.geokv.gateway.tokens",
@@ -64,6 +64,8 @@ class ArchitectureTest {
             .definedBy("io.geokv.event..", "io.geokv.topics..")
             .layer("mirroring")
             .definedBy("io.geokv.mirror..")
+            .layer("access control")
+            .definedBy("io.geokv.access..")
             .layer("region store")
             .definedBy("io.geokv.store..")
             .layer("region progress")
@@ -99,6 +101,10 @@ class ArchitectureTest {
             .whereLayer("test support")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("test support")
+            .mayNotAccessAnyLayer()
+            .whereLayer("access control")
+            .mayOnlyBeAccessedByLayers("replication", "gateway")
+            .whereLayer("access control")
             .mayNotAccessAnyLayer()
             .whereLayer("region progress")
             .mayOnlyBeAccessedByLayers("replication", "gateway")

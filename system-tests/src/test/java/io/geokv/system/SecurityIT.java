@@ -10,8 +10,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.geokv.access.ApiKeys;
 import io.geokv.gateway.GatewayApplication;
-import io.geokv.gateway.access.ApiKeys;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestShutdown;
 import java.nio.file.Files;
@@ -71,19 +71,19 @@ class SecurityIT {
                         + "\n-----END PUBLIC KEY-----\n");
 
         Map<String, Object> properties = TestCluster.extraGatewayProperties();
-        properties.keySet().removeIf(name -> name.startsWith("geokv.gateway.security.anonymous"));
+        properties.keySet().removeIf(name -> name.startsWith("geokv.security.anonymous"));
         properties.put("spring.security.oauth2.resourceserver.jwt.public-key-location", "file:" + publicKey);
         key(properties, 0, ADMIN, "admin", "*", null);
         key(properties, 1, ACME_READER, "reader", "acme", null);
         key(properties, 2, ACME_WRITER, "writer", "acme", null);
         key(properties, 3, ACME_EUROPE, "writer", "acme", "eu-west");
         key(properties, 4, LIMITED, "reader", "*", null);
-        properties.put("geokv.gateway.security.api-keys[4].rate-limit.requests", 5);
-        properties.put("geokv.gateway.security.api-keys[4].rate-limit.per", "1m");
-        properties.put("geokv.gateway.security.rate-limits.tenants.throttled.requests", 5);
-        properties.put("geokv.gateway.security.rate-limits.tenants.throttled.per", "1m");
-        properties.put("geokv.gateway.security.rate-limits.admin-scan.requests", 2);
-        properties.put("geokv.gateway.security.rate-limits.admin-scan.per", "1m");
+        properties.put("geokv.security.api-keys[4].rate-limit.requests", 5);
+        properties.put("geokv.security.api-keys[4].rate-limit.per", "1m");
+        properties.put("geokv.security.rate-limits.tenants.throttled.requests", 5);
+        properties.put("geokv.security.rate-limits.tenants.throttled.per", "1m");
+        properties.put("geokv.security.rate-limits.admin-scan.requests", 2);
+        properties.put("geokv.security.rate-limits.admin-scan.per", "1m");
         gateway = GatewayApplication.builder().registerShutdownHook(false).run(TestReplication.asArguments(properties));
         // Left to the JVM's end: closing a second WebFlux context would stop the shared gateway's loops.
         TestShutdown.register(gateway::close);
@@ -97,7 +97,7 @@ class SecurityIT {
 
     private static void key(
             Map<String, Object> properties, int i, String key, String role, String tenant, String region) {
-        String prefix = "geokv.gateway.security.api-keys[" + i + "].";
+        String prefix = "geokv.security.api-keys[" + i + "].";
         properties.put(prefix + "id", key.split("_")[1]);
         properties.put(prefix + "sha256", ApiKeys.hash(key));
         properties.put(prefix + "roles[0]", role);

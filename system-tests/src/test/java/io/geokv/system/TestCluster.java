@@ -111,11 +111,11 @@ public final class TestCluster {
         properties.put("geokv.gateway.token-secret", "integration-tests-only-secret");
         // The tests of everything but security act as an administrator of every tenant; SecurityIT
         // starts a gateway of its own without anonymous access.
-        properties.put("geokv.gateway.security.anonymous.roles[0]", "admin");
+        properties.put("geokv.security.anonymous.roles[0]", "admin");
         // Nor are they rate limited: the tests poll digests and lag far more often than a user would.
-        properties.put("geokv.gateway.security.rate-limits.credential.requests", 0);
-        properties.put("geokv.gateway.security.rate-limits.tenant.requests", 0);
-        properties.put("geokv.gateway.security.rate-limits.admin-scan.requests", 0);
+        properties.put("geokv.security.rate-limits.credential.requests", 0);
+        properties.put("geokv.security.rate-limits.tenant.requests", 0);
+        properties.put("geokv.security.rate-limits.admin-scan.requests", 0);
         properties.put("geokv.gateway.resolution.rules[0].key-prefix", ResolutionPoliciesIT.SIBLINGS_PREFIX);
         properties.put("geokv.gateway.resolution.rules[0].policy", "siblings");
         properties.put("geokv.gateway.resolution.rules[1].key-prefix", ResolutionPoliciesIT.SET_UNION_PREFIX);

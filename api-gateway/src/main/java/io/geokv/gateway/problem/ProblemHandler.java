@@ -1,6 +1,6 @@
 package io.geokv.gateway.problem;
 
-import io.geokv.gateway.access.AccessRefusedException;
+import io.geokv.access.AccessRefusedException;
 import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
 import io.geokv.gateway.routing.RegionRouter.UnknownRegionException;
 import org.slf4j.Logger;

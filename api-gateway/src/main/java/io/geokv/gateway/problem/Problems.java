@@ -1,5 +1,6 @@
 package io.geokv.gateway.problem;
 
+import io.geokv.access.web.AccessProblems;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -8,13 +9,11 @@ import org.springframework.web.ErrorResponseException;
 /** The RFC 9457 problems the API answers with; each has a stable type URI a client can switch on. */
 public final class Problems {
 
-    private static final String TYPE_BASE = "https://geokv.io/problems/";
-
     private Problems() {}
 
     /** The type URI of the problem named {@code name}. */
     public static URI type(String name) {
-        return URI.create(TYPE_BASE + name);
+        return AccessProblems.type(name);
     }
 
     public static ErrorResponseException badRequest(String type, String detail) {

@@ -1,7 +1,7 @@
 package io.geokv.gateway.security;
 
-import io.geokv.gateway.access.Caller;
-import io.geokv.gateway.access.Grant;
+import io.geokv.access.Caller;
+import io.geokv.access.Grant;
 import io.geokv.gateway.web.GeokvHeaders;
 import org.springframework.core.MethodParameter;
 import org.springframework.security.core.Authentication;

@@ -2,6 +2,7 @@ package io.geokv.gateway.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.geokv.access.web.SecurityProperties.Limit;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -24,7 +25,7 @@ final class RateBuckets {
      *
      * @return empty when the request may go on, else how long until the bucket has one again
      */
-    Optional<Duration> take(String name, SecurityProperties.Limit limit) {
+    Optional<Duration> take(String name, Limit limit) {
         if (!limit.limited()) {
             return Optional.empty();
         }
@@ -32,7 +33,7 @@ final class RateBuckets {
         return probe.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
     }
 
-    private static Bucket bucket(SecurityProperties.Limit limit) {
+    private static Bucket bucket(Limit limit) {
         return Bucket.builder()
                 .addLimit(Bandwidth.builder()
                         .capacity(limit.burst())

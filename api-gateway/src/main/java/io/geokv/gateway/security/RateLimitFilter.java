@@ -1,8 +1,11 @@
 package io.geokv.gateway.security;
 
-import io.geokv.gateway.access.AccessRefusedException;
-import io.geokv.gateway.access.ApiKeys;
-import io.geokv.gateway.access.Grant;
+import io.geokv.access.AccessRefusedException;
+import io.geokv.access.ApiKeys;
+import io.geokv.access.Grant;
+import io.geokv.access.web.AccessProblems;
+import io.geokv.access.web.SecurityProperties;
+import io.geokv.access.web.SecurityProperties.Limit;
 import io.geokv.gateway.web.GeokvHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -21,7 +24,7 @@ import reactor.core.publisher.Mono;
 /**
  * Counts every authenticated request against its credential's bucket, a key request also against
  * its tenant's, an admin scan also against the credential's scan bucket; the first empty bucket
- * answers 429 ({@link SecurityProblems#tooManyRequests}). Runs after Spring Security's filters, so
+ * answers 429 ({@link AccessProblems#tooManyRequests}). Runs after Spring Security's filters, so
  * requests refused there (401, 403) cost nothing.
  */
 final class RateLimitFilter implements WebFilter, Ordered {
@@ -33,17 +36,21 @@ final class RateLimitFilter implements WebFilter, Ordered {
     /** Which limit refused a request: {@code credential}, {@code tenant} or {@code admin-scan}. */
     record Refusal(String limit, Duration retryAfter) {}
 
-    private final SecurityProperties.RateLimits limits;
-    private final Map<String, SecurityProperties.Limit> keyLimits;
+    private final RateLimitProperties limits;
+    private final Map<String, Limit> keyLimits;
     private final String defaultTenant;
-    private final SecurityProblems problems;
+    private final AccessProblems problems;
     private final MeterRegistry meters;
     private final RateBuckets buckets = new RateBuckets();
 
     RateLimitFilter(
-            SecurityProperties properties, String defaultTenant, SecurityProblems problems, MeterRegistry meters) {
-        this.limits = properties.rateLimits();
-        this.keyLimits = properties.apiKeys().stream()
+            SecurityProperties credentials,
+            RateLimitProperties limits,
+            String defaultTenant,
+            AccessProblems problems,
+            MeterRegistry meters) {
+        this.limits = limits;
+        this.keyLimits = credentials.apiKeys().stream()
                 .filter(key -> key.rateLimit() != null)
                 .collect(Collectors.toMap(key -> ApiKeys.subject(key.id()), SecurityProperties.ApiKey::rateLimit));
         this.defaultTenant = defaultTenant;
@@ -84,7 +91,7 @@ final class RateLimitFilter implements WebFilter, Ordered {
         return refused;
     }
 
-    private Optional<Refusal> take(String limit, String name, Function<String, SecurityProperties.Limit> limitOf) {
+    private Optional<Refusal> take(String limit, String name, Function<String, Limit> limitOf) {
         return buckets.take(limit + '\0' + name, limitOf.apply(name)).map(wait -> new Refusal(limit, wait));
     }
 
@@ -107,6 +114,6 @@ final class RateLimitFilter implements WebFilter, Ordered {
 
     private Mono<Void> refuse(ServerWebExchange exchange, Refusal refusal) {
         meters.counter("geokv.requests.rate.limited", "limit", refusal.limit()).increment();
-        return problems.tooManyRequests(exchange, refusal);
+        return problems.tooManyRequests(exchange, refusal.limit(), refusal.retryAfter());
     }
 }

@@ -1,8 +1,8 @@
 package io.geokv.gateway.seed;
 
+import io.geokv.access.Caller;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.Resolution;
-import io.geokv.gateway.access.Caller;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.kv.KeyRef;
 import io.geokv.gateway.kv.ReadRequest;

@@ -1,8 +1,8 @@
 package io.geokv.gateway.web;
 
-import io.geokv.gateway.access.AccessRefusedException;
-import io.geokv.gateway.access.Caller;
-import io.geokv.gateway.access.Grant;
+import io.geokv.access.AccessRefusedException;
+import io.geokv.access.Caller;
+import io.geokv.access.Grant;
 import io.geokv.gateway.routing.Failover;
 import io.geokv.gateway.routing.Failover.NoRegionAvailableException;
 import io.geokv.gateway.routing.RegionRouter;

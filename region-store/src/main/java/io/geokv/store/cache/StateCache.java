@@ -13,9 +13,11 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +78,7 @@ public final class StateCache implements AutoCloseable {
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 // Queueing commands until a reconnect would make callers wait on a dead Redis.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .sslOptions(sslOptions(region.redis()))
                 .build());
         RegionProperties.NearCache near = region.redis().nearCache();
         if (near.enabled()) {
@@ -290,5 +293,14 @@ public final class StateCache implements AutoCloseable {
 
     private static byte[] keyBytes(String tenant, String key) {
         return cacheKey(tenant, key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** With {@code rediss://}: the configured CA certificates, else the JVM's trust store. */
+    private static SslOptions sslOptions(RegionProperties.Redis redis) {
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+        if (redis.trustedCertificates() != null) {
+            ssl.trustManager(new File(redis.trustedCertificates()));
+        }
+        return ssl.build();
     }
 }

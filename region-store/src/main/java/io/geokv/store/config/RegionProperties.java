@@ -3,6 +3,7 @@ package io.geokv.store.config;
 import io.geokv.naming.GeokvNames;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.util.unit.DataSize;
 
@@ -86,9 +87,27 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
     /**
      * PostgreSQL connection settings. A zero port or pool size means "unset" (that is what
      * property binding gives a primitive nobody configured).
+     *
+     * @param sslMode TLS to the server, as libpq's {@code sslmode}: {@code disable}, {@code allow},
+     *     {@code prefer}, {@code require}, {@code verify-ca} or {@code verify-full}; unset leaves each
+     *     driver's default (JDBC prefers TLS, R2DBC does not use it)
+     * @param sslRootCert the CA certificates (PEM file) that {@code verify-ca} and {@code verify-full}
+     *     check the server against; unset: the drivers' defaults ({@code ~/.postgresql/root.crt})
      */
-    public record Postgres(String host, int port, String database, String username, String password, int maxPoolSize) {
+    public record Postgres(
+            String host,
+            int port,
+            String database,
+            String username,
+            String password,
+            int maxPoolSize,
+            String sslMode,
+            String sslRootCert) {
 
+        static final List<String> SSL_MODES =
+                List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+        @ConstructorBinding
         public Postgres {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("postgres port out of range: " + port);
@@ -96,6 +115,13 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
             if (maxPoolSize < 0) {
                 throw new IllegalArgumentException("postgres max-pool-size must be positive: " + maxPoolSize);
             }
+            if (!blank(sslMode) && !SSL_MODES.contains(sslMode)) {
+                throw new IllegalArgumentException("postgres ssl-mode '" + sslMode + "' is not one of " + SSL_MODES);
+            }
+        }
+
+        public Postgres(String host, int port, String database, String username, String password, int maxPoolSize) {
+            this(host, port, database, username, password, maxPoolSize, null, null);
         }
 
         Postgres withDefaults(String defaultDatabase) {
@@ -105,26 +131,36 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
                     blank(database) ? defaultDatabase : database,
                     blank(username) ? DEFAULT_USERNAME : username,
                     password == null ? "" : password,
-                    maxPoolSize == 0 ? DEFAULT_MAX_POOL_SIZE : maxPoolSize);
+                    maxPoolSize == 0 ? DEFAULT_MAX_POOL_SIZE : maxPoolSize,
+                    blank(sslMode) ? null : sslMode,
+                    blank(sslRootCert) ? null : sslRootCert);
         }
 
         /** Never print the password (these records end up in logs and error messages). */
         @Override
         public String toString() {
             return "Postgres[" + username + "@" + host + ":" + port + "/" + database + ", maxPoolSize=" + maxPoolSize
-                    + "]";
+                    + (sslMode == null ? "" : ", sslMode=" + sslMode) + "]";
         }
     }
 
     /**
      * Redis connection settings.
      *
-     * @param uri Lettuce URI; its path selects the logical database, e.g. {@code redis://host:6379/1}
+     * @param uri Lettuce URI; its path selects the logical database, e.g. {@code redis://host:6379/1};
+     *     {@code rediss://} for TLS
      * @param ttl how long a cache entry lives
      * @param nearCache the decoded states a reading process keeps of what it read from this Redis
+     * @param trustedCertificates with TLS, the CA certificates (PEM file) the server is checked
+     *     against; unset: the JVM's trust store
      */
-    public record Redis(String uri, Duration ttl, NearCache nearCache) {
+    public record Redis(String uri, Duration ttl, NearCache nearCache, String trustedCertificates) {
 
+        public Redis(String uri, Duration ttl, NearCache nearCache) {
+            this(uri, ttl, nearCache, null);
+        }
+
+        @ConstructorBinding
         public Redis {
             if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
                 throw new IllegalArgumentException("redis ttl must be positive: " + ttl);
@@ -135,7 +171,8 @@ public record RegionProperties(@NotBlank String name, Postgres postgres, Redis r
             return new Redis(
                     blank(uri) ? defaultUri : uri,
                     ttl == null ? DEFAULT_TTL : ttl,
-                    nearCache == null ? NearCache.DEFAULT : nearCache.withDefaults());
+                    nearCache == null ? NearCache.DEFAULT : nearCache.withDefaults(),
+                    blank(trustedCertificates) ? null : trustedCertificates);
         }
 
         /** Hide a password given in the URI ({@code redis://:secret@host}). */

@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -127,6 +129,7 @@ public final class RegionDatabase implements AutoCloseable {
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
         config.addDataSourceProperty("ApplicationName", GeokvNames.connectionName(region.name(), ""));
+        tls(pg).forEach(config::addDataSourceProperty);
         return config;
     }
 
@@ -176,7 +179,20 @@ public final class RegionDatabase implements AutoCloseable {
         props.setProperty("password", pg.password());
         props.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("ApplicationName", "geokv-bootstrap");
+        props.putAll(tls(pg));
         return DriverManager.getConnection(jdbcUrl(pg, database), props);
+    }
+
+    /** The driver's TLS settings, when configured. */
+    private static Map<String, String> tls(RegionProperties.Postgres pg) {
+        Map<String, String> settings = new HashMap<>();
+        if (pg.sslMode() != null) {
+            settings.put("sslmode", pg.sslMode());
+        }
+        if (pg.sslRootCert() != null) {
+            settings.put("sslrootcert", pg.sslRootCert());
+        }
+        return settings;
     }
 
     static String quoteIdentifier(String identifier) {

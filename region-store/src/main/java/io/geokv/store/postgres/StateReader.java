@@ -14,6 +14,7 @@ import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
+import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.R2dbcException;
@@ -306,16 +307,21 @@ public final class StateReader {
 
     private static PostgresqlConnectionFactory connectionFactory(RegionProperties region, String purpose) {
         RegionProperties.Postgres pg = region.postgres();
-        PostgresqlConnectionConfiguration config = PostgresqlConnectionConfiguration.builder()
+        PostgresqlConnectionConfiguration.Builder config = PostgresqlConnectionConfiguration.builder()
                 .host(pg.host())
                 .port(pg.port())
                 .database(pg.database())
                 .username(pg.username())
                 .password(pg.password().isEmpty() ? null : pg.password())
                 .applicationName(GeokvNames.connectionName(region.name(), purpose))
-                .connectTimeout(CONNECT_TIMEOUT)
-                .build();
-        return new PostgresqlConnectionFactory(config);
+                .connectTimeout(CONNECT_TIMEOUT);
+        if (pg.sslMode() != null) {
+            config.sslMode(SSLMode.fromValue(pg.sslMode()));
+        }
+        if (pg.sslRootCert() != null) {
+            config.sslRootCert(pg.sslRootCert());
+        }
+        return new PostgresqlConnectionFactory(config.build());
     }
 
     /** What the digest needs of one row, copied out of the driver's row while it is valid. */

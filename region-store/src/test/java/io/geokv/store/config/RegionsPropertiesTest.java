@@ -117,10 +117,16 @@ class RegionsPropertiesTest {
                 "geokv.regions[0].name", "asia-pac",
                 "geokv.regions[0].postgres.port", "6543",
                 "geokv.regions[0].postgres.max-pool-size", "3",
+                "geokv.regions[0].postgres.ssl-mode", "verify-full",
+                "geokv.regions[0].postgres.ssl-root-cert", "/etc/geokv/ca.crt",
                 "geokv.regions[0].redis.ttl", "5m",
+                "geokv.regions[0].redis.trusted-certificates", "/etc/geokv/redis-ca.crt",
                 "geokv.redis-first-database", "7"));
 
         RegionProperties region = props.region("asia-pac");
+        assertThat(region.postgres().sslMode()).isEqualTo("verify-full");
+        assertThat(region.postgres().sslRootCert()).isEqualTo("/etc/geokv/ca.crt");
+        assertThat(region.redis().trustedCertificates()).isEqualTo("/etc/geokv/redis-ca.crt");
         assertThat(region.postgres().port()).isEqualTo(6543);
         assertThat(region.postgres().maxPoolSize()).isEqualTo(3);
         assertThat(region.postgres().database()).isEqualTo("geokv_asia_pac");

@@ -1,9 +1,9 @@
 package io.geokv.gateway.kv.http;
 
+import io.geokv.access.Caller;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.Resolution;
 import io.geokv.conflict.Sibling;
-import io.geokv.gateway.access.Caller;
 import io.geokv.gateway.kv.Consistency;
 import io.geokv.gateway.kv.KeyRef;
 import io.geokv.gateway.kv.WriteRequest;

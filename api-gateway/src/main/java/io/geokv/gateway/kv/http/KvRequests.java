@@ -29,7 +29,7 @@ public final class KvRequests {
         return key(tenant, captured.startsWith("/") ? captured.substring(1) : captured);
     }
 
-    /** @param tenant the tenant the request acts for ({@link io.geokv.gateway.access.Caller#tenant()}) */
+    /** @param tenant the tenant the request acts for ({@link io.geokv.access.Caller#tenant()}) */
     public KeyRef key(String tenant, String key) {
         return new KeyRef(tenant, key);
     }

@@ -1,22 +1,22 @@
-package io.geokv.gateway.security;
+package io.geokv.access.web;
 
-import io.geokv.gateway.access.Grant;
+import io.geokv.access.Grant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /** A JWT's grant, from the claims {@link SecurityProperties.Jwt} names. */
-final class JwtGrants {
+public final class JwtGrants {
 
     private final SecurityProperties.Jwt claims;
 
-    JwtGrants(SecurityProperties.Jwt claims) {
+    public JwtGrants(SecurityProperties.Jwt claims) {
         this.claims = claims;
     }
 
     /** @throws IllegalArgumentException when the claims grant nothing usable (no tenant, an unknown role) */
-    Grant grant(Jwt jwt) {
+    public Grant grant(Jwt jwt) {
         return Grant.of(
                 jwt.getSubject() == null ? "jwt" : jwt.getSubject(),
                 strings(jwt.getClaim(claims.rolesClaim())),

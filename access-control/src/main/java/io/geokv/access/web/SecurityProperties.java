@@ -1,5 +1,7 @@
-package io.geokv.gateway.security;
+package io.geokv.access.web;
 
+import io.geokv.access.ApiKeys;
+import io.geokv.access.Grant;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -8,34 +10,51 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Who may call the gateway (docs/security.md). Every request needs a credential, presented as
- * {@code Authorization: Bearer <credential>}: an API key from {@code apiKeys}, or a JWT checked
- * against Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*} (a JWKS URI or a public
- * key). With neither configured and no anonymous access, every request but liveness and readiness is
- * refused.
+ * Who may call geokv (docs/security.md), the same for both applications, so that one configuration
+ * serves both. Every request needs a credential, presented as {@code Authorization: Bearer
+ * <credential>}: an API key from {@code apiKeys}, or a JWT checked against Spring Boot's {@code
+ * spring.security.oauth2.resourceserver.jwt.*} (a JWKS URI or a public key). With neither configured
+ * and no anonymous access, every request but liveness and readiness is refused. The gateway honours
+ * every role; replication-streams' management endpoints need {@code admin}.
  *
  * @param apiKeys the valid API keys, by the hash of each
  * @param jwt how a JWT's claims map to roles, tenants and regions
  * @param anonymous what a request without credentials may do; no roles (the default) means nothing
- * @param rateLimits how many requests a credential, a tenant and the admin scans may make
  */
 @Validated
-@ConfigurationProperties("geokv.gateway.security")
+@ConfigurationProperties("geokv.security")
 public record SecurityProperties(
         @DefaultValue List<@Valid @NotNull ApiKey> apiKeys,
         @DefaultValue @Valid @NotNull Jwt jwt,
-        @DefaultValue @Valid @NotNull Anonymous anonymous,
-        @Valid RateLimits rateLimits) {
+        @DefaultValue @Valid @NotNull Anonymous anonymous) {
 
-    public SecurityProperties {
-        rateLimits = rateLimits == null ? new RateLimits(null, null, null, Map.of()) : rateLimits;
+    /** The API keys, by id. */
+    public ApiKeys keys() {
+        Map<String, ApiKeys.StoredKey> byId = new HashMap<>();
+        for (ApiKey key : apiKeys) {
+            Grant grant = Grant.of(ApiKeys.subject(key.id()), key.roles(), key.tenants(), key.regions());
+            if (byId.put(key.id(), new ApiKeys.StoredKey(HexFormat.of().parseHex(key.sha256()), grant)) != null) {
+                throw new IllegalArgumentException("two API keys have the id '" + key.id() + "'");
+            }
+        }
+        return new ApiKeys(byId);
+    }
+
+    /** What a request without credentials may do, when anything. */
+    public Optional<Grant> anonymousGrant() {
+        return anonymous.enabled()
+                ? Optional.of(Grant.of("anonymous", anonymous.roles(), anonymous.tenants(), anonymous.regions()))
+                : Optional.empty();
     }
 
     /**
@@ -47,7 +66,7 @@ public record SecurityProperties(
      * @param roles {@code reader}, {@code writer} and/or {@code admin}
      * @param tenants the tenants it acts for, its default first; {@code *} for every tenant
      * @param regions the regions it may be served from; empty for every region
-     * @param rateLimit its own limit instead of {@code rate-limits.credential}
+     * @param rateLimit its own limit instead of {@code geokv.security.rate-limits.credential} (gateway)
      */
     public record ApiKey(
             @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}")
@@ -58,32 +77,6 @@ public record SecurityProperties(
             @NotEmpty List<@NotBlank String> tenants,
             @DefaultValue List<@NotBlank String> regions,
             @Valid Limit rateLimit) {}
-
-    /**
-     * Token buckets (429 problem+json with {@code Retry-After} when one is empty). Each credential,
-     * each tenant and each credential's admin scans have a bucket of their own, so one that runs out
-     * slows nobody else.
-     *
-     * @param credential every request of one credential (default 1,000 a second, bursts of 2,000)
-     * @param tenant every key request acting for one tenant (default 2,000 a second, bursts of 4,000)
-     * @param adminScan the scans of every region's store ({@code /admin/digest}, {@code
-     *     /admin/digest/buckets}, {@code /admin/divergence}) per credential (default 6 a minute,
-     *     bursts of 3)
-     * @param tenants a tenant's own limit instead of {@code tenant}
-     */
-    public record RateLimits(
-            @Valid Limit credential,
-            @Valid Limit tenant,
-            @Valid Limit adminScan,
-            Map<String, @Valid Limit> tenants) {
-
-        public RateLimits {
-            credential = credential == null ? new Limit(1_000, null, 2_000L) : credential;
-            tenant = tenant == null ? new Limit(2_000, null, 4_000L) : tenant;
-            adminScan = adminScan == null ? new Limit(6, Duration.ofMinutes(1), 3L) : adminScan;
-            tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
-        }
-    }
 
     /**
      * @param requests how many requests per {@code per}; 0 for no limit

@@ -1,6 +1,7 @@
-package io.geokv.gateway.security;
+package io.geokv.access.web;
 
-import io.geokv.gateway.problem.Problems;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -16,15 +17,17 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * The 401 and 403 answers of the security filters, as problem+json like every other error. A 401
+ * The 401, 403 and 429 answers of the security filters, as problem+json like every other error. A 401
  * says only that a valid credential is needed: not whether a key exists, is revoked, or which check
  * failed.
  */
-final class SecurityProblems {
+public final class AccessProblems {
+
+    private static final String TYPE_BASE = "https://geokv.io/problems/";
 
     private final ServerResponse.Context context;
 
-    SecurityProblems(ServerCodecConfigurer codecs) {
+    public AccessProblems(ServerCodecConfigurer codecs) {
         List<HttpMessageWriter<?>> writers = codecs.getWriters();
         this.context = new ServerResponse.Context() {
             @Override
@@ -39,7 +42,15 @@ final class SecurityProblems {
         };
     }
 
-    ServerAuthenticationEntryPoint unauthorized() {
+    /**
+     * The type URI of the problem named {@code name}: the one base of every problem type geokv
+     * answers with, both applications' and their security filters'.
+     */
+    public static URI type(String name) {
+        return URI.create(TYPE_BASE + name);
+    }
+
+    public ServerAuthenticationEntryPoint unauthorized() {
         return (exchange, e) -> write(
                 exchange,
                 HttpStatus.UNAUTHORIZED,
@@ -47,7 +58,7 @@ final class SecurityProblems {
                 "a valid credential is required: an API key or a JWT, as 'Authorization: Bearer <credential>'");
     }
 
-    ServerAccessDeniedHandler forbidden() {
+    public ServerAccessDeniedHandler forbidden() {
         return (exchange, e) -> write(
                 exchange,
                 HttpStatus.FORBIDDEN,
@@ -57,20 +68,24 @@ final class SecurityProblems {
     }
 
     /** 429 with {@code Retry-After} in whole seconds, at least 1. */
-    Mono<Void> tooManyRequests(ServerWebExchange exchange, RateLimitFilter.Refusal refusal) {
-        long seconds = Math.max(1, (refusal.retryAfter().toMillis() + 999) / 1000);
+    public Mono<Void> tooManyRequests(ServerWebExchange exchange, String limit, Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
         return write(
                 exchange,
                 HttpStatus.TOO_MANY_REQUESTS,
                 "rate-limited",
-                "this " + refusal.limit().replace('-', ' ') + " rate limit is reached; retry after " + seconds + " s");
+                "this " + limit.replace('-', ' ') + " rate limit is reached; retry after " + seconds + " s");
     }
 
     private Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String type, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(Problems.type(type));
-        problem.setInstance(java.net.URI.create(exchange.getRequest().getPath().value()));
+        problem.setType(type(type));
+        try {
+            problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        } catch (IllegalArgumentException e) {
+            // A path no URI can hold (the firewall lets some through to be refused here): no instance.
+        }
         return ServerResponse.status(status)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .headers(headers -> {

@@ -1,4 +1,4 @@
-package io.geokv.gateway.access;
+package io.geokv.access;
 
 /**
  * Who a key request acts for: the tenant (from {@code X-Tenant}, or the credential's default) and

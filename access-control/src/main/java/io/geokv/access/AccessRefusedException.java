@@ -1,4 +1,4 @@
-package io.geokv.gateway.access;
+package io.geokv.access;
 
 /** A request the caller's grant does not allow (HTTP 403). */
 public final class AccessRefusedException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.geokv.gateway.access;
+package io.geokv.access;
 
 import java.util.EnumSet;
 import java.util.Locale;

@@ -1,29 +1,31 @@
-package io.geokv.gateway.security;
+package io.geokv.access.web;
 
-import io.geokv.gateway.access.Grant;
+import io.geokv.access.Grant;
+import io.geokv.access.Role;
 import java.util.List;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /** An authenticated caller: its {@link Grant} is the principal, its roles the authorities. */
-final class GrantAuthentication extends AbstractAuthenticationToken {
+public final class GrantAuthentication extends AbstractAuthenticationToken {
 
     private final Grant grant;
 
-    GrantAuthentication(Grant grant) {
+    public GrantAuthentication(Grant grant) {
         super(authorities(grant));
         this.grant = grant;
         setAuthenticated(true);
     }
 
-    static List<GrantedAuthority> authorities(Grant grant) {
+    public static List<GrantedAuthority> authorities(Grant grant) {
         return grant.roles().stream()
                 .map(role -> (GrantedAuthority) new SimpleGrantedAuthority(authority(role)))
                 .toList();
     }
 
-    static String authority(io.geokv.gateway.access.Role role) {
+    /** The authority of {@code role}, as path rules name it. */
+    public static String authority(Role role) {
         return "ROLE_" + role.wire();
     }
 

@@ -1,4 +1,4 @@
-package io.geokv.gateway.access;
+package io.geokv.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,40 @@
+package io.geokv.replication.management;
+
+import io.geokv.access.Role;
+import io.geokv.access.web.AccessProblems;
+import io.geokv.access.web.GrantAuthentication;
+import io.geokv.access.web.SecurityProperties;
+import io.geokv.access.web.StatelessBearerSecurity;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+
+/**
+ * replication-streams serves only management endpoints (replay, pause, metrics, health): each needs
+ * an administrator's credential, the same API keys and JWTs as the gateway's ({@code geokv.security}),
+ * except liveness and readiness.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SecurityProperties.class)
+class ManagementSecurity {
+
+    @Bean
+    SecurityWebFilterChain managementFilterChain(
+            ServerHttpSecurity http,
+            SecurityProperties properties,
+            ObjectProvider<ReactiveJwtDecoder> jwtDecoder,
+            ServerCodecConfigurer codecs) {
+        return StatelessBearerSecurity.apply(http, properties, jwtDecoder.getIfAvailable(), new AccessProblems(codecs))
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers("/actuator/health/liveness", "/actuator/health/readiness")
+                        .permitAll()
+                        .anyExchange()
+                        .hasAuthority(GrantAuthentication.authority(Role.ADMIN)))
+                .build();
+    }
+}

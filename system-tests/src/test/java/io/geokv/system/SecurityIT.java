@@ -160,8 +160,20 @@ class SecurityIT {
                 .bodyValue(Map.of("key", key, "value", "v"))
                 .exchange());
 
-        put(ACME_WRITER, key).expectStatus().isOk();
-        as(ACME_READER).get().uri("/kv/" + key).exchange().expectStatus().isOk();
+        String session = put(ACME_WRITER, key)
+                .expectStatus()
+                .isOk()
+                .returnResult(String.class)
+                .getResponseHeaders()
+                .getFirst("X-Session");
+        // The tenant's session token opens for its reader too: read-your-writes, not a race with replication.
+        as(ACME_READER)
+                .get()
+                .uri("/kv/" + key)
+                .header("X-Session", session)
+                .exchange()
+                .expectStatus()
+                .isOk();
         for (String admin : List.of("/admin/digest", "/admin/replication-lag", "/stats", "/actuator/prometheus")) {
             forbidden(as(ACME_WRITER).get().uri(admin).exchange());
         }
@@ -172,6 +184,7 @@ class SecurityIT {
                 .get()
                 .uri("/kv/" + key)
                 .header("X-Tenant", "acme")
+                .header("X-Session", session)
                 .exchange()
                 .expectStatus()
                 .isOk();

@@ -8,8 +8,7 @@ import io.geokv.position.LogPositions;
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.config.RegionsProperties;
 import io.geokv.store.postgres.MaterializedState;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.geokv.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -30,7 +29,7 @@ public final class TestStates {
 
     /** The same region with its Redis at a port nothing listens on. */
     public static RegionProperties withDeadRedis(RegionProperties region) {
-        return withRedisPort(region, closedPort());
+        return withRedisPort(region, FreePorts.take());
     }
 
     /** The same region and Redis logical database, reached through another local port (a proxy). */
@@ -58,17 +57,9 @@ public final class TestStates {
         RegionProperties.Postgres pg = region.postgres();
         return new RegionProperties(
                 region.name(),
-                new RegionProperties.Postgres(pg.host(), closedPort(), pg.database(), pg.username(), pg.password(), 2),
+                new RegionProperties.Postgres(
+                        pg.host(), FreePorts.take(), pg.database(), pg.username(), pg.password(), 2),
                 region.redis());
-    }
-
-    /** A local port that was free a moment ago: connecting to it is refused at once. */
-    public static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.geokv.gateway.GatewayApplication;
+import io.geokv.testing.FreePorts;
 import io.geokv.testing.TcpProxy;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestShutdown;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +32,7 @@ class StoreOutageReadIT {
         try (TcpProxy proxy = new TcpProxy(5432)) {
             Map<String, Object> properties = TestCluster.extraGatewayProperties();
             properties.put("geokv.regions[1].postgres.port", proxy.port());
-            properties.put("geokv.regions[1].redis.uri", "redis://127.0.0.1:" + closedPort() + "/0");
+            properties.put("geokv.regions[1].redis.uri", "redis://127.0.0.1:" + FreePorts.take() + "/0");
             properties.put("geokv.gateway.health.interval", "1h");
             ConfigurableApplicationContext gateway = GatewayApplication.builder()
                     .registerShutdownHook(false)
@@ -85,12 +84,6 @@ class StoreOutageReadIT {
             } finally {
                 TestCluster.retire(gateway);
             }
-        }
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

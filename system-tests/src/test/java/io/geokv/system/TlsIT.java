@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.geokv.access.ApiKeys;
 import io.geokv.gateway.GatewayApplication;
 import io.geokv.store.cache.StateCache;
+import io.geokv.testing.FreePorts;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestShutdown;
 import io.lettuce.core.ClientOptions;
@@ -15,7 +16,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,7 +97,7 @@ class TlsIT {
                 keyFile,
                 pem("PRIVATE KEY", store.getKey("geokv", PASSWORD.toCharArray()).getEncoded()));
 
-        redisPort = freePort();
+        redisPort = FreePorts.take();
         redis = new ProcessBuilder(List.of(
                         "redis-server",
                         "--port",
@@ -217,11 +217,5 @@ class TlsIT {
         assertThat(process.waitFor())
                 .as(String.join(" ", command) + ": " + output)
                 .isZero();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

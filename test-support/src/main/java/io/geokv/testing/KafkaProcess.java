@@ -3,7 +3,6 @@ package io.geokv.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,14 +49,14 @@ public final class KafkaProcess {
     public static KafkaProcess start(Path dir, List<String> links) {
         try {
             Files.createDirectories(dir);
-            int port = freePort();
-            int controllerPort = freePort();
+            int port = FreePorts.take();
+            int controllerPort = FreePorts.take();
             Map<String, TcpProxy> proxies = new LinkedHashMap<>();
             StringBuilder listeners = new StringBuilder("PLAINTEXT://127.0.0.1:" + port);
             StringBuilder advertised = new StringBuilder(listeners);
             StringBuilder protocols = new StringBuilder("CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
             for (int i = 0; i < links.size(); i++) {
-                int linkPort = freePort();
+                int linkPort = FreePorts.take();
                 TcpProxy proxy = new TcpProxy(linkPort);
                 TestShutdown.register(proxy);
                 proxies.put(links.get(i), proxy);
@@ -214,12 +213,6 @@ public final class KafkaProcess {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -2,8 +2,11 @@ package io.geokv.access.web;
 
 import io.geokv.access.Grant;
 import io.geokv.access.Role;
+import java.security.Principal;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
@@ -22,6 +25,18 @@ public final class GrantAuthentication extends AbstractAuthenticationToken {
         return grant.roles().stream()
                 .map(role -> (GrantedAuthority) new SimpleGrantedAuthority(authority(role)))
                 .toList();
+    }
+
+    /**
+     * The grant behind an authenticated principal: an API key's or a JWT's ({@code
+     * GrantAuthentication}) or anonymous access's (an anonymous token whose principal is the grant).
+     * Empty for any other principal.
+     */
+    public static Optional<Grant> grantOf(Principal principal) {
+        return principal instanceof Authentication authentication
+                        && authentication.getPrincipal() instanceof Grant grant
+                ? Optional.of(grant)
+                : Optional.empty();
     }
 
     /** The authority of {@code role}, as path rules name it. */

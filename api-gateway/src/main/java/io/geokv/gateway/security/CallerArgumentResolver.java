@@ -1,10 +1,9 @@
 package io.geokv.gateway.security;
 
 import io.geokv.access.Caller;
-import io.geokv.access.Grant;
+import io.geokv.access.web.GrantAuthentication;
 import io.geokv.gateway.web.GeokvHeaders;
 import org.springframework.core.MethodParameter;
-import org.springframework.security.core.Authentication;
 import org.springframework.web.reactive.BindingContext;
 import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
 import org.springframework.web.server.ServerWebExchange;
@@ -28,16 +27,13 @@ final class CallerArgumentResolver implements HandlerMethodArgumentResolver {
     public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext context, ServerWebExchange exchange) {
         String requested = exchange.getRequest().getHeaders().getFirst(GeokvHeaders.TENANT);
         return exchange.getPrincipal()
-                .map(principal -> principal instanceof Authentication authentication
-                                && authentication.getPrincipal() instanceof Grant grant
-                        ? grant
-                        : unexpected(principal))
+                .map(principal -> GrantAuthentication.grantOf(principal).orElseThrow(() -> unexpected(principal)))
                 .switchIfEmpty(
                         Mono.error(() -> new IllegalStateException("a key endpoint was reached unauthenticated")))
                 .map(grant -> new Caller(grant.tenant(requested, defaultTenant), grant));
     }
 
-    private static Grant unexpected(Object principal) {
-        throw new IllegalStateException("a request reached a key endpoint authenticated as " + principal.getClass());
+    private static IllegalStateException unexpected(Object principal) {
+        return new IllegalStateException("a request reached a key endpoint authenticated as " + principal.getClass());
     }
 }

@@ -4,20 +4,26 @@ import io.geokv.access.Role;
 import io.geokv.access.web.AccessProblems;
 import io.geokv.access.web.GrantAuthentication;
 import io.geokv.access.web.SecurityProperties;
+import io.geokv.access.web.StatelessBearerConfiguration;
 import io.geokv.access.web.StatelessBearerSecurity;
 import io.geokv.gateway.config.GatewayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.http.server.PathContainer;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * The gateway's authorization (docs/security.md): the roles each path needs, the tenant of each key
@@ -25,14 +31,23 @@ import org.springframework.web.reactive.result.method.annotation.ArgumentResolve
  * ({@link StatelessBearerSecurity}).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({SecurityProperties.class, RateLimitProperties.class})
+@EnableConfigurationProperties(RateLimitProperties.class)
+@Import(StatelessBearerConfiguration.class)
 public class GatewaySecurity {
 
     private static final String[] KEY_PATHS = {"/kv/**", "/regions/*/kv/**"};
+    private static final String SEED_READS = "/read/**";
+    private static final String SEED_WRITES = "/write";
 
-    @Bean
-    AccessProblems accessProblems(ServerCodecConfigurer codecs) {
-        return new AccessProblems(codecs);
+    /** Every path that reads or writes a tenant's keys: the tenant's rate limit counts them. */
+    private static final List<PathPattern> TENANT_PATHS = Stream.concat(
+                    Stream.of(KEY_PATHS), Stream.of(SEED_READS, SEED_WRITES))
+            .map(PathPatternParser.defaultInstance::parse)
+            .toList();
+
+    /** Whether a request to {@code path} reads or writes a tenant's keys. */
+    static boolean isKeyRequest(PathContainer path) {
+        return TENANT_PATHS.stream().anyMatch(pattern -> pattern.matches(path));
     }
 
     @Bean
@@ -54,13 +69,13 @@ public class GatewaySecurity {
                         .hasAuthority(authority(Role.READER))
                         .pathMatchers(HttpMethod.HEAD, KEY_PATHS)
                         .hasAuthority(authority(Role.READER))
-                        .pathMatchers(HttpMethod.GET, "/read/**", "/health", "/health/**")
+                        .pathMatchers(HttpMethod.GET, SEED_READS, "/health", "/health/**")
                         .hasAuthority(authority(Role.READER))
                         .pathMatchers(HttpMethod.PUT, KEY_PATHS)
                         .hasAuthority(authority(Role.WRITER))
                         .pathMatchers(HttpMethod.DELETE, KEY_PATHS)
                         .hasAuthority(authority(Role.WRITER))
-                        .pathMatchers(HttpMethod.POST, "/write")
+                        .pathMatchers(HttpMethod.POST, SEED_WRITES)
                         .hasAuthority(authority(Role.WRITER))
                         // Any other path (a 404, a 405): any credential, anonymous access included.
                         .anyExchange()

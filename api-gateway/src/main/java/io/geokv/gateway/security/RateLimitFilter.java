@@ -4,6 +4,7 @@ import io.geokv.access.AccessRefusedException;
 import io.geokv.access.ApiKeys;
 import io.geokv.access.Grant;
 import io.geokv.access.web.AccessProblems;
+import io.geokv.access.web.GrantAuthentication;
 import io.geokv.access.web.SecurityProperties;
 import io.geokv.access.web.SecurityProperties.Limit;
 import io.geokv.gateway.web.GeokvHeaders;
@@ -12,10 +13,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.core.Ordered;
-import org.springframework.security.core.Authentication;
+import org.springframework.http.server.PathContainer;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -67,32 +67,29 @@ final class RateLimitFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         return exchange.getPrincipal()
-                .map(principal -> principal instanceof Authentication authentication
-                                && authentication.getPrincipal() instanceof Grant grant
-                        ? refusal(grant, exchange)
-                        : Optional.<Refusal>empty())
+                .map(principal -> GrantAuthentication.grantOf(principal).flatMap(grant -> refusal(grant, exchange)))
                 .defaultIfEmpty(Optional.empty())
                 .flatMap(refusal -> refusal.isPresent() ? refuse(exchange, refusal.get()) : chain.filter(exchange));
     }
 
     private Optional<Refusal> refusal(Grant grant, ServerWebExchange exchange) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        Optional<Refusal> refused =
-                take("credential", grant.subject(), subject -> keyLimits.getOrDefault(subject, limits.credential()));
-        if (refused.isEmpty() && isKeyRequest(path)) {
+        PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
+        String subject = grant.subject();
+        Optional<Refusal> refused = take("credential", subject, keyLimits.getOrDefault(subject, limits.credential()));
+        if (refused.isEmpty() && GatewaySecurity.isKeyRequest(path)) {
             Optional<String> tenant = tenant(grant, exchange);
             if (tenant.isPresent()) {
-                refused = take("tenant", tenant.get(), name -> limits.tenants().getOrDefault(name, limits.tenant()));
+                refused = take("tenant", tenant.get(), limits.tenants().getOrDefault(tenant.get(), limits.tenant()));
             }
         }
-        if (refused.isEmpty() && ADMIN_SCANS.contains(path)) {
-            refused = take("admin-scan", grant.subject(), subject -> limits.adminScan());
+        if (refused.isEmpty() && ADMIN_SCANS.contains(path.value())) {
+            refused = take("admin-scan", subject, limits.adminScan());
         }
         return refused;
     }
 
-    private Optional<Refusal> take(String limit, String name, Function<String, Limit> limitOf) {
-        return buckets.take(limit + '\0' + name, limitOf.apply(name)).map(wait -> new Refusal(limit, wait));
+    private Optional<Refusal> take(String limit, String name, Limit of) {
+        return buckets.take(limit + '\0' + name, of).map(wait -> new Refusal(limit, wait));
     }
 
     /** The tenant a key request acts for; none when it may not act for the one it names (a 403 later). */
@@ -103,13 +100,6 @@ final class RateLimitFilter implements WebFilter, Ordered {
         } catch (AccessRefusedException e) {
             return Optional.empty();
         }
-    }
-
-    private static boolean isKeyRequest(String path) {
-        return path.startsWith("/kv/")
-                || path.startsWith("/regions/")
-                || path.startsWith("/read/")
-                || path.equals("/write");
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, Refusal refusal) {

@@ -4,12 +4,12 @@ import io.geokv.access.Role;
 import io.geokv.access.web.AccessProblems;
 import io.geokv.access.web.GrantAuthentication;
 import io.geokv.access.web.SecurityProperties;
+import io.geokv.access.web.StatelessBearerConfiguration;
 import io.geokv.access.web.StatelessBearerSecurity;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.context.annotation.Import;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -20,7 +20,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
  * except liveness and readiness.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(SecurityProperties.class)
+@Import(StatelessBearerConfiguration.class)
 class ManagementSecurity {
 
     @Bean
@@ -28,8 +28,8 @@ class ManagementSecurity {
             ServerHttpSecurity http,
             SecurityProperties properties,
             ObjectProvider<ReactiveJwtDecoder> jwtDecoder,
-            ServerCodecConfigurer codecs) {
-        return StatelessBearerSecurity.apply(http, properties, jwtDecoder.getIfAvailable(), new AccessProblems(codecs))
+            AccessProblems problems) {
+        return StatelessBearerSecurity.apply(http, properties, jwtDecoder.getIfAvailable(), problems)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health/liveness", "/actuator/health/readiness")
                         .permitAll()

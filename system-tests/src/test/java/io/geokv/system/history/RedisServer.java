@@ -1,8 +1,8 @@
 package io.geokv.system.history;
 
+import io.geokv.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +27,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     static RedisServer start(Path dir) {
-        RedisServer server = new RedisServer(freePort(), dir);
+        RedisServer server = new RedisServer(FreePorts.take(), dir);
         server.start();
         return server;
     }
@@ -94,14 +94,6 @@ final class RedisServer implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -20,6 +20,8 @@
 # Usage: scripts/run-local.sh [--rebuild] [--clusters 1|3]
 # Environment:
 #   GEOKV_CLUSTERS                 Kafka clusters, as --clusters: 1 (the default) or one per region
+#   GEOKV_RESIDENCY                data residency, space-separated TENANT=REGION[,REGION...] (e.g.
+#                                  "bank=eu-west"): both apps and MirrorMaker 2 get it (docs/security.md)
 #   GEOKV_MIRROR_JAVA_OPTS         JVM options of MirrorMaker 2 (default: -Xmx256m -XX:+UseSerialGC)
 #   GEOKV_APP_JAVA_OPTS            JVM options of both apps (default: -Xmx320m -XX:+UseParallelGC,
 #                                  the gateway -Xmx256m)
@@ -90,6 +92,14 @@ fi
 if [[ -n "${GEOKV_REDIS_FIRST_DATABASE:-}" ]]; then
   COMMON_APP_ARGS+=("--geokv.redis-first-database=$GEOKV_REDIS_FIRST_DATABASE")
 fi
+# Data residency: the same list for both apps (geokv.residency) and MirrorMaker 2 (--resident).
+MIRROR_RESIDENT_ARGS=()
+for resident in ${GEOKV_RESIDENCY:-}; do
+  [[ "$resident" =~ ^[a-z0-9][a-z0-9_-]*=[a-z0-9-]+(,[a-z0-9-]+)*$ ]] \
+    || die "GEOKV_RESIDENCY: '$resident' is not TENANT=REGION[,REGION...]"
+  COMMON_APP_ARGS+=("--geokv.residency.tenants.${resident%%=*}=${resident#*=}")
+  MIRROR_RESIDENT_ARGS+=(--resident "$resident")
+done
 
 usage() {
   cat <<EOF
@@ -320,7 +330,7 @@ app_await_http replication-streams "$streams_pid" "$LOG_DIR/replication-streams.
 if ((${#MIRROR_CLUSTERS[@]} > 0)); then
   read -r -a mirror_java_opts <<<"${GEOKV_MIRROR_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}"
   app_start mirror-maker "$LOG_DIR/mirror-maker.log" java "${mirror_java_opts[@]}" -jar "$MIRROR_JAR" \
-    "${MIRROR_CLUSTERS[@]}" --replication-factor 1
+    "${MIRROR_CLUSTERS[@]}" ${MIRROR_RESIDENT_ARGS[@]+"${MIRROR_RESIDENT_ARGS[@]}"} --replication-factor 1
   mirror_pid="$APP_PID"
   printf '%s\n' "$mirror_pid" >"$STATE/mirror-maker.pid"
   mirror_log_offset="$APP_LOG_OFFSET"

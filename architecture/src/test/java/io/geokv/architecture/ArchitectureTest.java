@@ -17,7 +17,7 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
 
     /**
-     * The conflict model, log positions and names, anti-entropy digests, routing, hashing (home regions), tokens, sessions
+     * The conflict model, log positions and names, anti-entropy digests, data residency, routing, hashing (home regions), tokens, sessions
      * and health decisions: pure logic, testable without any broker, database or web server.
      */
     @ArchTest
@@ -28,6 +28,7 @@ class ArchitectureTest {
                     "io.geokv.position..",
                     "io.geokv.naming..",
                     "io.geokv.digest..",
+                    "io.geokv.residency..",
                     "io.geokv.access",
                     "io.geokv.gateway.routing",
                     "io.geokv.gateway.consistency",
@@ -59,7 +60,12 @@ class ArchitectureTest {
     static final ArchRule modulesDependInOneDirection = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
             .layer("conflict model")
-            .definedBy("io.geokv.conflict..", "io.geokv.naming..", "io.geokv.position..", "io.geokv.digest..")
+            .definedBy(
+                    "io.geokv.conflict..",
+                    "io.geokv.naming..",
+                    "io.geokv.position..",
+                    "io.geokv.digest..",
+                    "io.geokv.residency..")
             .layer("event log")
             .definedBy("io.geokv.event..", "io.geokv.topics..")
             .layer("mirroring")

@@ -36,6 +36,13 @@ public final class GeokvNames {
      */
     public static final String ORIGIN_OFFSET_HEADER = "geokv.origin.offset";
 
+    /**
+     * Header of a mirrored placeholder for an event the target region may not hold (a resident
+     * tenant's, data residency): no key and no value, only its origin offset, so that positions stay
+     * exact; replication folds nothing for it. Its presence is the mark; its value is empty.
+     */
+    public static final String WITHHELD_HEADER = "geokv.withheld";
+
     /** PostgreSQL channel a region's replication notifies after each commit that moved its applied offsets. */
     public static final String APPLIED_CHANNEL = "geokv_applied";
 

@@ -1,5 +1,6 @@
 package io.geokv.mirror;
 
+import io.geokv.residency.Residency;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,14 @@ public final class GeokvMirrorMaker implements Callable<Integer> {
             paramLabel = "REGION",
             description = "The regions whose cluster this process mirrors into (repeatable); every region by default.")
     List<String> regions = List.of();
+
+    @Option(
+            names = "--resident",
+            paramLabel = "TENANT=REGION[,REGION...]",
+            description = "A resident tenant and the regions its data may be stored in (repeatable): its events"
+                    + " reach other regions' clusters only as placeholders without key and value. The same as"
+                    + " geokv.residency.tenants of the applications.")
+    Map<String, String> resident = new LinkedHashMap<>();
 
     @Option(
             names = "--replication-factor",
@@ -79,7 +88,15 @@ public final class GeokvMirrorMaker implements Callable<Integer> {
             all.putAll(MirrorFlows.replicationFactor(replicationFactor));
         }
         all.putAll(settings);
-        MirrorMaker mirror = new MirrorMaker(MirrorFlows.properties(clusters, all), targets);
+        Map<String, List<String>> allowed = new LinkedHashMap<>();
+        resident.forEach((tenant, regionList) -> allowed.put(tenant, List.of(regionList.split(","))));
+        Residency residency;
+        try {
+            residency = Residency.of(clusters.keySet(), allowed);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--resident: " + e.getMessage());
+        }
+        MirrorMaker mirror = new MirrorMaker(MirrorFlows.properties(clusters, residency, all), targets);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(() -> stopWithin(mirror, STOP_BOUND), "geokv-mirror-maker-stop"));
         mirror.start();

@@ -1,9 +1,12 @@
 package io.geokv.mirror;
 
 import io.geokv.naming.GeokvNames;
+import io.geokv.residency.Residency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -12,6 +15,8 @@ import java.util.regex.Pattern;
  * same name ({@code IdentityReplicationPolicy}: a region's replication reads every origin's events as
  * {@code kv-events.<origin>} in its own cluster), with each mirrored event stamped with its origin
  * offset ({@link OriginOffsetHeader}) and heartbeats on, so that an idle link still shows how old it is.
+ * A flow into a region that may not hold a resident tenant's data copies that tenant's events as
+ * placeholders without key and value ({@link ResidencyWithholding}).
  *
  * <p>Exactly-once writes of the copies ({@value #EXACTLY_ONCE}{@code =enabled} per target cluster,
  * MirrorMaker 2 dedicated mode since Kafka 3.5) are the caller's choice, off by default: on the
@@ -40,8 +45,9 @@ import java.util.regex.Pattern;
  *       consumer reads uncommitted by default, and its copies are written outside any transaction,
  *       so the events of an aborted transaction (a user's producer writing straight to an event
  *       topic) would become committed events in every other region, which their origin never applies;
+ *   <li>a flow withholds exactly the resident tenants its target region may not hold;
  *   <li>an explicit setting of the caller replaces the one made here, except the flows' topic lists,
- *       the replication policy, the transform, the source isolation level and the writes to source
+ *       the replication policy, the transforms, the source isolation level and the writes to source
  *       clusters, which the invariants above rest on.
  * </ul>
  */
@@ -49,6 +55,9 @@ public final class MirrorFlows {
 
     /** The alias of {@link OriginOffsetHeader} in every flow's {@code transforms}. */
     static final String TRANSFORM = "origin";
+
+    /** The alias of {@link ResidencyWithholding} in the {@code transforms} of a flow that withholds tenants. */
+    static final String WITHHOLDING = "residency";
 
     private static final String IDENTITY_POLICY = "org.apache.kafka.connect.mirror.IdentityReplicationPolicy";
 
@@ -86,6 +95,18 @@ public final class MirrorFlows {
      * @return the properties of MirrorMaker 2 in dedicated mode ({@code connect-mirror-maker.sh})
      */
     public static Map<String, String> properties(Map<String, String> bootstrapServers, Map<String, String> settings) {
+        return properties(bootstrapServers, Residency.none(), settings);
+    }
+
+    /**
+     * @param bootstrapServers every region's cluster, by region name, in the deployment's order
+     * @param residency where each tenant's data may be stored: each flow withholds the tenants its
+     *     target may not hold ({@link ResidencyWithholding})
+     * @param settings further MirrorMaker 2 settings (replication factors, intervals, client settings)
+     * @return the properties of MirrorMaker 2 in dedicated mode ({@code connect-mirror-maker.sh})
+     */
+    public static Map<String, String> properties(
+            Map<String, String> bootstrapServers, Residency residency, Map<String, String> settings) {
         List<String> regions = List.copyOf(bootstrapServers.keySet());
         GeokvNames.requireDistinguishable(regions);
         Map<String, String> p = new LinkedHashMap<>();
@@ -105,8 +126,18 @@ public final class MirrorFlows {
                 String flow = source + "->" + target;
                 p.put(flow + ".enabled", "true");
                 p.put(flow + ".topics", Pattern.quote(GeokvNames.eventTopic(source)));
-                p.put(flow + ".transforms", TRANSFORM);
                 p.put(flow + ".transforms." + TRANSFORM + ".type", OriginOffsetHeader.class.getName());
+                Set<String> withheld = residency.withheldFrom(target);
+                if (withheld.isEmpty()) {
+                    p.put(flow + ".transforms", TRANSFORM);
+                } else {
+                    // After the origin offset: the placeholder keeps it.
+                    p.put(flow + ".transforms", TRANSFORM + "," + WITHHOLDING);
+                    p.put(flow + ".transforms." + WITHHOLDING + ".type", ResidencyWithholding.class.getName());
+                    p.put(
+                            flow + ".transforms." + WITHHOLDING + "." + ResidencyWithholding.TENANTS,
+                            String.join(",", new TreeSet<>(withheld)));
+                }
                 p.put(flow + "." + SOURCE_ISOLATION, "read_committed");
             }
         }

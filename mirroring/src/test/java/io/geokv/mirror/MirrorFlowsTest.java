@@ -3,6 +3,7 @@ package io.geokv.mirror;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.geokv.naming.GeokvNames;
+import io.geokv.residency.Residency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,5 +99,22 @@ class MirrorFlowsTest {
                 .containsEntry("offset.storage.replication.factor", "1")
                 .containsEntry("status.storage.replication.factor", "1");
         assertThat(settings.values()).containsOnly("1");
+    }
+
+    @Test
+    void eachFlowWithholdsExactlyTheResidentTenantsItsTargetMayNotHold() {
+        Residency residency =
+                Residency.of(REGIONS, Map.of("bank", List.of("eu-west"), "globex", List.of("eu-west", "asia-pac")));
+        Map<String, String> p = MirrorFlows.properties(clusters(), residency, Map.of());
+
+        String withheld = "." + ResidencyWithholding.TENANTS;
+        String transform = ".transforms." + MirrorFlows.WITHHOLDING;
+        assertThat(p.get("eu-west->us-east.transforms"))
+                .isEqualTo(MirrorFlows.TRANSFORM + "," + MirrorFlows.WITHHOLDING);
+        assertThat(p.get("eu-west->us-east" + transform + ".type")).isEqualTo(ResidencyWithholding.class.getName());
+        assertThat(p.get("eu-west->us-east" + transform + withheld)).isEqualTo("bank,globex");
+        assertThat(p.get("eu-west->asia-pac" + transform + withheld)).isEqualTo("bank");
+        assertThat(p.get("asia-pac->eu-west.transforms")).isEqualTo(MirrorFlows.TRANSFORM);
+        assertThat(p).doesNotContainKey("asia-pac->eu-west" + transform + withheld);
     }
 }

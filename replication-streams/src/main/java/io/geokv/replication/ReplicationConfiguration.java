@@ -8,9 +8,11 @@ import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.replication.region.RegionReplication;
 import io.geokv.replication.region.ReplicationSupervisor;
 import io.geokv.replication.replay.RegionReplayer;
+import io.geokv.residency.Residency;
 import io.geokv.store.RegionStores;
 import io.geokv.store.config.LimitsProperties;
 import io.geokv.store.config.RegionsProperties;
+import io.geokv.store.config.ResidencyProperties;
 import io.geokv.store.config.TopicsProperties;
 import io.geokv.topics.RegionClusters;
 import io.geokv.topics.TopicProvisioner;
@@ -26,6 +28,12 @@ import org.springframework.context.annotation.Configuration;
 /** Wires the regions' stores, Kafka clients and replications from typed configuration. */
 @Configuration(proxyBeanMethods = false)
 class ReplicationConfiguration {
+
+    /** Which tenants' data each region may hold ({@code geokv.residency}), shared with the gateway and the mirror. */
+    @Bean
+    Residency residency(ResidencyProperties residency, RegionsProperties regions) {
+        return residency.forRegions(regions.names());
+    }
 
     @Bean(destroyMethod = "close")
     RegionStores regionStores(RegionsProperties regions) {
@@ -43,6 +51,7 @@ class ReplicationConfiguration {
             ReplicationProperties properties,
             RegionsProperties regions,
             LimitsProperties limitsProperties,
+            Residency residency,
             TopicsProperties topicsProperties,
             RegionStores stores,
             RegionClusters.PerCluster<Admin> admins,
@@ -61,6 +70,7 @@ class ReplicationConfiguration {
                 (region, store) -> new RegionReplication(
                         region,
                         regions.names(),
+                        residency,
                         properties,
                         limits,
                         kafka.buildStreamsProperties(),
@@ -77,8 +87,14 @@ class ReplicationConfiguration {
             RegionClusters.PerCluster<Admin> admins,
             RegionsProperties regions,
             KafkaProperties kafka,
-            RegionProgress progress) {
-        return new RegionReplayer(admins, regions.clusters(), kafka.buildConsumerProperties(), progress);
+            RegionProgress progress,
+            Residency residency) {
+        return new RegionReplayer(
+                admins,
+                regions.clusters(),
+                kafka.buildConsumerProperties(),
+                progress,
+                tenant -> residency.heldByAll(regions.names(), tenant));
     }
 
     /** Started and stopped with the context (it is a {@code SmartLifecycle}): replays wait on it. */

@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geokv.gateway.GatewayApplication;
 import io.geokv.store.config.RegionProperties;
 import io.geokv.store.config.RegionsProperties;
+import io.geokv.testing.FreePorts;
 import io.geokv.testing.TcpProxy;
 import io.geokv.testing.TestReplication;
 import io.geokv.testing.TestShutdown;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -60,7 +60,7 @@ class RegionOutageIT {
             ConfigurableApplicationContext gateway = gateway(Map.of(
                     "geokv.regions[1].postgres.port", proxy.port(),
                     "geokv.gateway.routing.tenants.bank.region", "eu-west",
-                    "geokv.gateway.routing.tenants.bank.residency", "true"));
+                    "geokv.residency.tenants.bank", "eu-west"));
             WebTestClient client = TestCluster.client(gateway);
             String key = "outage-" + UUID.randomUUID();
             client.put()
@@ -190,7 +190,7 @@ class RegionOutageIT {
 
     @Test
     void withoutItsRedisARegionServesFromPostgresqlAndUsesTheCacheAgainOnceRedisIsBack() throws Exception {
-        int port = freePort();
+        int port = FreePorts.take();
         Process redis = startRedis(port);
         // Replication keeps writing the shared Redis; this gateway's asia-pac cache is filled
         // by its own reads (read-through), which is all the test looks at.
@@ -375,11 +375,5 @@ class RegionOutageIT {
             }
         });
         return process;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -23,11 +23,17 @@ public final class TestStores {
     public static final String DATABASE_PREFIX = "geokv_it_";
     public static final int REDIS_FIRST_DATABASE = 4;
 
+    /** The test deployment's one tenant with data residency: its data is kept in {@link #RESIDENT_REGION}. */
+    public static final String RESIDENT_TENANT = "eu-only";
+
+    public static final String RESIDENT_REGION = "eu-west";
+
     private TestStores() {}
 
-    /** Spring properties that point every region at the test stores. */
+    /** Spring properties that point every region at the test stores, with one resident tenant. */
     public static Map<String, Object> properties() {
         Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("geokv.residency.tenants." + RESIDENT_TENANT, RESIDENT_REGION);
         for (int i = 0; i < REGIONS.size(); i++) {
             properties.put("geokv.regions[" + i + "].name", REGIONS.get(i));
         }

@@ -9,11 +9,13 @@ import io.geokv.progress.LostRegionSalvage;
 import io.geokv.progress.RecoveryPoint;
 import io.geokv.progress.RegionProgress;
 import io.geokv.progress.ReplicationLag;
+import io.geokv.residency.Residency;
 import io.geokv.store.RegionStores;
 import io.geokv.store.config.RegionsProperties;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,18 +39,21 @@ class AdminController {
     private final RegionProgress progress;
     private final AntiEntropy antiEntropy;
     private final LostRegionSalvage salvage;
+    private final Residency residency;
 
     AdminController(
             RegionStores stores,
             RegionsProperties regions,
             HealthTracker health,
             RegionProgress progress,
-            LostRegionSalvage salvage) {
+            LostRegionSalvage salvage,
+            Residency residency) {
         this.stores = stores;
+        this.residency = residency;
         this.regions = regions;
         this.health = health;
         this.progress = progress;
-        this.antiEntropy = new AntiEntropy(stores);
+        this.antiEntropy = new AntiEntropy(stores, residency);
         this.salvage = salvage;
     }
 
@@ -63,13 +68,23 @@ class AdminController {
             boolean postgres,
             boolean redis) {}
 
-    /** Each region's record count and digest: equal digests mean equal merged states. */
+    /**
+     * Each region's record count and digest: equal digests mean equal merged states. They cover the
+     * tenants every region holds; with {@code tenant}, that tenant's keys in the regions that hold it
+     * (all of them, or a resident tenant's allowed regions).
+     */
     @GetMapping("/digest")
-    Mono<List<RegionDigestView>> digest() {
-        return Flux.fromIterable(stores.names())
+    Mono<List<RegionDigestView>> digest(@RequestParam(required = false) String tenant) {
+        List<String> compared = tenant == null
+                ? stores.names()
+                : stores.names().stream()
+                        .filter(region -> residency.holds(region, tenant))
+                        .toList();
+        Predicate<String> tenants = tenant == null ? t -> residency.heldByAll(compared, t) : t -> t.equals(tenant);
+        return Flux.fromIterable(compared)
                 .flatMapSequential(name -> stores.get(name)
                         .reader()
-                        .digest()
+                        .digest(tenants)
                         .map(d -> new RegionDigestView(name, d.records(), d.liveRecords(), d.sha256())))
                 .collectList();
     }

@@ -4,6 +4,7 @@ import io.geokv.digest.BucketDigests;
 import io.geokv.digest.Divergence;
 import io.geokv.digest.KeyDigest;
 import io.geokv.position.LogPositions;
+import io.geokv.residency.Residency;
 import io.geokv.store.RegionStores;
 import io.geokv.store.postgres.StateReader.AsApplied;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import reactor.core.publisher.Mono;
  * Locates where two regions' merged states differ: each region's per-bucket digests first, then the
  * keys of the buckets that differ, with what each region had applied when it was read, so that a
  * region still catching up can be told from one that diverged (a key that differs while both have
- * applied the same positions is a divergence). Each comparison scans both regions' tables.
+ * applied the same positions is a divergence). Each comparison scans both regions' tables, and
+ * covers only the tenants both regions hold ({@link Residency}).
  */
 final class AntiEntropy {
 
@@ -36,21 +38,32 @@ final class AntiEntropy {
             LogPositions secondApplied) {}
 
     private final RegionStores stores;
+    private final Residency residency;
 
-    AntiEntropy(RegionStores stores) {
+    AntiEntropy(RegionStores stores, Residency residency) {
         this.stores = stores;
+        this.residency = residency;
     }
 
+    /** A region's bucket digests over the tenants every region holds (data residency keeps some out). */
     Mono<RegionBuckets> buckets(String region) {
+        return buckets(region, stores.names());
+    }
+
+    /** A region's bucket digests over the tenants every one of {@code comparedWith} holds. */
+    private Mono<RegionBuckets> buckets(String region, List<String> comparedWith) {
         return stores.get(region)
                 .reader()
-                .foldKeyDigests(BucketDigests::new, BucketDigests::add)
+                .foldKeyDigests(
+                        tenant -> residency.heldByAll(comparedWith, tenant), BucketDigests::new, BucketDigests::add)
                 .map(scan ->
                         new RegionBuckets(region, scan.applied(), scan.value().buckets()));
     }
 
+    /** Compares the keys of the tenants both regions hold. */
     Mono<Comparison> compare(String first, String second) {
-        return Mono.zip(buckets(first), buckets(second)).flatMap(both -> {
+        List<String> pair = List.of(first, second);
+        return Mono.zip(buckets(first, pair), buckets(second, pair)).flatMap(both -> {
             List<Integer> differing =
                     Divergence.buckets(both.getT1().buckets(), both.getT2().buckets());
             if (differing.isEmpty()) {
@@ -62,7 +75,7 @@ final class AntiEntropy {
                         both.getT1().applied(),
                         both.getT2().applied()));
             }
-            return Mono.zip(keysIn(first, differing), keysIn(second, differing))
+            return Mono.zip(keysIn(first, pair, differing), keysIn(second, pair, differing))
                     .map(keys -> new Comparison(
                             first,
                             second,
@@ -73,12 +86,14 @@ final class AntiEntropy {
         });
     }
 
-    private Mono<AsApplied<List<KeyDigest>>> keysIn(String region, List<Integer> buckets) {
+    private Mono<AsApplied<List<KeyDigest>>> keysIn(String region, List<String> pair, List<Integer> buckets) {
         Set<Integer> wanted = Set.copyOf(buckets);
-        return stores.get(region).reader().foldKeyDigests(ArrayList::new, (keys, key) -> {
-            if (wanted.contains(key.bucket())) {
-                keys.add(key);
-            }
-        });
+        return stores.get(region)
+                .reader()
+                .foldKeyDigests(tenant -> residency.heldByAll(pair, tenant), ArrayList::new, (keys, key) -> {
+                    if (wanted.contains(key.bucket())) {
+                        keys.add(key);
+                    }
+                });
     }
 }

@@ -6,6 +6,7 @@ import io.geokv.conflict.KeepSiblings;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.SiblingResolver;
+import io.geokv.gateway.consistency.HomeRegions;
 import io.geokv.gateway.events.EventLogStartup;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.health.HealthTracker;
@@ -30,9 +31,11 @@ import io.geokv.progress.OriginOffsets;
 import io.geokv.progress.ProgressProperties;
 import io.geokv.progress.RegionProgress;
 import io.geokv.progress.TopicOffsets;
+import io.geokv.residency.Residency;
 import io.geokv.store.RegionStores;
 import io.geokv.store.config.LimitsProperties;
 import io.geokv.store.config.RegionsProperties;
+import io.geokv.store.config.ResidencyProperties;
 import io.geokv.store.config.TopicsProperties;
 import io.geokv.topics.ClientSettings;
 import io.geokv.topics.RecordSizes;
@@ -96,22 +99,32 @@ class GatewayConfiguration {
         return RegionStores.openReadSide(regions);
     }
 
+    /** Where resident tenants' data may be ({@code geokv.residency}), shared with replication and the mirror. */
     @Bean
-    RegionRouter regionRouter(RegionsProperties regions) {
+    Residency residency(ResidencyProperties residency, RegionsProperties regions) {
+        return residency.forRegions(regions.names());
+    }
+
+    @Bean
+    RegionRouter regionRouter(RegionsProperties regions, Residency residency) {
         GatewayProperties.Routing routing = properties.routing();
         Map<Continent, String> continents = routing.continents().isEmpty()
                 ? DEFAULT_CONTINENTS.entrySet().stream()
                         .filter(e -> regions.names().contains(e.getValue()))
                         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))
                 : routing.continents();
-        Map<String, RegionRouter.Pin> pins = new HashMap<>();
-        routing.tenants()
-                .forEach((tenant, pin) ->
-                        pins.put(tenant, new RegionRouter.Pin(pin.region(), pin.residency(), pin.allowedRegions())));
+        Map<String, String> pins = new HashMap<>();
+        routing.tenants().forEach((tenant, pin) -> pins.put(tenant, pin.region()));
         Map<String, String> ranges = new LinkedHashMap<>();
         routing.clientRanges().forEach(range -> ranges.put(range.cidr(), range.region()));
         return new RegionRouter(
-                regions.names(), properties.defaultRegion(), properties.defaultTenant(), pins, continents, ranges);
+                regions.names(),
+                properties.defaultRegion(),
+                properties.defaultTenant(),
+                pins,
+                residency,
+                continents,
+                ranges);
     }
 
     @Bean
@@ -274,8 +287,8 @@ class GatewayConfiguration {
     }
 
     @Bean
-    ServingRegions servingRegions(RegionStores stores, HealthTracker health) {
-        return new ServingRegions(stores.names(), health::serving);
+    ServingRegions servingRegions(RegionStores stores, Residency residency, HealthTracker health) {
+        return new ServingRegions(stores.names(), residency, health::serving);
     }
 
     @Bean
@@ -310,8 +323,19 @@ class GatewayConfiguration {
             KeyLogEnds logEnds,
             ServingRegions serving,
             ConsistencyWaits waits,
-            KeyLimits limits) {
-        return new KvWrites(stores, publisher, clock, tokens, progress, logEnds, serving, waits, limits);
+            KeyLimits limits,
+            Residency residency) {
+        return new KvWrites(
+                stores,
+                publisher,
+                clock,
+                tokens,
+                progress,
+                logEnds,
+                serving,
+                new HomeRegions(stores.names(), residency),
+                waits,
+                limits);
     }
 
     @Bean

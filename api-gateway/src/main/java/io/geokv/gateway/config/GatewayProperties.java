@@ -61,14 +61,10 @@ public record GatewayProperties(
             @DefaultValue Map<String, Map<String, Integer>> latencyMs) {}
 
     /**
-     * @param region the tenant's region
-     * @param residency whether its data must never be served outside {@code allowedRegions}
-     * @param allowedRegions with residency, where it may be served; empty means {@code region} only
+     * @param region the tenant's region: where its requests go unless they name another; for a
+     *     resident tenant ({@code geokv.residency}), one of its allowed regions
      */
-    public record Pin(
-            @NotBlank String region,
-            boolean residency,
-            @DefaultValue List<String> allowedRegions) {}
+    public record Pin(@NotBlank String region) {}
 
     /** @param cidr e.g. {@code 10.0.0.0/8} or {@code 2001:db8::/32} */
     public record ClientRange(

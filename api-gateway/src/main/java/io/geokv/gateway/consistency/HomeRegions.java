@@ -1,5 +1,6 @@
 package io.geokv.gateway.consistency;
 
+import io.geokv.residency.Residency;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,21 +11,30 @@ import java.util.List;
 /**
  * The home region of each key: the region that arbitrates its conditional strong writes. Rendezvous
  * (highest random weight) hashing: every gateway computes the same home from the same region list,
- * keys spread evenly, and adding a region moves only the keys that it becomes home of.
+ * keys spread evenly, and adding a region moves only the keys that it becomes home of. A resident
+ * tenant's keys have their homes among its allowed regions ({@link Residency}), which alone hold them.
  */
 public final class HomeRegions {
 
     private final List<String> regions;
+    private final Residency residency;
 
-    public HomeRegions(List<String> regions) {
+    public HomeRegions(List<String> regions, Residency residency) {
         if (regions.isEmpty()) {
             throw new IllegalArgumentException("no regions");
         }
         this.regions = List.copyOf(regions);
+        this.residency = residency;
+    }
+
+    /** Without residency: every region may be a home. */
+    public HomeRegions(List<String> regions) {
+        this(regions, Residency.none());
     }
 
     public String homeOf(String tenant, String key) {
         return regions.stream()
+                .filter(region -> residency.holds(region, tenant))
                 .max(Comparator.comparingLong((String region) -> weight(region, tenant, key))
                         .thenComparing(Comparator.naturalOrder()))
                 .orElseThrow();

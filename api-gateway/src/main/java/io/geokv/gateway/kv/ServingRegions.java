@@ -1,22 +1,26 @@
 package io.geokv.gateway.kv;
 
+import io.geokv.residency.Residency;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The regions healthy enough to serve, in the order a request prefers them: its routed region
- * first. Strong writes wait for these regions only (a region that is down cannot hold them up);
- * strong and session reads read only these.
+ * The regions healthy enough to serve a tenant, in the order a request prefers them: its routed
+ * region first. Strong writes wait for these regions only (a region that is down cannot hold them
+ * up); strong and session reads read only these. A resident tenant's are among its allowed regions
+ * only ({@link Residency}): the others never hold its data.
  */
 public final class ServingRegions {
 
     private final List<String> regions;
+    private final Residency residency;
     private final Predicate<String> serving;
 
     /** @param serving whether a region serves now; asked on every call */
-    public ServingRegions(List<String> regions, Predicate<String> serving) {
+    public ServingRegions(List<String> regions, Residency residency, Predicate<String> serving) {
         this.regions = List.copyOf(regions);
+        this.residency = residency;
         this.serving = serving;
     }
 
@@ -26,17 +30,20 @@ public final class ServingRegions {
     }
 
     /**
-     * The regions that serve now, in configuration order. When none serves, every region: a strong
-     * write never succeeds having been applied nowhere.
+     * The regions that hold {@code tenant}'s data and serve now, in configuration order. When none
+     * serves, every region that holds it: a strong write never succeeds having been applied nowhere.
      */
-    public List<String> now() {
-        List<String> now = regions.stream().filter(serving).toList();
-        return now.isEmpty() ? regions : now;
+    public List<String> now(String tenant) {
+        List<String> holding = regions.stream()
+                .filter(region -> residency.holds(region, tenant))
+                .toList();
+        List<String> now = holding.stream().filter(serving).toList();
+        return now.isEmpty() ? holding : now;
     }
 
-    /** {@link #now()}, {@code routed} first when it is one of them. */
-    public List<String> routedFirst(String routed) {
-        return routedFirst(routed, now());
+    /** {@link #now(String)}, {@code routed} first when it is one of them. */
+    public List<String> routedFirst(String routed, String tenant) {
+        return routedFirst(routed, now(tenant));
     }
 
     /** {@code regions} with {@code routed} moved to the front when it is among them. */

@@ -1,6 +1,7 @@
 package io.geokv.gateway.routing;
 
 import io.geokv.event.InputRules;
+import io.geokv.residency.Residency;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,22 +21,6 @@ public final class RegionRouter {
     /** Country headers of CDNs and edge platforms, in the order they are looked at. */
     public static final List<String> COUNTRY_HEADERS =
             List.of("CF-IPCountry", "CloudFront-Viewer-Country", "X-Vercel-IP-Country", "X-Geo-Country");
-
-    /**
-     * A tenant's home.
-     *
-     * @param region where the tenant's requests go
-     * @param residency whether its data must stay in {@code allowedRegions}: no header may send it
-     *     elsewhere and failover never leaves them
-     * @param allowedRegions where a resident tenant may be served; empty means the pinned region only
-     */
-    public record Pin(String region, boolean residency, List<String> allowedRegions) {
-
-        public Pin {
-            allowedRegions =
-                    allowedRegions == null || allowedRegions.isEmpty() ? List.of(region) : List.copyOf(allowedRegions);
-        }
-    }
 
     /**
      * What a request says about where it comes from.
@@ -63,26 +48,31 @@ public final class RegionRouter {
     /**
      * @param region the region chosen
      * @param reason why, for the {@code X-Route-Reason} header
-     * @param allowed the regions that may serve the request if {@code region} cannot: every region,
-     *     or the allowed regions of a resident tenant
+     * @param allowed the regions that may serve the request: every region, or the allowed regions of
+     *     a resident tenant ({@link Residency}); a route outside them is moved by {@link Failover}
      */
     public record Route(String region, String reason, List<String> allowed) {}
 
     private final List<String> regions;
     private final String defaultRegion;
     private final String defaultTenant;
-    private final Map<String, Pin> pins;
+    private final Map<String, String> pins;
+    private final Residency residency;
     private final Map<Continent, String> continents;
     private final ClientRanges ranges;
 
     /**
-     * @throws IllegalArgumentException when a pin, continent or range names an unknown region
+     * @param pins each pinned tenant's region
+     * @param residency where resident tenants may be served
+     * @throws IllegalArgumentException when a pin, continent or range names an unknown region, or a
+     *     pin a region its tenant's data may not be in
      */
     public RegionRouter(
             List<String> regions,
             String defaultRegion,
             String defaultTenant,
-            Map<String, Pin> pins,
+            Map<String, String> pins,
+            Residency residency,
             Map<Continent, String> continents,
             Map<String, String> clientRanges) {
         if (regions.isEmpty()) {
@@ -92,12 +82,16 @@ public final class RegionRouter {
         this.defaultRegion = defaultRegion == null || defaultRegion.isBlank() ? regions.get(0) : defaultRegion;
         this.defaultTenant = defaultTenant;
         this.pins = Map.copyOf(pins);
+        this.residency = residency;
         this.continents = continents.isEmpty() ? Map.of() : new EnumMap<>(continents);
         this.ranges = new ClientRanges(clientRanges);
         requireRegion(this.defaultRegion, "default region");
-        this.pins.forEach((tenant, pin) -> {
-            requireRegion(pin.region(), "pin of tenant " + tenant);
-            pin.allowedRegions().forEach(r -> requireRegion(r, "allowed regions of tenant " + tenant));
+        this.pins.forEach((tenant, region) -> {
+            requireRegion(region, "pin of tenant " + tenant);
+            if (!residency.holds(region, tenant)) {
+                throw new IllegalArgumentException("tenant " + tenant + " is pinned to " + region
+                        + ", outside the regions its data may be in: " + residency.regionsOf(tenant, regions));
+            }
         });
         this.continents.forEach(
                 (continent, region) -> requireRegion(region, "region of continent " + continent.wire()));
@@ -106,7 +100,7 @@ public final class RegionRouter {
 
     /** Only {@code X-Region} and the default region. */
     public RegionRouter(List<String> regions, String defaultRegion) {
-        this(regions, defaultRegion, "default", Map.of(), Map.of(), Map.of());
+        this(regions, defaultRegion, "default", Map.of(), Residency.none(), Map.of(), Map.of());
     }
 
     /**
@@ -115,9 +109,8 @@ public final class RegionRouter {
      */
     public Route route(Request request) {
         String tenant = request.tenant() == null || request.tenant().isBlank() ? defaultTenant : request.tenant();
-        Optional<Pin> pin = Optional.ofNullable(pins.get(tenant));
-        List<String> allowed =
-                pin.filter(Pin::residency).map(Pin::allowedRegions).orElse(regions);
+        Optional<String> pin = Optional.ofNullable(pins.get(tenant));
+        List<String> allowed = residency.regionsOf(tenant, regions);
 
         if (request.regionHeader() != null && !request.regionHeader().isBlank()) {
             String region = request.regionHeader().trim().toLowerCase(Locale.ROOT);
@@ -131,8 +124,19 @@ public final class RegionRouter {
             return new Route(region, "header", allowed);
         }
         if (pin.isPresent()) {
-            return new Route(pin.get().region(), "tenant " + tenant + " pinned", allowed);
+            return new Route(pin.get(), "tenant " + tenant + " pinned", allowed);
         }
+        Route located = locate(request, allowed);
+        if (!allowed.contains(located.region())) {
+            // A resident tenant's data is in its regions only: it is served from the first of them.
+            return new Route(
+                    allowed.get(0), "tenant " + tenant + " resident in " + String.join(", ", allowed), allowed);
+        }
+        return located;
+    }
+
+    /** The region of the client's location: its country's continent, its address range or the default. */
+    private Route locate(Request request, List<String> allowed) {
         for (String header : COUNTRY_HEADERS) {
             String code = request.countryHeaders().get(header);
             Optional<Continent> continent = Continent.ofCountry(code).filter(continents::containsKey);
@@ -155,8 +159,11 @@ public final class RegionRouter {
         return regions;
     }
 
-    public List<String> othersThan(String region) {
-        return regions.stream().filter(r -> !r.equals(region)).toList();
+    /** The regions other than {@code region} that {@code tenant}'s writes replicate to. */
+    public List<String> replicasBesides(String region, String tenant) {
+        return regions.stream()
+                .filter(r -> !r.equals(region) && residency.holds(r, tenant))
+                .toList();
     }
 
     private void requireRegion(String region, String what) {

@@ -96,7 +96,7 @@ class SeedController {
                         MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8"))
                 .map(result -> new WriteResponse(
                         upper(route.region()),
-                        routing.router().othersThan(route.region()).stream()
+                        routing.router().replicasBesides(route.region(), caller.tenant()).stream()
                                 .map(SeedController::upper)
                                 .toList()));
     }

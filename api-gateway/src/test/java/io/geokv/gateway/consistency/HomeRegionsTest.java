@@ -2,9 +2,11 @@ package io.geokv.gateway.consistency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geokv.residency.Residency;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class HomeRegionsTest {
@@ -39,5 +41,16 @@ class HomeRegionsTest {
             String home = after.homeOf("t", "k" + i);
             assertThat(home).isIn("sa-east", before.homeOf("t", "k" + i));
         }
+    }
+
+    @Test
+    void aResidentTenantsKeysHaveTheirHomesAmongItsRegions() {
+        HomeRegions homes = new HomeRegions(THREE, Residency.of(THREE, Map.of("bank", List.of("eu-west", "asia-pac"))));
+        for (int i = 0; i < 200; i++) {
+            assertThat(homes.homeOf("bank", "k" + i)).isIn("eu-west", "asia-pac");
+        }
+        assertThat(IntStream.range(0, 200).mapToObj(i -> homes.homeOf("acme", "k" + i)))
+                .as("other tenants' keys keep every region as a home")
+                .contains("us-east", "eu-west", "asia-pac");
     }
 }

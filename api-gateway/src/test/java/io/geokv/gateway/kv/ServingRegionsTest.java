@@ -2,34 +2,50 @@ package io.geokv.gateway.kv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geokv.residency.Residency;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ServingRegionsTest {
 
     private static final List<String> REGIONS = List.of("us-east", "eu-west", "asia-pac");
+    private static final Residency BANK_IN_EUROPE_AND_ASIA =
+            Residency.of(REGIONS, Map.of("bank", List.of("asia-pac", "eu-west")));
+
+    private static ServingRegions serving(Set<String> up) {
+        return new ServingRegions(REGIONS, BANK_IN_EUROPE_AND_ASIA, up::contains);
+    }
 
     @Test
     void theRoutedRegionComesFirstThenTheOthersInConfigurationOrder() {
-        ServingRegions serving = new ServingRegions(REGIONS, region -> true);
-        assertThat(serving.routedFirst("asia-pac")).containsExactly("asia-pac", "us-east", "eu-west");
-        assertThat(serving.now()).containsExactlyElementsOf(REGIONS);
+        ServingRegions serving = serving(Set.copyOf(REGIONS));
+        assertThat(serving.routedFirst("asia-pac", "acme")).containsExactly("asia-pac", "us-east", "eu-west");
+        assertThat(serving.now("acme")).containsExactlyElementsOf(REGIONS);
     }
 
     @Test
     void regionsThatDoNotServeAreLeftOutEvenWhenRouted() {
-        Set<String> up = Set.of("us-east", "asia-pac");
-        ServingRegions serving = new ServingRegions(REGIONS, up::contains);
-        assertThat(serving.now()).containsExactly("us-east", "asia-pac");
-        assertThat(serving.routedFirst("eu-west")).containsExactly("us-east", "asia-pac");
-        assertThat(serving.routedFirst("asia-pac")).containsExactly("asia-pac", "us-east");
+        ServingRegions serving = serving(Set.of("us-east", "asia-pac"));
+        assertThat(serving.now("acme")).containsExactly("us-east", "asia-pac");
+        assertThat(serving.routedFirst("eu-west", "acme")).containsExactly("us-east", "asia-pac");
+        assertThat(serving.routedFirst("asia-pac", "acme")).containsExactly("asia-pac", "us-east");
     }
 
     @Test
     void whenNoRegionServesEveryRegionCounts() {
-        ServingRegions serving = new ServingRegions(REGIONS, region -> false);
-        assertThat(serving.now()).containsExactlyElementsOf(REGIONS);
+        assertThat(serving(Set.of()).now("acme")).containsExactlyElementsOf(REGIONS);
+    }
+
+    @Test
+    void aResidentTenantIsServedOnlyByRegionsThatHoldItsData() {
+        assertThat(serving(Set.copyOf(REGIONS)).now("bank")).containsExactly("eu-west", "asia-pac");
+        assertThat(serving(Set.copyOf(REGIONS)).routedFirst("us-east", "bank")).containsExactly("eu-west", "asia-pac");
+        assertThat(serving(Set.of("us-east", "asia-pac")).now("bank")).containsExactly("asia-pac");
+        assertThat(serving(Set.of("us-east")).now("bank"))
+                .as("none of its regions serves: they count all the same, never another region")
+                .containsExactly("eu-west", "asia-pac");
     }
 
     @Test

@@ -3,10 +3,10 @@ package io.geokv.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.geokv.gateway.routing.RegionRouter.Pin;
 import io.geokv.gateway.routing.RegionRouter.Request;
 import io.geokv.gateway.routing.RegionRouter.Route;
 import io.geokv.gateway.routing.RegionRouter.UnknownRegionException;
+import io.geokv.residency.Residency;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,8 @@ class RegionRouterTest {
             REGIONS,
             "",
             "default",
-            Map.of("acme", new Pin("asia-pac", false, List.of()), "bank", new Pin("eu-west", true, List.of())),
+            Map.of("acme", "asia-pac", "bank", "eu-west"),
+            Residency.of(REGIONS, Map.of("bank", List.of("eu-west"), "globex", List.of("asia-pac", "eu-west"))),
             CONTINENTS,
             Map.of("10.0.0.0/8", "eu-west", "10.20.0.0/16", "asia-pac", "2001:db8::/32", "asia-pac"));
 
@@ -157,6 +158,28 @@ class RegionRouterTest {
     }
 
     @Test
+    void aResidentTenantWithoutAPinIsLocatedWithinItsRegionsOrServedFromTheFirst() {
+        assertThat(route(null, "globex", Map.of("CF-IPCountry", "FR"), null).region())
+                .isEqualTo("eu-west");
+        assertThat(route(null, "globex", Map.of("CF-IPCountry", "US"), null))
+                .isEqualTo(new Route(
+                        "asia-pac", "tenant globex resident in asia-pac, eu-west", List.of("asia-pac", "eu-west")));
+    }
+
+    @Test
+    void aPinOutsideTheTenantsRegionsIsRefused() {
+        assertThatThrownBy(() -> new RegionRouter(
+                        REGIONS,
+                        "",
+                        "default",
+                        Map.of("bank", "us-east"),
+                        Residency.of(REGIONS, Map.of("bank", List.of("eu-west"))),
+                        Map.of(),
+                        Map.of()))
+                .hasMessageContaining("outside the regions its data may be in");
+    }
+
+    @Test
     void anUnknownRegionHeaderIsRefusedNamingTheValidOnes() {
         assertThatThrownBy(() -> router.route(Request.forRegion("mars")))
                 .isInstanceOf(UnknownRegionException.class)
@@ -168,18 +191,20 @@ class RegionRouterTest {
     void configurationNamingUnknownRegionsOrBadRangesIsRefused() {
         assertThatThrownBy(() -> new RegionRouter(REGIONS, "mars")).hasMessageContaining("default region");
         assertThatThrownBy(() -> new RegionRouter(
-                        REGIONS, "", "default", Map.of("t", new Pin("mars", false, List.of())), Map.of(), Map.of()))
+                        REGIONS, "", "default", Map.of("t", "mars"), Residency.none(), Map.of(), Map.of()))
                 .hasMessageContaining("pin of tenant t");
-        assertThatThrownBy(() ->
-                        new RegionRouter(REGIONS, "", "default", Map.of(), Map.of(Continent.ASIA, "moon"), Map.of()))
+        assertThatThrownBy(() -> new RegionRouter(
+                        REGIONS, "", "default", Map.of(), Residency.none(), Map.of(Continent.ASIA, "moon"), Map.of()))
                 .hasMessageContaining("continent asia");
-        assertThatThrownBy(() ->
-                        new RegionRouter(REGIONS, "", "default", Map.of(), Map.of(), Map.of("10.0.0.0/33", "us-east")))
+        assertThatThrownBy(() -> new RegionRouter(
+                        REGIONS, "", "default", Map.of(), Residency.none(), Map.of(), Map.of("10.0.0.0/33", "us-east")))
                 .hasMessageContaining("10.0.0.0/33");
     }
 
     @Test
-    void replicasAreEveryOtherRegionInConfiguredOrder() {
-        assertThat(router.othersThan("eu-west")).containsExactly("us-east", "asia-pac");
+    void replicasAreEveryOtherRegionThatHoldsTheTenantInConfiguredOrder() {
+        assertThat(router.replicasBesides("eu-west", "acme")).containsExactly("us-east", "asia-pac");
+        assertThat(router.replicasBesides("eu-west", "bank")).isEmpty();
+        assertThat(router.replicasBesides("eu-west", "globex")).containsExactly("asia-pac");
     }
 }

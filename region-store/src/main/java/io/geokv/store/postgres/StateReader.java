@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -168,6 +169,14 @@ public final class StateReader {
      * transaction (one snapshot, and the server-side portal lets rows be fetched in chunks).
      */
     public Mono<RegionDigest> digest() {
+        return digest(tenant -> true);
+    }
+
+    /**
+     * A fingerprint of the rows of the tenants {@code tenants} accepts: what two regions that both
+     * hold those tenants compare (data residency keeps some tenants out of some regions).
+     */
+    public Mono<RegionDigest> digest(Predicate<String> tenants) {
         return Flux.usingWhen(
                         pool.create(),
                         c -> Flux.usingWhen(
@@ -176,7 +185,8 @@ public final class StateReader {
                                                         "SELECT tenant, key, state_digest, deleted FROM kv_state ORDER BY tenant, key")
                                                 .fetchSize(DIGEST_FETCH_SIZE)
                                                 .execute())
-                                        .concatMap(result -> result.map((row, meta) -> DigestRow.of(row))),
+                                        .concatMap(result -> result.map((row, meta) -> DigestRow.of(row)))
+                                        .filter(row -> tenants.test(row.tenant())),
                                 Connection::commitTransaction,
                                 (tx, error) -> tx.rollbackTransaction(),
                                 Connection::rollbackTransaction),
@@ -207,8 +217,11 @@ public final class StateReader {
      * Folds every key's {@link KeyDigest} (its state hashed by PostgreSQL, SHA-256 of the stored state
      * itself, so a row changed behind replication's back shows) in key order, from one snapshot that
      * also gives what the region had applied. For anti-entropy; a full scan.
+     *
+     * @param tenants the tenants whose keys are folded
      */
-    public <A> Mono<AsApplied<A>> foldKeyDigests(Supplier<A> initial, BiConsumer<A, KeyDigest> add) {
+    public <A> Mono<AsApplied<A>> foldKeyDigests(
+            Predicate<String> tenants, Supplier<A> initial, BiConsumer<A, KeyDigest> add) {
         return Mono.usingWhen(
                 pool.create(),
                 c -> Mono.usingWhen(
@@ -224,6 +237,7 @@ public final class StateReader {
                                                 row.get("tenant", String.class),
                                                 row.get("key", String.class),
                                                 row.get("state_hash", byte[].class))))
+                                        .filter(key -> tenants.test(key.tenant()))
                                         .collect(initial, add)
                                         .map(folded -> new AsApplied<>(folded, applied))),
                         Connection::commitTransaction,

@@ -4,6 +4,7 @@ import io.geokv.conflict.KeyLimits;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
+import io.geokv.residency.Residency;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -30,6 +31,8 @@ public final class ApplyTopology {
     public record Batching(Duration applyInterval, int maxBatch, long maxBatchBytesPerTask, long cacheBytesPerTask) {}
 
     /**
+     * @param region the region whose events are folded
+     * @param residency which tenants' events the region passes over ({@link RecordCheck})
      * @param partitionCounts the current partition count of an event topic (asked rarely: see {@link
      *     PartitionCountChangedException})
      * @param committedOffsets the input offsets the region's Streams application committed
@@ -39,7 +42,9 @@ public final class ApplyTopology {
      */
     public static Topology build(
             RegionApplier applier,
+            String region,
             Collection<String> allRegions,
+            Residency residency,
             int partitions,
             KeyLimits limits,
             Batching batching,
@@ -62,7 +67,7 @@ public final class ApplyTopology {
                         regions,
                         mirrored,
                         // One per task: its decoder is not shared between stream threads.
-                        new RecordCheck(regions, partitions, limits, partitionCounts),
+                        new RecordCheck(region, residency, regions, partitions, limits, partitionCounts),
                         limits,
                         committedOffsets,
                         logEnds,

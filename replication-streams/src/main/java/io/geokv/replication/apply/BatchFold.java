@@ -54,7 +54,7 @@ final class BatchFold {
             if (source.hasOriginOffset()) {
                 origin.merge(source.partition(), source.originOffset() + 1, Math::max);
             }
-            if (record.repeated()) {
+            if (record.skipped()) {
                 continue;
             }
             Optional<String> refusal = record.rejectionReason();

@@ -4,16 +4,18 @@ import io.geokv.conflict.Write;
 import java.util.Optional;
 
 /**
- * An event record after decoding and validation: the write it carries, why it is refused, or that it
- * is a mirrored copy of a record already applied.
+ * An event record after decoding and validation: the write it carries, why it is refused, or that
+ * the region skips it.
  *
  * @param topicRegion the region whose event topic the record is in
- * @param write the decoded write, null when refused or repeated
- * @param rejection why the record is refused, null when valid or repeated
- * @param repeated whether the mirror delivered this origin record before (it re-sends a range after a
- *     restart): it is never folded again, since dots are counted per key in log order
+ * @param write the decoded write, null when refused or skipped
+ * @param rejection why the record is refused, null when valid or skipped
+ * @param skipped whether the region passes over the record, folding nothing, though it counts as read:
+ *     a mirrored copy of an origin record delivered before (the mirror re-sends a range after a
+ *     restart; dots are counted per key in log order, so it is never folded again), or an event of a
+ *     tenant whose data this region may not hold (data residency)
  */
-record CheckedRecord(EventRecord source, String topicRegion, Write write, String rejection, boolean repeated) {
+record CheckedRecord(EventRecord source, String topicRegion, Write write, String rejection, boolean skipped) {
 
     static CheckedRecord valid(EventRecord source, String topicRegion, Write write) {
         return new CheckedRecord(source, topicRegion, write, null, false);
@@ -24,6 +26,11 @@ record CheckedRecord(EventRecord source, String topicRegion, Write write, String
     }
 
     static CheckedRecord repeated(EventRecord source, String topicRegion) {
+        return new CheckedRecord(source, topicRegion, null, null, true);
+    }
+
+    /** An event of a tenant resident elsewhere, or the mirror's placeholder for one. */
+    static CheckedRecord withheld(EventRecord source, String topicRegion) {
         return new CheckedRecord(source, topicRegion, null, null, true);
     }
 

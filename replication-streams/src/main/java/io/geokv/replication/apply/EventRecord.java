@@ -17,8 +17,11 @@ import org.apache.kafka.common.header.Headers;
  * @param originOffset its offset in its topic's origin cluster: the offset it was read at, unless the
  *     topic is a mirrored copy, whose records carry it in a header ({@link #NO_ORIGIN_OFFSET} when a
  *     mirrored record does not)
+ * @param withheldCopy whether it is the mirror's placeholder for an event this region may not hold
+ *     (header {@value GeokvNames#WITHHELD_HEADER}); only a mirrored copy can be one, so that a record
+ *     produced to its origin's topic cannot hide itself with the header
  */
-record EventRecord(String key, byte[] value, Headers headers, Origin origin, long originOffset) {
+record EventRecord(String key, byte[] value, Headers headers, Origin origin, long originOffset, boolean withheldCopy) {
 
     static final long NO_ORIGIN_OFFSET = -1;
 
@@ -26,7 +29,15 @@ record EventRecord(String key, byte[] value, Headers headers, Origin origin, lon
      * @param mirrored whether the record's topic is a mirrored copy in the cluster it was read from
      */
     static EventRecord read(String key, byte[] value, Headers headers, Origin origin, boolean mirrored) {
-        return new EventRecord(key, value, headers, origin, mirrored ? mirroredOffset(headers) : origin.offset());
+        return mirrored
+                ? new EventRecord(
+                        key,
+                        value,
+                        headers,
+                        origin,
+                        mirroredOffset(headers),
+                        headers.lastHeader(GeokvNames.WITHHELD_HEADER) != null)
+                : new EventRecord(key, value, headers, origin, origin.offset(), false);
     }
 
     /** The origin offset the mirror stamped on a record, if it did. */

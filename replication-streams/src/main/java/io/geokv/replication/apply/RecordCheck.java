@@ -7,6 +7,7 @@ import io.geokv.event.KvEventCodec;
 import io.geokv.event.KvEvents;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.naming.GeokvNames;
+import io.geokv.residency.Residency;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
@@ -15,18 +16,33 @@ import org.apache.kafka.common.errors.SerializationException;
 /**
  * Decodes and validates one event record, with the rules the gateway applies to what it writes
  * ({@link EventValidator}), so a record produced straight to Kafka is held to the same contract.
- * The same in every region: what it refuses, every region refuses.
+ * The same in every region: what it refuses, every region refuses. What differs by region is what it
+ * skips under data residency ({@link Residency}): the region it checks for passes over the events of
+ * tenants it may not hold, without decoding them.
  */
 final class RecordCheck {
 
+    private final String region;
+    private final Residency residency;
     private final List<String> allRegions;
     private final int partitions;
     private final KeyLimits limits;
     private final ToIntFunction<String> partitionCounts;
     private final KvEventCodec codec = new KvEventCodec();
 
-    /** @param partitionCounts the current partition count of a topic, asked when a record is not in its key's partition */
-    RecordCheck(List<String> allRegions, int partitions, KeyLimits limits, ToIntFunction<String> partitionCounts) {
+    /**
+     * @param region the region whose replication reads the records
+     * @param partitionCounts the current partition count of a topic, asked when a record is not in its key's partition
+     */
+    RecordCheck(
+            String region,
+            Residency residency,
+            List<String> allRegions,
+            int partitions,
+            KeyLimits limits,
+            ToIntFunction<String> partitionCounts) {
+        this.region = region;
+        this.residency = residency;
         this.allRegions = List.copyOf(allRegions);
         this.partitions = partitions;
         this.limits = limits;
@@ -47,8 +63,28 @@ final class RecordCheck {
                             + "): it was not mirrored from " + topicRegion
                             + "'s cluster; produce events to their region's own cluster");
         }
+        if (record.withheldCopy()) {
+            return CheckedRecord.withheld(record, topicRegion);
+        }
         if (record.key() == null) {
             return CheckedRecord.refused(record, topicRegion, "record key is missing; it must be <tenant>/<key>");
+        }
+        String tenant = EventTopics.parseRecordKey(record.key())
+                .map(EventTopics.RecordKey::tenant)
+                .orElse(null);
+        if (tenant != null && residency.isResident(tenant)) {
+            if (!residency.holds(topicRegion, tenant)) {
+                // Written in a region that may not hold it: no region folds it, its owner dead-letters it.
+                return CheckedRecord.refused(
+                        record,
+                        topicRegion,
+                        "tenant '" + tenant + "' keeps its data in " + residency.regionsOf(tenant, allRegions)
+                                + " (data residency): its events may not be written to " + topicRegion
+                                + "'s event topic");
+            }
+            if (!residency.holds(region, tenant)) {
+                return CheckedRecord.withheld(record, topicRegion);
+            }
         }
         int expected = EventTopics.partitionOf(record.key(), partitions);
         if (expected != record.origin().partition()) {

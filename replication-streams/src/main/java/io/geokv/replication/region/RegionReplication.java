@@ -8,6 +8,7 @@ import io.geokv.replication.apply.PartitionCountChangedException;
 import io.geokv.replication.apply.RegionApplier;
 import io.geokv.replication.apply.StoreAheadOfLogException;
 import io.geokv.replication.config.ReplicationProperties;
+import io.geokv.residency.Residency;
 import io.geokv.store.RegionStore;
 import io.geokv.topics.ClientSettings;
 import io.geokv.topics.RegionClusters;
@@ -38,6 +39,7 @@ public final class RegionReplication {
 
     private final String region;
     private final Collection<String> allRegions;
+    private final Residency residency;
     private final ReplicationProperties properties;
     private final Map<String, Object> streamsBase;
     private final Map<String, Object> consumerBase;
@@ -57,11 +59,13 @@ public final class RegionReplication {
      * @param consumerBase the user's consumer settings, for reading back what PostgreSQL misses at a task's start
      * @param producerBase the user's producer settings, for the dead letters
      * @param offsets where the event topics stand in the region's cluster and what the region's group committed
+     * @param residency which tenants' events the region passes over, folding nothing (data residency)
      * @param clusters which cluster holds each region's log: the region reads only its own
      */
     public RegionReplication(
             String region,
             Collection<String> allRegions,
+            Residency residency,
             ReplicationProperties properties,
             KeyLimits limits,
             Map<String, Object> streamsBase,
@@ -73,6 +77,7 @@ public final class RegionReplication {
             MeterRegistry meters) {
         this.region = region;
         this.allRegions = List.copyOf(allRegions);
+        this.residency = residency;
         this.mirroredTopics = clusters.mirroredTopics(region);
         this.properties = properties;
         this.limits = limits;
@@ -106,7 +111,9 @@ public final class RegionReplication {
         streams = new KafkaStreams(
                 ApplyTopology.build(
                         applier,
+                        region,
                         allRegions,
+                        residency,
                         properties.partitions(),
                         limits,
                         new ApplyTopology.Batching(

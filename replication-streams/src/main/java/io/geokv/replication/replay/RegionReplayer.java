@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -58,13 +59,18 @@ public final class RegionReplayer {
     /**
      * @param admins an admin client of each region's cluster
      * @param consumerBase the user's consumer settings, for reading where a region's mirrored copies end
+     * @param comparedTenants the tenants every region holds: the replay's digest covers them, like the
+     *     gateway's {@code /admin/digest}, so that it compares with the live regions' (data residency
+     *     keeps some tenants out of some regions)
      */
     public RegionReplayer(
             RegionClusters.PerCluster<Admin> admins,
             RegionClusters clusters,
             Map<String, Object> consumerBase,
-            RegionProgress progress) {
+            RegionProgress progress,
+            Predicate<String> comparedTenants) {
         this.admins = admins;
+        this.comparedTenants = comparedTenants;
         this.clusters = clusters;
         Map<String, Object> settings = ClientSettings.peekingConsumer(consumerBase);
         // A copy's end is what a region can apply: its committed records, never an aborted one.
@@ -72,6 +78,8 @@ public final class RegionReplayer {
         this.consumerSettings = settings;
         this.progress = progress;
     }
+
+    private final Predicate<String> comparedTenants;
 
     public record ReplayResult(String region, long eventsReplayed, long durationMs, long records, String digest) {}
 
@@ -116,7 +124,8 @@ public final class RegionReplayer {
             replication.start(true);
             restarted = true;
             awaitApplied(region, target, Duration.between(Instant.now(), started.plus(timeout)));
-            RegionDigest digest = replication.store().reader().digest().block(ADMIN_TIMEOUT);
+            RegionDigest digest =
+                    replication.store().reader().digest(comparedTenants).block(ADMIN_TIMEOUT);
             long events =
                     target.asMap().values().stream().mapToLong(Long::longValue).sum();
             long duration = Duration.between(started, Instant.now()).toMillis();

@@ -19,6 +19,7 @@ import io.geokv.position.AppliedPositions;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.replication.apply.OriginHeaders.Origin;
+import io.geokv.residency.Residency;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -562,6 +563,94 @@ class BatchFoldTest {
         assertThat(batch.covered().read().next(copy.partition())).isEqualTo(13L);
     }
 
+    // ---------------------------------------------------------------- data residency
+
+    /** Tenant {@code bank} keeps its data in eu-west and asia-pac. */
+    private static final Residency BANK_IN_EU_AND_ASIA = Residency.of(REGIONS, Map.of("bank", List.of(EU, ASIA)));
+
+    private App startWithResidency(String region) {
+        return new App(region, new RecordCheck(region, BANK_IN_EU_AND_ASIA, REGIONS, 1, LIMITS, topic -> 1));
+    }
+
+    private static byte[] bankPut(String origin, String key, String value) {
+        return CODEC.encode(KvEvents.newEvent(
+                UUID.randomUUID().toString(),
+                "bank",
+                key,
+                value.getBytes(StandardCharsets.UTF_8),
+                "text/plain",
+                origin,
+                VersionVector.empty(),
+                1_000));
+    }
+
+    @Test
+    void aRegionOutsideAResidentTenantsRegionsFoldsNothingOfItButCountsItsEventsAsRead() {
+        String key = EventTopics.recordKey("bank", "account");
+        for (String region : REGIONS) {
+            App app = startWithResidency(region);
+            BatchFold.Result batch = app.pipeBatch(
+                    List.of(EU, EU),
+                    List.of(
+                            new In(key, bankPut(EU, "account", "1"), headers(), 1L),
+                            keyed("open", CODEC.encode(put(EU, "open", "1", VersionVector.empty(), 1_000)))));
+
+            assertThat(app.database.containsKey(key))
+                    .as(region + " holds bank's key")
+                    .isEqualTo(!region.equals(US));
+            assertThat(app.database)
+                    .as(region + " holds acme's key")
+                    .containsKey(EventTopics.recordKey(TENANT, "open"));
+            assertThat(batch.deadLetters()).isEmpty();
+            assertThat(batch.covered().origin().next(new EventPartition(GeokvNames.eventTopic(EU), 0)))
+                    .as("what " + region + " has read of eu-west's log")
+                    .isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void aResidentTenantsEventWrittenOutsideItsRegionsIsFoldedNowhereAndDeadLetteredByItsTopicsRegion() {
+        String key = EventTopics.recordKey("bank", "account");
+        for (String region : REGIONS) {
+            App app = startWithResidency(region);
+            BatchFold.Result batch =
+                    app.pipeBatch(List.of(US), List.of(new In(key, bankPut(US, "account", "1"), headers(), 1L)));
+
+            assertThat(app.database).as(region).isEmpty();
+            assertThat(batch.deadLetters())
+                    .as(region + "'s dead letters")
+                    .hasSize(region.equals(US) ? 1 : 0)
+                    .allSatisfy(letter -> assertThat(letter.reason()).contains("data residency"));
+        }
+    }
+
+    @Test
+    void theMirrorsPlaceholderForAWithheldEventIsReadAndFoldsNothing() {
+        App app = startWithResidency(US);
+        app.mirrored.add(EU);
+        Headers placeholder = originOffset(41).add(GeokvNames.WITHHELD_HEADER, new byte[0]);
+
+        BatchFold.Result batch = app.pipeBatch(List.of(EU), List.of(new In(null, null, placeholder, 1L)));
+
+        assertThat(app.database).isEmpty();
+        assertThat(batch.deadLetters()).isEmpty();
+        assertThat(batch.covered().origin().next(new EventPartition(GeokvNames.eventTopic(EU), 0)))
+                .isEqualTo(42L);
+    }
+
+    @Test
+    void aRecordInItsOriginsOwnTopicCannotHideBehindTheWithheldHeader() {
+        App app = startWithResidency(US);
+        String key = EventTopics.recordKey(TENANT, "hidden");
+        Headers marked = headers().add(GeokvNames.WITHHELD_HEADER, new byte[0]);
+
+        app.pipeBatch(
+                List.of(US),
+                List.of(new In(key, CODEC.encode(put(US, "hidden", "1", VersionVector.empty(), 1_000)), marked, 1L)));
+
+        assertThat(app.database).containsKey(key);
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     /** A record as a producer sent it. */
@@ -681,7 +770,9 @@ class BatchFoldTest {
 
     /** An app configured for {@code partitions} whose event topics have {@code actualPartitions}. */
     private App start(String region, int partitions, int actualPartitions) {
-        return new App(region, new RecordCheck(REGIONS, partitions, LIMITS, topic -> actualPartitions));
+        return new App(
+                region,
+                new RecordCheck(region, Residency.none(), REGIONS, partitions, LIMITS, topic -> actualPartitions));
     }
 
     private static KvEvent put(String origin, String key, String value, VersionVector context, long hlc) {

@@ -17,6 +17,7 @@ import io.geokv.mirror.GeokvMirrorMaker;
 import io.geokv.mirror.MirrorFlows;
 import io.geokv.naming.GeokvNames;
 import io.geokv.replication.ReplicationStreamsApplication;
+import io.geokv.residency.Residency;
 import io.geokv.store.RegionStores;
 import io.geokv.system.TestCluster;
 import io.geokv.testing.KafkaProcess;
@@ -67,6 +68,11 @@ import org.springframework.util.FileSystemUtils;
 final class MultiClusterDeployment {
 
     static final List<String> REGIONS = TestStores.REGIONS;
+
+    /** The applications' residency ({@link TestStores#properties()}), for the mirror. */
+    static final Residency RESIDENCY =
+            Residency.of(REGIONS, Map.of(TestStores.RESIDENT_TENANT, List.of(TestStores.RESIDENT_REGION)));
+
     static final String DATABASE_PREFIX = "geokv_multi_";
     static final String SHIFT_TENANT = "offset-shift";
     private static final int REDIS_FIRST_DATABASE = 7;
@@ -125,7 +131,8 @@ final class MultiClusterDeployment {
         clusters.forEach(MultiClusterDeployment::shiftOffsets);
         for (String region : REGIONS) {
             MirrorMaker mirror = new MirrorMaker(
-                    MirrorFlows.properties(clustersSeenFrom(region, brokers), mirrorSettings()), List.of(region));
+                    MirrorFlows.properties(clustersSeenFrom(region, brokers), RESIDENCY, mirrorSettings()),
+                    List.of(region));
             mirror.start();
             TestShutdown.register(() -> GeokvMirrorMaker.stopWithin(mirror, Duration.ofSeconds(20)));
         }

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geokv.naming.GeokvNames;
 import io.geokv.store.RegionStores;
+import io.geokv.testing.TestStores;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +21,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
@@ -258,6 +265,82 @@ class MultiClusterIT {
 
         assertThat(replayed).containsEntry("region", "eu-west").containsEntry("digest", before);
         assertThat(awaitEqualDigests()).isEqualTo(before);
+    }
+
+    /**
+     * Data residency in the multi topology: the resident tenant's events reach the other regions'
+     * clusters only as the mirror's placeholders, without key or value, which their replication
+     * reads past (no lag is left behind) and folds into nothing.
+     */
+    @Test
+    void aResidentTenantsEventsReachOtherRegionsClustersOnlyAsPlaceholders() {
+        deployment.awaitMirroring();
+        String key = "resident/" + UUID.randomUUID();
+        String secret = "kept in " + TestStores.RESIDENT_REGION + " " + key;
+        client.put()
+                .uri("/kv/" + key)
+                .header("X-Tenant", TestStores.RESIDENT_TENANT)
+                .bodyValue(secret)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("X-Region", TestStores.RESIDENT_REGION);
+
+        String origin = GeokvNames.eventTopic(TestStores.RESIDENT_REGION);
+        for (String region : REGIONS) {
+            if (region.equals(TestStores.RESIDENT_REGION)) {
+                continue;
+            }
+            try (KafkaConsumer<byte[], byte[]> copies = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            deployment.clusters().get(region)),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = copies.partitionsFor(origin).stream()
+                        .map(p -> new TopicPartition(origin, p.partition()))
+                        .toList();
+                copies.assign(partitions);
+                copies.seekToBeginning(partitions);
+                AtomicInteger placeholders = new AtomicInteger();
+                await("a placeholder of the resident tenant's write in " + region + "'s cluster")
+                        .atMost(MIRRORED)
+                        .untilAsserted(() -> {
+                            for (ConsumerRecord<byte[], byte[]> copy : copies.poll(Duration.ofMillis(200))) {
+                                String held = (copy.key() == null ? "" : new String(copy.key(), StandardCharsets.UTF_8))
+                                        + (copy.value() == null
+                                                ? ""
+                                                : new String(copy.value(), StandardCharsets.UTF_8));
+                                assertThat(held)
+                                        .as("a copy in " + region + "'s cluster")
+                                        .doesNotContain(TestStores.RESIDENT_TENANT + "/")
+                                        .doesNotContain(secret);
+                                if (copy.headers().lastHeader(GeokvNames.WITHHELD_HEADER) != null) {
+                                    placeholders.incrementAndGet();
+                                }
+                            }
+                            assertThat(placeholders).hasPositiveValue();
+                        });
+            }
+            await(region + " reads past the placeholder")
+                    .atMost(MIRRORED)
+                    .until(() -> MultiClusterDeployment.pair(deployment.lag(), region, TestStores.RESIDENT_REGION)
+                                    .get("lag_records")
+                                    .asLong()
+                            == 0);
+            assertThat(stores.get(region)
+                            .reader()
+                            .find(TestStores.RESIDENT_TENANT, key)
+                            .blockOptional())
+                    .as(region + "'s PostgreSQL")
+                    .isEmpty();
+        }
+        assertThat(stores.get(TestStores.RESIDENT_REGION)
+                        .reader()
+                        .find(TestStores.RESIDENT_TENANT, key)
+                        .blockOptional())
+                .isPresent();
     }
 
     /** Waits until every region has the same digest; returns it. */

@@ -244,7 +244,7 @@ class KvController {
                         .body(new WriteResponse(
                                 write.key().key(),
                                 routed.region(),
-                                routing.router().othersThan(routed.region()),
+                                routing.router().replicasBesides(routed.region(), tenant),
                                 result.context(),
                                 result.eventId(),
                                 result.session(),

@@ -47,12 +47,13 @@ final class ConditionalArbiter {
 
     ConditionalArbiter(
             RegionStores stores,
+            HomeRegions homes,
             RegionProgress progress,
             KeyLogEnds logEnds,
             WriteEvents events,
             ConsistencyWaits waits) {
         this.stores = stores;
-        this.homes = new HomeRegions(stores.names());
+        this.homes = homes;
         this.progress = progress;
         this.logEnds = logEnds;
         this.events = events;

@@ -3,6 +3,7 @@ package io.geokv.gateway.kv.write;
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
+import io.geokv.gateway.consistency.HomeRegions;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.kv.Consistency;
 import io.geokv.gateway.kv.ConsistencyWaits;
@@ -45,13 +46,14 @@ public final class KvWrites {
             RegionProgress progress,
             KeyLogEnds logEnds,
             ServingRegions serving,
+            HomeRegions homes,
             ConsistencyWaits waits,
             KeyLimits limits) {
         this.stores = stores;
         this.tokens = tokens;
         this.limits = limits;
         this.events = new WriteEvents(publisher, clock, limits, stores.names());
-        this.arbiter = new ConditionalArbiter(stores, progress, logEnds, events, waits);
+        this.arbiter = new ConditionalArbiter(stores, homes, progress, logEnds, events, waits);
         this.strong = new StrongCompletion(stores, progress, serving, tokens, waits);
     }
 

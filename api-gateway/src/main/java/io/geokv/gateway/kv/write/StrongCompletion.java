@@ -43,7 +43,7 @@ final class StrongCompletion {
     }
 
     Mono<WriteResult> await(WriteRequest write, Published published) {
-        List<String> regions = serving.now();
+        List<String> regions = serving.now(write.key().tenant());
         String key = write.key().key();
         return progress.awaitAll(regions, published.positions(write.session()).positions(), waits.strong())
                 .flatMap(applied -> {

@@ -18,19 +18,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.result.method.RequestMappingInfoHandlerMapping;
 
 /**
  * Nobody gets in where they don't belong: a gateway without anonymous access, with API keys of each
@@ -49,6 +56,10 @@ class SecurityIT {
     private static final String ACME_EUROPE = ApiKeys.generate("acme-europe");
     /** Reads for every tenant, 5 requests a minute. */
     private static final String LIMITED = ApiKeys.generate("limited");
+    /** Writes for another tenant than acme. */
+    private static final String GLOBEX_WRITER = ApiKeys.generate("globex-writer");
+    /** The access matrix's administrator, so that its scans do not meet the other tests' scan limit. */
+    private static final String MATRIX_ADMIN = ApiKeys.generate("matrix-ops");
     /** A well-formed key the gateway does not know. */
     private static final String UNKNOWN = ApiKeys.generate("ops");
 
@@ -78,6 +89,8 @@ class SecurityIT {
         key(properties, 2, ACME_WRITER, "writer", "acme", null);
         key(properties, 3, ACME_EUROPE, "writer", "acme", "eu-west");
         key(properties, 4, LIMITED, "reader", "*", null);
+        key(properties, 5, GLOBEX_WRITER, "writer", "globex", null);
+        key(properties, 6, MATRIX_ADMIN, "admin", "*", null);
         properties.put("geokv.security.api-keys[4].rate-limit.requests", 5);
         properties.put("geokv.security.api-keys[4].rate-limit.per", "1m");
         properties.put("geokv.security.rate-limits.tenants.throttled.requests", 5);
@@ -356,6 +369,154 @@ class SecurityIT {
         rateLimited(
                 as(ADMIN).get().uri("/admin/divergence?regions=us-east,eu-west").exchange(), "admin scan");
         as(ADMIN).get().uri("/admin/replication-lag").exchange().expectStatus().isOk();
+    }
+
+    // ---------------------------------------------------------------- the access matrix
+
+    /** Who may call an endpoint: nobody needs a credential, or at least this role. */
+    private enum Needs {
+        NOTHING,
+        READER,
+        WRITER,
+        ADMIN
+    }
+
+    /**
+     * One endpoint of the gateway, as its handler mapping declares it, with a request to it.
+     *
+     * @param keys whether it reads or writes a tenant's keys in a region: then a credential of another
+     *     tenant, or limited to another region, is refused too
+     */
+    private record Endpoint(String method, String pattern, String path, Needs needs, boolean keys) {}
+
+    /** Every request acts for tenant acme in us-east (header or path). */
+    private static final List<Endpoint> ENDPOINTS = List.of(
+            new Endpoint("GET", "/kv/{*key}", "/kv/matrix", Needs.READER, true),
+            new Endpoint("PUT", "/kv/{*key}", "/kv/matrix", Needs.WRITER, true),
+            new Endpoint("DELETE", "/kv/{*key}", "/kv/matrix-gone", Needs.WRITER, true),
+            new Endpoint("GET", "/regions/{region}/kv/{*key}", "/regions/us-east/kv/matrix", Needs.READER, true),
+            new Endpoint("PUT", "/regions/{region}/kv/{*key}", "/regions/us-east/kv/matrix", Needs.WRITER, true),
+            new Endpoint("DELETE", "/regions/{region}/kv/{*key}", "/regions/us-east/kv/gone", Needs.WRITER, true),
+            new Endpoint("GET", "/read/{*key}", "/read/matrix", Needs.READER, true),
+            new Endpoint("POST", "/write", "/write", Needs.WRITER, true),
+            new Endpoint("GET", "/health", "/health", Needs.READER, false),
+            new Endpoint("GET", "/health/regions", "/health/regions", Needs.READER, false),
+            new Endpoint("GET", "/stats", "/stats", Needs.ADMIN, false),
+            new Endpoint("GET", "/dashboard", "/dashboard", Needs.NOTHING, false),
+            new Endpoint("GET", "/dashboard.html", "/dashboard.html", Needs.NOTHING, false),
+            new Endpoint("GET", "/admin/digest", "/admin/digest", Needs.ADMIN, false),
+            new Endpoint("GET", "/admin/digest/buckets", "/admin/digest/buckets", Needs.ADMIN, false),
+            new Endpoint("GET", "/admin/divergence", "/admin/divergence?regions=us-east,eu-west", Needs.ADMIN, false),
+            new Endpoint("GET", "/admin/replication-lag", "/admin/replication-lag", Needs.ADMIN, false),
+            new Endpoint("GET", "/admin/recovery-points", "/admin/recovery-points", Needs.ADMIN, false),
+            new Endpoint("GET", "/admin/regions", "/admin/regions", Needs.ADMIN, false),
+            // In the single topology no region is ever lost: the salvage answers 400 once allowed.
+            new Endpoint(
+                    "POST", "/admin/regions/{region}/salvage", "/admin/regions/eu-west/salvage", Needs.ADMIN, false),
+            new Endpoint("GET", "/bench/ping", "/bench/ping", Needs.ADMIN, false),
+            new Endpoint("PUT", "/bench/produce/{key}", "/bench/produce/matrix", Needs.ADMIN, false),
+            new Endpoint("GET", "/actuator", "/actuator", Needs.ADMIN, false),
+            new Endpoint("GET", "/actuator/health", "/actuator/health", Needs.ADMIN, false),
+            new Endpoint("GET", "/actuator/health/{*path}", "/actuator/health/liveness", Needs.NOTHING, false),
+            new Endpoint("GET", "/actuator/health/{*path}", "/actuator/health/readiness", Needs.NOTHING, false),
+            new Endpoint("GET", "/actuator/health/{*path}", "/actuator/health/db", Needs.ADMIN, false),
+            new Endpoint("GET", "/actuator/info", "/actuator/info", Needs.ADMIN, false),
+            new Endpoint("GET", "/actuator/prometheus", "/actuator/prometheus", Needs.ADMIN, false),
+            new Endpoint("GET", "/actuator/metrics", "/actuator/metrics", Needs.ADMIN, false),
+            new Endpoint(
+                    "GET",
+                    "/actuator/metrics/{requiredMetricName}",
+                    "/actuator/metrics/jvm.threads.live",
+                    Needs.ADMIN,
+                    false));
+
+    /** The credentials of the matrix's columns, by name: each acts for tenant acme, in us-east. */
+    private static final Map<String, String> CALLERS = new LinkedHashMap<>();
+
+    static {
+        CALLERS.put("no credential", null);
+        CALLERS.put("reader", ACME_READER);
+        CALLERS.put("writer", ACME_WRITER);
+        CALLERS.put("admin", MATRIX_ADMIN);
+        CALLERS.put("another tenant's writer", GLOBEX_WRITER);
+        CALLERS.put("a writer limited to another region", ACME_EUROPE);
+    }
+
+    /**
+     * Every endpoint the gateway maps (a new one fails this test until it has a row) against every kind
+     * of caller: 401 without a credential, except the probes and the dashboard's page; 403 for a role
+     * too low, another tenant's credential or one limited to another region; for every other cell,
+     * past authorization (neither 401 nor 403, nor a server error: 200 for most, 404 or 400 for a
+     * request the endpoint itself refuses).
+     */
+    @Test
+    void theAccessMatrixOfEveryEndpoint() {
+        Set<String> mapped = new TreeSet<>();
+        gateway.getBeansOfType(RequestMappingInfoHandlerMapping.class)
+                .values()
+                .forEach(mapping -> mapping.getHandlerMethods().keySet().forEach(info -> {
+                    Set<HttpMethod> methods =
+                            info.getMethodsCondition().getMethods().isEmpty()
+                                    ? Set.of(HttpMethod.GET)
+                                    : info.getMethodsCondition().getMethods().stream()
+                                            .map(method -> HttpMethod.valueOf(method.name()))
+                                            .collect(Collectors.toSet());
+                    info.getPatternsCondition()
+                            .getPatterns()
+                            .forEach(pattern -> methods.forEach(method -> mapped.add(method + " " + pattern)));
+                }));
+        Set<String> covered =
+                ENDPOINTS.stream().map(e -> e.method() + " " + e.pattern()).collect(Collectors.toSet());
+        assertThat(covered).as("the matrix's rows").containsAll(mapped);
+        put(ACME_WRITER, "matrix").expectStatus().isOk();
+
+        List<String> wrong = new ArrayList<>();
+        for (Endpoint endpoint : ENDPOINTS) {
+            CALLERS.forEach((caller, credential) -> {
+                int status = call(endpoint, credential);
+                int expected = expected(endpoint, caller);
+                boolean right = expected == 0 ? status != 401 && status != 403 && status < 500 : status == expected;
+                if (!right) {
+                    wrong.add(endpoint.method() + " " + endpoint.path() + " as " + caller + ": " + status
+                            + ", expected " + (expected == 0 ? "past authorization" : expected));
+                }
+            });
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    /** The status a caller must get, or 0 for "past authorization". */
+    private static int expected(Endpoint endpoint, String caller) {
+        if (endpoint.needs() == Needs.NOTHING) {
+            return 0;
+        }
+        return switch (caller) {
+            case "no credential" -> 401;
+            case "reader" -> endpoint.needs() == Needs.READER ? 0 : 403;
+            case "writer" -> endpoint.needs() == Needs.ADMIN ? 403 : 0;
+            case "admin" -> 0;
+            default -> endpoint.needs() == Needs.ADMIN || endpoint.keys() ? 403 : 0;
+        };
+    }
+
+    private static int call(Endpoint endpoint, String credential) {
+        WebTestClient.RequestBodySpec request = client.method(HttpMethod.valueOf(endpoint.method()))
+                .uri(endpoint.path())
+                .header("X-Tenant", "acme")
+                .header("X-Region", "us-east");
+        if (credential != null) {
+            request = request.header("Authorization", "Bearer " + credential);
+        }
+        WebTestClient.RequestHeadersSpec<?> sent = switch (endpoint.method()) {
+            case "PUT" -> request.bodyValue("v");
+            case "POST" ->
+                endpoint.path().equals("/write")
+                        ? request.contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(Map.of("key", "matrix", "value", "v"))
+                        : request;
+            default -> request;
+        };
+        return sent.exchange().returnResult(String.class).getStatus().value();
     }
 
     private static void rateLimited(WebTestClient.ResponseSpec response, String limit) {

@@ -23,17 +23,25 @@ public final class TestStores {
     public static final String DATABASE_PREFIX = "geokv_it_";
     public static final int REDIS_FIRST_DATABASE = 4;
 
-    /** The test deployment's one tenant with data residency: its data is kept in {@link #RESIDENT_REGION}. */
+    /** A tenant with data residency in one region, {@link #RESIDENT_REGION}. */
     public static final String RESIDENT_TENANT = "eu-only";
 
     public static final String RESIDENT_REGION = "eu-west";
+
+    /** A tenant with data residency in two regions, eu-west and asia-pac: it can fail over between them. */
+    public static final String TWO_REGION_TENANT = "eu-asia";
+
+    /** The test deployment's data residency ({@code geokv.residency.tenants}): every process has it. */
+    public static final Map<String, List<String>> RESIDENCY =
+            Map.of(RESIDENT_TENANT, List.of(RESIDENT_REGION), TWO_REGION_TENANT, List.of("eu-west", "asia-pac"));
 
     private TestStores() {}
 
     /** Spring properties that point every region at the test stores, with one resident tenant. */
     public static Map<String, Object> properties() {
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("geokv.residency.tenants." + RESIDENT_TENANT, RESIDENT_REGION);
+        RESIDENCY.forEach(
+                (tenant, regions) -> properties.put("geokv.residency.tenants." + tenant, String.join(",", regions)));
         for (int i = 0; i < REGIONS.size(); i++) {
             properties.put("geokv.regions[" + i + "].name", REGIONS.get(i));
         }

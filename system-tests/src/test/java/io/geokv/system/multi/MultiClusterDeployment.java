@@ -70,8 +70,7 @@ final class MultiClusterDeployment {
     static final List<String> REGIONS = TestStores.REGIONS;
 
     /** The applications' residency ({@link TestStores#properties()}), for the mirror. */
-    static final Residency RESIDENCY =
-            Residency.of(REGIONS, Map.of(TestStores.RESIDENT_TENANT, List.of(TestStores.RESIDENT_REGION)));
+    static final Residency RESIDENCY = Residency.of(REGIONS, TestStores.RESIDENCY);
 
     static final String DATABASE_PREFIX = "geokv_multi_";
     static final String SHIFT_TENANT = "offset-shift";

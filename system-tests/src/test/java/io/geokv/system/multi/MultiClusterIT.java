@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -268,79 +272,120 @@ class MultiClusterIT {
     }
 
     /**
-     * Data residency in the multi topology: the resident tenant's events reach the other regions'
-     * clusters only as the mirror's placeholders, without key or value, which their replication
-     * reads past (no lag is left behind) and folds into nothing.
+     * Data residency in the multi topology: after a load of both resident tenants' writes, a scan of
+     * every record of every topic in the cluster of each region they may not be in finds none of
+     * their keys or values, only the mirror's placeholders, which that region's replication reads past
+     * (no lag is left behind); its PostgreSQL holds nothing of them.
      */
     @Test
-    void aResidentTenantsEventsReachOtherRegionsClustersOnlyAsPlaceholders() {
+    void aResidentTenantsDataNeverReachesTheKafkaClusterOfARegionOutsideItsRegions() throws Exception {
         deployment.awaitMirroring();
-        String key = "resident/" + UUID.randomUUID();
-        String secret = "kept in " + TestStores.RESIDENT_REGION + " " + key;
-        client.put()
-                .uri("/kv/" + key)
-                .header("X-Tenant", TestStores.RESIDENT_TENANT)
-                .bodyValue(secret)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectHeader()
-                .valueEquals("X-Region", TestStores.RESIDENT_REGION);
+        String run = UUID.randomUUID().toString();
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String tenant : TestStores.RESIDENCY.keySet()) {
+            for (int i = 0; i < 20; i++) {
+                String key = "resident/" + run + "/" + i;
+                String value = "kept in " + TestStores.RESIDENCY.get(tenant) + " " + run + " " + i;
+                client.put()
+                        .uri("/kv/" + key)
+                        .header("X-Tenant", tenant)
+                        .header(
+                                "X-Region",
+                                TestStores.RESIDENCY
+                                        .get(tenant)
+                                        .get(i
+                                                % TestStores.RESIDENCY
+                                                        .get(tenant)
+                                                        .size()))
+                        .bodyValue(value)
+                        .exchange()
+                        .expectStatus()
+                        .isOk();
+                values.put(tenant + "/" + key, value);
+            }
+        }
+        await("every region reads past every write")
+                .atMost(MIRRORED)
+                .untilAsserted(() -> assertThat(deployment.lag().findValues("lag_records"))
+                        .allSatisfy(records -> assertThat(records.asLong()).isZero()));
 
-        String origin = GeokvNames.eventTopic(TestStores.RESIDENT_REGION);
         for (String region : REGIONS) {
-            if (region.equals(TestStores.RESIDENT_REGION)) {
+            List<String> withheld = TestStores.RESIDENCY.entrySet().stream()
+                    .filter(entry -> !entry.getValue().contains(region))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            if (withheld.isEmpty()) {
                 continue;
             }
-            try (KafkaConsumer<byte[], byte[]> copies = new KafkaConsumer<>(
-                    Map.of(
-                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                            deployment.clusters().get(region)),
-                    new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = copies.partitionsFor(origin).stream()
-                        .map(p -> new TopicPartition(origin, p.partition()))
-                        .toList();
-                copies.assign(partitions);
-                copies.seekToBeginning(partitions);
-                AtomicInteger placeholders = new AtomicInteger();
-                await("a placeholder of the resident tenant's write in " + region + "'s cluster")
-                        .atMost(MIRRORED)
-                        .untilAsserted(() -> {
-                            for (ConsumerRecord<byte[], byte[]> copy : copies.poll(Duration.ofMillis(200))) {
-                                String held = (copy.key() == null ? "" : new String(copy.key(), StandardCharsets.UTF_8))
-                                        + (copy.value() == null
-                                                ? ""
-                                                : new String(copy.value(), StandardCharsets.UTF_8));
-                                assertThat(held)
-                                        .as("a copy in " + region + "'s cluster")
-                                        .doesNotContain(TestStores.RESIDENT_TENANT + "/")
-                                        .doesNotContain(secret);
-                                if (copy.headers().lastHeader(GeokvNames.WITHHELD_HEADER) != null) {
-                                    placeholders.incrementAndGet();
-                                }
-                            }
-                            assertThat(placeholders).hasPositiveValue();
-                        });
+            ClusterScan scan = ClusterScan.of(deployment.clusters().get(region));
+            for (String tenant : withheld) {
+                assertThat(scan.containing(tenant + "/"))
+                        .as(tenant + "'s keys in " + region + "'s cluster")
+                        .isEmpty();
+                values.forEach((recordKey, value) -> {
+                    if (recordKey.startsWith(tenant + "/")) {
+                        assertThat(scan.containing(value))
+                                .as(region + "'s cluster")
+                                .isEmpty();
+                    }
+                });
+                assertThat(stores.get(region)
+                                .reader()
+                                .find(tenant, "resident/" + run + "/0")
+                                .blockOptional())
+                        .as(region + "'s PostgreSQL")
+                        .isEmpty();
             }
-            await(region + " reads past the placeholder")
-                    .atMost(MIRRORED)
-                    .until(() -> MultiClusterDeployment.pair(deployment.lag(), region, TestStores.RESIDENT_REGION)
-                                    .get("lag_records")
-                                    .asLong()
-                            == 0);
-            assertThat(stores.get(region)
-                            .reader()
-                            .find(TestStores.RESIDENT_TENANT, key)
-                            .blockOptional())
-                    .as(region + "'s PostgreSQL")
-                    .isEmpty();
+            assertThat(scan.withheld())
+                    .as("placeholders in " + region + "'s cluster")
+                    .isPositive();
         }
-        assertThat(stores.get(TestStores.RESIDENT_REGION)
-                        .reader()
-                        .find(TestStores.RESIDENT_TENANT, key)
-                        .blockOptional())
-                .isPresent();
+    }
+
+    /** Every record of every topic of one cluster, read once from the beginning to where each ended. */
+    private record ClusterScan(List<String> records, long withheld) {
+
+        static ClusterScan of(String bootstrapServers) throws Exception {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+                    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                            new ByteArrayDeserializer(),
+                            new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (var topic : admin.describeTopics(admin.listTopics(new ListTopicsOptions().listInternal(true))
+                                .names()
+                                .get())
+                        .allTopicNames()
+                        .get()
+                        .values()) {
+                    topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                List<String> records = new ArrayList<>();
+                long withheld = 0;
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                    assertThat(System.nanoTime()).as("the scan's deadline").isLessThan(deadline);
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        records.add(text(record.key()) + " " + text(record.value()));
+                        if (record.headers().lastHeader(GeokvNames.WITHHELD_HEADER) != null) {
+                            withheld++;
+                        }
+                    }
+                }
+                return new ClusterScan(records, withheld);
+            }
+        }
+
+        List<String> containing(String text) {
+            return records.stream().filter(record -> record.contains(text)).toList();
+        }
+
+        private static String text(byte[] bytes) {
+            return bytes == null ? "" : new String(bytes, StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** Waits until every region has the same digest; returns it. */

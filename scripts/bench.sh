@@ -5,7 +5,7 @@
 #   - starts its own Kafka broker, replication-streams and api-gateway on other ports, with
 #     databases and Redis databases of their own (never a user's data: geokv_bench_*, Redis 13-15),
 #     from a clean slate;
-#   - runs the bench CLI (bench/ module): scenarios materialize, replay, write, read, read_uncached,
+#   - runs the bench CLI (bench/ module): scenarios materialize, replay, write, read, read_uncached, rate_limits,
 #     lag, recovery (kills replication-streams and starts it again), memory;
 #   - then, for lag_multi (in the full run, or when --only names it), stops them and starts the multi
 #     topology (a broker per region, MirrorMaker 2, both apps with databases geokv_bench_multi_*) for
@@ -63,7 +63,7 @@ $STREAMS_PORT, $GATEWAY_PORT) and writes bench/results/<date>[-quick].json.
 
   --quick     every scenario small (under 2 minutes of measuring), to check the script itself
   --profile   CPU flame graphs of every process per scenario in bench/tmp/profiles/ (async-profiler)
-  --only IDS  only these scenarios (materialize, replay, write, read, read_uncached, lag, recovery,
+  --only IDS  only these scenarios (materialize, replay, write, read, read_uncached, rate_limits, lag, recovery,
               memory, lag_multi), for work on one of them: a partial report (<date>[-quick]-partial.json)
   -h, --help  show this help
 EOF
@@ -236,13 +236,15 @@ start_apps() {
   streams_pid="$APP_PID"
   # Anonymous access as an administrator, without rate limits: the load generators send no
   # credential and go far beyond the default limits. The security filters and the rate limiter
-  # still run on every request, the geokv ones and the references alike.
+  # still run on every request, the geokv ones and the references alike. One tenant has a limit:
+  # the rate_limits scenario's noisy tenant (RateLimitScenario.NOISY_LIMIT).
   start_app api-gateway "$GATEWAY_JAR" "http://127.0.0.1:$GATEWAY_PORT/actuator/health/readiness" 120 \
     --server.port="$GATEWAY_PORT" --geokv.gateway.bench-endpoints=true \
     --geokv.security.anonymous.roles[0]=admin \
     --geokv.security.rate-limits.credential.requests=0 \
     --geokv.security.rate-limits.tenant.requests=0 \
-    --geokv.security.rate-limits.admin-scan.requests=0
+    --geokv.security.rate-limits.admin-scan.requests=0 \
+    --geokv.security.rate-limits.tenants.bench-noisy.requests=100
   gateway_pid="$APP_PID"
 }
 

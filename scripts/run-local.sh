@@ -355,8 +355,10 @@ app_await_http api-gateway "$gateway_pid" "$LOG_DIR/api-gateway.log" "$gateway_l
 cat <<EOF
 
 geokv is ready: http://localhost:$GATEWAY_PORT
+An administrator's API key (kept in ${STATE#"$ROOT"/}/api-key; docs/security.md):
+  $(cat "$STATE/api-key")
 
-  export GEOKV_API_KEY=\$(cat ${STATE#"$ROOT"/}/api-key)   # an administrator's key (docs/security.md)
+  export GEOKV_API_KEY=\$(cat ${STATE#"$ROOT"/}/api-key)
   curl -X PUT -H "Authorization: Bearer \$GEOKV_API_KEY" --data 'hello' http://localhost:$GATEWAY_PORT/kv/greeting
   curl -H "Authorization: Bearer \$GEOKV_API_KEY" http://localhost:$GATEWAY_PORT/kv/greeting
 

@@ -226,6 +226,7 @@ public final class BenchCommand implements Callable<Integer> {
             attempt(failures, results, ReadScenario.ID, () -> new ReadScenario(s, load, readCeiling).run());
         }
         attempt(failures, results, ReadUncachedScenario.ID, () -> new ReadUncachedScenario(s, load).run());
+        attempt(failures, results, RateLimitScenario.ID, () -> new RateLimitScenario(s, load).run());
         // lag_multi needs the multi topology (--cluster), every other scenario the single one.
         attempt(
                 failures,

@@ -26,7 +26,7 @@ public final class BenchReport {
      * 1: no lag scenario, goals were ratios only; 2: lag scenario, goal_of; 3: read_uncached, fair
      * references; 4: lag_multi in every full run.
      */
-    public static final int SCHEMA_VERSION = 4;
+    public static final int SCHEMA_VERSION = 5;
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -20,10 +20,19 @@ public final class BenchReportValidator {
 
     /** Scenario ids every result file must contain. */
     public static final List<String> REQUIRED_SCENARIOS = List.of(
-            "materialize", "replay", "write", "read", "read_uncached", "lag", "recovery", "memory", "lag_multi");
+            "materialize",
+            "replay",
+            "write",
+            "read",
+            "read_uncached",
+            "rate_limits",
+            "lag",
+            "recovery",
+            "memory",
+            "lag_multi");
     /** The schema version that added a scenario; older files (kept as history) may lack it. */
     private static final Map<String, Integer> ADDED_IN_SCHEMA =
-            Map.of("lag", 2, "read_uncached", 3, "recovery", 3, "lag_multi", 4);
+            Map.of("lag", 2, "read_uncached", 3, "recovery", 3, "lag_multi", 4, "rate_limits", 5);
 
     private BenchReportValidator() {}
 

@@ -154,6 +154,17 @@ final class WrkLoad {
         return runWarmedTogether(Map.of(name, requestScript)).get(0);
     }
 
+    /** One measured run of {@code requestScript}, without a warmup: for a load already warmed by {@link #run}. */
+    Result measure(String name, String requestScript) throws IOException, InterruptedException {
+        Path script = Files.createTempFile("geokv-bench-" + name + "-", ".lua");
+        try {
+            Files.writeString(script, script(requestScript), StandardCharsets.UTF_8);
+            return runOnce(script, "measure", measure);
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
     /**
      * Like {@link #run} for several request scripts that are compared with each other: every warmup
      * first, then every measured run, in the order given, so that none is measured on a JVM the others'

@@ -39,6 +39,7 @@ class BenchReportTest {
         assertThat(scenario(root, "replay").path("raw_reference").path("name").asText())
                 .isEqualTo("materialize_same_run");
         assertThat(scenario(root, "replay").path("goal_met").asBoolean()).isTrue();
+        assertThat(scenario(root, "rate_limits").path("goal_met").asBoolean()).isTrue();
         assertThat(scenario(root, "lag").path("goal_of").asText()).isEqualTo("p99_ms < 250.0");
         assertThat(scenario(root, "lag").path("goal_met").asBoolean()).isTrue();
         assertThat(scenario(root, "lag_multi").path("goal_met").asBoolean()).isTrue();
@@ -189,6 +190,18 @@ class BenchReportTest {
                         ScenarioResult.Goal.ratioAtLeast(0.7),
                         200,
                         Map.of("requests_ok", 100),
+                        5),
+                new ScenarioResult(
+                        "rate_limits",
+                        "fake",
+                        Map.of("throughput_rps", 600.0, "p99_ms", 2.2),
+                        new ScenarioResult.RawReference("same_tenant_alone", http),
+                        null,
+                        2.0 / 2.2,
+                        "raw p99_ms / p99_ms beside the noisy tenant",
+                        ScenarioResult.Goal.ratioAtLeast(0.8333),
+                        200,
+                        Map.of("hot_keys", 10),
                         5),
                 new ScenarioResult(
                         "lag",

@@ -166,8 +166,9 @@ class RunLocalIT {
                         .statusCode())
                 .as("GET without a credential%s", diagnostics())
                 .isEqualTo(401);
-        String bearer =
-                "Bearer " + Files.readString(stateDir.resolve("api-key")).strip();
+        String apiKey = Files.readString(stateDir.resolve("api-key")).strip();
+        assertThat(runLocalLog()).as("run-local prints the key it made").contains(apiKey);
+        String bearer = "Bearer " + apiKey;
 
         // ---- write in us-east
         // What curl -X PUT ... -d world sends.

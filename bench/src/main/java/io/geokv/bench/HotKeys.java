@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,28 @@ final class HotKeys {
         this.client = client;
         this.prefix = prefix;
         this.count = count;
+    }
+
+    /**
+     * {@code settings.hotKeys()} new keys named {@code bench-<name>-<run>-<i>}, written with one
+     * random value of the bench's value size (from {@code seed}), each acknowledged.
+     */
+    static HotKeys written(BenchSettings settings, String name, long seed) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        HotKeys hot = new HotKeys(settings, client, "bench-" + name + "-" + run + "-", settings.hotKeys());
+        byte[] value = new byte[settings.valueSize()];
+        new Random(seed).nextBytes(value);
+        hot.write(value);
+        return hot;
+    }
+
+    /** The HTTP client the keys were written with. */
+    HttpClient client() {
+        return client;
     }
 
     /** The keys' common prefix: key i is {@code prefix + i}. */

@@ -4,11 +4,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,15 +44,8 @@ final class RateLimitScenario {
     ScenarioResult run() throws Exception {
         long started = System.nanoTime();
         int k = s.hotKeys();
-        String run = Long.toString(System.currentTimeMillis(), 36);
-        byte[] value = new byte[s.valueSize()];
-        new Random(13).nextBytes(value);
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-        HotKeys hot = new HotKeys(s, client, "bench-rl-" + run + "-", k);
-        hot.write(value);
+        HotKeys hot = HotKeys.written(s, "rl", 13);
+        HttpClient client = hot.client();
         hot.warm();
 
         String quiet = script(hot, BenchSettings.TENANT, QUIET_PACE_MS);

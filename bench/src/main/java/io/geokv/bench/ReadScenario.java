@@ -1,14 +1,11 @@
 package io.geokv.bench;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,16 +31,7 @@ final class ReadScenario {
         long started = System.nanoTime();
         int k = s.hotKeys();
         List<String> regions = s.regions();
-        String run = Long.toString(System.currentTimeMillis(), 36);
-        byte[] value = new byte[s.valueSize()];
-        new Random(11).nextBytes(value);
-
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-        HotKeys hot = new HotKeys(s, client, "bench-r-" + run + "-", k);
-        hot.write(value);
+        HotKeys hot = HotKeys.written(s, "r", 11);
         int cached = hot.warm();
 
         // Each key is read in the region it was written to (key i in regions[i % R]).

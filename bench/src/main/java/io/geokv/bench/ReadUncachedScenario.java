@@ -5,14 +5,12 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.spi.Connection;
-import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
@@ -41,15 +39,7 @@ final class ReadUncachedScenario {
     ScenarioResult run() throws Exception {
         long started = System.nanoTime();
         int k = s.hotKeys();
-        String run = Long.toString(System.currentTimeMillis(), 36);
-        byte[] value = new byte[s.valueSize()];
-        new Random(13).nextBytes(value);
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-        HotKeys hot = new HotKeys(s, client, "bench-u-" + run + "-", k);
-        hot.write(value);
+        HotKeys hot = HotKeys.written(s, "u", 13);
         try (EventPipeline pipeline = new EventPipeline(s)) {
             // The raw reference reads each key from its routed region's PostgreSQL: every region must
             // hold them all, not only the one that answered a write's first read (a region still

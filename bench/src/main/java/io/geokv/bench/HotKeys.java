@@ -23,12 +23,18 @@ final class HotKeys {
     private final HttpClient client;
     private final String prefix;
     private final int count;
+    private final String tenant;
 
     HotKeys(BenchSettings settings, HttpClient client, String prefix, int count) {
+        this(settings, client, prefix, count, BenchSettings.TENANT);
+    }
+
+    private HotKeys(BenchSettings settings, HttpClient client, String prefix, int count, String tenant) {
         this.s = settings;
         this.client = client;
         this.prefix = prefix;
         this.count = count;
+        this.tenant = tenant;
     }
 
     /**
@@ -36,12 +42,18 @@ final class HotKeys {
      * random value of the bench's value size (from {@code seed}), each acknowledged.
      */
     static HotKeys written(BenchSettings settings, String name, long seed) throws InterruptedException {
+        return written(settings, name, seed, BenchSettings.TENANT, settings.hotKeys());
+    }
+
+    /** {@code count} new keys of {@code tenant}, like {@link #written(BenchSettings, String, long)}. */
+    static HotKeys written(BenchSettings settings, String name, long seed, String tenant, int count)
+            throws InterruptedException {
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         String run = Long.toString(System.currentTimeMillis(), 36);
-        HotKeys hot = new HotKeys(settings, client, "bench-" + name + "-" + run + "-", settings.hotKeys());
+        HotKeys hot = new HotKeys(settings, client, "bench-" + name + "-" + run + "-", count, tenant);
         byte[] value = new byte[settings.valueSize()];
         new Random(seed).nextBytes(value);
         hot.write(value);
@@ -51,6 +63,16 @@ final class HotKeys {
     /** The HTTP client the keys were written with. */
     HttpClient client() {
         return client;
+    }
+
+    /** The keys' common prefix: key i is {@code prefix + i}. */
+    int count() {
+        return count;
+    }
+
+    /** The tenant whose keys they are. */
+    String tenant() {
+        return tenant;
     }
 
     /** The keys' common prefix: key i is {@code prefix + i}. */
@@ -123,7 +145,7 @@ final class HotKeys {
 
     private HttpRequest.Builder request(long i) {
         return HttpRequest.newBuilder(URI.create(s.gatewayUrl() + "/kv/" + prefix + i))
-                .header("X-Tenant", BenchSettings.TENANT)
+                .header("X-Tenant", tenant)
                 .timeout(REQUEST_TIMEOUT);
     }
 }

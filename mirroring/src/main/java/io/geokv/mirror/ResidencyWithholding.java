@@ -44,9 +44,13 @@ public final class ResidencyWithholding implements Transformation<SourceRecord> 
 
     @Override
     public SourceRecord apply(SourceRecord record) {
-        if (withheld.isEmpty()
-                || GeokvNames.regionOfEventTopic(record.topic()).isEmpty()
-                || !withheld.contains(tenantOf(record.key()))) {
+        if (withheld.isEmpty() || GeokvNames.regionOfEventTopic(record.topic()).isEmpty()) {
+            return record;
+        }
+        String tenant = tenantOf(record.key());
+        // A record without a tenant (no key, or one without '/') is copied as it is: the target's
+        // replication dead-letters it, and it holds no tenant's data.
+        if (tenant == null || !withheld.contains(tenant)) {
             return record;
         }
         ConnectHeaders headers = new ConnectHeaders();

@@ -59,6 +59,16 @@ class ResidencyWithholdingTest {
         }
         SourceRecord event = record(GeokvNames.eventTopic("eu-west"), "bank/k", "v");
         assertThat(withholding("").apply(event)).isSameAs(event);
+        SourceRecord keyless = record(GeokvNames.eventTopic("eu-west"), "k", "v")
+                .newRecord(
+                        GeokvNames.eventTopic("eu-west"),
+                        2,
+                        Schema.OPTIONAL_BYTES_SCHEMA,
+                        null,
+                        Schema.OPTIONAL_BYTES_SCHEMA,
+                        null,
+                        1L);
+        assertThat(transform.apply(keyless)).as("a record without a key").isSameAs(keyless);
     }
 
     private static SourceRecord record(String topic, String key, String value) {

@@ -63,8 +63,20 @@ public record GatewayProperties(
     /**
      * @param region the tenant's region: where its requests go unless they name another; for a
      *     resident tenant ({@code geokv.residency}), one of its allowed regions
+     * @param residency no longer a pin's: set, it stops the start, so that a tenant configured for
+     *     residency the old way is never served without it
+     * @param allowedRegions likewise
      */
-    public record Pin(@NotBlank String region) {}
+    public record Pin(@NotBlank String region, Boolean residency, List<String> allowedRegions) {
+
+        public Pin {
+            if (residency != null || (allowedRegions != null && !allowedRegions.isEmpty())) {
+                throw new IllegalArgumentException("a tenant's residency is no longer part of its pin"
+                        + " (geokv.gateway.routing.tenants.<tenant>.residency, .allowed-regions): set"
+                        + " geokv.residency.tenants.<tenant> to its regions, the same in every process");
+            }
+        }
+    }
 
     /** @param cidr e.g. {@code 10.0.0.0/8} or {@code 2001:db8::/32} */
     public record ClientRange(

@@ -75,6 +75,12 @@ public final class Residency {
         return its == null ? every : its;
     }
 
+    /** The regions of {@code regions} that may hold {@code tenant}'s data, in the order given. */
+    public List<String> holdersAmong(List<String> regions, String tenant) {
+        List<String> its = allowed.get(tenant);
+        return its == null ? regions : regions.stream().filter(its::contains).toList();
+    }
+
     /**
      * Whether every one of {@code regions} may hold {@code tenant}'s data: the tenants whose rows
      * those regions compare when they check they have converged.

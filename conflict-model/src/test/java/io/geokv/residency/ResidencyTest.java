@@ -32,6 +32,10 @@ class ResidencyTest {
         assertThat(RESIDENCY.heldByAll(List.of("asia-pac", "eu-west"), "globex"))
                 .isTrue();
         assertThat(RESIDENCY.heldByAll(List.of("us-east", "eu-west"), "globex")).isFalse();
+        assertThat(RESIDENCY.holdersAmong(REGIONS, "globex"))
+                .as("in the order given, not the tenant's")
+                .containsExactly("eu-west", "asia-pac");
+        assertThat(RESIDENCY.holdersAmong(REGIONS, "acme")).isEqualTo(REGIONS);
     }
 
     @Test

@@ -75,11 +75,7 @@ class AdminController {
      */
     @GetMapping("/digest")
     Mono<List<RegionDigestView>> digest(@RequestParam(required = false) String tenant) {
-        List<String> compared = tenant == null
-                ? stores.names()
-                : stores.names().stream()
-                        .filter(region -> residency.holds(region, tenant))
-                        .toList();
+        List<String> compared = tenant == null ? stores.names() : residency.holdersAmong(stores.names(), tenant);
         Predicate<String> tenants = tenant == null ? t -> residency.heldByAll(compared, t) : t -> t.equals(tenant);
         return Flux.fromIterable(compared)
                 .flatMapSequential(name -> stores.get(name)

@@ -33,8 +33,7 @@ public final class HomeRegions {
     }
 
     public String homeOf(String tenant, String key) {
-        return regions.stream()
-                .filter(region -> residency.holds(region, tenant))
+        return residency.holdersAmong(regions, tenant).stream()
                 .max(Comparator.comparingLong((String region) -> weight(region, tenant, key))
                         .thenComparing(Comparator.naturalOrder()))
                 .orElseThrow();

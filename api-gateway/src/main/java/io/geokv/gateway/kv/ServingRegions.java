@@ -34,9 +34,7 @@ public final class ServingRegions {
      * serves, every region that holds it: a strong write never succeeds having been applied nowhere.
      */
     public List<String> now(String tenant) {
-        List<String> holding = regions.stream()
-                .filter(region -> residency.holds(region, tenant))
-                .toList();
+        List<String> holding = residency.holdersAmong(regions, tenant);
         List<String> now = holding.stream().filter(serving).toList();
         return now.isEmpty() ? holding : now;
     }

@@ -161,8 +161,8 @@ public final class RegionRouter {
 
     /** The regions other than {@code region} that {@code tenant}'s writes replicate to. */
     public List<String> replicasBesides(String region, String tenant) {
-        return regions.stream()
-                .filter(r -> !r.equals(region) && residency.holds(r, tenant))
+        return residency.holdersAmong(regions, tenant).stream()
+                .filter(r -> !r.equals(region))
                 .toList();
     }
 

@@ -69,9 +69,12 @@ final class RecordCheck {
         if (record.key() == null) {
             return CheckedRecord.refused(record, topicRegion, "record key is missing; it must be <tenant>/<key>");
         }
-        String tenant = EventTopics.parseRecordKey(record.key())
-                .map(EventTopics.RecordKey::tenant)
-                .orElse(null);
+        // Without resident tenants (the usual case) nothing to parse for: this runs for every event.
+        String tenant = residency.residentTenants().isEmpty()
+                ? null
+                : EventTopics.parseRecordKey(record.key())
+                        .map(EventTopics.RecordKey::tenant)
+                        .orElse(null);
         if (tenant != null && residency.isResident(tenant)) {
             if (!residency.holds(topicRegion, tenant)) {
                 // Written in a region that may not hold it: no region folds it, its owner dead-letters it.

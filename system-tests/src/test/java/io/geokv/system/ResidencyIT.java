@@ -24,6 +24,7 @@ import io.geokv.testing.TestStores;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -300,26 +302,27 @@ class ResidencyIT {
 
     /** Every key of {@code tenant} in a region's Redis database, found by a scan of all of it. */
     private static List<String> redisKeysOf(String tenant, String region) {
-        int database = TestStores.REDIS_FIRST_DATABASE + TestStores.REGIONS.indexOf(region);
-        RedisClient redis = RedisClient.create("redis://127.0.0.1:6379/" + database);
-        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+        return withRedis(region, redis -> {
             List<String> keys = new ArrayList<>();
-            ScanIterator.scan(connection.sync()).forEachRemaining(key -> {
+            ScanIterator.scan(redis).forEachRemaining(key -> {
                 if (key.startsWith(StateCache.cacheKey(tenant, ""))) {
                     keys.add(key);
                 }
             });
             return keys;
-        } finally {
-            redis.shutdown();
-        }
+        });
     }
 
     private static boolean redisHas(String region, String key) {
+        return withRedis(region, redis -> redis.exists(key) > 0);
+    }
+
+    /** What {@code read} finds in a region's Redis database (the test stores' numbering). */
+    private static <T> T withRedis(String region, Function<RedisCommands<String, String>, T> read) {
         int database = TestStores.REDIS_FIRST_DATABASE + TestStores.REGIONS.indexOf(region);
         RedisClient redis = RedisClient.create("redis://127.0.0.1:6379/" + database);
         try (StatefulRedisConnection<String, String> connection = redis.connect()) {
-            return connection.sync().exists(key) > 0;
+            return read.apply(connection.sync());
         } finally {
             redis.shutdown();
         }

@@ -161,6 +161,27 @@ class SecurityIT {
     }
 
     @Test
+    void everyAnswerRefusalsIncludedCarriesTheSecurityHeaders() {
+        List<WebTestClient.ResponseSpec> answers = List.of(
+                client.get().uri("/kv/k").exchange(),
+                as(ACME_READER).get().uri("/admin/digest").exchange(),
+                as(ACME_READER).get().uri("/kv/headers-" + UUID.randomUUID()).exchange(),
+                as(ADMIN).get().uri("/admin/replication-lag").exchange());
+        for (WebTestClient.ResponseSpec answer : answers) {
+            answer.expectHeader()
+                    .valueEquals("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate")
+                    .expectHeader()
+                    .valueEquals("X-Content-Type-Options", "nosniff")
+                    .expectHeader()
+                    .valueEquals("X-Frame-Options", "DENY")
+                    .expectHeader()
+                    .valueEquals("Referrer-Policy", "no-referrer")
+                    .expectHeader()
+                    .doesNotExist("Strict-Transport-Security");
+        }
+    }
+
+    @Test
     void rolesBoundWhatACredentialMayDo() {
         String key = "roles-" + UUID.randomUUID();
         as(ACME_READER).get().uri("/kv/" + key).exchange().expectStatus().isNotFound();

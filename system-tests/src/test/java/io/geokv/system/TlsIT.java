@@ -158,7 +158,9 @@ class TlsIT {
                 .uri("/kv/tls-" + UUID.randomUUID())
                 .exchange()
                 .expectStatus()
-                .isNotFound();
+                .isNotFound()
+                .expectHeader()
+                .valueEquals("Strict-Transport-Security", "max-age=31536000 ; includeSubDomains");
 
         HttpClient plain =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -2,13 +2,14 @@ package io.geokv.gateway.security;
 
 import io.geokv.access.Role;
 import io.geokv.access.web.AccessProblems;
-import io.geokv.access.web.GrantAuthentication;
+import io.geokv.access.web.PathRoles;
 import io.geokv.access.web.SecurityProperties;
 import io.geokv.access.web.StatelessBearerConfiguration;
 import io.geokv.access.web.StatelessBearerSecurity;
 import io.geokv.gateway.config.GatewayProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -50,6 +51,19 @@ public class GatewaySecurity {
         return TENANT_PATHS.stream().anyMatch(pattern -> pattern.matches(path));
     }
 
+    /** The role each path needs (docs/security.md, "Roles"). */
+    static final PathRoles PATH_ROLES = PathRoles.builder()
+            .permit("/actuator/health/liveness", "/actuator/health/readiness")
+            // The page alone: every figure it shows comes from endpoints that need admin.
+            .permit(HttpMethod.GET, "/dashboard", "/dashboard.html")
+            .require(Role.ADMIN, "/admin/**", "/actuator/**", "/stats", "/bench/**")
+            .require(Role.READER, Set.of(HttpMethod.GET, HttpMethod.HEAD), KEY_PATHS)
+            .require(Role.READER, Set.of(HttpMethod.GET), SEED_READS, "/health", "/health/**")
+            .require(Role.WRITER, Set.of(HttpMethod.PUT, HttpMethod.DELETE), KEY_PATHS)
+            .require(Role.WRITER, Set.of(HttpMethod.POST), SEED_WRITES)
+            // Any other path (a 404, a 405): any credential, anonymous access included.
+            .otherwise(Role.READER);
+
     @Bean
     SecurityWebFilterChain securityFilterChain(
             ServerHttpSecurity http,
@@ -57,29 +71,7 @@ public class GatewaySecurity {
             ObjectProvider<ReactiveJwtDecoder> jwtDecoder,
             AccessProblems problems) {
         return StatelessBearerSecurity.apply(http, properties, jwtDecoder.getIfAvailable(), problems)
-                .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers("/actuator/health/liveness", "/actuator/health/readiness")
-                        .permitAll()
-                        // The page alone: every figure it shows comes from endpoints that need admin.
-                        .pathMatchers(HttpMethod.GET, "/dashboard", "/dashboard.html")
-                        .permitAll()
-                        .pathMatchers("/admin/**", "/actuator/**", "/stats", "/bench/**")
-                        .hasAuthority(authority(Role.ADMIN))
-                        .pathMatchers(HttpMethod.GET, KEY_PATHS)
-                        .hasAuthority(authority(Role.READER))
-                        .pathMatchers(HttpMethod.HEAD, KEY_PATHS)
-                        .hasAuthority(authority(Role.READER))
-                        .pathMatchers(HttpMethod.GET, SEED_READS, "/health", "/health/**")
-                        .hasAuthority(authority(Role.READER))
-                        .pathMatchers(HttpMethod.PUT, KEY_PATHS)
-                        .hasAuthority(authority(Role.WRITER))
-                        .pathMatchers(HttpMethod.DELETE, KEY_PATHS)
-                        .hasAuthority(authority(Role.WRITER))
-                        .pathMatchers(HttpMethod.POST, SEED_WRITES)
-                        .hasAuthority(authority(Role.WRITER))
-                        // Any other path (a 404, a 405): any credential, anonymous access included.
-                        .anyExchange()
-                        .hasAuthority(authority(Role.READER)))
+                .authorizeExchange(exchanges -> exchanges.anyExchange().access(PATH_ROLES))
                 .build();
     }
 
@@ -102,9 +94,5 @@ public class GatewaySecurity {
                 configurer.addCustomResolver(new CallerArgumentResolver(gateway.defaultTenant()));
             }
         };
-    }
-
-    private static String authority(Role role) {
-        return GrantAuthentication.authority(role);
     }
 }

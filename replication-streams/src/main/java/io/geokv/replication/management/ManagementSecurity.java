@@ -2,7 +2,7 @@ package io.geokv.replication.management;
 
 import io.geokv.access.Role;
 import io.geokv.access.web.AccessProblems;
-import io.geokv.access.web.GrantAuthentication;
+import io.geokv.access.web.PathRoles;
 import io.geokv.access.web.SecurityProperties;
 import io.geokv.access.web.StatelessBearerConfiguration;
 import io.geokv.access.web.StatelessBearerSecurity;
@@ -31,10 +31,10 @@ class ManagementSecurity {
             AccessProblems problems) {
         return StatelessBearerSecurity.apply(http, properties, jwtDecoder.getIfAvailable(), problems)
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers("/actuator/health/liveness", "/actuator/health/readiness")
-                        .permitAll()
                         .anyExchange()
-                        .hasAuthority(GrantAuthentication.authority(Role.ADMIN)))
+                        .access(PathRoles.builder()
+                                .permit("/actuator/health/liveness", "/actuator/health/readiness")
+                                .otherwise(Role.ADMIN)))
                 .build();
     }
 }

@@ -95,6 +95,8 @@ class SecurityIT {
         properties.put("geokv.security.api-keys[4].rate-limit.per", "1m");
         properties.put("geokv.security.rate-limits.tenants.throttled.requests", 5);
         properties.put("geokv.security.rate-limits.tenants.throttled.per", "1m");
+        properties.put("geokv.security.rate-limits.tenants.batched.requests", 10);
+        properties.put("geokv.security.rate-limits.tenants.batched.per", "1m");
         properties.put("geokv.security.rate-limits.admin-scan.requests", 2);
         properties.put("geokv.security.rate-limits.admin-scan.per", "1m");
         gateway = GatewayApplication.builder().registerShutdownHook(false).run(TestReplication.asArguments(properties));
@@ -327,6 +329,16 @@ class SecurityIT {
                 .exchange()
                 .expectStatus()
                 .isOk();
+        // A strong read merges every serving region's state, but only of the regions it may use.
+        as(ACME_EUROPE)
+                .get()
+                .uri("/kv/" + key)
+                .header("X-Consistency", "strong")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("X-Regions-Read", "eu-west");
     }
 
     @Test
@@ -384,6 +396,45 @@ class SecurityIT {
     }
 
     @Test
+    void eachWriteOfABatchCountsAgainstTheTenantsLimit() {
+        List<Map<String, String>> eight = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            eight.add(Map.of("key", "batched-" + i, "value", "v"));
+        }
+        as(ADMIN)
+                .post()
+                .uri("/kv/_batch")
+                .header("X-Tenant", "batched")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("writes", eight))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.succeeded")
+                .isEqualTo(8);
+        // 8 of its 10 a minute are gone: 3 more writes do not fit, 2 do.
+        rateLimited(
+                as(ADMIN)
+                        .post()
+                        .uri("/kv/_batch")
+                        .header("X-Tenant", "batched")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("writes", eight.subList(0, 3)))
+                        .exchange(),
+                "tenant");
+        as(ADMIN)
+                .post()
+                .uri("/kv/_batch")
+                .header("X-Tenant", "batched")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("writes", eight.subList(0, 1)))
+                .exchange()
+                .expectStatus()
+                .isOk();
+    }
+
+    @Test
     void theAdminScansHaveALowerLimitOfTheirOwn() {
         as(ADMIN).get().uri("/admin/digest").exchange().expectStatus().isOk();
         as(ADMIN).get().uri("/admin/digest/buckets").exchange().expectStatus().isOk();
@@ -420,6 +471,7 @@ class SecurityIT {
             new Endpoint("DELETE", "/regions/{region}/kv/{*key}", "/regions/us-east/kv/gone", Needs.WRITER, true),
             new Endpoint("GET", "/read/{*key}", "/read/matrix", Needs.READER, true),
             new Endpoint("POST", "/write", "/write", Needs.WRITER, true),
+            new Endpoint("POST", "/kv/_batch", "/kv/_batch", Needs.WRITER, true),
             new Endpoint("GET", "/health", "/health", Needs.READER, false),
             new Endpoint("GET", "/health/regions", "/health/regions", Needs.READER, false),
             new Endpoint("GET", "/stats", "/stats", Needs.ADMIN, false),
@@ -531,10 +583,15 @@ class SecurityIT {
         WebTestClient.RequestHeadersSpec<?> sent = switch (endpoint.method()) {
             case "PUT" -> request.bodyValue("v");
             case "POST" ->
-                endpoint.path().equals("/write")
-                        ? request.contentType(MediaType.APPLICATION_JSON)
-                                .bodyValue(Map.of("key", "matrix", "value", "v"))
-                        : request;
+                switch (endpoint.path()) {
+                    case "/write" ->
+                        request.contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(Map.of("key", "matrix", "value", "v"));
+                    case "/kv/_batch" ->
+                        request.contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(Map.of("writes", List.of(Map.of("key", "matrix", "value", "v"))));
+                    default -> request;
+                };
             default -> request;
         };
         return sent.exchange().returnResult(String.class).getStatus().value();

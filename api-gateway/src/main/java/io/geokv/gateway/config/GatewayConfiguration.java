@@ -11,6 +11,7 @@ import io.geokv.gateway.events.EventLogStartup;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.health.checks.RegionHealthMonitor;
+import io.geokv.gateway.kv.BatchLimits;
 import io.geokv.gateway.kv.ConsistencyWaits;
 import io.geokv.gateway.kv.ServingRegions;
 import io.geokv.gateway.kv.http.KvRequests;
@@ -311,6 +312,11 @@ class GatewayConfiguration {
     @Bean
     KvRequests kvRequests(ClientTokens tokens) {
         return new KvRequests(tokens);
+    }
+
+    @Bean
+    BatchLimits batchLimits(GatewayProperties gateway) {
+        return gateway.batch();
     }
 
     @Bean

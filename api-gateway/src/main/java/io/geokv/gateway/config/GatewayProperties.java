@@ -1,5 +1,6 @@
 package io.geokv.gateway.config;
 
+import io.geokv.gateway.kv.BatchLimits;
 import io.geokv.gateway.routing.Continent;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -40,7 +41,8 @@ public record GatewayProperties(
         @DefaultValue @Valid @NotNull Routing routing,
         @DefaultValue @Valid @NotNull Health health,
         @DefaultValue("") String tokenSecret,
-        @DefaultValue("false") boolean benchEndpoints) {
+        @DefaultValue("false") boolean benchEndpoints,
+        @DefaultValue @Valid @NotNull BatchLimits batch) {
 
     /**
      * Region choice (docs/product.md, 'Geo-routing and failover') and failover.

@@ -26,7 +26,9 @@ public final class KvProblem extends RuntimeException {
         /** A dependency did not answer; the request may be retried. */
         UNAVAILABLE,
         /** A wait of the consistency level ran out; what was written stays durable. */
-        TIMEOUT
+        TIMEOUT,
+        /** A rate limit refused it; retry after {@link #retryAfter()}. */
+        RATE_LIMITED
     }
 
     private final Kind kind;

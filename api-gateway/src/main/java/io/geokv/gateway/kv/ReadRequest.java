@@ -1,16 +1,19 @@
 package io.geokv.gateway.kv;
 
+import io.geokv.access.Grant;
 import io.geokv.gateway.session.SessionPositions;
 
 /**
  * A read as the domain sees it, its session token already opened.
  *
  * @param region the region it was routed to
+ * @param caller the credential's grant: session and strong reads read only regions it may be served
+ *     from
  */
-public record ReadRequest(String region, KeyRef key, Consistency level, SessionPositions session) {
+public record ReadRequest(String region, KeyRef key, Consistency level, SessionPositions session, Grant caller) {
 
     /** An eventual read outside any session. */
-    public static ReadRequest eventual(String region, KeyRef key) {
-        return new ReadRequest(region, key, Consistency.EVENTUAL, SessionPositions.empty());
+    public static ReadRequest eventual(String region, KeyRef key, Grant caller) {
+        return new ReadRequest(region, key, Consistency.EVENTUAL, SessionPositions.empty(), caller);
     }
 }

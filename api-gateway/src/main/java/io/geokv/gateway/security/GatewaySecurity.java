@@ -7,6 +7,8 @@ import io.geokv.access.web.SecurityProperties;
 import io.geokv.access.web.StatelessBearerConfiguration;
 import io.geokv.access.web.StatelessBearerSecurity;
 import io.geokv.gateway.config.GatewayProperties;
+import io.geokv.gateway.ratelimit.RateLimitProperties;
+import io.geokv.gateway.ratelimit.RateLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Set;
@@ -39,6 +41,7 @@ public class GatewaySecurity {
     private static final String[] KEY_PATHS = {"/kv/**", "/regions/*/kv/**"};
     private static final String SEED_READS = "/read/**";
     private static final String SEED_WRITES = "/write";
+    private static final String BATCH = "/kv/_batch";
 
     /** Every path that reads or writes a tenant's keys: the tenant's rate limit counts them. */
     private static final List<PathPattern> TENANT_PATHS = Stream.concat(
@@ -60,7 +63,7 @@ public class GatewaySecurity {
             .require(Role.READER, Set.of(HttpMethod.GET, HttpMethod.HEAD), KEY_PATHS)
             .require(Role.READER, Set.of(HttpMethod.GET), SEED_READS, "/health", "/health/**")
             .require(Role.WRITER, Set.of(HttpMethod.PUT, HttpMethod.DELETE), KEY_PATHS)
-            .require(Role.WRITER, Set.of(HttpMethod.POST), SEED_WRITES)
+            .require(Role.WRITER, Set.of(HttpMethod.POST), SEED_WRITES, BATCH)
             // Any other path (a 404, a 405): any credential, anonymous access included.
             .otherwise(Role.READER);
 
@@ -76,13 +79,14 @@ public class GatewaySecurity {
     }
 
     @Bean
+    RateLimits rateLimits(SecurityProperties credentials, RateLimitProperties limits) {
+        return new RateLimits(credentials, limits);
+    }
+
+    @Bean
     RateLimitFilter rateLimitFilter(
-            SecurityProperties credentials,
-            RateLimitProperties limits,
-            GatewayProperties gateway,
-            AccessProblems problems,
-            MeterRegistry meters) {
-        return new RateLimitFilter(credentials, limits, gateway.defaultTenant(), problems, meters);
+            RateLimits limits, GatewayProperties gateway, AccessProblems problems, MeterRegistry meters) {
+        return new RateLimitFilter(limits, gateway.defaultTenant(), problems, meters);
     }
 
     /** A {@link io.geokv.access.Caller} argument for the controllers. */

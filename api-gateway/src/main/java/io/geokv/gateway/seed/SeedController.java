@@ -111,20 +111,21 @@ class SeedController {
         Routed route = routing.route(http, region, caller);
         long started = System.nanoTime();
         KeyRef ref = requests.fromPath(caller.tenant(), key);
-        return reads.read(ReadRequest.eventual(route.region(), ref)).map(result -> {
-            if (!(result.resolution() instanceof Resolution.Value value)) {
-                String plainKey = ref.key();
-                throw Problems.problem(
-                        HttpStatus.MULTIPLE_CHOICES,
-                        "siblings",
-                        "key '" + plainKey + "' has concurrent values; GET /kv/" + plainKey + " lists them");
-            }
-            return new ReadResponse(
-                    new String(value.value(), StandardCharsets.UTF_8),
-                    upper(route.region()),
-                    result.source().wire(),
-                    (System.nanoTime() - started) / 1_000_000);
-        });
+        return reads.read(ReadRequest.eventual(route.region(), ref, caller.grant()))
+                .map(result -> {
+                    if (!(result.resolution() instanceof Resolution.Value value)) {
+                        String plainKey = ref.key();
+                        throw Problems.problem(
+                                HttpStatus.MULTIPLE_CHOICES,
+                                "siblings",
+                                "key '" + plainKey + "' has concurrent values; GET /kv/" + plainKey + " lists them");
+                    }
+                    return new ReadResponse(
+                            new String(value.value(), StandardCharsets.UTF_8),
+                            upper(route.region()),
+                            result.source().wire(),
+                            (System.nanoTime() - started) / 1_000_000);
+                });
     }
 
     @GetMapping("/stats")

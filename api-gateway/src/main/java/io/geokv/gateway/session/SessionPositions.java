@@ -51,6 +51,11 @@ public final class SessionPositions {
         return new SessionPositions(next.join(seen), clock);
     }
 
+    /** What both sessions have written and seen: a token that covers each of them. */
+    public SessionPositions join(SessionPositions other) {
+        return new SessionPositions(next.join(other.next), Math.max(clock, other.clock));
+    }
+
     /** The highest timestamp of the session's writes; 0 for a session without writes. */
     public long clock() {
         return clock;

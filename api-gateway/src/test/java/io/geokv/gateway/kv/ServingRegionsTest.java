@@ -2,6 +2,7 @@ package io.geokv.gateway.kv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.geokv.access.Grant;
 import io.geokv.residency.Residency;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,10 @@ class ServingRegionsTest {
     private static final Residency BANK_IN_EUROPE_AND_ASIA =
             Residency.of(REGIONS, Map.of("bank", List.of("asia-pac", "eu-west")));
 
+    private static final Grant ANY_REGION = Grant.of("reader", List.of("reader"), List.of("*"), List.of());
+    private static final Grant IN_EUROPE_AND_AMERICA =
+            Grant.of("reader", List.of("reader"), List.of("*"), List.of("eu-west", "us-east"));
+
     private static ServingRegions serving(Set<String> up) {
         return new ServingRegions(REGIONS, BANK_IN_EUROPE_AND_ASIA, up::contains);
     }
@@ -21,7 +26,8 @@ class ServingRegionsTest {
     @Test
     void theRoutedRegionComesFirstThenTheOthersInConfigurationOrder() {
         ServingRegions serving = serving(Set.copyOf(REGIONS));
-        assertThat(serving.routedFirst("asia-pac", "acme")).containsExactly("asia-pac", "us-east", "eu-west");
+        assertThat(serving.routedFirst("asia-pac", "acme", ANY_REGION))
+                .containsExactly("asia-pac", "us-east", "eu-west");
         assertThat(serving.now("acme")).containsExactlyElementsOf(REGIONS);
     }
 
@@ -29,8 +35,8 @@ class ServingRegionsTest {
     void regionsThatDoNotServeAreLeftOutEvenWhenRouted() {
         ServingRegions serving = serving(Set.of("us-east", "asia-pac"));
         assertThat(serving.now("acme")).containsExactly("us-east", "asia-pac");
-        assertThat(serving.routedFirst("eu-west", "acme")).containsExactly("us-east", "asia-pac");
-        assertThat(serving.routedFirst("asia-pac", "acme")).containsExactly("asia-pac", "us-east");
+        assertThat(serving.routedFirst("eu-west", "acme", ANY_REGION)).containsExactly("us-east", "asia-pac");
+        assertThat(serving.routedFirst("asia-pac", "acme", ANY_REGION)).containsExactly("asia-pac", "us-east");
     }
 
     @Test
@@ -41,11 +47,24 @@ class ServingRegionsTest {
     @Test
     void aResidentTenantIsServedOnlyByRegionsThatHoldItsData() {
         assertThat(serving(Set.copyOf(REGIONS)).now("bank")).containsExactly("eu-west", "asia-pac");
-        assertThat(serving(Set.copyOf(REGIONS)).routedFirst("us-east", "bank")).containsExactly("eu-west", "asia-pac");
+        assertThat(serving(Set.copyOf(REGIONS)).routedFirst("us-east", "bank", ANY_REGION))
+                .containsExactly("eu-west", "asia-pac");
         assertThat(serving(Set.of("us-east", "asia-pac")).now("bank")).containsExactly("asia-pac");
         assertThat(serving(Set.of("us-east")).now("bank"))
                 .as("none of its regions serves: they count all the same, never another region")
                 .containsExactly("eu-west", "asia-pac");
+    }
+
+    @Test
+    void aCredentialLimitedToRegionsIsServedByThoseOnly() {
+        ServingRegions serving = serving(Set.copyOf(REGIONS));
+        assertThat(serving.now("acme", IN_EUROPE_AND_AMERICA)).containsExactly("us-east", "eu-west");
+        assertThat(serving.routedFirst("eu-west", "acme", IN_EUROPE_AND_AMERICA))
+                .containsExactly("eu-west", "us-east");
+        assertThat(serving.now("bank", IN_EUROPE_AND_AMERICA)).containsExactly("eu-west");
+        assertThat(serving(Set.of("asia-pac")).now("acme", IN_EUROPE_AND_AMERICA))
+                .as("none of its regions serves: they count all the same, never another region")
+                .containsExactly("us-east", "eu-west");
     }
 
     @Test

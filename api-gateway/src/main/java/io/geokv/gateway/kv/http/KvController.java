@@ -146,13 +146,13 @@ class KvController {
             ServerHttpRequest request,
             @RequestHeader(value = GeokvHeaders.REGION, required = false) String region,
             Caller caller) {
-        return read(key, request, caller.tenant(), routing.route(request, region, caller));
+        return read(key, request, caller, routing.route(request, region, caller));
     }
 
     @GetMapping("/regions/{region}/kv/{*key}")
     Mono<ResponseEntity<?>> getInRegion(
             @PathVariable String region, @PathVariable String key, ServerHttpRequest request, Caller caller) {
-        return read(key, request, caller.tenant(), routing.explicit(region, caller));
+        return read(key, request, caller, routing.explicit(region, caller));
     }
 
     private Mono<ResponseEntity<WriteResponse>> put(
@@ -169,14 +169,14 @@ class KvController {
         return write(routed, key, request, tenant, null, MediaType.APPLICATION_OCTET_STREAM_VALUE);
     }
 
-    private Mono<ResponseEntity<?>> read(String key, ServerHttpRequest request, String tenant, Routed routed) {
+    private Mono<ResponseEntity<?>> read(String key, ServerHttpRequest request, Caller caller, Routed routed) {
         String session = request.getHeaders().getFirst(GeokvHeaders.SESSION);
         long started = System.nanoTime();
         boolean wantsJson = MediaHeaders.accept(request).stream()
                 .anyMatch(type -> type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON));
-        KeyRef ref = requests.fromPath(tenant, key);
+        KeyRef ref = requests.fromPath(caller.tenant(), key);
         String plainKey = ref.key();
-        return reads.read(requests.read(routed.region(), ref, request.getHeaders()))
+        return reads.read(requests.read(routed.region(), ref, request.getHeaders(), caller.grant()))
                 .map(result -> {
                     long latencyMs = (System.nanoTime() - started) / 1_000_000;
                     String source = result.source().wire();

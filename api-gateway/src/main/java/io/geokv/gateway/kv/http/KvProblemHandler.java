@@ -43,6 +43,7 @@ class KvProblemHandler {
             case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case TIMEOUT -> HttpStatus.GATEWAY_TIMEOUT;
+            case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
         };
     }
 }

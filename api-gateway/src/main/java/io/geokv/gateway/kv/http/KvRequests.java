@@ -1,5 +1,6 @@
 package io.geokv.gateway.kv.http;
 
+import io.geokv.access.Grant;
 import io.geokv.conflict.VersionVector;
 import io.geokv.gateway.kv.Consistency;
 import io.geokv.gateway.kv.KeyRef;
@@ -39,20 +40,23 @@ public final class KvRequests {
         Consistency level = level(headers);
         Optional<VersionVector> context = context(headers.getFirst(GeokvHeaders.CONTEXT), key);
         Optional<VersionVector> expected = context(unquote(headers.getFirst(HttpHeaders.IF_MATCH)), key);
-        return new WriteRequest(region, key, value, contentType, context, expected, level, session(headers, key));
+        return new WriteRequest(
+                region, key, value, contentType, context, expected, level, session(headers, key.tenant()));
     }
 
-    public ReadRequest read(String region, KeyRef key, HttpHeaders headers) {
+    public ReadRequest read(String region, KeyRef key, HttpHeaders headers, Grant caller) {
         Consistency level = level(headers);
-        return new ReadRequest(region, key, level, session(headers, key));
+        return new ReadRequest(region, key, level, session(headers, key.tenant()), caller);
     }
 
-    private static Consistency level(HttpHeaders headers) {
+    /** The consistency level a request asks for ({@code X-Consistency}, or session with {@code X-Session}). */
+    static Consistency level(HttpHeaders headers) {
         return Consistency.of(
                 headers.getFirst(GeokvHeaders.CONSISTENCY), headers.getFirst(GeokvHeaders.SESSION) != null);
     }
 
-    private Optional<VersionVector> context(String token, KeyRef key) {
+    /** An opened context token; empty without one. */
+    Optional<VersionVector> context(String token, KeyRef key) {
         if (token == null) {
             return Optional.empty();
         }
@@ -63,13 +67,14 @@ public final class KvRequests {
         }
     }
 
-    private SessionPositions session(HttpHeaders headers, KeyRef key) {
+    /** The opened {@code X-Session} token of {@code tenant}; empty without one. */
+    SessionPositions session(HttpHeaders headers, String tenant) {
         String token = headers.getFirst(GeokvHeaders.SESSION);
         if (token == null) {
             return SessionPositions.empty();
         }
         try {
-            return tokens.session(token, key.tenant());
+            return tokens.session(token, tenant);
         } catch (IllegalArgumentException e) {
             throw KvProblem.invalid("invalid-session", e.getMessage());
         }

@@ -30,7 +30,7 @@ final class SessionReads {
         List<EventPartition> keyPartitions = deps.logEnds().partitionsOf(key.tenant(), key.key());
         return deps.progress()
                 .firstToApply(
-                        deps.serving().routedFirst(read.region(), key.tenant()),
+                        deps.serving().routedFirst(read.region(), key.tenant(), read.caller()),
                         read.session().positions(),
                         deps.waits().session())
                 .switchIfEmpty(Mono.error(() -> KvProblem.timeout(

@@ -33,7 +33,7 @@ final class StrongReads {
     /** Empty when no region has a state of the key. */
     Mono<ReadResult> read(ReadRequest read) {
         KeyRef key = read.key();
-        List<String> regions = deps.serving().now(key.tenant());
+        List<String> regions = deps.serving().now(key.tenant(), read.caller());
         return deps.logEnds()
                 .of(key.tenant(), key.key())
                 .timeout(deps.waits().strong())

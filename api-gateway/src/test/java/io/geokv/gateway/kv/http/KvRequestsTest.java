@@ -3,6 +3,7 @@ package io.geokv.gateway.kv.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.geokv.access.Grant;
 import io.geokv.conflict.VersionVector;
 import io.geokv.gateway.kv.Consistency;
 import io.geokv.gateway.kv.KeyRef;
@@ -14,11 +15,14 @@ import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.gateway.tokens.TokenSeal;
 import io.geokv.position.EventPartition;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 
 class KvRequestsTest {
+
+    private static final Grant ANYONE = Grant.of("reader", List.of("reader"), List.of("*"), List.of());
 
     private final ClientTokens tokens =
             new ClientTokens(new TokenSeal("a shared secret of the deployment".getBytes(StandardCharsets.UTF_8)));
@@ -58,16 +62,16 @@ class KvRequestsTest {
         HttpHeaders headers = new HttpHeaders();
         headers.set("X-Session", tokens.session(session, "acme"));
 
-        ReadRequest read = requests.read("us-east", new KeyRef("acme", "k"), headers);
+        ReadRequest read = requests.read("us-east", new KeyRef("acme", "k"), headers, ANYONE);
 
         assertThat(read.level()).isEqualTo(Consistency.SESSION);
         assertThat(read.session()).isEqualTo(session);
         // A session of one tenant is refused for another.
-        assertThatThrownBy(() -> requests.read("us-east", new KeyRef("other", "k"), headers))
+        assertThatThrownBy(() -> requests.read("us-east", new KeyRef("other", "k"), headers, ANYONE))
                 .isInstanceOfSatisfying(
                         KvProblem.class, problem -> assertThat(problem.type()).isEqualTo("invalid-session"));
         headers.set("X-Session", "not-a-token");
-        assertThatThrownBy(() -> requests.read("us-east", new KeyRef("acme", "k"), headers))
+        assertThatThrownBy(() -> requests.read("us-east", new KeyRef("acme", "k"), headers, ANYONE))
                 .isInstanceOfSatisfying(
                         KvProblem.class, problem -> assertThat(problem.type()).isEqualTo("invalid-session"));
     }

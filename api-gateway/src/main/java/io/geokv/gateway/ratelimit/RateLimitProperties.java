@@ -1,4 +1,4 @@
-package io.geokv.gateway.security;
+package io.geokv.gateway.ratelimit;
 
 import io.geokv.access.web.SecurityProperties.Limit;
 import jakarta.validation.Valid;

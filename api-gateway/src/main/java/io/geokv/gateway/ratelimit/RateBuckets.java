@@ -1,4 +1,4 @@
-package io.geokv.gateway.security;
+package io.geokv.gateway.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -21,15 +21,16 @@ final class RateBuckets {
             .build();
 
     /**
-     * Takes a request from the bucket {@code name}, made with {@code limit} when it does not exist yet.
+     * Takes {@code requests} from the bucket {@code name}, made with {@code limit} when it does not
+     * exist yet: all of them or none.
      *
-     * @return empty when the request may go on, else how long until the bucket has one again
+     * @return empty when the requests may go on, else how long until the bucket has as many again
      */
-    Optional<Duration> take(String name, Limit limit) {
-        if (!limit.limited()) {
+    Optional<Duration> take(String name, Limit limit, long requests) {
+        if (!limit.limited() || requests <= 0) {
             return Optional.empty();
         }
-        ConsumptionProbe probe = buckets.get(name, n -> bucket(limit)).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = buckets.get(name, n -> bucket(limit)).tryConsumeAndReturnRemaining(requests);
         return probe.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
     }
 

@@ -94,13 +94,13 @@ class BatchController {
             Caller caller) {
         MediaHeaders.accept(http);
         List<BatchWrite> items = checked(batch);
+        Routed routed = routing.route(http, region, caller);
+        Consistency level = KvRequests.level(http.getHeaders());
+        SessionPositions session = requests.session(http.getHeaders(), caller.tenant());
         limits.admitMoreWrites(caller.grant(), caller.tenant(), items.size() - 1)
                 .ifPresent(refusal -> {
                     throw rateLimited(refusal, items.size());
                 });
-        Routed routed = routing.route(http, region, caller);
-        Consistency level = KvRequests.level(http.getHeaders());
-        SessionPositions session = requests.session(http.getHeaders(), caller.tenant());
         return Flux.fromIterable(items)
                 .flatMapSequential(item -> write(routed, caller, level, session, item), CONCURRENCY)
                 .collectList()

@@ -24,9 +24,9 @@ public final class BenchReport {
 
     /**
      * 1: no lag scenario, goals were ratios only; 2: lag scenario, goal_of; 3: read_uncached, fair
-     * references; 4: lag_multi in every full run.
+     * references; 4: lag_multi in every full run; 5: rate_limits; 6: bulk_load.
      */
-    public static final int SCHEMA_VERSION = 5;
+    public static final int SCHEMA_VERSION = 6;
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -145,6 +145,7 @@ public final class BenchReport {
                 "rps",
                 "seconds",
                 "achieved_writes_per_s",
+                "writes_per_s",
                 "rate_per_s",
                 "rss_total_mib")) {
             Object value = figures.get(key);

@@ -26,13 +26,14 @@ public final class BenchReportValidator {
             "read",
             "read_uncached",
             "rate_limits",
+            "bulk_load",
             "lag",
             "recovery",
             "memory",
             "lag_multi");
     /** The schema version that added a scenario; older files (kept as history) may lack it. */
     private static final Map<String, Integer> ADDED_IN_SCHEMA =
-            Map.of("lag", 2, "read_uncached", 3, "recovery", 3, "lag_multi", 4, "rate_limits", 5);
+            Map.of("lag", 2, "read_uncached", 3, "recovery", 3, "lag_multi", 4, "rate_limits", 5, "bulk_load", 6);
 
     private BenchReportValidator() {}
 

@@ -204,6 +204,18 @@ class BenchReportTest {
                         Map.of("hot_keys", 10),
                         5),
                 new ScenarioResult(
+                        "bulk_load",
+                        "fake",
+                        Map.of("writes_per_s", 8000.0),
+                        new ScenarioResult.RawReference("kafka_producer_events", Map.of("records_per_s", 40000.0)),
+                        null,
+                        0.2,
+                        "writes_per_s / records_per_s",
+                        null,
+                        200,
+                        Map.of("keys", 100),
+                        5),
+                new ScenarioResult(
                         "lag",
                         "fake",
                         Map.of("p99_ms", 120.0),

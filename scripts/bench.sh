@@ -127,17 +127,7 @@ if ! command -v redis-benchmark >/dev/null 2>&1; then
 fi
 
 # wrk is the HTTP load generator of the write and read scenarios (and of their HTTP ceiling): required.
-if ! command -v wrk >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
-    log "installing wrk (the HTTP load generator) with apt-get"
-    if ! timeout 300 apt-get install -y -q wrk >/dev/null 2>&1; then
-      log "apt-get install wrk failed; updating the package lists once and trying again"
-      { timeout 300 apt-get update -q >/dev/null 2>&1 && timeout 300 apt-get install -y -q wrk >/dev/null 2>&1; } || true
-    fi
-  fi
-  command -v wrk >/dev/null 2>&1 \
-    || die "wrk, the HTTP load generator, is missing and could not be installed (as root on Debian: apt-get install wrk)"
-fi
+require_debian_command wrk wrk "the HTTP load generator"
 
 # lag_multi runs after the others, against a Kafka cluster per region on the ports above the single one's.
 run_multi=0

@@ -33,6 +33,22 @@ require_command() {
   fi
 }
 
+# require_debian_command <name> <package> <what it is>: like require_command, but first installs
+# the Debian package that has it when it is missing and this is root on a machine with apt-get.
+require_debian_command() {
+  local name="$1" package="$2" what="$3"
+  if ! command -v "$name" >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
+    log "installing $name ($what) with apt-get install $package"
+    if ! timeout 300 apt-get install -y -q --no-install-recommends "$package" >/dev/null 2>&1; then
+      log "apt-get install $package failed; updating the package lists once and trying again"
+      { timeout 300 apt-get update -q >/dev/null 2>&1 \
+        && timeout 300 apt-get install -y -q --no-install-recommends "$package" >/dev/null 2>&1; } || true
+    fi
+  fi
+  command -v "$name" >/dev/null 2>&1 \
+    || die "$name, $what, is missing and could not be installed (as root on Debian: apt-get install $package)"
+}
+
 # show_log_tail <file> [lines]: print the end of a log file on stderr, framed, if it exists.
 show_log_tail() {
   local file="$1" lines="${2:-40}"

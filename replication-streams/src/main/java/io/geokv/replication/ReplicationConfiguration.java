@@ -16,6 +16,7 @@ import io.geokv.store.config.ResidencyProperties;
 import io.geokv.store.config.TopicsProperties;
 import io.geokv.topics.RegionClusters;
 import io.geokv.topics.TopicProvisioner;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.IdentityHashMap;
@@ -88,13 +89,21 @@ class ReplicationConfiguration {
             RegionsProperties regions,
             KafkaProperties kafka,
             RegionProgress progress,
-            Residency residency) {
-        return new RegionReplayer(
+            Residency residency,
+            MeterRegistry meters) {
+        RegionReplayer replayer = new RegionReplayer(
                 admins,
                 regions.clusters(),
                 kafka.buildConsumerProperties(),
                 progress,
                 tenant -> residency.heldByAll(regions.names(), tenant));
+        for (String region : regions.names()) {
+            Gauge.builder("geokv.replay.running", replayer, r -> r.isReplaying(region) ? 1 : 0)
+                    .tag("region", region)
+                    .description("1 while a replay rebuilds the region (its reads are incomplete), else 0")
+                    .register(meters);
+        }
+        return replayer;
     }
 
     /** Started and stopped with the context (it is a {@code SmartLifecycle}): replays wait on it. */

@@ -59,6 +59,19 @@ class ReplayIT {
                 .returnResult()
                 .getResponseBody();
         assertThat(replayed).containsEntry("region", "eu-west");
+        // The alert GeokvReplayRunning (monitoring/prometheus) watches this gauge: 1 only while a replay runs.
+        String metrics = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + streamsPort)
+                .build()
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(metrics).contains("geokv_replay_running{region=\"eu-west\"} 0.0");
 
         List<Map<String, Object>> after = awaitEqualDigests();
         assertThat(((Number) digestOf("eu-west").get("records")).longValue())

@@ -62,6 +62,8 @@ class ReplayIT {
         // The alert GeokvReplayRunning (monitoring/prometheus) watches this gauge: 1 only while a replay runs.
         String metrics = WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + streamsPort)
+                // Every test's meters are in the shared replication-streams: well over the default 256 KiB.
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
                 .build()
                 .get()
                 .uri("/actuator/prometheus")

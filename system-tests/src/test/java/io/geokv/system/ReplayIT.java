@@ -46,11 +46,13 @@ class ReplayIT {
         int streamsPort = ((WebServerApplicationContext) cluster.replication())
                 .getWebServer()
                 .getPort();
-        Map<String, Object> replayed = WebTestClient.bindToServer()
+        WebTestClient streams = WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + streamsPort)
                 .responseTimeout(Duration.ofMinutes(3))
-                .build()
-                .post()
+                // Every test's meters are in the shared replication-streams: well over the default 256 KiB.
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+                .build();
+        Map<String, Object> replayed = streams.post()
                 .uri("/actuator/replay/eu-west")
                 .exchange()
                 .expectStatus()
@@ -60,12 +62,7 @@ class ReplayIT {
                 .getResponseBody();
         assertThat(replayed).containsEntry("region", "eu-west");
         // The alert GeokvReplayRunning (monitoring/prometheus) watches this gauge: 1 only while a replay runs.
-        String metrics = WebTestClient.bindToServer()
-                .baseUrl("http://127.0.0.1:" + streamsPort)
-                // Every test's meters are in the shared replication-streams: well over the default 256 KiB.
-                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
-                .build()
-                .get()
+        String metrics = streams.get()
                 .uri("/actuator/prometheus")
                 .exchange()
                 .expectStatus()

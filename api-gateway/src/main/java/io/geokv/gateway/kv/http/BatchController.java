@@ -146,7 +146,7 @@ class BatchController {
         return Mono.defer(() -> writes.write(write))
                 .map((WriteResult result) -> new Outcome(
                         new WriteOutcome(item.key(), 200, result.eventId(), result.context(), null, null),
-                        Optional.of(tokens.session(result.session(), caller.tenant()))))
+                        Optional.of(result.sessionPositions())))
                 .onErrorResume(KvProblem.class, problem -> Mono.just(failed(item, problem)));
     }
 

@@ -21,10 +21,12 @@ record Published(String eventId, KeyRef key, VersionVector context, long timesta
 
     /** What a client is told once Kafka has the write (eventual and session writes return here). */
     WriteResult result(ClientTokens tokens, SessionPositions session, Consistency level) {
+        SessionPositions covered = positions(session);
         return new WriteResult(
                 eventId,
                 tokens.context(context, key.tenant(), key.key()),
-                tokens.session(positions(session), key.tenant()),
+                tokens.session(covered, key.tenant()),
+                covered,
                 level,
                 List.of());
     }

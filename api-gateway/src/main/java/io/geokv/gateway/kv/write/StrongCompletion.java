@@ -6,6 +6,7 @@ import io.geokv.gateway.kv.KvProblem;
 import io.geokv.gateway.kv.ServingRegions;
 import io.geokv.gateway.kv.WriteRequest;
 import io.geokv.gateway.kv.WriteResult;
+import io.geokv.gateway.session.SessionPositions;
 import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.progress.RegionProgress;
 import io.geokv.store.RegionStores;
@@ -67,14 +68,17 @@ final class StrongCompletion {
                                                     + " store answered with its context; read the key to get it")
                                     .with("event_id", published.eventId())
                                     .with("applied_regions", applied)))
-                            .map(state -> new WriteResult(
-                                    published.eventId(),
-                                    tokens.context(state.context(), write.key().tenant(), key),
-                                    tokens.session(
-                                            published.positions(write.session()),
-                                            write.key().tenant()),
-                                    Consistency.STRONG,
-                                    applied));
+                            .map(state -> {
+                                SessionPositions covered = published.positions(write.session());
+                                return new WriteResult(
+                                        published.eventId(),
+                                        tokens.context(
+                                                state.context(), write.key().tenant(), key),
+                                        tokens.session(covered, write.key().tenant()),
+                                        covered,
+                                        Consistency.STRONG,
+                                        applied);
+                            });
                 });
     }
 

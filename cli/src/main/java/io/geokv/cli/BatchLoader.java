@@ -21,7 +21,7 @@ import java.util.function.LongConsumer;
 
 /**
  * Loads JSON lines, each one write of {@code POST /kv/_batch} ({@code {"key", "value"}}, with
- * {@code value_encoding}, {@code content_type}, {@code context} or {@code "delete": true}), in batches
+ * {@code value_encoding}, {@code content_type}, {@code context}, {@code ttl} or {@code "delete": true}), in batches
  * sent a few at a time. A batch the gateway refuses for now (429, 503) is sent again after its
  * {@code Retry-After}; a write the gateway refuses, or a line that is not a write, is a failure of its
  * own and the others go on.

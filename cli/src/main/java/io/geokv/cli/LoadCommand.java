@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Load a JSON-lines file of writes, one per line: {\"key\": \"k\", \"value\": \"v\"}, with optional"
-                    + " value_encoding (base64), content_type, context, or {\"key\": \"k\", \"delete\": true}.",
+                    + " value_encoding (base64), content_type, context, ttl (seconds), or {\"key\": \"k\", \"delete\": true}.",
             "Not atomic: each write succeeds or fails on its own. Exit code 0 when every write succeeded,"
                     + " 1 when some failed (listed, or written to --failures), 2 for bad usage."
         })

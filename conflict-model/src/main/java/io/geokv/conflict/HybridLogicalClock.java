@@ -47,6 +47,11 @@ public final class HybridLogicalClock {
         });
     }
 
+    /** The wall clock this clock runs over, in milliseconds since the epoch (what expiries are compared with). */
+    public long wallClockMillis() {
+        return wallClockMillis.getAsLong();
+    }
+
     /** Takes a timestamp seen from elsewhere into account: later ticks are greater than it. */
     public void observe(long remoteTimestamp) {
         last.accumulateAndGet(remoteTimestamp, Math::max);

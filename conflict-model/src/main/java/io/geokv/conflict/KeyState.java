@@ -126,7 +126,8 @@ public final class KeyState {
                     w.context().with(new Dot(w.origin(), supersededUpTo)),
                     w.rawValue(),
                     w.contentType(),
-                    w.timestamp());
+                    w.timestamp(),
+                    w.expiresAt());
         }
         return apply(dot, w);
     }
@@ -186,7 +187,8 @@ public final class KeyState {
             while (at < newSiblings.size() && newSiblings.get(at).dot().compareTo(dot) < 0) {
                 at++;
             }
-            newSiblings.add(at, new Sibling(dot, w.eventId(), w.rawValue(), w.contentType(), w.timestamp()));
+            newSiblings.add(
+                    at, new Sibling(dot, w.eventId(), w.rawValue(), w.contentType(), w.timestamp(), w.expiresAt()));
         }
 
         TreeMap<String, String> newIds = new TreeMap<>(lastEventIds);
@@ -245,6 +247,42 @@ public final class KeyState {
     /** The values not yet superseded, tombstones included, sorted by dot; unmodifiable. */
     public List<Sibling> siblings() {
         return siblings;
+    }
+
+    /**
+     * The state as readers see it at {@code epochMillis}: every sibling whose value has expired by
+     * then reads as a delete with its own dot, event id and timestamp ({@link Expiry}). Causality is
+     * untouched (same applied and covered contexts), so a write with this state's context still
+     * supersedes the expired values. Under last-writer-wins a key whose newest value has expired
+     * reads as deleted even where an older concurrent value has not; under {@code siblings} an
+     * expired value simply stops being shown. This is a view: the state itself, what regions store
+     * and compare, does not change at expiry.
+     *
+     * @return this state when nothing has expired by then
+     */
+    public KeyState visibleAt(long epochMillis) {
+        if (siblings.stream().allMatch(s -> s.visibleAt(epochMillis) == s)) {
+            return this;
+        }
+        return new KeyState(
+                applied,
+                covered,
+                new TreeMap<>(lastEventIds),
+                siblings.stream().map(s -> s.visibleAt(epochMillis)).toList());
+    }
+
+    /**
+     * The first instant after {@code epochMillis} at which {@link #visibleAt} changes (the earliest
+     * expiry still to come), or {@link Sibling#NEVER}: how long a cache may keep this state.
+     */
+    public long nextExpiryAfter(long epochMillis) {
+        long next = Sibling.NEVER;
+        for (Sibling s : siblings) {
+            if (s.expiresAt() > epochMillis) {
+                next = Math.min(next, s.expiresAt());
+            }
+        }
+        return next;
     }
 
     /** Per origin, the event id of the highest dot applied from it; unmodifiable. */

@@ -19,9 +19,12 @@ import java.util.TreeMap;
  *   varint  m, then m x (string region, string last event id), regions strictly ascending
  *   varint  k, then k x sibling, dots strictly ascending:
  *             string region, varint counter, string event id,
- *             u8 flags (bit 0: value present, bit 1: content type present, others 0),
- *             [varint length + value bytes], [string content type], i64 big-endian timestamp
+ *             u8 flags (bit 0: value present, bit 1: content type present, bit 2: expiry present
+ *             (only with a value), others 0), [varint length + value bytes], [string content type],
+ *             i64 big-endian timestamp, [i64 big-endian expiry in milliseconds since the epoch]
  * </pre>
+ * A state without expiries (every state written before they existed) encodes as it always did; a
+ * reader of a version without expiries refuses a state that has one.
  */
 public final class KeyStateCodec {
 
@@ -30,6 +33,7 @@ public final class KeyStateCodec {
 
     private static final int HAS_VALUE = 1;
     private static final int HAS_CONTENT_TYPE = 2;
+    private static final int HAS_EXPIRY = 4;
     private static final String MALFORMED = "malformed key state encoding";
 
     private KeyStateCodec() {}
@@ -51,7 +55,9 @@ public final class KeyStateCodec {
         w.varLong(s.siblings().size());
         for (Sibling sib : s.siblings()) {
             w.string(sib.dot().region()).varLong(sib.dot().counter()).string(sib.eventId());
-            int flags = (sib.isTombstone() ? 0 : HAS_VALUE) | (sib.contentType() == null ? 0 : HAS_CONTENT_TYPE);
+            int flags = (sib.isTombstone() ? 0 : HAS_VALUE)
+                    | (sib.contentType() == null ? 0 : HAS_CONTENT_TYPE)
+                    | (sib.expires() ? HAS_EXPIRY : 0);
             w.byteValue(flags);
             if (!sib.isTombstone()) {
                 w.bytes(sib.rawValue());
@@ -60,6 +66,9 @@ public final class KeyStateCodec {
                 w.string(sib.contentType());
             }
             w.fixedLong(sib.timestamp());
+            if (sib.expires()) {
+                w.fixedLong(sib.expiresAt());
+            }
         }
         return w.toByteArray();
     }
@@ -116,13 +125,22 @@ public final class KeyStateCodec {
                 long counter = r.varLong();
                 String eventId = r.string();
                 int flags = r.byteValue();
-                if ((flags & ~(HAS_VALUE | HAS_CONTENT_TYPE)) != 0) {
+                if ((flags & ~(HAS_VALUE | HAS_CONTENT_TYPE | HAS_EXPIRY)) != 0
+                        || (flags & (HAS_VALUE | HAS_EXPIRY)) == HAS_EXPIRY) {
                     throw r.malformed("unknown sibling flags " + flags);
                 }
                 byte[] value = (flags & HAS_VALUE) != 0 ? r.bytes() : null;
                 String contentType = (flags & HAS_CONTENT_TYPE) != 0 ? r.string() : null;
                 long timestamp = r.fixedLong();
-                siblings.add(new Sibling(new Dot(region, counter), eventId, value, contentType, timestamp));
+                long expiresAt = Sibling.NEVER;
+                if ((flags & HAS_EXPIRY) != 0) {
+                    expiresAt = r.fixedLong();
+                    if (expiresAt == Sibling.NEVER
+                            || Expiry.violation(expiresAt).isPresent()) {
+                        throw r.malformed("sibling expiry " + expiresAt);
+                    }
+                }
+                siblings.add(new Sibling(new Dot(region, counter), eventId, value, contentType, timestamp, expiresAt));
             }
             r.expectEnd();
             return KeyState.restore(applied, covered, ids, siblings);

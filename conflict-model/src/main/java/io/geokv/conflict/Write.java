@@ -12,16 +12,31 @@ import java.util.Objects;
  * @param value the value, or {@code null} for a delete (tombstone); copied on the way in and out
  * @param contentType the content type of the value, may be {@code null}
  * @param timestamp the hybrid logical clock value of the write at its origin
+ * @param expiresAt when the value expires, in milliseconds since the epoch, or {@link Sibling#NEVER}
  */
 public record Write(
-        String eventId, String origin, VersionVector context, byte[] value, String contentType, long timestamp) {
+        String eventId,
+        String origin,
+        VersionVector context,
+        byte[] value,
+        String contentType,
+        long timestamp,
+        long expiresAt) {
 
     public Write {
         Text.requireName(eventId, "event id");
         Text.requireName(origin, "origin region");
         Text.requireWellFormedOrNull(contentType, "content type");
+        Expiry.requireValid(expiresAt);
+        expiresAt = value == null ? Sibling.NEVER : expiresAt;
         context = context == null ? VersionVector.empty() : context;
         value = value == null ? null : value.clone();
+    }
+
+    /** A write that never expires. */
+    public Write(
+            String eventId, String origin, VersionVector context, byte[] value, String contentType, long timestamp) {
+        this(eventId, origin, context, value, contentType, timestamp, Sibling.NEVER);
     }
 
     /** A copy of the value, or {@code null} for a delete. */
@@ -45,6 +60,7 @@ public record Write(
         return this == o
                 || (o instanceof Write w
                         && timestamp == w.timestamp
+                        && expiresAt == w.expiresAt
                         && eventId.equals(w.eventId)
                         && origin.equals(w.origin)
                         && context.equals(w.context)
@@ -54,7 +70,7 @@ public record Write(
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(eventId, origin, context, contentType, timestamp);
+        int h = Objects.hash(eventId, origin, context, contentType, timestamp, expiresAt);
         return 31 * h + Arrays.hashCode(value);
     }
 
@@ -62,6 +78,6 @@ public record Write(
     public String toString() {
         return "Write[eventId=" + eventId + ", origin=" + origin + ", context=" + context
                 + ", value=" + Sibling.describe(value) + ", contentType=" + contentType
-                + ", timestamp=" + timestamp + "]";
+                + ", timestamp=" + timestamp + (expiresAt == Sibling.NEVER ? "" : ", expiresAt=" + expiresAt) + "]";
     }
 }

@@ -28,6 +28,9 @@ import net.jqwik.api.statistics.Statistics;
 class ConflictModelProperties {
 
     private static final int TRIES = 300;
+    /** Instants before, among and after the simulation's expiries. */
+    private static final long[] EXPIRY_CHECKS = {0, 103, 1_000};
+
     private static final List<SiblingResolver> POLICIES =
             List.of(new LastWriterWins(), new KeepSiblings(), new JsonSetUnion());
 
@@ -63,6 +66,10 @@ class ConflictModelProperties {
             assertThat(LastWriterWins.winner(s.siblings())).isEqualTo(LastWriterWins.winner(first.siblings()));
             for (SiblingResolver policy : POLICIES) {
                 assertThat(policy.resolve(s.siblings())).isEqualTo(policy.resolve(first.siblings()));
+                for (long instant : EXPIRY_CHECKS) {
+                    assertThat(policy.resolve(s.visibleAt(instant).siblings()))
+                            .isEqualTo(policy.resolve(first.visibleAt(instant).siblings()));
+                }
             }
         }
         assertThat(KeyStateCodec.decode(KeyStateCodec.encode(first))).isEqualTo(first);
@@ -88,7 +95,8 @@ class ConflictModelProperties {
                 Dot dot = sim.dotOf(o, i);
                 Write w = topic.get(i);
                 if (!allContexts.covers(dot)) {
-                    expected.add(new Sibling(dot, w.eventId(), w.value(), w.contentType(), w.timestamp()));
+                    expected.add(
+                            new Sibling(dot, w.eventId(), w.value(), w.contentType(), w.timestamp(), w.expiresAt()));
                 }
             }
         }

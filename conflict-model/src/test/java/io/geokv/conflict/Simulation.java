@@ -100,7 +100,9 @@ final class Simulation {
         // JSON arrays, so that the set union resolver has something to merge.
         byte[] value = delete ? null : ("[\"v" + id + "\"]").getBytes(StandardCharsets.UTF_8);
         String contentType = delete ? null : (id % 3 == 0 ? null : "text/plain");
-        Write w = new Write(origin + "-e" + id, origin, context, value, contentType, timestamp);
+        // Every fourth value expires, at one of a few instants (see EXPIRY_CHECKS of the properties).
+        long expiresAt = id % 4 == 1 ? 100 + id % 7 : Sibling.NEVER;
+        Write w = new Write(origin + "-e" + id, origin, context, value, contentType, timestamp, expiresAt);
         topics.get(r).add(w);
         return w;
     }

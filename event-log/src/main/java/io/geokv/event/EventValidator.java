@@ -1,5 +1,6 @@
 package io.geokv.event;
 
+import io.geokv.conflict.Expiry;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.event.avro.CausalContext;
 import io.geokv.event.avro.ContextEntry;
@@ -89,6 +90,9 @@ public final class EventValidator {
         }
         if (event.getOriginTimestamp() < 0) {
             return Optional.of("originTimestamp must not be negative, got " + event.getOriginTimestamp());
+        }
+        if (event.getExpiresAt() != null) {
+            return Expiry.violation(event.getExpiresAt()).map(reason -> "expiresAt: " + reason);
         }
         return Optional.empty();
     }

@@ -33,9 +33,11 @@ import org.apache.kafka.common.errors.SerializationException;
  * written with an older or newer schema version without a schema registry, as long as it knows
  * that writer schema.
  *
- * <p>A codec always writes with the current {@link KvEvent} schema and always reads it. The no-arg
- * constructor also reads every historical schema listed in the classpath resource {@value
- * #HISTORY_INDEX}. Instances are thread-safe.
+ * <p>A codec always reads the current {@link KvEvent} schema. The no-arg constructor also reads
+ * every historical schema listed in the classpath resource {@value #HISTORY_INDEX}. An event that
+ * leaves every field added since an older known schema at its default is written with that older
+ * schema (the newest such), so that processes of the older version, in a deployment being upgraded,
+ * still read it; every other event is written with the current schema. Instances are thread-safe.
  *
  * <p>Decoding never trusts a length in the input: before the body is materialised it is walked once
  * to check that every string, byte and collection length fits in the bytes actually received, so a
@@ -60,6 +62,10 @@ public final class KvEventCodec {
     }
 
     private final BinaryMessageEncoder<KvEvent> encoder;
+    /** For events with only the fields of {@link #olderFieldCount}; null when no older schema fits. */
+    private final BinaryMessageEncoder<KvEvent> olderEncoder;
+
+    private final int olderFieldCount;
     private final BinaryMessageDecoder<KvEvent> decoder;
     private final List<Schema> knownWriterSchemas;
     private final Map<Long, Schema> writerByFingerprint;
@@ -100,6 +106,49 @@ public final class KvEventCodec {
         }
         this.knownWriterSchemas = List.copyOf(known);
         this.writerByFingerprint = Map.copyOf(byFingerprint);
+        Schema older = newestOlderPrefix(current, otherKnownWriterSchemas);
+        this.olderEncoder = older == null ? null : new BinaryMessageEncoder<>(model, older);
+        this.olderFieldCount = older == null ? 0 : older.getFields().size();
+    }
+
+    /**
+     * The known schema with the most fields among those whose fields are the current schema's first
+     * fields (the fields added since were appended), so that a generated event's field positions
+     * are that schema's too; null if there is none.
+     */
+    private static Schema newestOlderPrefix(Schema current, Collection<Schema> others) {
+        Schema best = null;
+        for (Schema other : others) {
+            List<Schema.Field> fields = other.getFields();
+            int n = fields.size();
+            if (n >= current.getFields().size()
+                    || (best != null && n <= best.getFields().size())) {
+                continue;
+            }
+            boolean prefix = true;
+            for (int i = 0; i < n && prefix; i++) {
+                Schema.Field field = current.getFields().get(i);
+                // Compared in parsing canonical form: the generated class's schema carries Java-only properties.
+                prefix = field.name().equals(fields.get(i).name())
+                        && SchemaNormalization.toParsingForm(field.schema())
+                                .equals(SchemaNormalization.toParsingForm(
+                                        fields.get(i).schema()));
+            }
+            if (prefix) {
+                best = other;
+            }
+        }
+        return best;
+    }
+
+    private boolean fitsOlderSchema(KvEvent event) {
+        List<Schema.Field> fields = KvEvent.getClassSchema().getFields();
+        for (int i = olderFieldCount; i < fields.size(); i++) {
+            if (!Objects.equals(event.get(i), SpecificData.get().getDefaultValue(fields.get(i)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -123,7 +172,7 @@ public final class KvEventCodec {
     public byte[] encode(KvEvent event) {
         Objects.requireNonNull(event, "event");
         try {
-            ByteBuffer buf = encoder.encode(event);
+            ByteBuffer buf = (olderEncoder != null && fitsOlderSchema(event) ? olderEncoder : encoder).encode(event);
             byte[] out = new byte[buf.remaining()];
             buf.get(out);
             return out;

@@ -1,5 +1,6 @@
 package io.geokv.event;
 
+import io.geokv.conflict.Sibling;
 import io.geokv.conflict.VersionVector;
 import io.geokv.conflict.Write;
 import io.geokv.event.avro.CausalContext;
@@ -15,8 +16,8 @@ import java.util.TreeMap;
 /** Conversions between the Avro event classes and the conflict model, and an event factory. */
 public final class KvEvents {
 
-    /** The {@code schemaVersion} written by this version of the code. */
-    public static final int CURRENT_SCHEMA_VERSION = 1;
+    /** The {@code schemaVersion} of an event with an expiry; one without is written as version 1. */
+    public static final int CURRENT_SCHEMA_VERSION = 2;
 
     /** Content type used when a writer gives none. */
     public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
@@ -37,7 +38,8 @@ public final class KvEvents {
                 fromAvro(e.getContext()),
                 bytesOrNull(e.getValue()),
                 e.getContentType(),
-                e.getOriginTimestamp());
+                e.getOriginTimestamp(),
+                e.getExpiresAt() == null ? Sibling.NEVER : e.getExpiresAt());
     }
 
     /** A version vector as an Avro causal context, entries sorted by region. */
@@ -69,18 +71,7 @@ public final class KvEvents {
         return VersionVector.of(counters);
     }
 
-    /**
-     * A new event at the current schema version.
-     *
-     * @param eventId unique id of the event
-     * @param tenant the tenant owning the key
-     * @param key the key
-     * @param valueOrNull the value (copied), or null for a delete
-     * @param contentType the value's media type; null means {@value #DEFAULT_CONTENT_TYPE}
-     * @param origin the region accepting the write
-     * @param context the causal context the writer had seen; null means empty
-     * @param hlc the hybrid logical clock at the origin
-     */
+    /** {@link #newEvent(String, String, String, byte[], String, String, VersionVector, long, long)} that never expires. */
     public static KvEvent newEvent(
             String eventId,
             String tenant,
@@ -90,6 +81,33 @@ public final class KvEvents {
             String origin,
             VersionVector context,
             long hlc) {
+        return newEvent(eventId, tenant, key, valueOrNull, contentType, origin, context, hlc, Sibling.NEVER);
+    }
+
+    /**
+     * A new event.
+     *
+     * @param eventId unique id of the event
+     * @param tenant the tenant owning the key
+     * @param key the key
+     * @param valueOrNull the value (copied), or null for a delete
+     * @param contentType the value's media type; null means {@value #DEFAULT_CONTENT_TYPE}
+     * @param origin the region accepting the write
+     * @param context the causal context the writer had seen; null means empty
+     * @param hlc the hybrid logical clock at the origin
+     * @param expiresAt when the value expires (milliseconds since the epoch), or {@link Sibling#NEVER}
+     */
+    public static KvEvent newEvent(
+            String eventId,
+            String tenant,
+            String key,
+            byte[] valueOrNull,
+            String contentType,
+            String origin,
+            VersionVector context,
+            long hlc,
+            long expiresAt) {
+        boolean expires = expiresAt != Sibling.NEVER;
         return KvEvent.newBuilder()
                 .setEventId(Objects.requireNonNull(eventId, "eventId"))
                 .setTenant(Objects.requireNonNull(tenant, "tenant"))
@@ -99,7 +117,8 @@ public final class KvEvents {
                 .setOriginRegion(Objects.requireNonNull(origin, "origin"))
                 .setContext(toAvro(context))
                 .setOriginTimestamp(hlc)
-                .setSchemaVersion(CURRENT_SCHEMA_VERSION)
+                .setSchemaVersion(expires ? CURRENT_SCHEMA_VERSION : 1)
+                .setExpiresAt(expires ? expiresAt : null)
                 .build();
     }
 

@@ -144,6 +144,26 @@ class KvEventCodecTest {
     }
 
     @Test
+    void anEventWithoutTheNewerFieldsIsWrittenSoThatTheOlderVersionReadsIt() throws Exception {
+        Schema v1 = KvEventCodec.bundledHistory().get(0);
+        assertThat(v1.getField("expiresAt")).isNull();
+        // What a process of the version before expiries decodes with: its own schema alone.
+        org.apache.avro.message.BinaryMessageDecoder<KvEvent> olderReader =
+                new org.apache.avro.message.BinaryMessageDecoder<>(org.apache.avro.specific.SpecificData.get(), v1);
+
+        KvEvent plain = TestEvents.put().build();
+        byte[] bytes = codec.encode(plain);
+        assertThat(olderReader.decode(bytes).getEventId()).isEqualTo(plain.getEventId());
+        assertThat(codec.decode(bytes)).isEqualTo(plain);
+
+        KvEvent expiring = TestEvents.put().setExpiresAt(5_000L).build();
+        byte[] newer = codec.encode(expiring);
+        assertThat(KvEventCodec.fingerprintHex(newer)).isNotEqualTo(KvEventCodec.fingerprintHex(bytes));
+        assertThat(codec.decode(newer).getExpiresAt()).isEqualTo(5_000L);
+        assertThatThrownBy(() -> olderReader.decode(newer)).isInstanceOf(Exception.class);
+    }
+
+    @Test
     void historyIndexSkipsCommentsAndLoadsListedFiles() {
         List<Schema> loaded = KvEventCodec.loadHistory(getClass().getClassLoader(), TestEvents.EVOLUTION_FOLDER);
 

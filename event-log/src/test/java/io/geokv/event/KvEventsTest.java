@@ -32,9 +32,24 @@ class KvEventsTest {
                 .extracting(c -> c.getRegion() + "=" + c.getCounter())
                 .containsExactly("eu-west=7", "us-east=3");
         assertThat(e.getOriginTimestamp()).isEqualTo(42L);
-        assertThat(e.getSchemaVersion()).isEqualTo(KvEvents.CURRENT_SCHEMA_VERSION);
+        assertThat(e.getSchemaVersion()).isEqualTo(1);
+        assertThat(e.getExpiresAt()).isNull();
         assertThat(EventValidator.violation(e, "us-east", "acme/k", 1024, java.util.List.of("us-east", "eu-west")))
                 .isEmpty();
+    }
+
+    @Test
+    void anExpiringEventCarriesItsExpiryToTheModel() {
+        KvEvent e = KvEvents.newEvent("e1", "acme", "k", new byte[] {1}, null, "us-east", CONTEXT, 42L, 5_000L);
+
+        assertThat(e.getSchemaVersion()).isEqualTo(KvEvents.CURRENT_SCHEMA_VERSION);
+        assertThat(e.getExpiresAt()).isEqualTo(5_000L);
+        assertThat(KvEvents.toWrite(e).expiresAt()).isEqualTo(5_000L);
+        assertThat(EventValidator.violation(e, "us-east", "acme/k", 1024, java.util.List.of("us-east", "eu-west")))
+                .isEmpty();
+        e.setExpiresAt(0L);
+        assertThat(EventValidator.violation(e, "us-east", "acme/k", 1024, java.util.List.of("us-east", "eu-west")))
+                .hasValueSatisfying(reason -> assertThat(reason).startsWith("expiresAt: "));
     }
 
     @Test

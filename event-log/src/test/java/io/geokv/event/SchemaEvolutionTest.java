@@ -19,25 +19,25 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 /**
- * Readers and writers on different schema versions: a v2 (test-only future schema with two extra
- * fields that have defaults) reader reads v1 events, and the v1 generated-class codec reads v2
+ * Readers and writers on different schema versions: a reader of a test-only future schema (two extra
+ * fields that have defaults) reads today's events, and today's generated-class codec reads future
  * events, both resolved through the fingerprint in the single-object header.
  */
 class SchemaEvolutionTest {
 
-    private final Schema v1 = KvEvent.getClassSchema();
-    private final Schema v2 = TestEvents.v2Schema();
+    private final Schema current = KvEvent.getClassSchema();
+    private final Schema future = TestEvents.futureSchema();
 
     @Test
-    void v2ReaderReadsV1EventWithDefaultsFilled() throws Exception {
+    void futureReaderReadsCurrentEventWithDefaultsFilled() throws Exception {
         KvEvent written = TestEvents.put().build();
         byte[] bytes = new KvEventCodec().encode(written);
 
-        BinaryMessageDecoder<GenericRecord> v2Decoder = new BinaryMessageDecoder<>(GenericData.get(), v2);
-        v2Decoder.addSchema(v1);
-        GenericRecord read = v2Decoder.decode(bytes);
+        BinaryMessageDecoder<GenericRecord> futureDecoder = new BinaryMessageDecoder<>(GenericData.get(), future);
+        new KvEventCodec().knownWriterSchemas().forEach(futureDecoder::addSchema);
+        GenericRecord read = futureDecoder.decode(bytes);
 
-        assertThat(read.getSchema()).isEqualTo(v2);
+        assertThat(read.getSchema()).isEqualTo(future);
         assertThat(read.get("eventId").toString()).isEqualTo(written.getEventId());
         assertThat(read.get("tenant").toString()).isEqualTo("acme");
         assertThat(read.get("key").toString()).isEqualTo("user/42");
@@ -48,14 +48,14 @@ class SchemaEvolutionTest {
         assertThat(read.get("schemaVersion")).isEqualTo(1);
         GenericRecord context = (GenericRecord) read.get("context");
         assertThat((List<?>) context.get("entries")).hasSize(3);
-        // fields new in v2 get their defaults
+        // fields new in future get their defaults
         assertThat((Map<?, ?>) read.get("attributes")).isEmpty();
         assertThat(read.get("traceId")).isNull();
     }
 
     @Test
-    void v1GeneratedCodecReadsV2EventWithAllV1FieldsIntact() throws Exception {
-        Schema contextSchema = v2.getField("context").schema();
+    void currentGeneratedCodecReadsFutureEventWithAllV1FieldsIntact() throws Exception {
+        Schema contextSchema = future.getField("context").schema();
         Schema entrySchema = contextSchema.getField("entries").schema().getElementType();
         GenericRecord entry = new GenericRecordBuilder(entrySchema)
                 .set("region", "eu-west")
@@ -64,8 +64,8 @@ class SchemaEvolutionTest {
         GenericRecord context = new GenericRecordBuilder(contextSchema)
                 .set("entries", List.of(entry))
                 .build();
-        GenericRecord v2Event = new GenericRecordBuilder(v2)
-                .set("eventId", "e-v2")
+        GenericRecord futureEvent = new GenericRecordBuilder(future)
+                .set("eventId", "e-future")
                 .set("tenant", "acme")
                 .set("key", "cart/7")
                 .set("value", ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)))
@@ -77,13 +77,13 @@ class SchemaEvolutionTest {
                 .set("attributes", Map.of("source", "import"))
                 .set("traceId", new Utf8("trace-1"))
                 .build();
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2)
-                .encode(v2Event)
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), future)
+                .encode(futureEvent)
                 .array();
 
-        KvEvent read = new KvEventCodec(List.of(v2)).decode(bytes);
+        KvEvent read = new KvEventCodec(List.of(future)).decode(bytes);
 
-        assertThat(read.getEventId()).isEqualTo("e-v2");
+        assertThat(read.getEventId()).isEqualTo("e-future");
         assertThat(read.getTenant()).isEqualTo("acme");
         assertThat(read.getKey()).isEqualTo("cart/7");
         assertThat(StandardCharsets.UTF_8.decode(read.getValue()).toString()).isEqualTo("hello");
@@ -97,27 +97,27 @@ class SchemaEvolutionTest {
     }
 
     @Test
-    void v2EventIsUnknownToACodecThatDoesNotKnowV2() throws Exception {
-        GenericRecord v2Delete = new GenericRecordBuilder(v2)
-                .set("eventId", "e-v2-del")
+    void futureEventIsUnknownToACodecThatDoesNotKnowTheFuture() throws Exception {
+        GenericRecord futureDelete = new GenericRecordBuilder(future)
+                .set("eventId", "e-future-del")
                 .set("tenant", "acme")
                 .set("key", "k")
                 .set("originRegion", "us-east")
                 .set(
                         "context",
-                        new GenericRecordBuilder(v2.getField("context").schema())
+                        new GenericRecordBuilder(future.getField("context").schema())
                                 .set("entries", List.of())
                                 .build())
                 .set("originTimestamp", 1L)
                 .build();
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2)
-                .encode(v2Delete)
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), future)
+                .encode(futureDelete)
                 .array();
 
         assertThatThrownBy(() -> new KvEventCodec(List.of()).decode(bytes))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("unknown writer schema fingerprint");
-        KvEvent read = new KvEventCodec(List.of(v2)).decode(bytes);
+        KvEvent read = new KvEventCodec(List.of(future)).decode(bytes);
         assertThat(read.getValue()).isNull();
         assertThat(read.getContentType()).isEqualTo("application/octet-stream");
         assertThat(read.getSchemaVersion()).isEqualTo(1);

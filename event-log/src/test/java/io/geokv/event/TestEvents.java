@@ -49,11 +49,11 @@ final class TestEvents {
                 .build();
     }
 
-    static Schema v2Schema() {
+    static Schema futureSchema() {
         try (InputStream in =
-                TestEvents.class.getClassLoader().getResourceAsStream(EVOLUTION_FOLDER + "/kv-event-v2.avsc")) {
+                TestEvents.class.getClassLoader().getResourceAsStream(EVOLUTION_FOLDER + "/kv-event-future.avsc")) {
             if (in == null) {
-                throw new IllegalStateException("test resource kv-event-v2.avsc missing");
+                throw new IllegalStateException("test resource kv-event-future.avsc missing");
             }
             return new Schema.Parser().parse(in);
         } catch (IOException e) {

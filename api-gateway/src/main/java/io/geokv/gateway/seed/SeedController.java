@@ -63,7 +63,8 @@ class SeedController {
         this.health = health;
     }
 
-    record SeedWrite(String key, String value) {}
+    /** @param ttl how long the value lives, in seconds (a number or text), as {@code ?ttl=} of {@code PUT /kv} */
+    record SeedWrite(String key, String value, Object ttl) {}
 
     record WriteResponse(String primaryRegion, List<String> replicatedTo) {}
 
@@ -93,7 +94,8 @@ class SeedController {
                         route.region(),
                         requests.key(caller.tenant(), request.key()),
                         value,
-                        MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8"))
+                        MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8",
+                        KvRequests.ttl(request.ttl())))
                 .map(result -> new WriteResponse(
                         upper(route.region()),
                         routing.router().replicasBesides(route.region(), caller.tenant()).stream()

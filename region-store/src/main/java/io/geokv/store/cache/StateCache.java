@@ -29,7 +29,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * One region's Redis cache of merged states: the {@link KeyStateCodec} bytes under
- * {@code kv:<tenant>/<key>}, expiring after the region's TTL; reads go through a {@link NearCache}
+ * {@code kv:<tenant>/<key>}, expiring after the region's TTL, or sooner when one of the state's
+ * values expires before ({@link #expiry}: an entry never outlives what its key shows); reads go through a {@link NearCache}
  * of decoded states in front of it, which Redis keeps valid ({@link InvalidationTracking}).
  * <p>
  * PostgreSQL is the source of truth, so Redis being slow or down must only cost latency, never
@@ -151,7 +152,7 @@ public final class StateCache implements AutoCloseable {
         byte[] v = KeyStateCodec.encode(state);
         return readConnection
                 .get()
-                .flatMap(c -> c.reactive().set(k, v, SetArgs.Builder.nx().px(ttl)))
+                .flatMap(c -> c.reactive().set(k, v, expiry(state).nx()))
                 .map("OK"::equals)
                 .defaultIfEmpty(false);
     }
@@ -246,11 +247,11 @@ public final class StateCache implements AutoCloseable {
     private void pipelineSets(StatefulRedisConnection<byte[], byte[]> connection, List<MaterializedState> states) {
         RedisAsyncCommands<byte[], byte[]> async = connection.async();
         List<RedisFuture<String>> futures = new ArrayList<>(states.size());
-        SetArgs expiry = SetArgs.Builder.px(ttl);
         connection.setAutoFlushCommands(false);
         try {
             for (MaterializedState s : states) {
-                futures.add(async.set(keyBytes(s.tenant(), s.key()), KeyStateCodec.encode(s.state()), expiry));
+                futures.add(
+                        async.set(keyBytes(s.tenant(), s.key()), KeyStateCodec.encode(s.state()), expiry(s.state())));
             }
             connection.flushCommands();
         } finally {
@@ -262,6 +263,16 @@ public final class StateCache implements AutoCloseable {
             throw new RedisCommandTimeoutException(
                     "region " + region + ": caching " + states.size() + " states timed out");
         }
+    }
+
+    /**
+     * The entry's expiry: the region's TTL, or the state's next value expiry when it comes first
+     * (what the key shows changes then). Expiries already past change nothing any more.
+     */
+    private SetArgs expiry(KeyState state) {
+        long now = System.currentTimeMillis();
+        long untilNextExpiry = state.nextExpiryAfter(now) - now;
+        return SetArgs.Builder.px(Math.min(ttl.toMillis(), untilNextExpiry));
     }
 
     /** Empties the region's logical database (a region rebuild starts from nothing). Blocking. */

@@ -17,6 +17,7 @@ import io.geokv.gateway.web.MediaHeaders;
 import io.geokv.gateway.web.RequestRouting;
 import io.geokv.gateway.web.RequestRouting.Routed;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -70,9 +71,16 @@ class BatchController {
      * @param value the value, as text, or base64 with {@code value_encoding: base64}; absent to delete
      * @param delete true to delete the key (then no value)
      * @param context the context token the write is based on ({@code X-Context} of a single write)
+     * @param ttl how long the value lives, in seconds (a number or text), as {@code ?ttl=} of a single write
      */
     record BatchWrite(
-            String key, String value, String valueEncoding, String contentType, Boolean delete, String context) {}
+            String key,
+            String value,
+            String valueEncoding,
+            String contentType,
+            Boolean delete,
+            String context,
+            Object ttl) {}
 
     record BatchRequest(List<BatchWrite> writes) {}
 
@@ -80,7 +88,8 @@ class BatchController {
      * One write's result: {@code status} 200 with its event id and context token, or the status and
      * problem type a single write would have answered, with its detail.
      */
-    record WriteOutcome(String key, int status, String eventId, String context, String type, String detail) {}
+    record WriteOutcome(
+            String key, int status, String eventId, String context, Instant expiresAt, String type, String detail) {}
 
     /** {@code session} covers every write of the batch that succeeded. */
     record BatchResponse(
@@ -139,13 +148,21 @@ class BatchController {
                     requests.context(item.context(), key),
                     Optional.empty(),
                     level,
-                    session);
+                    session,
+                    KvRequests.ttl(item.ttl()));
         } catch (KvProblem problem) {
             return Mono.just(failed(item, problem));
         }
         return Mono.defer(() -> writes.write(write))
                 .map((WriteResult result) -> new Outcome(
-                        new WriteOutcome(item.key(), 200, result.eventId(), result.context(), null, null),
+                        new WriteOutcome(
+                                item.key(),
+                                200,
+                                result.eventId(),
+                                result.context(),
+                                result.expiresAt().orElse(null),
+                                null,
+                                null),
                         Optional.of(result.sessionPositions())))
                 .onErrorResume(KvProblem.class, problem -> Mono.just(failed(item, problem)));
     }
@@ -155,6 +172,7 @@ class BatchController {
                 new WriteOutcome(
                         item.key(),
                         KvProblemHandler.status(problem.kind()).value(),
+                        null,
                         null,
                         null,
                         problem.type(),

@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -43,6 +44,9 @@ import reactor.core.publisher.Mono;
 @RestController
 class KvController {
 
+    /** The query parameter of a write's time to live, in seconds. */
+    static final String TTL = "ttl";
+
     private final KvWrites writes;
     private final KvReads reads;
     private final KvRequests requests;
@@ -57,7 +61,10 @@ class KvController {
         this.maxValueBytes = (int) limits.maxValueBytes();
     }
 
-    /** {@code applied_in}: the regions that had applied a strong write when it returned. */
+    /**
+     * {@code applied_in}: the regions that had applied a strong write when it returned; {@code
+     * expires_at}: when a value written with a {@code ttl} expires.
+     */
     record WriteResponse(
             String key,
             String region,
@@ -66,7 +73,8 @@ class KvController {
             String eventId,
             String session,
             String consistency,
-            List<String> appliedIn) {}
+            List<String> appliedIn,
+            Instant expiresAt) {}
 
     record ReadResponse(
             String key,
@@ -234,7 +242,12 @@ class KvController {
     private Mono<ResponseEntity<WriteResponse>> write(
             Routed routed, String key, ServerHttpRequest request, String tenant, byte[] value, String contentType) {
         WriteRequest write = requests.write(
-                routed.region(), requests.fromPath(tenant, key), value, contentType, request.getHeaders());
+                routed.region(),
+                requests.fromPath(tenant, key),
+                value,
+                contentType,
+                request.getHeaders(),
+                request.getQueryParams().getFirst(TTL));
         return writes.write(write)
                 .map((WriteResult result) -> ResponseEntity.ok()
                         .headers(routed::describe)
@@ -249,7 +262,8 @@ class KvController {
                                 result.eventId(),
                                 result.session(),
                                 result.consistency().wire(),
-                                result.consistency() == Consistency.STRONG ? result.appliedIn() : null)));
+                                result.consistency() == Consistency.STRONG ? result.appliedIn() : null,
+                                result.expiresAt().orElse(null))));
     }
 
     private Mono<byte[]> readBody(ServerHttpRequest request) {

@@ -1,6 +1,7 @@
 package io.geokv.gateway.kv.http;
 
 import io.geokv.access.Grant;
+import io.geokv.conflict.Expiry;
 import io.geokv.conflict.VersionVector;
 import io.geokv.gateway.kv.Consistency;
 import io.geokv.gateway.kv.KeyRef;
@@ -10,7 +11,9 @@ import io.geokv.gateway.kv.WriteRequest;
 import io.geokv.gateway.session.SessionPositions;
 import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.gateway.web.GeokvHeaders;
+import java.math.BigInteger;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -35,13 +38,40 @@ public final class KvRequests {
         return new KeyRef(tenant, key);
     }
 
-    /** @param value null to delete */
-    public WriteRequest write(String region, KeyRef key, byte[] value, String contentType, HttpHeaders headers) {
+    /**
+     * @param value null to delete
+     * @param ttl the {@code ttl} query parameter, or null
+     */
+    public WriteRequest write(
+            String region, KeyRef key, byte[] value, String contentType, HttpHeaders headers, String ttl) {
         Consistency level = level(headers);
         Optional<VersionVector> context = context(headers.getFirst(GeokvHeaders.CONTEXT), key);
         Optional<VersionVector> expected = context(unquote(headers.getFirst(HttpHeaders.IF_MATCH)), key);
         return new WriteRequest(
-                region, key, value, contentType, context, expected, level, session(headers, key.tenant()));
+                region, key, value, contentType, context, expected, level, session(headers, key.tenant()), ttl(ttl));
+    }
+
+    /**
+     * A time to live as a client gave it: in a query parameter (text) or in a JSON body (a number or
+     * text), a whole number of seconds from 1 to {@link Expiry#MAX_TTL_SECONDS}; null when absent.
+     */
+    public static OptionalLong ttl(Object given) {
+        if (given == null) {
+            return OptionalLong.empty();
+        }
+        long seconds = 0;
+        if (given instanceof Integer || given instanceof Long) {
+            seconds = ((Number) given).longValue();
+        } else if (given instanceof BigInteger || (given instanceof String text && text.matches("[0-9]{1,30}"))) {
+            BigInteger whole = new BigInteger(given.toString());
+            seconds = whole.bitLength() < 63 ? whole.longValue() : 0;
+        }
+        if (seconds < 1 || seconds > Expiry.MAX_TTL_SECONDS) {
+            throw KvProblem.invalid(
+                    "invalid-ttl",
+                    "ttl is a whole number of seconds from 1 to " + Expiry.MAX_TTL_SECONDS + ", not '" + given + "'");
+        }
+        return OptionalLong.of(seconds);
     }
 
     public ReadRequest read(String region, KeyRef key, HttpHeaders headers, Grant caller) {

@@ -11,7 +11,8 @@ import io.geokv.store.Source;
 import java.util.List;
 
 /**
- * What a read shows of a state: the key's resolution policy applied, its context sealed. The gateway
+ * What a read shows of a state: the state as of now (expired values read as deletes, {@link
+ * KeyState#visibleAt}), the key's resolution policy applied, its context sealed. The gateway
  * observes the state's clocks, so its next writes are stamped after every value a client has seen.
  */
 final class ReadResults {
@@ -35,10 +36,11 @@ final class ReadResults {
             Consistency level,
             String session) {
         state.siblings().forEach(sibling -> clock.observe(sibling.timestamp()));
+        KeyState visible = state.visibleAt(clock.wallClockMillis());
         return new ReadResult(
-                state,
+                visible,
                 source,
-                resolution.resolverFor(key.tenant(), key.key()).resolve(state.siblings()),
+                resolution.resolverFor(key.tenant(), key.key()).resolve(visible.siblings()),
                 tokens.context(state.context(), key.tenant(), key.key()),
                 servedBy,
                 regionsRead,

@@ -77,7 +77,8 @@ final class StrongCompletion {
                                         tokens.session(covered, write.key().tenant()),
                                         covered,
                                         Consistency.STRONG,
-                                        applied);
+                                        applied,
+                                        published.expiry());
                             });
                 });
     }

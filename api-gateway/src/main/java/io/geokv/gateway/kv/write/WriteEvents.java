@@ -1,5 +1,6 @@
 package io.geokv.gateway.kv.write;
 
+import io.geokv.conflict.Expiry;
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
@@ -61,6 +62,10 @@ final class WriteEvents {
         clock.observe(newestTimestamp);
         clock.observe(write.session().clock());
         KeyRef key = write.key();
+        long timestamp = clock.tick();
+        long expiresAt = write.ttlSeconds().isPresent()
+                ? Expiry.after(timestamp, write.ttlSeconds().getAsLong())
+                : Sibling.NEVER;
         KvEvent event = KvEvents.newEvent(
                 UUID.randomUUID().toString(),
                 key.tenant(),
@@ -69,7 +74,8 @@ final class WriteEvents {
                 write.contentType(),
                 write.region(),
                 context,
-                clock.tick());
+                timestamp,
+                expiresAt);
         EventValidator.violation(
                         event,
                         write.region(),
@@ -86,7 +92,13 @@ final class WriteEvents {
         String eventId = event.getEventId();
         return publisher
                 .publish(event)
-                .map(position -> new Published(eventId, write.key(), context, event.getOriginTimestamp(), position))
+                .map(position -> new Published(
+                        eventId,
+                        write.key(),
+                        context,
+                        event.getOriginTimestamp(),
+                        event.getExpiresAt() == null ? Sibling.NEVER : event.getExpiresAt(),
+                        position))
                 .onErrorMap(
                         e -> !(e instanceof KvProblem),
                         e -> PublishFailures.problem(write.key().key(), eventId, e));

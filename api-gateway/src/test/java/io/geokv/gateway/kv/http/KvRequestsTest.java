@@ -44,15 +44,43 @@ class KvRequestsTest {
         headers.set(HttpHeaders.IF_MATCH, "\"" + token + "\"");
         headers.set("X-Consistency", "Strong");
 
-        WriteRequest write = requests.write("eu-west", key, new byte[] {1}, "text/plain", headers);
+        WriteRequest write = requests.write("eu-west", key, new byte[] {1}, "text/plain", headers, null);
 
         assertThat(write.context()).contains(context);
         assertThat(write.expected()).contains(context);
         assertThat(write.level()).isEqualTo(Consistency.STRONG);
         assertThat(write.arbitrated()).isTrue();
-        assertThatThrownBy(() -> requests.write("eu-west", new KeyRef("acme", "other"), null, "x", headers))
+        assertThatThrownBy(() -> requests.write("eu-west", new KeyRef("acme", "other"), null, "x", headers, null))
                 .isInstanceOfSatisfying(
                         KvProblem.class, problem -> assertThat(problem.type()).isEqualTo("invalid-context"));
+    }
+
+    @Test
+    void aTimeToLiveIsAWholeNumberOfSecondsAndNeverOnADelete() {
+        KeyRef key = new KeyRef("acme", "k");
+        HttpHeaders none = new HttpHeaders();
+
+        assertThat(requests.write("eu-west", key, new byte[] {1}, "x", none, "2")
+                        .ttlSeconds())
+                .hasValue(2);
+        assertThat(requests.write("eu-west", key, new byte[] {1}, "x", none, null)
+                        .ttlSeconds())
+                .isEmpty();
+        assertThat(KvRequests.ttl(7)).hasValue(7);
+        assertThat(KvRequests.ttl(7L)).hasValue(7);
+        assertThat(KvRequests.ttl("3153600000")).hasValue(3_153_600_000L);
+        for (Object bad : new Object[] {
+            "0", "-1", "1.5", "", " 2", "2s", "abc", "99999999999999999999999", 0, -4, 2.0, 1.5, true, List.of()
+        }) {
+            assertThatThrownBy(() -> KvRequests.ttl(bad))
+                    .as("ttl %s", bad)
+                    .isInstanceOfSatisfying(
+                            KvProblem.class,
+                            problem -> assertThat(problem.type()).isEqualTo("invalid-ttl"));
+        }
+        assertThatThrownBy(() -> requests.write("eu-west", key, null, null, none, "5"))
+                .isInstanceOfSatisfying(
+                        KvProblem.class, problem -> assertThat(problem.type()).isEqualTo("invalid-ttl"));
     }
 
     @Test

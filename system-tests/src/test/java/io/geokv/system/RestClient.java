@@ -19,11 +19,18 @@ final class RestClient {
     record Answer(int status, String body) {}
 
     Mono<Answer> put(String region, String key, String value) {
-        return web.put()
+        return answer(web.put()
                 .uri("/kv/{key}", key)
                 .header("X-Region", region)
-                .bodyValue(value.getBytes(StandardCharsets.UTF_8))
-                .exchangeToMono(response -> response.bodyToMono(String.class)
+                .bodyValue(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    Mono<Answer> delete(String region, String key) {
+        return answer(web.delete().uri("/kv/{key}", key).header("X-Region", region));
+    }
+
+    private static Mono<Answer> answer(WebClient.RequestHeadersSpec<?> request) {
+        return request.exchangeToMono(response -> response.bodyToMono(String.class)
                         .defaultIfEmpty("")
                         .map(body -> new Answer(response.statusCode().value(), body)))
                 .timeout(Duration.ofSeconds(30));

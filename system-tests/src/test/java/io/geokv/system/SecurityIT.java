@@ -472,6 +472,8 @@ class SecurityIT {
             new Endpoint("GET", "/read/{*key}", "/read/matrix", Needs.READER, true),
             new Endpoint("POST", "/write", "/write", Needs.WRITER, true),
             new Endpoint("POST", "/kv/_batch", "/kv/_batch", Needs.WRITER, true),
+            // The long poll (JSON), answering at once: the stream would not end.
+            new Endpoint("GET", "/changes", "/changes?wait=0", Needs.READER, true),
             new Endpoint("GET", "/health", "/health", Needs.READER, false),
             new Endpoint("GET", "/health/regions", "/health/regions", Needs.READER, false),
             new Endpoint("GET", "/stats", "/stats", Needs.ADMIN, false),
@@ -579,6 +581,9 @@ class SecurityIT {
                 .header("X-Region", "us-east");
         if (credential != null) {
             request = request.header("Authorization", "Bearer " + credential);
+        }
+        if (endpoint.pattern().equals("/changes")) {
+            request = request.accept(MediaType.APPLICATION_JSON);
         }
         WebTestClient.RequestHeadersSpec<?> sent = switch (endpoint.method()) {
             case "PUT" -> request.bodyValue("v");

@@ -6,6 +6,7 @@ import io.geokv.conflict.KeepSiblings;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.SiblingResolver;
+import io.geokv.gateway.changes.ChangeFeed;
 import io.geokv.gateway.consistency.HomeRegions;
 import io.geokv.gateway.events.EventLogStartup;
 import io.geokv.gateway.events.EventPublisher;
@@ -317,6 +318,25 @@ class GatewayConfiguration {
     @Bean
     BatchLimits batchLimits(GatewayProperties gateway) {
         return gateway.batch();
+    }
+
+    /** Each follower reads its region's own cluster, committed records only, without a group. */
+    @Bean(destroyMethod = "close")
+    ChangeFeed changeFeed(
+            GatewayProperties gateway,
+            KafkaProperties kafka,
+            RegionsProperties regions,
+            RegionProgress progress,
+            KeyLimits limits) {
+        RegionClusters clusters = regions.clusters();
+        Map<String, Object> consumer = peekingConsumer(kafka);
+        ClientSettings.readCommitted(consumer);
+        return new ChangeFeed(
+                clusters,
+                region -> new KafkaConsumer<>(clusters.settingsFor(region, consumer)),
+                progress,
+                limits.maxValueBytes(),
+                gateway.changes().maxFollowers());
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.geokv.gateway.config;
 
+import io.geokv.gateway.changes.ChangeFeedLimits;
 import io.geokv.gateway.kv.BatchLimits;
 import io.geokv.gateway.routing.Continent;
 import jakarta.validation.Valid;
@@ -26,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param health how regions are checked
  * @param tokenSecret the key sealing {@code X-Context} and {@code X-Session} tokens, shared by every gateway
  *     of a deployment (at least 16 bytes); blank makes a random one, so tokens only work on this instance
+ * @param batch what one batch may carry
+ * @param changes how many change feed followers one gateway serves
  * @param benchEndpoints whether {@code PUT /bench/produce/{key}} is served: the bench's raw write
  *     reference, which produces an event with no checks at all; only for {@code scripts/bench.sh}
  */
@@ -42,7 +45,8 @@ public record GatewayProperties(
         @DefaultValue @Valid @NotNull Health health,
         @DefaultValue("") String tokenSecret,
         @DefaultValue("false") boolean benchEndpoints,
-        @DefaultValue @Valid @NotNull BatchLimits batch) {
+        @DefaultValue @Valid @NotNull BatchLimits batch,
+        @DefaultValue @Valid @NotNull ChangeFeedLimits changes) {
 
     /**
      * Region choice (docs/product.md, 'Geo-routing and failover') and failover.

@@ -2,8 +2,6 @@ package io.geokv.gateway.session;
 
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -72,19 +70,14 @@ public final class SessionPositions {
                 + next.asMap().entrySet().stream()
                         .map(e -> e.getKey().topic() + "/" + e.getKey().partition() + "/" + e.getValue())
                         .collect(Collectors.joining(";"));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        return TokenText.encode(text);
     }
 
     /**
      * @throws IllegalArgumentException if {@code encoded} is not what {@link #encode} makes
      */
     public static SessionPositions decode(String encoded) {
-        String text;
-        try {
-            text = new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not base64url", e);
-        }
+        String text = TokenText.decode(encoded);
         int bar = text.indexOf('|');
         if (bar < 0) {
             throw new IllegalArgumentException("no clock");

@@ -18,6 +18,7 @@ public final class ClientTokens {
 
     private static final String CONTEXT = "context";
     private static final String SESSION = "session";
+    private static final String CURSOR = "cursor";
 
     private final TokenSeal seal;
 
@@ -70,6 +71,20 @@ public final class ClientTokens {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed session token: " + e.getMessage(), e);
         }
+    }
+
+    /** A change feed cursor ({@code payload}, URL-safe) of {@code tenant}, sealed. */
+    public String cursor(String payload, String tenant) {
+        return seal.seal(CURSOR + '\0' + tenant, payload);
+    }
+
+    /**
+     * The payload of a change feed cursor.
+     *
+     * @throws IllegalArgumentException when it is not one this deployment issued for {@code tenant}
+     */
+    public String openCursor(String token, String tenant) {
+        return seal.open(CURSOR + '\0' + tenant, token);
     }
 
     /**

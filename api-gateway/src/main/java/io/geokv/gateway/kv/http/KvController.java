@@ -11,16 +11,12 @@ import io.geokv.gateway.kv.WriteResult;
 import io.geokv.gateway.kv.read.KvReads;
 import io.geokv.gateway.kv.write.KvWrites;
 import io.geokv.gateway.problem.Problems;
+import io.geokv.gateway.web.EncodedValue;
 import io.geokv.gateway.web.GeokvHeaders;
 import io.geokv.gateway.web.MediaHeaders;
 import io.geokv.gateway.web.RequestRouting;
 import io.geokv.gateway.web.RequestRouting.Routed;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -103,17 +99,6 @@ class KvController {
                     sibling.eventId(),
                     sibling.dot().region(),
                     sibling.timestamp());
-        }
-    }
-
-    /** A value in JSON: as text when it is UTF-8, else base64 with {@code value_encoding: base64}. */
-    record EncodedValue(String text, String encoding) {
-
-        static EncodedValue of(byte[] value) {
-            String text = utf8OrNull(value);
-            return text != null
-                    ? new EncodedValue(text, null)
-                    : new EncodedValue(Base64.getEncoder().encodeToString(value), "base64");
         }
     }
 
@@ -293,19 +278,6 @@ class KvController {
             return MediaType.parseMediaType(contentType);
         } catch (IllegalArgumentException e) {
             return MediaType.APPLICATION_OCTET_STREAM;
-        }
-    }
-
-    static String utf8OrNull(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
         }
     }
 }

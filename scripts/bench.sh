@@ -6,7 +6,7 @@
 #     databases and Redis databases of their own (never a user's data: geokv_bench_*, Redis 13-15),
 #     from a clean slate;
 #   - runs the bench CLI (bench/ module): scenarios materialize, replay, write, read, read_uncached, rate_limits,
-#     bulk_load, lag, recovery (kills replication-streams and starts it again), memory;
+#     bulk_load, change_feed, lag, recovery (kills replication-streams and starts it again), memory;
 #   - then, for lag_multi (in the full run, or when --only names it), stops them and starts the multi
 #     topology (a broker per region, MirrorMaker 2, both apps with databases geokv_bench_multi_*) for
 #     it, and merges its report into the run's;
@@ -63,7 +63,7 @@ $STREAMS_PORT, $GATEWAY_PORT) and writes bench/results/<date>[-quick].json.
 
   --quick     every scenario small (under 2 minutes of measuring), to check the script itself
   --profile   CPU flame graphs of every process per scenario in bench/tmp/profiles/ (async-profiler)
-  --only IDS  only these scenarios (materialize, replay, write, read, read_uncached, rate_limits, bulk_load, lag,
+  --only IDS  only these scenarios (materialize, replay, write, read, read_uncached, rate_limits, bulk_load, change_feed, lag,
               recovery, memory, lag_multi), for work on one of them: a partial report (<date>[-quick]-partial.json)
   -h, --help  show this help
 EOF

@@ -228,6 +228,7 @@ public final class BenchCommand implements Callable<Integer> {
         attempt(failures, results, ReadUncachedScenario.ID, () -> new ReadUncachedScenario(s, load).run());
         attempt(failures, results, RateLimitScenario.ID, () -> new RateLimitScenario(s, load).run());
         attempt(failures, results, BulkLoadScenario.ID, () -> new BulkLoadScenario(s).run());
+        attempt(failures, results, ChangeFeedScenario.ID, () -> new ChangeFeedScenario(s).run());
         // lag_multi needs the multi topology (--cluster), every other scenario the single one.
         attempt(
                 failures,

@@ -24,9 +24,9 @@ public final class BenchReport {
 
     /**
      * 1: no lag scenario, goals were ratios only; 2: lag scenario, goal_of; 3: read_uncached, fair
-     * references; 4: lag_multi in every full run; 5: rate_limits; 6: bulk_load.
+     * references; 4: lag_multi in every full run; 5: rate_limits; 6: bulk_load; 7: change_feed.
      */
-    public static final int SCHEMA_VERSION = 6;
+    public static final int SCHEMA_VERSION = 7;
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -27,13 +27,27 @@ public final class BenchReportValidator {
             "read_uncached",
             "rate_limits",
             "bulk_load",
+            "change_feed",
             "lag",
             "recovery",
             "memory",
             "lag_multi");
     /** The schema version that added a scenario; older files (kept as history) may lack it. */
-    private static final Map<String, Integer> ADDED_IN_SCHEMA =
-            Map.of("lag", 2, "read_uncached", 3, "recovery", 3, "lag_multi", 4, "rate_limits", 5, "bulk_load", 6);
+    private static final Map<String, Integer> ADDED_IN_SCHEMA = Map.of(
+            "lag",
+            2,
+            "read_uncached",
+            3,
+            "recovery",
+            3,
+            "lag_multi",
+            4,
+            "rate_limits",
+            5,
+            "bulk_load",
+            6,
+            "change_feed",
+            7);
 
     private BenchReportValidator() {}
 

@@ -216,6 +216,19 @@ class BenchReportTest {
                         Map.of("keys", 100),
                         5),
                 new ScenarioResult(
+                        "change_feed",
+                        "fake",
+                        Map.of("delivery_ms", Map.of("p99_ms", 40.0)),
+                        new ScenarioResult.RawReference(
+                                "kafka_consumer_of_the_topics", Map.of("delivery_ms", Map.of("p99_ms", 10.0))),
+                        null,
+                        0.25,
+                        "reference p99 / feed p99 (delivery)",
+                        null,
+                        200,
+                        Map.of("writes", 100),
+                        5),
+                new ScenarioResult(
                         "lag",
                         "fake",
                         Map.of("p99_ms", 120.0),

@@ -474,6 +474,7 @@ class SecurityIT {
             new Endpoint("POST", "/kv/_batch", "/kv/_batch", Needs.WRITER, true),
             // The long poll (JSON), answering at once: the stream would not end.
             new Endpoint("GET", "/changes", "/changes?wait=0", Needs.READER, true),
+            new Endpoint("GET", "/history/{*key}", "/history/matrix", Needs.READER, true),
             new Endpoint("GET", "/health", "/health", Needs.READER, false),
             new Endpoint("GET", "/health/regions", "/health/regions", Needs.READER, false),
             new Endpoint("GET", "/stats", "/stats", Needs.ADMIN, false),

@@ -1,17 +1,16 @@
 package io.geokv.gateway.changes;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.geokv.access.Caller;
-import io.geokv.event.KvEvents;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.gateway.problem.Problems;
 import io.geokv.gateway.tokens.ClientTokens;
-import io.geokv.gateway.web.EncodedValue;
 import io.geokv.gateway.web.GeokvHeaders;
 import io.geokv.gateway.web.RequestRouting;
 import io.geokv.gateway.web.RequestRouting.Routed;
+import io.geokv.gateway.web.WriteView;
 import io.geokv.store.RegionStores;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.MediaType;
@@ -55,22 +54,10 @@ class ChangesController {
     }
 
     /**
-     * One change: {@code op} put or delete, the value as text (or base64 with {@code value_encoding}),
-     * the write's event id, origin and timestamp, and {@code context}: the key's context in the region
-     * when the change was delivered, which covers it (a write carrying it supersedes the change).
+     * One change: the write, {@code context} the key's context in the region when the change was
+     * delivered, which covers it (a write carrying it supersedes the change), and the cursor after it.
      */
-    record ChangeView(
-            String key,
-            String op,
-            String value,
-            String valueEncoding,
-            String contentType,
-            String eventId,
-            String origin,
-            long timestamp,
-            Instant expiresAt,
-            String context,
-            String cursor) {}
+    record ChangeView(String key, @JsonUnwrapped WriteView write, String context, String cursor) {}
 
     record ChangesPage(String region, List<ChangeView> changes, String cursor) {}
 
@@ -147,22 +134,11 @@ class ChangesController {
                 .map(state -> tokens.context(state.context(), tenant, key))
                 .onErrorResume(e -> Mono.empty())
                 .defaultIfEmpty("")
-                .map(context -> {
-                    byte[] value = KvEvents.valueBytes(event);
-                    EncodedValue encoded = value == null ? new EncodedValue(null, null) : EncodedValue.of(value);
-                    return new ChangeView(
-                            key,
-                            value == null ? "delete" : "put",
-                            encoded.text(),
-                            encoded.encoding(),
-                            value == null ? null : event.getContentType(),
-                            event.getEventId(),
-                            event.getOriginRegion(),
-                            event.getOriginTimestamp(),
-                            event.getExpiresAt() == null ? null : Instant.ofEpochMilli(event.getExpiresAt()),
-                            context.isEmpty() ? null : context,
-                            tokens.cursor(change.cursor().encode(), tenant));
-                });
+                .map(context -> new ChangeView(
+                        key,
+                        WriteView.of(event),
+                        context.isEmpty() ? null : context,
+                        tokens.cursor(change.cursor().encode(), tenant)));
     }
 
     /** The cursor the client sent, opened; empty without one. */

@@ -12,6 +12,7 @@ import io.geokv.gateway.events.EventLogStartup;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.health.HealthTracker;
 import io.geokv.gateway.health.checks.RegionHealthMonitor;
+import io.geokv.gateway.history.KeyLog;
 import io.geokv.gateway.kv.BatchLimits;
 import io.geokv.gateway.kv.ConsistencyWaits;
 import io.geokv.gateway.kv.ServingRegions;
@@ -366,6 +367,7 @@ class GatewayConfiguration {
 
     @Bean
     KvReads kvReads(
+            KeyLog log,
             RegionStores stores,
             ResolutionRules resolution,
             ClientTokens tokens,
@@ -374,7 +376,17 @@ class GatewayConfiguration {
             KeyLogEnds logEnds,
             ServingRegions serving,
             ConsistencyWaits waits) {
-        return new KvReads(stores, resolution, tokens, clock, progress, logEnds, serving, waits);
+        return new KvReads(log, stores, resolution, tokens, clock, progress, logEnds, serving, waits);
+    }
+
+    /** Reads a key's partitions of the region's own cluster, committed records only, without a group. */
+    @Bean
+    KeyLog keyLog(KafkaProperties kafka, RegionsProperties regions, KeyLimits limits, Residency residency) {
+        RegionClusters clusters = regions.clusters();
+        Map<String, Object> consumer = peekingConsumer(kafka);
+        ClientSettings.readCommitted(consumer);
+        return new KeyLog(
+                clusters, region -> new KafkaConsumer<>(clusters.settingsFor(region, consumer)), limits, residency);
     }
 
     /** What Kafka acknowledged to this gateway: the recovery points count it after a cluster's loss. */

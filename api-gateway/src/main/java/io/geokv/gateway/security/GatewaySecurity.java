@@ -43,10 +43,11 @@ public class GatewaySecurity {
     private static final String SEED_WRITES = "/write";
     private static final String BATCH = "/kv/_batch";
     private static final String CHANGES = "/changes";
+    private static final String HISTORY = "/history/**";
 
     /** Every path that reads or writes a tenant's keys: the tenant's rate limit counts them. */
     private static final List<PathPattern> TENANT_PATHS = Stream.concat(
-                    Stream.of(KEY_PATHS), Stream.of(SEED_READS, SEED_WRITES, CHANGES))
+                    Stream.of(KEY_PATHS), Stream.of(SEED_READS, SEED_WRITES, CHANGES, HISTORY))
             .map(PathPatternParser.defaultInstance::parse)
             .toList();
 
@@ -62,7 +63,7 @@ public class GatewaySecurity {
             .permit(HttpMethod.GET, "/dashboard", "/dashboard.html")
             .require(Role.ADMIN, "/admin/**", "/actuator/**", "/stats", "/bench/**")
             .require(Role.READER, Set.of(HttpMethod.GET, HttpMethod.HEAD), KEY_PATHS)
-            .require(Role.READER, Set.of(HttpMethod.GET), SEED_READS, CHANGES, "/health", "/health/**")
+            .require(Role.READER, Set.of(HttpMethod.GET), SEED_READS, CHANGES, HISTORY, "/health", "/health/**")
             .require(Role.WRITER, Set.of(HttpMethod.PUT, HttpMethod.DELETE), KEY_PATHS)
             .require(Role.WRITER, Set.of(HttpMethod.POST), SEED_WRITES, BATCH)
             // Any other path (a 404, a 405): any credential, anonymous access included.

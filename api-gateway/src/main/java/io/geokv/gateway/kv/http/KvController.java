@@ -43,6 +43,9 @@ class KvController {
     /** The query parameter of a write's time to live, in seconds. */
     static final String TTL = "ttl";
 
+    /** The query parameter of a read of the past: an ISO-8601 instant. */
+    static final String AS_OF = "as_of";
+
     private final KvWrites writes;
     private final KvReads reads;
     private final KvRequests requests;
@@ -169,7 +172,12 @@ class KvController {
                 .anyMatch(type -> type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON));
         KeyRef ref = requests.fromPath(caller.tenant(), key);
         String plainKey = ref.key();
-        return reads.read(requests.read(routed.region(), ref, request.getHeaders(), caller.grant()))
+        return reads.read(requests.read(
+                        routed.region(),
+                        ref,
+                        request.getHeaders(),
+                        caller.grant(),
+                        request.getQueryParams().getFirst(AS_OF)))
                 .map(result -> {
                     long latencyMs = (System.nanoTime() - started) / 1_000_000;
                     String source = result.source().wire();

@@ -12,6 +12,9 @@ import io.geokv.gateway.session.SessionPositions;
 import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.gateway.web.GeokvHeaders;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.springframework.http.HttpHeaders;
@@ -74,9 +77,32 @@ public final class KvRequests {
         return OptionalLong.of(seconds);
     }
 
-    public ReadRequest read(String region, KeyRef key, HttpHeaders headers, Grant caller) {
+    /** @param asOf the {@code as_of} query parameter, or null */
+    public ReadRequest read(String region, KeyRef key, HttpHeaders headers, Grant caller, String asOf) {
         Consistency level = level(headers);
-        return new ReadRequest(region, key, level, session(headers, key.tenant()), caller);
+        return new ReadRequest(region, key, level, session(headers, key.tenant()), caller, instant(asOf));
+    }
+
+    /**
+     * An instant of the past as a client gave it: ISO-8601 with a zone or offset ({@code
+     * 2026-12-07T10:15:30Z}, {@code 2026-12-07T11:15:30+01:00}); empty when absent.
+     */
+    public static Optional<Instant> instant(String given) {
+        if (given == null) {
+            return Optional.empty();
+        }
+        Instant instant;
+        try {
+            instant = OffsetDateTime.parse(given).toInstant();
+        } catch (DateTimeParseException e) {
+            throw KvProblem.invalid(
+                    "invalid-instant",
+                    "as_of is an ISO-8601 instant with a zone, such as 2026-12-07T10:15:30Z, not '" + given + "'");
+        }
+        if (instant.isAfter(Instant.now())) {
+            throw KvProblem.invalid("invalid-instant", "as_of " + instant + " is in the future");
+        }
+        return Optional.of(instant);
     }
 
     /** The consistency level a request asks for ({@code X-Consistency}, or session with {@code X-Session}). */

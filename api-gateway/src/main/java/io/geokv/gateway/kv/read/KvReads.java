@@ -2,7 +2,9 @@ package io.geokv.gateway.kv.read;
 
 import io.geokv.conflict.HybridLogicalClock;
 import io.geokv.conflict.Resolution;
+import io.geokv.gateway.history.KeyLog;
 import io.geokv.gateway.kv.ConsistencyWaits;
+import io.geokv.gateway.kv.KeyRef;
 import io.geokv.gateway.kv.KvProblem;
 import io.geokv.gateway.kv.ReadRequest;
 import io.geokv.gateway.kv.ReadResult;
@@ -12,22 +14,32 @@ import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.progress.KeyLogEnds;
 import io.geokv.progress.RegionProgress;
 import io.geokv.store.RegionStores;
+import io.geokv.store.Source;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Reads of one key at the consistency level a client asks for (docs/consistency.md): eventual from
  * the routed region (cache, then PostgreSQL), session by {@link SessionReads}, strong by
- * {@link StrongReads}; each resolved with the key's resolution policy.
+ * {@link StrongReads}; the past ({@code as_of}) from the log ({@link KeyLog}); each resolved with the
+ * key's resolution policy.
  */
 public final class KvReads {
 
+    /** How long a read of the past may scan the log. */
+    private static final Duration LOG_READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KeyLog log;
     private final RegionStores stores;
     private final ReadResults results;
     private final SessionReads session;
     private final StrongReads strong;
 
     public KvReads(
+            KeyLog log,
             RegionStores stores,
             ResolutionRules resolution,
             ClientTokens tokens,
@@ -36,6 +48,7 @@ public final class KvReads {
             KeyLogEnds logEnds,
             ServingRegions serving,
             ConsistencyWaits waits) {
+        this.log = log;
         this.stores = stores;
         this.results = new ReadResults(resolution, tokens, clock);
         ReadDependencies deps = new ReadDependencies(stores, progress, logEnds, serving, results, waits);
@@ -49,11 +62,13 @@ public final class KvReads {
      * client can write after the delete it saw.
      */
     public Mono<ReadResult> read(ReadRequest read) {
-        Mono<ReadResult> result = switch (read.level()) {
-            case EVENTUAL -> eventual(read);
-            case SESSION -> session.read(read);
-            case STRONG -> strong.read(read);
-        };
+        Mono<ReadResult> result = read.asOf().isPresent()
+                ? past(read, read.asOf().get())
+                : switch (read.level()) {
+                    case EVENTUAL -> eventual(read);
+                    case SESSION -> session.read(read);
+                    case STRONG -> strong.read(read);
+                };
         return result.switchIfEmpty(Mono.error(() -> notFound(read, null)))
                 .flatMap(found -> found.resolution() instanceof Resolution.Absent
                         ? Mono.error(notFound(read, found))
@@ -72,6 +87,32 @@ public final class KvReads {
                         List.of(read.region()),
                         read.level(),
                         null));
+    }
+
+    /**
+     * The key as the log had it at {@code instant} ({@link KeyLog#asOf}), in the routed region's cluster,
+     * whatever the consistency level: every region answers the same.
+     */
+    private Mono<ReadResult> past(ReadRequest read, Instant instant) {
+        KeyRef key = read.key();
+        return Mono.fromCallable(() -> log.asOf(read.region(), key.tenant(), key.key(), instant))
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(LOG_READ_TIMEOUT)
+                .onErrorMap(
+                        e -> !(e instanceof KvProblem),
+                        e -> KvProblem.unavailable(
+                                "log-unavailable",
+                                "the log of key '" + key + "' could not be read in " + read.region() + ": " + e))
+                .filter(state -> !state.isEmpty())
+                .map(state -> results.of(
+                        key,
+                        state,
+                        Source.LOG,
+                        read.region(),
+                        List.of(read.region()),
+                        read.level(),
+                        null,
+                        instant.toEpochMilli()));
     }
 
     private static KvProblem notFound(ReadRequest read, ReadResult deleted) {

@@ -35,8 +35,21 @@ final class ReadResults {
             List<String> regionsRead,
             Consistency level,
             String session) {
+        return of(key, state, source, servedBy, regionsRead, level, session, clock.wallClockMillis());
+    }
+
+    /** {@link #of} as readers saw the state at {@code epochMillis} (expiries compared with it). */
+    ReadResult of(
+            KeyRef key,
+            KeyState state,
+            Source source,
+            String servedBy,
+            List<String> regionsRead,
+            Consistency level,
+            String session,
+            long epochMillis) {
         state.siblings().forEach(sibling -> clock.observe(sibling.timestamp()));
-        KeyState visible = state.visibleAt(clock.wallClockMillis());
+        KeyState visible = state.visibleAt(epochMillis);
         return new ReadResult(
                 visible,
                 source,

@@ -84,22 +84,38 @@ class KvRequestsTest {
     }
 
     @Test
+    void anInstantOfThePastHasAZoneAndIsNotInTheFuture() {
+        assertThat(KvRequests.instant("2026-01-02T03:04:05Z"))
+                .contains(java.time.Instant.parse("2026-01-02T03:04:05Z"));
+        assertThat(KvRequests.instant("2026-01-02T04:04:05.5+01:00"))
+                .contains(java.time.Instant.parse("2026-01-02T03:04:05.5Z"));
+        assertThat(KvRequests.instant(null)).isEmpty();
+        for (String bad : new String[] {"yesterday", "2026-01-02", "2026-01-02T03:04:05", "", "9999-01-01T00:00:00Z"}) {
+            assertThatThrownBy(() -> KvRequests.instant(bad))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            KvProblem.class,
+                            problem -> assertThat(problem.type()).isEqualTo("invalid-instant"));
+        }
+    }
+
+    @Test
     void aSessionTokenMakesTheDefaultLevelSessionAndABadOneIsTheClientsError() {
         SessionPositions session =
                 SessionPositions.empty().withWrite(new EventPartition("kv-events.us-east", 0), 5, 1L << 20);
         HttpHeaders headers = new HttpHeaders();
         headers.set("X-Session", tokens.session(session, "acme"));
 
-        ReadRequest read = requests.read("us-east", new KeyRef("acme", "k"), headers, ANYONE);
+        ReadRequest read = requests.read("us-east", new KeyRef("acme", "k"), headers, ANYONE, null);
 
         assertThat(read.level()).isEqualTo(Consistency.SESSION);
         assertThat(read.session()).isEqualTo(session);
         // A session of one tenant is refused for another.
-        assertThatThrownBy(() -> requests.read("us-east", new KeyRef("other", "k"), headers, ANYONE))
+        assertThatThrownBy(() -> requests.read("us-east", new KeyRef("other", "k"), headers, ANYONE, null))
                 .isInstanceOfSatisfying(
                         KvProblem.class, problem -> assertThat(problem.type()).isEqualTo("invalid-session"));
         headers.set("X-Session", "not-a-token");
-        assertThatThrownBy(() -> requests.read("us-east", new KeyRef("acme", "k"), headers, ANYONE))
+        assertThatThrownBy(() -> requests.read("us-east", new KeyRef("acme", "k"), headers, ANYONE, null))
                 .isInstanceOfSatisfying(
                         KvProblem.class, problem -> assertThat(problem.type()).isEqualTo("invalid-session"));
     }

@@ -1,5 +1,6 @@
 package io.geokv.gateway.changes;
 
+import io.geokv.event.EventTopics;
 import io.geokv.event.EventValidator;
 import io.geokv.event.KvEventCodec;
 import io.geokv.event.avro.KvEvent;
@@ -9,6 +10,7 @@ import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
 import io.geokv.position.OriginOffset;
 import io.geokv.progress.RegionProgress;
+import io.geokv.residency.Residency;
 import io.geokv.topics.RegionClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,7 +45,7 @@ import reactor.core.scheduler.Schedulers;
  * topic, on a thread of its own. Per partition, changes are delivered in log order, so a key's changes
  * come in the order the region applied them; partitions are independent. A record the region did not
  * apply as a write is no change: one that does not decode or breaks the event rules (dead-lettered),
- * a residency placeholder, a copy without an origin offset, or a copy the mirror sent again (its
+ * a residency placeholder or a resident tenant's write outside its regions, a copy without an origin offset, or a copy the mirror sent again (its
  * origin offset was delivered already).
  */
 public final class ChangeFeed implements AutoCloseable {
@@ -56,6 +58,7 @@ public final class ChangeFeed implements AutoCloseable {
     private final RegionClusters clusters;
     private final Function<String, Consumer<byte[], byte[]>> consumers;
     private final RegionProgress progress;
+    private final Residency residency;
     private final long maxValueBytes;
     private final Semaphore followers;
     private final Scheduler threads;
@@ -68,11 +71,13 @@ public final class ChangeFeed implements AutoCloseable {
             RegionClusters clusters,
             Function<String, Consumer<byte[], byte[]>> consumers,
             RegionProgress progress,
+            Residency residency,
             long maxValueBytes,
             int maxFollowers) {
         this.clusters = clusters;
         this.consumers = consumers;
         this.progress = progress;
+        this.residency = residency;
         this.maxValueBytes = maxValueBytes;
         this.followers = new Semaphore(maxFollowers);
         this.threads = Schedulers.newBoundedElastic(maxFollowers, 1, "geokv-change-feed");
@@ -89,13 +94,13 @@ public final class ChangeFeed implements AutoCloseable {
      * when the gateway serves as many followers as it may.
      */
     public Flux<Change> follow(String region, String tenant, String prefix, Optional<ChangeCursor> from) {
-        String keyPrefix = tenant + "/" + prefix;
+        String keyPrefix = EventTopics.recordKey(tenant, prefix);
         return Flux.create(sink -> {
             if (!followers.tryAcquire()) {
                 sink.error(new FeedFullException());
                 return;
             }
-            Follower follower = new Follower(region, keyPrefix, sink);
+            Follower follower = new Follower(region, tenant, keyPrefix, sink);
             sink.onDispose(follower::stop);
             threads.schedule(() -> {
                 try {
@@ -111,6 +116,8 @@ public final class ChangeFeed implements AutoCloseable {
     public ChangeCursor end(String region) {
         try (Consumer<byte[], byte[]> consumer = consumers.apply(region)) {
             List<TopicPartition> partitions = partitions(consumer);
+            // Assigned, so that the read-committed end (the last stable offset) is kept for them.
+            consumer.assign(partitions);
             Map<EventPartition, Long> read = new TreeMap<>();
             Map<EventPartition, Long> origin = new TreeMap<>();
             consumer.endOffsets(partitions).forEach((tp, end) -> {
@@ -139,11 +146,12 @@ public final class ChangeFeed implements AutoCloseable {
     }
 
     /** The changes of a partition read but not yet applied by the region, in log order. */
-    private record Held(long readOffset, long originOffset, KvEvent event) {}
+    private record Held(long readOffset, long originOffset, long appendedAt, KvEvent event) {}
 
     private final class Follower {
 
         private final String region;
+        private final String tenant;
         private final String keyPrefix;
         private final FluxSink<Change> sink;
         private final Map<EventPartition, ArrayDeque<Held>> held = new HashMap<>();
@@ -153,8 +161,9 @@ public final class ChangeFeed implements AutoCloseable {
         private volatile boolean stopped;
         private volatile Consumer<byte[], byte[]> consumer;
 
-        Follower(String region, String keyPrefix, FluxSink<Change> sink) {
+        Follower(String region, String tenant, String keyPrefix, FluxSink<Change> sink) {
             this.region = region;
+            this.tenant = tenant;
             this.keyPrefix = keyPrefix;
             this.sink = sink;
         }
@@ -210,7 +219,8 @@ public final class ChangeFeed implements AutoCloseable {
             }
             through[1] = originOffset.getAsLong() + 1;
             Optional<KvEvent> event = change(record);
-            event.ifPresent(e -> held.get(partition).add(new Held(record.offset(), originOffset.getAsLong(), e)));
+            event.ifPresent(e -> held.get(partition)
+                    .add(new Held(record.offset(), originOffset.getAsLong(), record.timestamp(), e)));
         }
 
         /** Its offset in its origin's topic; empty for a copy without one (never applied). */
@@ -233,10 +243,12 @@ public final class ChangeFeed implements AutoCloseable {
             if (!recordKey.startsWith(keyPrefix)) {
                 return Optional.empty();
             }
+            String topicRegion = GeokvNames.regionOfEventTopic(record.topic()).orElseThrow();
+            if (residency.isResident(tenant) && !residency.holds(topicRegion, tenant)) {
+                return Optional.empty(); // refused everywhere: a resident tenant's write outside its regions
+            }
             try {
                 KvEvent event = KvEventCodec.shared().decode(record.value());
-                String topicRegion =
-                        GeokvNames.regionOfEventTopic(record.topic()).orElseThrow();
                 return EventValidator.violation(event, topicRegion, recordKey, maxValueBytes, clusters.regions())
                                 .isPresent()
                         ? Optional.empty()
@@ -246,18 +258,28 @@ public final class ChangeFeed implements AutoCloseable {
             }
         }
 
-        /** Delivers, per partition, the held changes the region has applied, while the follower asks for more. */
+        /**
+         * Delivers the held changes the region has applied while the follower asks for more, the
+         * earliest appended first whatever its partition, so that no partition waits behind others.
+         */
         private void deliverApplied() {
             LogPositions applied = progress.applied(region).orElse(LogPositions.empty());
-            for (Map.Entry<EventPartition, ArrayDeque<Held>> entry : held.entrySet()) {
-                ArrayDeque<Held> queue = entry.getValue();
-                while (!stopped
-                        && !queue.isEmpty()
-                        && queue.peek().originOffset() < applied.next(entry.getKey())
-                        && sink.requestedFromDownstream() > 0) {
-                    Held change = queue.poll();
-                    sink.next(new Change(change.event(), cursorAfter()));
+            while (!stopped && sink.requestedFromDownstream() > 0) {
+                ArrayDeque<Held> earliest = null;
+                for (Map.Entry<EventPartition, ArrayDeque<Held>> entry : held.entrySet()) {
+                    Held head = entry.getValue().peek();
+                    if (head != null
+                            && head.originOffset() < applied.next(entry.getKey())
+                            && (earliest == null
+                                    || head.appendedAt() < earliest.peek().appendedAt())) {
+                        earliest = entry.getValue();
+                    }
                 }
+                if (earliest == null) {
+                    return;
+                }
+                Held change = earliest.poll();
+                sink.next(new Change(change.event(), cursorAfter()));
             }
         }
 

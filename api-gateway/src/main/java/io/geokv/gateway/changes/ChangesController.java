@@ -2,7 +2,6 @@ package io.geokv.gateway.changes;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.geokv.access.Caller;
-import io.geokv.event.avro.KvEvent;
 import io.geokv.gateway.problem.Problems;
 import io.geokv.gateway.tokens.ClientTokens;
 import io.geokv.gateway.web.GeokvHeaders;
@@ -10,8 +9,11 @@ import io.geokv.gateway.web.RequestRouting;
 import io.geokv.gateway.web.RequestRouting.Routed;
 import io.geokv.gateway.web.WriteView;
 import io.geokv.store.RegionStores;
+import io.geokv.store.postgres.StateReader.FoundBase;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -34,8 +36,10 @@ import reactor.core.scheduler.Schedulers;
 @RestController
 class ChangesController {
 
-    /** Concurrent store reads of the contexts of delivered changes, per follower. */
-    private static final int CONTEXT_READS = 16;
+    /** Changes whose keys' contexts are read in one query, and how long a batch waits to fill. */
+    private static final int CONTEXT_BATCH = 256;
+
+    private static final Duration CONTEXT_BATCH_WAIT = Duration.ofMillis(2);
 
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final int MAX_WAIT_SECONDS = 60;
@@ -122,23 +126,32 @@ class ChangesController {
     private Flux<ChangeView> views(String region, String tenant, String prefix, Optional<ChangeCursor> from) {
         return feed.follow(region, tenant, prefix, from)
                 .onErrorMap(ChangeFeed.FeedFullException.class, e -> full(e.getMessage()))
-                .flatMapSequential(change -> view(region, tenant, change), CONTEXT_READS);
+                .bufferTimeout(CONTEXT_BATCH, CONTEXT_BATCH_WAIT, true)
+                .concatMap(changes -> contexts(region, tenant, changes)
+                        .map(contexts -> changes.stream()
+                                .map(change -> new ChangeView(
+                                        change.event().getKey(),
+                                        WriteView.of(change.event()),
+                                        contexts.get(change.event().getKey()),
+                                        tokens.cursor(change.cursor().encode(), tenant)))
+                                .toList()))
+                .flatMapIterable(views -> views);
     }
 
-    private Mono<ChangeView> view(String region, String tenant, Change change) {
-        KvEvent event = change.event();
-        String key = event.getKey();
+    /**
+     * The context tokens of the changes' keys in the region now (each covers its key's changes
+     * delivered so far), in one query of a small column; none when the store does not answer.
+     */
+    private Mono<Map<String, String>> contexts(String region, String tenant, List<Change> changes) {
+        List<String> keys = changes.stream()
+                .map(change -> change.event().getKey())
+                .distinct()
+                .toList();
         return stores.get(region)
                 .reader()
-                .find(tenant, key)
-                .map(state -> tokens.context(state.context(), tenant, key))
-                .onErrorResume(e -> Mono.empty())
-                .defaultIfEmpty("")
-                .map(context -> new ChangeView(
-                        key,
-                        WriteView.of(event),
-                        context.isEmpty() ? null : context,
-                        tokens.cursor(change.cursor().encode(), tenant)));
+                .writeBases(Collections.nCopies(keys.size(), tenant), keys)
+                .collectMap(FoundBase::key, found -> tokens.context(found.base().context(), tenant, found.key()))
+                .onErrorResume(e -> Mono.just(Map.of()));
     }
 
     /** The cursor the client sent, opened; empty without one. */

@@ -328,14 +328,21 @@ class GatewayConfiguration {
             KafkaProperties kafka,
             RegionsProperties regions,
             RegionProgress progress,
+            Residency residency,
             KeyLimits limits) {
         RegionClusters clusters = regions.clusters();
         Map<String, Object> consumer = peekingConsumer(kafka);
         ClientSettings.readCommitted(consumer);
+        // A follower waits at the head of the log: the broker answers its fetch when a record comes
+        // (or after the user's wait), rather than at once with nothing, which would be a fetch loop.
+        consumer.put(
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                kafka.buildConsumerProperties().getOrDefault(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500));
         return new ChangeFeed(
                 clusters,
                 region -> new KafkaConsumer<>(clusters.settingsFor(region, consumer)),
                 progress,
+                residency,
                 limits.maxValueBytes(),
                 gateway.changes().maxFollowers());
     }

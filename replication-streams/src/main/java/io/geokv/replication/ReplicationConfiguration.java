@@ -4,6 +4,7 @@ import io.geokv.conflict.KeyLimits;
 import io.geokv.progress.ProgressProperties;
 import io.geokv.progress.RegionProgress;
 import io.geokv.progress.TopicOffsets;
+import io.geokv.replication.apply.PointInTimeRestore;
 import io.geokv.replication.config.ReplicationProperties;
 import io.geokv.replication.region.RegionReplication;
 import io.geokv.replication.region.ReplicationSupervisor;
@@ -14,6 +15,7 @@ import io.geokv.store.config.LimitsProperties;
 import io.geokv.store.config.RegionsProperties;
 import io.geokv.store.config.ResidencyProperties;
 import io.geokv.store.config.TopicsProperties;
+import io.geokv.topics.ClientSettings;
 import io.geokv.topics.RegionClusters;
 import io.geokv.topics.TopicProvisioner;
 import io.micrometer.core.instrument.Gauge;
@@ -81,6 +83,24 @@ class ReplicationConfiguration {
                         regions.clusters(),
                         store,
                         meters));
+    }
+
+    /** Restores a region as of an instant into a side database, reading its cluster committed records only. */
+    @Bean
+    PointInTimeRestore pointInTimeRestore(
+            ReplicationProperties properties,
+            RegionsProperties regions,
+            LimitsProperties limitsProperties,
+            Residency residency,
+            KafkaProperties kafka) {
+        Map<String, Object> consumer = ClientSettings.peekingConsumer(kafka.buildConsumerProperties());
+        ClientSettings.readCommitted(consumer);
+        return new PointInTimeRestore(
+                regions.clusters(),
+                consumer,
+                residency,
+                limitsProperties.forRegions(regions.names().size()),
+                properties.partitions());
     }
 
     @Bean

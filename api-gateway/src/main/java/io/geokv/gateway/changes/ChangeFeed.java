@@ -182,9 +182,16 @@ public final class ChangeFeed implements AutoCloseable {
                 ChangeCursor start = from.orElseGet(() -> end(region));
                 List<TopicPartition> partitions = partitions(opened);
                 opened.assign(partitions);
+                Map<TopicPartition, Long> beginnings = opened.beginningOffsets(partitions);
+                Map<TopicPartition, Long> ends = opened.endOffsets(partitions);
                 for (TopicPartition tp : partitions) {
                     EventPartition partition = new EventPartition(tp.topic(), tp.partition());
                     long read = start.positions().read().next(partition);
+                    if (read < beginnings.get(tp) || read > ends.get(tp)) {
+                        // Never skip silently: the log no longer holds what the cursor points at.
+                        throw new CursorOutOfLogException(tp + " holds offsets " + beginnings.get(tp) + " to "
+                                + ends.get(tp) + ", and the cursor is at " + read);
+                    }
                     opened.seek(tp, read);
                     readThrough.put(
                             partition,
@@ -200,6 +207,8 @@ public final class ChangeFeed implements AutoCloseable {
                 }
             } catch (WakeupException e) {
                 // stopped
+            } catch (CursorOutOfLogException e) {
+                sink.error(e);
             } catch (RuntimeException e) {
                 if (!stopped) {
                     log.warn("region {}: a change feed follower failed: {}", region, e.toString());
@@ -311,6 +320,13 @@ public final class ChangeFeed implements AutoCloseable {
     @Override
     public void close() {
         threads.dispose();
+    }
+
+    /** A cursor points outside the log (records removed, or topics created again): the feed cannot resume there. */
+    public static final class CursorOutOfLogException extends RuntimeException {
+        CursorOutOfLogException(String detail) {
+            super(detail);
+        }
     }
 
     /** The gateway serves as many followers as {@code geokv.gateway.changes.max-followers} allows. */

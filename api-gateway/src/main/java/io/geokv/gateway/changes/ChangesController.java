@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -126,6 +127,13 @@ class ChangesController {
     private Flux<ChangeView> views(String region, String tenant, String prefix, Optional<ChangeCursor> from) {
         return feed.follow(region, tenant, prefix, from)
                 .onErrorMap(ChangeFeed.FeedFullException.class, e -> full(e.getMessage()))
+                .onErrorMap(
+                        ChangeFeed.CursorOutOfLogException.class,
+                        e -> Problems.problem(
+                                HttpStatus.GONE,
+                                "cursor-out-of-log",
+                                "the log no longer holds the cursor's position (" + e.getMessage()
+                                        + "): start again without a cursor"))
                 .bufferTimeout(CONTEXT_BATCH, CONTEXT_BATCH_WAIT, true)
                 .concatMap(changes -> contexts(region, tenant, changes)
                         .map(contexts -> changes.stream()

@@ -10,6 +10,7 @@ import io.geokv.event.avro.KvEvent;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.OriginOffset;
 import io.geokv.residency.Residency;
+import io.geokv.topics.LogCut;
 import io.geokv.topics.RegionClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -116,7 +117,8 @@ public final class KeyLog {
                     partitions.add(new TopicPartition(topic, EventTopics.partitionOf(recordKey, count)));
                 }
             }
-            Map<TopicPartition, Long> ends = ends(consumer, partitions, until);
+            Map<TopicPartition, Long> ends =
+                    until == null ? consumer.endOffsets(partitions) : LogCut.at(consumer, partitions, until);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> nextOrigin = new HashMap<>();
@@ -144,22 +146,6 @@ public final class KeyLog {
             }
         }
         return mergedByAppendTime(byOrigin);
-    }
-
-    private static Map<TopicPartition, Long> ends(
-            Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Instant until) {
-        Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
-        if (until != null) {
-            Map<TopicPartition, Long> after = new HashMap<>();
-            partitions.forEach(tp -> after.put(tp, until.toEpochMilli() + 1));
-            // Read committed, the end is the last stable offset: the cut is never beyond it.
-            consumer.offsetsForTimes(after).forEach((tp, first) -> {
-                if (first != null) {
-                    ends.merge(tp, first.offset(), Math::min);
-                }
-            });
-        }
-        return ends;
     }
 
     private OptionalLong originOffset(ConsumerRecord<byte[], byte[]> record, String origin, String reader) {

@@ -397,30 +397,43 @@ class SecurityIT {
 
     @Test
     void eachWriteOfABatchCountsAgainstTheTenantsLimit() {
-        List<Map<String, String>> eight = new java.util.ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            eight.add(Map.of("key", "batched-" + i, "value", "v"));
+        List<Map<String, String>> writes = new java.util.ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            writes.add(Map.of("key", "batched-" + i, "value", "v"));
         }
+        // More than the tenant's whole bucket of 10: no wait would admit it (its request took 1 token).
         as(ADMIN)
                 .post()
                 .uri("/kv/_batch")
                 .header("X-Tenant", "batched")
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("writes", eight))
+                .bodyValue(Map.of("writes", writes))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.type")
+                .isEqualTo("https://geokv.io/problems/batch-over-rate-limit");
+        as(ADMIN)
+                .post()
+                .uri("/kv/_batch")
+                .header("X-Tenant", "batched")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("writes", writes.subList(0, 7)))
                 .exchange()
                 .expectStatus()
                 .isOk()
                 .expectBody()
                 .jsonPath("$.succeeded")
-                .isEqualTo(8);
-        // 8 of its 10 a minute are gone: 3 more writes do not fit, 2 do.
+                .isEqualTo(7);
+        // 8 of its 10 a minute are gone: 3 more writes do not fit, and take nothing; 1 does.
         rateLimited(
                 as(ADMIN)
                         .post()
                         .uri("/kv/_batch")
                         .header("X-Tenant", "batched")
                         .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(Map.of("writes", eight.subList(0, 3)))
+                        .bodyValue(Map.of("writes", writes.subList(0, 3)))
                         .exchange(),
                 "tenant");
         as(ADMIN)
@@ -428,7 +441,7 @@ class SecurityIT {
                 .uri("/kv/_batch")
                 .header("X-Tenant", "batched")
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("writes", eight.subList(0, 1)))
+                .bodyValue(Map.of("writes", writes.subList(0, 1)))
                 .exchange()
                 .expectStatus()
                 .isOk();

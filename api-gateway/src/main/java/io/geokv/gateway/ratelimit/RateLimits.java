@@ -23,8 +23,18 @@ public final class RateLimits {
     private static final Set<String> ADMIN_SCANS =
             Set.of("/admin/digest", "/admin/digest/buckets", "/admin/divergence");
 
-    /** Which limit refused: {@code credential}, {@code tenant} or {@code admin-scan}. */
-    public record Refusal(String limit, Duration retryAfter) {}
+    /**
+     * Which limit refused ({@code credential}, {@code tenant} or {@code admin-scan}) and when to retry.
+     *
+     * @param burst for a batch larger than the limit's burst, which no wait admits: that burst; else 0
+     */
+    public record Refusal(String limit, Duration retryAfter, long burst) {
+
+        /** Whether no wait admits the batch: it is larger than the limit's burst. */
+        public boolean neverFits() {
+            return burst > 0;
+        }
+    }
 
     private final RateLimitProperties limits;
     private final Map<String, Limit> keyLimits;
@@ -58,6 +68,17 @@ public final class RateLimits {
      * against the credential's and the tenant's limits, as if each had been a request of its own.
      */
     public Optional<Refusal> admitMoreWrites(Grant grant, String tenant, int writes) {
+        String subject = grant.subject();
+        Limit credential = keyLimits.getOrDefault(subject, limits.credential());
+        Limit tenants = limits.tenants().getOrDefault(tenant, limits.tenant());
+        // With the request's own token, more than a full bucket: refused whatever the wait.
+        for (Map.Entry<String, Limit> limit :
+                Map.of("credential", credential, "tenant", tenants).entrySet()) {
+            if (limit.getValue().limited() && writes + 1L > limit.getValue().burst()) {
+                return Optional.of(new Refusal(
+                        limit.getKey(), Duration.ZERO, limit.getValue().burst()));
+            }
+        }
         Optional<Refusal> refused = credential(grant, writes);
         return refused.isPresent() ? refused : tenant(tenant, writes);
     }
@@ -72,6 +93,6 @@ public final class RateLimits {
     }
 
     private Optional<Refusal> take(String limit, String name, Limit of, long requests) {
-        return buckets.take(limit + '\0' + name, of, requests).map(wait -> new Refusal(limit, wait));
+        return buckets.take(limit + '\0' + name, of, requests).map(wait -> new Refusal(limit, wait, 0));
     }
 }

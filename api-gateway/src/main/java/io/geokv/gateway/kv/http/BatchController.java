@@ -222,6 +222,13 @@ class BatchController {
 
     /** Like a single request's 429 (access-control's {@code AccessProblems}), with {@code Retry-After}. */
     private static KvProblem rateLimited(Refusal refusal, int writes) {
+        if (refusal.neverFits()) {
+            return KvProblem.invalid(
+                    "batch-over-rate-limit",
+                    "a batch of " + writes + " writes is more than this " + refusal.limit()
+                            + " rate limit ever admits at once (" + refusal.burst() + "): send at most "
+                            + refusal.burst() + " writes a batch");
+        }
         return KvProblem.of(
                         KvProblem.Kind.RATE_LIMITED,
                         "rate-limited",

@@ -1,6 +1,8 @@
 package io.geokv.topics;
 
 import io.geokv.naming.GeokvNames;
+import io.geokv.position.OriginOffset;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -8,10 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Which Kafka cluster holds each region's log: the one place the two topologies differ for a Kafka
@@ -30,6 +38,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * servers), so the original of each event topic lives in exactly one cluster.
  */
 public final class RegionClusters {
+
+    private static final Duration PARTITIONS_TIMEOUT = Duration.ofSeconds(10);
 
     private final List<String> regions;
     private final Map<String, String> bootstrapServers;
@@ -102,6 +112,35 @@ public final class RegionClusters {
      */
     public boolean mirrored(String topicRegion, String readerRegion) {
         return multi() && !topicRegion.equals(readerRegion);
+    }
+
+    /**
+     * Where a record of an event topic, read in {@code readerRegion}'s cluster, stands in its origin's
+     * topic: its own offset in an original, the offset the mirror stamped on a copy (empty when a copy
+     * has none: it was never in its origin's topic).
+     */
+    public OptionalLong originOffset(ConsumerRecord<?, ?> record, String readerRegion) {
+        String topicRegion = GeokvNames.regionOfEventTopic(record.topic()).orElseThrow();
+        return mirrored(topicRegion, readerRegion)
+                ? stampedOriginOffset(record.headers())
+                : OptionalLong.of(record.offset());
+    }
+
+    /** The origin offset the mirror stamped on a copy (header {@value GeokvNames#ORIGIN_OFFSET_HEADER}), if it did. */
+    public static OptionalLong stampedOriginOffset(Headers headers) {
+        Header header = headers.lastHeader(GeokvNames.ORIGIN_OFFSET_HEADER);
+        return header == null ? OptionalLong.empty() : OriginOffset.decode(header.value());
+    }
+
+    /** Every partition of every region's event topic in the cluster {@code consumer} reads. */
+    public List<TopicPartition> eventPartitions(Consumer<?, ?> consumer) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String region : regions) {
+            String topic = GeokvNames.eventTopic(region);
+            consumer.partitionsFor(topic, PARTITIONS_TIMEOUT)
+                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        return partitions;
     }
 
     /** The event topics that are mirrored copies in {@code readerRegion}'s cluster (none in single). */

@@ -1,13 +1,11 @@
 package io.geokv.progress;
 
-import io.geokv.naming.GeokvNames;
-import io.geokv.position.OriginOffset;
+import io.geokv.topics.RegionClusters;
 import java.time.Duration;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 
 /** Reading a range of a mirrored copy record by record, and the origin offset stamped on each. */
 final class CopyRecords {
@@ -44,7 +42,6 @@ final class CopyRecords {
 
     /** The origin offset stamped on a mirrored record; -1 when it has none. */
     static long originOffset(ConsumerRecord<byte[], byte[]> record) {
-        Header header = record.headers().lastHeader(GeokvNames.ORIGIN_OFFSET_HEADER);
-        return header == null ? -1 : OriginOffset.decode(header.value()).orElse(-1);
+        return RegionClusters.stampedOriginOffset(record.headers()).orElse(-1);
     }
 }

@@ -1,16 +1,13 @@
 package io.geokv.gateway.changes;
 
 import io.geokv.event.EventTopics;
-import io.geokv.event.EventValidator;
-import io.geokv.event.KvEventCodec;
 import io.geokv.event.avro.KvEvent;
+import io.geokv.gateway.events.AppliedEvents;
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.AppliedPositions;
 import io.geokv.position.EventPartition;
 import io.geokv.position.LogPositions;
-import io.geokv.position.OriginOffset;
 import io.geokv.progress.RegionProgress;
-import io.geokv.residency.Residency;
 import io.geokv.topics.RegionClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +25,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -58,8 +54,7 @@ public final class ChangeFeed implements AutoCloseable {
     private final RegionClusters clusters;
     private final Function<String, Consumer<byte[], byte[]>> consumers;
     private final RegionProgress progress;
-    private final Residency residency;
-    private final long maxValueBytes;
+    private final AppliedEvents applied;
     private final Semaphore followers;
     private final Scheduler threads;
 
@@ -71,14 +66,12 @@ public final class ChangeFeed implements AutoCloseable {
             RegionClusters clusters,
             Function<String, Consumer<byte[], byte[]>> consumers,
             RegionProgress progress,
-            Residency residency,
-            long maxValueBytes,
+            AppliedEvents applied,
             int maxFollowers) {
         this.clusters = clusters;
         this.consumers = consumers;
         this.progress = progress;
-        this.residency = residency;
-        this.maxValueBytes = maxValueBytes;
+        this.applied = applied;
         this.followers = new Semaphore(maxFollowers);
         this.threads = Schedulers.newBoundedElastic(maxFollowers, 1, "geokv-change-feed");
     }
@@ -115,7 +108,7 @@ public final class ChangeFeed implements AutoCloseable {
     /** Where the log ends now in {@code region}'s cluster: a follower starting there sees only new changes. */
     public ChangeCursor end(String region) {
         try (Consumer<byte[], byte[]> consumer = consumers.apply(region)) {
-            List<TopicPartition> partitions = partitions(consumer);
+            List<TopicPartition> partitions = clusters.eventPartitions(consumer);
             // Assigned, so that the read-committed end (the last stable offset) is kept for them.
             consumer.assign(partitions);
             Map<EventPartition, Long> read = new TreeMap<>();
@@ -129,16 +122,6 @@ public final class ChangeFeed implements AutoCloseable {
             });
             return new ChangeCursor(region, new AppliedPositions(LogPositions.of(read), LogPositions.of(origin)));
         }
-    }
-
-    private List<TopicPartition> partitions(Consumer<byte[], byte[]> consumer) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String origin : clusters.regions()) {
-            String topic = GeokvNames.eventTopic(origin);
-            consumer.partitionsFor(topic, Duration.ofSeconds(10))
-                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-        }
-        return partitions;
     }
 
     private boolean mirrored(TopicPartition tp, String reader) {
@@ -180,7 +163,7 @@ public final class ChangeFeed implements AutoCloseable {
             try (Consumer<byte[], byte[]> opened = consumers.apply(region)) {
                 consumer = opened;
                 ChangeCursor start = from.orElseGet(() -> end(region));
-                List<TopicPartition> partitions = partitions(opened);
+                List<TopicPartition> partitions = clusters.eventPartitions(opened);
                 opened.assign(partitions);
                 Map<TopicPartition, Long> beginnings = opened.beginningOffsets(partitions);
                 Map<TopicPartition, Long> ends = opened.endOffsets(partitions);
@@ -220,7 +203,7 @@ public final class ChangeFeed implements AutoCloseable {
         private void take(ConsumerRecord<byte[], byte[]> record) {
             EventPartition partition = new EventPartition(record.topic(), record.partition());
             long[] through = readThrough.get(partition);
-            OptionalLong originOffset = originOffset(record);
+            OptionalLong originOffset = clusters.originOffset(record, region);
             boolean resent = originOffset.isPresent() && originOffset.getAsLong() < through[1];
             through[0] = record.offset() + 1;
             if (originOffset.isEmpty() || resent) {
@@ -232,39 +215,13 @@ public final class ChangeFeed implements AutoCloseable {
                     .add(new Held(record.offset(), originOffset.getAsLong(), record.timestamp(), e)));
         }
 
-        /** Its offset in its origin's topic; empty for a copy without one (never applied). */
-        private OptionalLong originOffset(ConsumerRecord<byte[], byte[]> record) {
-            if (!mirrored(new TopicPartition(record.topic(), record.partition()), region)) {
-                return OptionalLong.of(record.offset());
-            }
-            Header header = record.headers().lastHeader(GeokvNames.ORIGIN_OFFSET_HEADER);
-            return header == null ? OptionalLong.empty() : OriginOffset.decode(header.value());
-        }
-
         /** The record's event if it is a write of a followed key that the region applies. */
         private Optional<KvEvent> change(ConsumerRecord<byte[], byte[]> record) {
-            if (record.key() == null
-                    || record.value() == null
-                    || record.headers().lastHeader(GeokvNames.WITHHELD_HEADER) != null) {
+            if (record.key() == null) {
                 return Optional.empty();
             }
             String recordKey = new String(record.key(), StandardCharsets.UTF_8);
-            if (!recordKey.startsWith(keyPrefix)) {
-                return Optional.empty();
-            }
-            String topicRegion = GeokvNames.regionOfEventTopic(record.topic()).orElseThrow();
-            if (residency.isResident(tenant) && !residency.holds(topicRegion, tenant)) {
-                return Optional.empty(); // refused everywhere: a resident tenant's write outside its regions
-            }
-            try {
-                KvEvent event = KvEventCodec.shared().decode(record.value());
-                return EventValidator.violation(event, topicRegion, recordKey, maxValueBytes, clusters.regions())
-                                .isPresent()
-                        ? Optional.empty()
-                        : Optional.of(event);
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
+            return recordKey.startsWith(keyPrefix) ? applied.write(record, tenant, recordKey) : Optional.empty();
         }
 
         /**

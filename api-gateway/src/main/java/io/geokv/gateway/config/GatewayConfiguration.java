@@ -8,6 +8,7 @@ import io.geokv.conflict.LastWriterWins;
 import io.geokv.conflict.SiblingResolver;
 import io.geokv.gateway.changes.ChangeFeed;
 import io.geokv.gateway.consistency.HomeRegions;
+import io.geokv.gateway.events.AppliedEvents;
 import io.geokv.gateway.events.EventLogStartup;
 import io.geokv.gateway.events.EventPublisher;
 import io.geokv.gateway.health.HealthTracker;
@@ -328,8 +329,7 @@ class GatewayConfiguration {
             KafkaProperties kafka,
             RegionsProperties regions,
             RegionProgress progress,
-            Residency residency,
-            KeyLimits limits) {
+            AppliedEvents applied) {
         RegionClusters clusters = regions.clusters();
         Map<String, Object> consumer = peekingConsumer(kafka);
         ClientSettings.readCommitted(consumer);
@@ -342,8 +342,7 @@ class GatewayConfiguration {
                 clusters,
                 region -> new KafkaConsumer<>(clusters.settingsFor(region, consumer)),
                 progress,
-                residency,
-                limits.maxValueBytes(),
+                applied,
                 gateway.changes().maxFollowers());
     }
 
@@ -388,12 +387,18 @@ class GatewayConfiguration {
 
     /** Reads a key's partitions of the region's own cluster, committed records only, without a group. */
     @Bean
-    KeyLog keyLog(KafkaProperties kafka, RegionsProperties regions, KeyLimits limits, Residency residency) {
+    KeyLog keyLog(KafkaProperties kafka, RegionsProperties regions, KeyLimits limits, AppliedEvents applied) {
         RegionClusters clusters = regions.clusters();
         Map<String, Object> consumer = peekingConsumer(kafka);
         ClientSettings.readCommitted(consumer);
         return new KeyLog(
-                clusters, region -> new KafkaConsumer<>(clusters.settingsFor(region, consumer)), limits, residency);
+                clusters, region -> new KafkaConsumer<>(clusters.settingsFor(region, consumer)), limits, applied);
+    }
+
+    /** What replication applies of the log, for the gateway's readers of it (change feed, reads of the past). */
+    @Bean
+    AppliedEvents appliedEvents(RegionsProperties regions, KeyLimits limits, Residency residency) {
+        return new AppliedEvents(regions.names(), limits, residency);
     }
 
     /** What Kafka acknowledged to this gateway: the recovery points count it after a cluster's loss. */

@@ -3,13 +3,9 @@ package io.geokv.gateway.history;
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
 import io.geokv.event.EventTopics;
-import io.geokv.event.EventValidator;
-import io.geokv.event.KvEventCodec;
 import io.geokv.event.KvEvents;
-import io.geokv.event.avro.KvEvent;
+import io.geokv.gateway.events.AppliedEvents;
 import io.geokv.naming.GeokvNames;
-import io.geokv.position.OriginOffset;
-import io.geokv.residency.Residency;
 import io.geokv.topics.LogCut;
 import io.geokv.topics.RegionClusters;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +21,6 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 
 /**
  * A key's writes as the log holds them: read from the key's partition of every event topic in a
@@ -46,18 +41,18 @@ public final class KeyLog {
     private final RegionClusters clusters;
     private final Function<String, Consumer<byte[], byte[]>> consumers;
     private final KeyLimits limits;
-    private final Residency residency;
+    private final AppliedEvents applied;
 
     /** @param consumers a new read-committed consumer of a region's own cluster, without a group */
     public KeyLog(
             RegionClusters clusters,
             Function<String, Consumer<byte[], byte[]>> consumers,
             KeyLimits limits,
-            Residency residency) {
+            AppliedEvents applied) {
         this.clusters = clusters;
         this.consumers = consumers;
         this.limits = limits;
-        this.residency = residency;
+        this.applied = applied;
     }
 
     /**
@@ -132,49 +127,22 @@ public final class KeyLog {
                     if (record.offset() >= ends.get(tp) || !Arrays.equals(record.key(), recordKeyBytes)) {
                         continue;
                     }
-                    String origin =
-                            GeokvNames.regionOfEventTopic(record.topic()).orElseThrow();
-                    OptionalLong originOffset = originOffset(record, origin, region);
+                    OptionalLong originOffset = clusters.originOffset(record, region);
                     if (originOffset.isEmpty() || originOffset.getAsLong() < nextOrigin.getOrDefault(tp, 0L)) {
                         continue; // never in its origin's log, or a copy the mirror sent again
                     }
                     nextOrigin.put(tp, originOffset.getAsLong() + 1);
-                    applied(record, origin, tenant, recordKey)
-                            .forEach(write -> byOrigin.computeIfAbsent(origin, o -> new ArrayList<>())
-                                    .add(write));
+                    applied.write(record, tenant, recordKey)
+                            .ifPresent(event -> byOrigin.computeIfAbsent(
+                                            GeokvNames.regionOfEventTopic(record.topic())
+                                                    .orElseThrow(),
+                                            origin -> new ArrayList<>())
+                                    .add(new LoggedWrite(
+                                            event, KvEvents.toWrite(event), Instant.ofEpochMilli(record.timestamp()))));
                 }
             }
         }
         return mergedByAppendTime(byOrigin);
-    }
-
-    private OptionalLong originOffset(ConsumerRecord<byte[], byte[]> record, String origin, String reader) {
-        if (!clusters.mirrored(origin, reader)) {
-            return OptionalLong.of(record.offset());
-        }
-        Header header = record.headers().lastHeader(GeokvNames.ORIGIN_OFFSET_HEADER);
-        return header == null ? OptionalLong.empty() : OriginOffset.decode(header.value());
-    }
-
-    /** The record's write, if replication applies it (decodes, keeps the rules, may be held here). */
-    private List<LoggedWrite> applied(
-            ConsumerRecord<byte[], byte[]> record, String origin, String tenant, String recordKey) {
-        if (record.value() == null || record.headers().lastHeader(GeokvNames.WITHHELD_HEADER) != null) {
-            return List.of();
-        }
-        if (residency.isResident(tenant) && !residency.holds(origin, tenant)) {
-            return List.of();
-        }
-        try {
-            KvEvent event = KvEventCodec.shared().decode(record.value());
-            if (EventValidator.violation(event, origin, recordKey, limits.maxValueBytes(), clusters.regions())
-                    .isPresent()) {
-                return List.of();
-            }
-            return List.of(new LoggedWrite(event, KvEvents.toWrite(event), Instant.ofEpochMilli(record.timestamp())));
-        } catch (RuntimeException e) {
-            return List.of();
-        }
     }
 
     /** The origins' writes in one list: by append time, each origin's kept in its own order. */

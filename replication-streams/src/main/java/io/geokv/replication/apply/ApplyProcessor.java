@@ -166,16 +166,7 @@ final class ApplyProcessor implements Processor<String, byte[], Void, Void> {
         if (record.origin().offset() < applied.read().next(partition)) {
             return; // PostgreSQL holds it already
         }
-        if (record.hasOriginOffset() && record.originOffset() < originNext.getOrDefault(partition, 0L)) {
-            String topicRegion =
-                    GeokvNames.regionOfEventTopic(partition.topic()).orElseThrow();
-            pending.add(CheckedRecord.repeated(record, topicRegion));
-        } else {
-            if (record.hasOriginOffset()) {
-                originNext.put(partition, record.originOffset() + 1);
-            }
-            pending.add(check.check(record));
-        }
+        pending.add(check.checkInOrder(record, originNext));
         pendingBytes += record.size();
         newestPendingTimestamp =
                 Math.max(newestPendingTimestamp, record.origin().timestamp());

@@ -2,9 +2,8 @@ package io.geokv.replication.apply;
 
 import io.geokv.naming.GeokvNames;
 import io.geokv.position.EventPartition;
-import io.geokv.position.OriginOffset;
 import io.geokv.replication.apply.OriginHeaders.Origin;
-import org.apache.kafka.common.header.Header;
+import io.geokv.topics.RegionClusters;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -42,10 +41,7 @@ record EventRecord(String key, byte[] value, Headers headers, Origin origin, lon
 
     /** The origin offset the mirror stamped on a record, if it did. */
     private static long mirroredOffset(Headers headers) {
-        Header header = headers.lastHeader(GeokvNames.ORIGIN_OFFSET_HEADER);
-        return header == null
-                ? NO_ORIGIN_OFFSET
-                : OriginOffset.decode(header.value()).orElse(NO_ORIGIN_OFFSET);
+        return RegionClusters.stampedOriginOffset(headers).orElse(NO_ORIGIN_OFFSET);
     }
 
     /** The bytes it holds (key and value), as a batch counts them. */

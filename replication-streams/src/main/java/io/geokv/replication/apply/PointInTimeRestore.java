@@ -2,8 +2,6 @@ package io.geokv.replication.apply;
 
 import io.geokv.conflict.KeyLimits;
 import io.geokv.conflict.KeyState;
-import io.geokv.event.EventTopics;
-import io.geokv.naming.GeokvNames;
 import io.geokv.position.AppliedPositions;
 import io.geokv.position.EventPartition;
 import io.geokv.replication.apply.OriginHeaders.Origin;
@@ -110,12 +108,7 @@ public final class PointInTimeRestore {
         settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         try (RegionStore store = RegionStore.open(side);
                 Consumer<String, byte[]> consumer = new KafkaConsumer<>(settings)) {
-            List<TopicPartition> topicPartitions = new ArrayList<>();
-            for (String origin : clusters.regions()) {
-                String topic = GeokvNames.eventTopic(origin);
-                consumer.partitionsFor(topic)
-                        .forEach(p -> topicPartitions.add(new TopicPartition(topic, p.partition())));
-            }
+            List<TopicPartition> topicPartitions = clusters.eventPartitions(consumer);
             List<EventPartition> eventPartitions = topicPartitions.stream()
                     .map(tp -> new EventPartition(tp.topic(), tp.partition()))
                     .toList();
@@ -147,20 +140,10 @@ public final class PointInTimeRestore {
                             record.headers(),
                             new Origin(record.topic(), record.partition(), record.offset(), record.timestamp()),
                             mirrored.contains(record.topic()));
-                    EventPartition partition = event.partition();
-                    String topicRegion =
-                            GeokvNames.regionOfEventTopic(record.topic()).orElseThrow();
-                    if (event.hasOriginOffset() && event.originOffset() < originNext.getOrDefault(partition, 0L)) {
-                        batch.add(CheckedRecord.repeated(event, topicRegion));
-                    } else {
-                        if (event.hasOriginOffset()) {
-                            originNext.put(partition, event.originOffset() + 1);
-                        }
-                        CheckedRecord checked = check.check(event);
-                        batch.add(checked);
-                        if (checked.write() != null) {
-                            keys.add(event.key());
-                        }
+                    CheckedRecord checked = check.checkInOrder(event, originNext);
+                    batch.add(checked);
+                    if (checked.write() != null) {
+                        keys.add(event.key());
                     }
                     if (batch.size() >= BATCH) {
                         applied = commit(store, region.name(), batch, applied);
@@ -187,27 +170,16 @@ public final class PointInTimeRestore {
         if (batch.isEmpty()) {
             return from;
         }
-        List<String> tenants = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        for (CheckedRecord record : batch) {
-            if (record.write() != null) {
-                EventTopics.RecordKey key =
-                        EventTopics.parseRecordKey(record.source().key()).orElseThrow();
-                tenants.add(key.tenant());
-                keys.add(key.key());
-            }
-        }
-        Map<String, KeyState> stored = new HashMap<>();
-        store.writer()
-                .load(tenants, keys)
-                .forEach(m -> stored.put(EventTopics.recordKey(m.tenant(), m.key()), m.state()));
+        Map<String, KeyState> stored = StoredStates.load(
+                store.writer(),
+                batch.stream()
+                        .filter(record -> record.write() != null)
+                        .map(record -> record.source().key())
+                        .distinct()
+                        .toList());
         BatchFold.Result folded =
                 BatchFold.fold(region, batch, key -> stored.getOrDefault(key, KeyState.empty()), limits);
-        List<MaterializedState> states = new ArrayList<>();
-        folded.changed().forEach((recordKey, state) -> {
-            EventTopics.RecordKey key = EventTopics.parseRecordKey(recordKey).orElseThrow();
-            states.add(new MaterializedState(key.tenant(), key.key(), state));
-        });
+        List<MaterializedState> states = StoredStates.of(folded.changed());
         store.writer().commit(states, folded.covered(), from.read());
         return from.join(folded.covered());
     }

@@ -7,8 +7,10 @@ import io.geokv.event.KvEventCodec;
 import io.geokv.event.KvEvents;
 import io.geokv.event.avro.KvEvent;
 import io.geokv.naming.GeokvNames;
+import io.geokv.position.EventPartition;
 import io.geokv.residency.Residency;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.common.errors.SerializationException;
@@ -47,6 +49,23 @@ final class RecordCheck {
         this.partitions = partitions;
         this.limits = limits;
         this.partitionCounts = partitionCounts;
+    }
+
+    /**
+     * {@link #check} of a record read in log order, unless it is a copy the mirror sent again: its
+     * origin offset is below {@code originNext}'s for its partition (dots are counted per key in log
+     * order, so folding it would count it twice). A checked record moves {@code originNext} past it.
+     */
+    CheckedRecord checkInOrder(EventRecord record, Map<EventPartition, Long> originNext) {
+        EventPartition partition = record.partition();
+        if (record.hasOriginOffset() && record.originOffset() < originNext.getOrDefault(partition, 0L)) {
+            return CheckedRecord.repeated(
+                    record, GeokvNames.regionOfEventTopic(partition.topic()).orElseThrow());
+        }
+        if (record.hasOriginOffset()) {
+            originNext.put(partition, record.originOffset() + 1);
+        }
+        return check(record);
     }
 
     /** @throws PartitionCountChangedException when the record's topic no longer has the configured partition count */

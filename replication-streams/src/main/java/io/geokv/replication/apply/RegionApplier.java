@@ -290,18 +290,8 @@ public final class RegionApplier implements AutoCloseable {
 
     /** The stored states of these record keys (absent: never written); retried until PostgreSQL answers. */
     Map<String, KeyState> load(Collection<String> recordKeys) {
-        List<String> tenants = new ArrayList<>(recordKeys.size());
-        List<String> keys = new ArrayList<>(recordKeys.size());
-        for (String recordKey : recordKeys) {
-            EventTopics.RecordKey parsed = EventTopics.parseRecordKey(recordKey).orElseThrow();
-            tenants.add(parsed.tenant());
-            keys.add(parsed.key());
-        }
-        List<MaterializedState> found = retrying(
-                "loading " + keys.size() + " states", () -> store.writer().load(tenants, keys));
-        Map<String, KeyState> states = new HashMap<>(found.size() * 2);
-        found.forEach(m -> states.put(EventTopics.recordKey(m.tenant(), m.key()), m.state()));
-        return states;
+        return retrying(
+                "loading " + recordKeys.size() + " states", () -> StoredStates.load(store.writer(), recordKeys));
     }
 
     /**
@@ -316,11 +306,7 @@ public final class RegionApplier implements AutoCloseable {
     private Set<String> commit(BatchFold.Result batch, int records, LogPositions from) {
         Timer.Sample sample = Timer.start();
         sendDeadLetters(batch.deadLetters());
-        List<MaterializedState> states = new ArrayList<>(batch.changed().size());
-        batch.changed().forEach((recordKey, state) -> {
-            EventTopics.RecordKey key = EventTopics.parseRecordKey(recordKey).orElseThrow();
-            states.add(new MaterializedState(key.tenant(), key.key(), state));
-        });
+        List<MaterializedState> states = StoredStates.of(batch.changed());
         List<MaterializedState> written = retrying(
                 "committing " + states.size() + " states", () -> writeToPostgres(states, batch.covered(), from));
         statesWritten.increment(written.size());
